@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// Thin launcher so `npx folioctl` works from a checkout (after `npm run build`) and from a global install.
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const entry = new URL("../dist/cli/main.js", import.meta.url);
+if (!existsSync(fileURLToPath(entry))) {
+  process.stderr.write("folioctl: dist/ is missing. Run `npm run build` in the folioctl checkout first.\n");
+  process.exit(1);
+}
+const { main } = await import(entry.href);
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,11 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    // Tests start servers on ephemeral loopback ports and real git repos in temp dirs: keep them isolated.
+    pool: "forks",
+  },
+});
