@@ -59,6 +59,7 @@ function detectUtf16(bytes: Uint8Array): string | undefined {
 // Control characters are not allowed in YAML; bidirectional overrides are invisible in review and can
 // make a line look like it says something else ("Trojan Source").
 const FORBIDDEN =
+  // eslint-disable-next-line no-control-regex -- finding control characters is the purpose of this pattern.
   /[\u0001-\u0008\u000B\u000C\u000E-\u001F\u007F\u0080-\u0084\u0086-\u009F\u202A-\u202E\u2066-\u2069]/g;
 
 function findForbiddenCharacters(text: string, file: string): Diagnostic[] {

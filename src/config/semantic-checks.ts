@@ -40,7 +40,10 @@ function checkWeightTotal(data: Record<string, unknown>): Problem[] {
   const cash = isRecord(data["cash"]) ? data["cash"]["weight"] : undefined;
   if (targets === undefined || targets.length === 0 || !isFiniteNumber(cash)) return [];
   const weights = targets.map((t) => t["weight"]);
-  if (!weights.every(isFiniteNumber)) return [];
+  // A weight outside (0, 100] or a cash weight outside [0, 100] already has its own message, which
+  // says more than a wrong total would.
+  const inRange = (w: unknown): w is number => isFiniteNumber(w) && w > 0 && w <= 100;
+  if (!weights.every(inRange) || cash < 0 || cash > 100) return [];
   const targetTotal = weights.reduce((sum, w) => sum + w, 0);
   const total = targetTotal + cash;
   const excess = total - 100;
