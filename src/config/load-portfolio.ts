@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import type { Portfolio } from "../core/portfolio.js";
 import { checkYamlNodes } from "./check-yaml-nodes.js";
-import { decodeYamlText } from "./decode-yaml-text.js";
+import { decodeYamlText, MAX_PORTFOLIO_BYTES } from "./decode-yaml-text.js";
 import type { Diagnostic } from "./diagnostic.js";
 import { describeAjvError } from "./ajv-error-messages.js";
 import { formatFieldPath, pointerToPath } from "./field-path.js";
@@ -15,7 +15,6 @@ import { readFileBounded } from "./read-file-bounded.js";
 import { checkPortfolioSemantics } from "./semantic-checks.js";
 import type { YamlSource } from "./yaml-locations.js";
 import { positionOf, positionOfOffset, scalarSourceAt } from "./yaml-locations.js";
-import { MAX_PORTFOLIO_BYTES } from "./decode-yaml-text.js";
 
 export type LoadPortfolioResult =
   | { ok: true; portfolio: Portfolio; file: string; /** SHA-256 hex of the file's bytes. */ sha256: string }
@@ -44,7 +43,7 @@ export function parsePortfolio(bytes: Uint8Array, file: string): LoadPortfolioRe
   const nodeProblems = checkYamlNodes(source);
   const diagnostics: Diagnostic[] = nodeProblems.map((problem) => ({
     ...toDiagnostic(problem, source, file),
-    ...lineAndColumn(positionOfOffset(source, problem.offset)),
+    ...positionOfOffset(source, problem.offset),
   }));
   // A value with a foreign tag (`!!binary`) is reported once, for the tag, not again for its type.
   const taggedPaths = new Set(
@@ -85,16 +84,12 @@ function dropRequiredWhenTypo(problems: Problem[]): Problem[] {
 function toDiagnostic(problem: Problem, source: YamlSource, file: string): Diagnostic {
   const diagnostic: Diagnostic = {
     file,
-    ...lineAndColumn(positionOf(source, problem.path, problem.at)),
+    ...positionOf(source, problem.path, problem.at),
     path: formatFieldPath(problem.path),
     message: problem.message,
   };
   if (problem.hint !== undefined) diagnostic.hint = problem.hint;
   return diagnostic;
-}
-
-function lineAndColumn(position: { line: number; column: number }): { line: number; column: number } {
-  return { line: position.line, column: position.column };
 }
 
 function sortByPosition(diagnostics: Diagnostic[]): Diagnostic[] {

@@ -1,7 +1,6 @@
 // Text -> one YAML document, with resource limits checked before the parts of the parser whose cost
 // grows with nesting or alias expansion.
-import type { YAMLError } from "yaml";
-import type { Alias } from "yaml";
+import type { Alias, YAMLError } from "yaml";
 import { Lexer, LineCounter, Parser, parseDocument, visit } from "yaml";
 import type { Diagnostic } from "./diagnostic.js";
 import { textPosition } from "./decode-yaml-text.js";
@@ -37,7 +36,7 @@ export function parseYamlDocument(text: string, file: string): ParseYamlResult {
         line: 0,
         column: 0,
         path: "",
-        message: "the file is empty",
+        message: text.trim() === "" ? "the file is empty" : "the file has only comments, no portfolio",
         hint: "start from the example portfolio.yaml in the folioctl README",
       },
     ]);

@@ -67,39 +67,43 @@ function checkDuplicateTargets(data: Record<string, unknown>): Problem[] {
   if (targets === undefined) return [];
   const base = typeof data["baseCurrency"] === "string" ? data["baseCurrency"] : undefined;
   const problems: Problem[] = [];
+  // Maps instead of pairwise comparison: a portfolio may list up to 10000 targets.
+  const byConId = new Map<number, number>();
+  const byListing = new Map<string, { first: number; firstUnpinned?: number }>();
   targets.forEach((target, index) => {
-    const conId = target["conId"];
+    const conId = typeof target["conId"] === "number" ? target["conId"] : undefined;
     const symbol = target["symbol"];
     const currency = typeof target["currency"] === "string" ? target["currency"] : base;
-    for (let earlier = 0; earlier < index; earlier++) {
-      const other = targets[earlier] ?? {};
-      const otherConId = other["conId"];
-      const otherCurrency = typeof other["currency"] === "string" ? other["currency"] : base;
-      if (typeof conId === "number" && conId === otherConId) {
+    if (conId !== undefined) {
+      const earlier = byConId.get(conId);
+      if (earlier !== undefined) {
         problems.push({
           path: ["targets", index, "conId"],
           at: "value",
-          message: `conId ${conId} is already used by targets[${earlier}]${describeSymbol(other["symbol"])}`,
+          message: `conId ${conId} is already used by targets[${earlier}]${describeSymbol(targets[earlier]?.["symbol"])}`,
           hint: "list each contract once; merge the two weights into one target",
         });
         return;
       }
-      const bothPinned = typeof conId === "number" && typeof otherConId === "number";
-      if (
-        typeof symbol === "string" &&
-        symbol === other["symbol"] &&
-        currency === otherCurrency &&
-        !bothPinned
-      ) {
-        problems.push({
-          path: ["targets", index, "symbol"],
-          at: "value",
-          message: `\`${symbol}\` in ${currency ?? "the base currency"} is already listed as targets[${earlier}]`,
-          hint: "list each holding once; merge the two weights, or set `currency` (or `conId`) when they are different listings",
-        });
-        return;
-      }
+      byConId.set(conId, index);
     }
+    if (typeof symbol !== "string") return;
+    const key = `${symbol}\u0000${currency ?? ""}`;
+    const seen = byListing.get(key);
+    // Two entries pinned to different conIds are different contracts that share a ticker.
+    const earlier = seen === undefined ? undefined : conId === undefined ? seen.first : seen.firstUnpinned;
+    if (earlier !== undefined) {
+      problems.push({
+        path: ["targets", index, "symbol"],
+        at: "value",
+        message: `\`${symbol}\` in ${currency ?? "the base currency"} is already listed as targets[${earlier}]`,
+        hint: "list each holding once; merge the two weights, or set `currency` (or `conId`) when they are different listings",
+      });
+      return;
+    }
+    const entry = seen ?? { first: index };
+    if (conId === undefined) entry.firstUnpinned ??= index;
+    byListing.set(key, entry);
   });
   return problems;
 }
