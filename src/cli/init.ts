@@ -57,7 +57,7 @@ export function registerInitCommand(program: Command, ctx: CliContext, run: RunA
 
 function nextSteps(dir: string, placeholderOwner: boolean): string {
   const steps = [
-    `cd ${dir} && npm install --ignore-scripts   # writes package-lock.json, pinning folioctl ${TOOL_VERSION}; commit it`,
+    `${dir === "." ? "" : `cd ${dir} && `}npm install --ignore-scripts   # writes package-lock.json, pinning folioctl ${TOOL_VERSION}; commit it`,
     ...(placeholderOwner
       ? [`replace ${PLACEHOLDER_OWNER} in .github/CODEOWNERS with the people who approve trades`]
       : []),
