@@ -12,11 +12,7 @@ type Register = (program: Command, ctx: CliContext, run: RunAction) => void;
 export type RunAction = (body: () => Promise<number>) => Promise<void>;
 
 // One line per command; each file does its own argument parsing.
-const commands: Register[] = [
-  registerDemoCommand,
-  registerValidateCommand,
-  registerInitCommand,
-];
+const commands: Register[] = [registerDemoCommand, registerValidateCommand, registerInitCommand];
 
 export async function main(argv: string[], ctx: Partial<CliContext> = {}): Promise<number> {
   const context: CliContext = {
