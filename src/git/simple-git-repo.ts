@@ -57,9 +57,15 @@ export class SimpleGitRepo implements GitRepo {
   ) {
     this.remote = options.remote ?? "origin";
     this.mainBranch = options.mainBranch ?? "main";
-    if (!REMOTE_NAME.test(this.remote)) throw new GitError(`"${this.remote}" is not a usable remote name`);
+    if (!REMOTE_NAME.test(this.remote)) {
+      throw new GitError(`"${this.remote}" is not a usable remote name`, {
+        hint: "name the remote as `git remote -v` lists it, for example origin",
+      });
+    }
     if (!BRANCH_NAME.test(this.mainBranch) || this.mainBranch.includes("..")) {
-      throw new GitError(`"${this.mainBranch}" is not a usable branch name`);
+      throw new GitError(`"${this.mainBranch}" is not a usable branch name`, {
+        hint: "give the main branch's plain name, for example main",
+      });
     }
     this.mainRef = `refs/remotes/${this.remote}/${this.mainBranch}`;
     this.maxPushAttempts = options.maxPushAttempts ?? 5;
@@ -89,7 +95,10 @@ export class SimpleGitRepo implements GitRepo {
     return repo;
   }
 
-  /** Clones `url` into `dir` (which must not exist yet) and opens the clone. */
+  /**
+   * Clones `url` into `dir` (which must not exist yet) and opens the clone. No files are checked out:
+   * folioctl reads and writes through git objects only.
+   */
   static async clone(url: string, dir: string, options: SimpleGitRepoOptions): Promise<SimpleGitRepo> {
     const path = resolve(dir);
     await mkdir(dirname(path), { recursive: true });

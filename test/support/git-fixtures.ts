@@ -205,7 +205,7 @@ function moveMainOnce(sandbox: GitSandbox, human: string, counter: string, times
     `cd '${human}'`,
     "git fetch -q origin",
     "git checkout -q -B main origin/main",
-    "date +%s%N >> notes.txt",
+    "echo edit-$n >> notes.txt",
     "git add notes.txt",
     "git commit -q -m 'Edit notes meanwhile'",
     "git push -q origin HEAD:refs/heads/main",
