@@ -67,7 +67,7 @@ export interface LedgerCommitRequest {
 }
 
 export interface LedgerCommit {
-  /** The commit on main that holds the files (an earlier one when they were already there). */
+  /** The new commit on main, or main's head when it already held these files. */
   sha: string;
   /** False when main already had these exact files: nothing was committed. */
   committed: boolean;
