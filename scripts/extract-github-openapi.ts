@@ -40,7 +40,17 @@ export const OPERATION_IDS = [
 const OUTPUT = fileURLToPath(new URL("../test/support/fake-github/openapi-subset.json", import.meta.url));
 
 // Formats ajv-formats checks; any other format in GitHub's description is an annotation only.
-const KNOWN_FORMATS = new Set(["date-time", "date", "time", "uri", "uri-template", "email", "uuid", "ipv4", "ipv6"]);
+const KNOWN_FORMATS = new Set([
+  "date-time",
+  "date",
+  "time",
+  "uri",
+  "uri-template",
+  "email",
+  "uuid",
+  "ipv4",
+  "ipv6",
+]);
 // Keywords that are documentation, OpenAPI-only or vendor extensions: none of them constrains a value.
 const DROPPED_KEYWORDS = new Set([
   "description",
@@ -55,13 +65,14 @@ const DROPPED_KEYWORDS = new Set([
   "writeOnly",
 ]);
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type JsonObject = { [key: string]: Json };
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
 
-interface Spec {
+/** The parts of an OpenAPI 3.0 document the extraction reads. */
+export interface Spec {
   openapi: string;
   info: { version: string };
-  paths: Record<string, Record<string, JsonObject>>;
+  paths: Record<string, JsonObject>;
   components: Record<string, Record<string, JsonObject>>;
 }
 
@@ -100,7 +111,9 @@ function convertSchema(node: Json, reached: Set<string>): Json {
     if (key === "format" && (typeof value !== "string" || !KNOWN_FORMATS.has(value))) continue;
     if (key === "properties" && isObject(value)) {
       // Property names are data, not keywords: convert each value, never filter the names.
-      out[key] = Object.fromEntries(Object.entries(value).map(([name, sub]) => [name, convertSchema(sub, reached)]));
+      out[key] = Object.fromEntries(
+        Object.entries(value).map(([name, sub]) => [name, convertSchema(sub, reached)]),
+      );
     } else {
       out[key] = convertSchema(value, reached);
     }
@@ -122,9 +135,16 @@ interface Parameter {
   schema: Json;
 }
 
-function convertOperation(spec: Spec, operation: JsonObject, reached: Set<string>): JsonObject {
+function convertOperation(
+  spec: Spec,
+  operation: JsonObject,
+  shared: JsonObject[],
+  reached: Set<string>,
+): JsonObject {
   const parameters: Parameter[] = [];
-  for (const raw of (operation["parameters"] as JsonObject[] | undefined) ?? []) {
+  // Parameters declared on the path item apply to each of its operations.
+  const declared = [...shared, ...((operation["parameters"] as JsonObject[] | undefined) ?? [])];
+  for (const raw of declared) {
     const parameter = resolve(spec, raw);
     if (parameter["in"] === "header") continue;
     parameters.push({
@@ -167,11 +187,13 @@ export function extractSubset(spec: Spec, operationIds: readonly string[]): Json
   const paths: Record<string, JsonObject> = {};
   const missing = new Set(operationIds);
   for (const [path, item] of Object.entries(spec.paths)) {
+    const shared = Array.isArray(item["parameters"]) ? (item["parameters"] as JsonObject[]) : [];
     for (const [method, operation] of Object.entries(item)) {
+      if (!isObject(operation)) continue;
       const id = operation["operationId"];
       if (typeof id !== "string" || !operationIds.includes(id)) continue;
       missing.delete(id);
-      (paths[path] ??= {})[method] = convertOperation(spec, operation, reached);
+      (paths[path] ??= {})[method] = convertOperation(spec, operation, shared, reached);
     }
   }
   if (missing.size > 0) throw new Error(`operations not in the description: ${[...missing].join(", ")}`);

@@ -29,7 +29,10 @@ export async function upsertComment(
     octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: number, per_page: 100 }),
   );
   const existing = comments.find(
-    (comment) => comment.user !== null && sameLogin(comment.user.login, login) && hasCommentMarker(comment.body ?? "", purpose),
+    (comment) =>
+      comment.user !== null &&
+      sameLogin(comment.user.login, login) &&
+      hasCommentMarker(comment.body ?? "", purpose),
   );
   if (!existing) {
     await addComment(client, number, full);

@@ -16,7 +16,10 @@ const ACTIONS_BOT_LOGIN = "github-actions[bot]";
  * The GitHubForge options a command gets from its environment: the token from FOLIOCTL_GITHUB_TOKEN or
  * GITHUB_TOKEN, the repository, the API URL and the bot login. The token is never part of a message.
  */
-export function githubForgeOptionsFromEnv(env: NodeJS.ProcessEnv, overrides: ForgeOverrides = {}): GitHubForgeOptions {
+export function githubForgeOptionsFromEnv(
+  env: NodeJS.ProcessEnv,
+  overrides: ForgeOverrides = {},
+): GitHubForgeOptions {
   const ownToken = nonEmpty(env["FOLIOCTL_GITHUB_TOKEN"]);
   const token = ownToken ?? nonEmpty(env["GITHUB_TOKEN"]);
   if (token === undefined) {
@@ -35,7 +38,10 @@ export function githubForgeOptionsFromEnv(env: NodeJS.ProcessEnv, overrides: For
     );
   }
   const apiUrl =
-    overrides.apiUrl ?? nonEmpty(env["FOLIOCTL_GITHUB_API_URL"]) ?? nonEmpty(env["GITHUB_API_URL"]) ?? DEFAULT_API_URL;
+    overrides.apiUrl ??
+    nonEmpty(env["FOLIOCTL_GITHUB_API_URL"]) ??
+    nonEmpty(env["GITHUB_API_URL"]) ??
+    DEFAULT_API_URL;
   if (!URL.canParse(apiUrl) || !/^https?:$/.test(new URL(apiUrl).protocol)) {
     throw new ForgeError(`The GitHub API URL "${apiUrl}" is not an http(s) URL.`, {
       hint: "Use https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server.",

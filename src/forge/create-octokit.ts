@@ -31,8 +31,12 @@ const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {
 
 /** An octokit with its bundled retry and throttling, a timeout on every request, and no console output. */
 export function createOctokit(settings: OctokitSettings): Octokit {
-  const retryOnLimit = (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number): boolean =>
-    retryCount < 2 && retryAfter <= settings.maxRateLimitWaitSeconds;
+  const retryOnLimit = (
+    retryAfter: number,
+    _options: unknown,
+    _octokit: unknown,
+    retryCount: number,
+  ): boolean => retryCount < 2 && retryAfter <= settings.maxRateLimitWaitSeconds;
   return new Octokit({
     auth: settings.token,
     baseUrl: settings.apiUrl,
@@ -41,7 +45,10 @@ export function createOctokit(settings: OctokitSettings): Octokit {
     request: {
       fetch: (url: string | URL, init: RequestInit = {}) => {
         const timeout = AbortSignal.timeout(settings.timeoutMs);
-        return fetch(url, { ...init, signal: init.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
+        return fetch(url, {
+          ...init,
+          signal: init.signal ? AbortSignal.any([init.signal, timeout]) : timeout,
+        });
       },
     },
     retry: {

@@ -8,7 +8,10 @@ const VERDICTS = new Set(["APPROVED", "CHANGES_REQUESTED", "DISMISSED"]);
  * verdict counts; an approval counts only if it was given at the current head (a push after it needs a
  * new one) and not by the pull request's author. Logins compare case-insensitively, as GitHub's do.
  */
-export function decideApproval(reviews: readonly Review[], pull: { author: string; headSha: string }): Approval {
+export function decideApproval(
+  reviews: readonly Review[],
+  pull: { author: string; headSha: string },
+): Approval {
   const latest = new Map<string, Review>();
   const ordered = [...reviews].sort(
     (a, b) => (a.submittedAt ?? "").localeCompare(b.submittedAt ?? "") || a.id - b.id,

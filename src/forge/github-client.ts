@@ -34,7 +34,9 @@ export class GitHubClient {
 /** The HTTP status of an octokit error, to handle an expected 404 or 422 before it becomes a ForgeError. */
 export function httpStatus(error: unknown): number | undefined {
   const status = (error as { status?: unknown } | null)?.status;
-  return typeof status === "number" && (error as { response?: unknown }).response !== undefined ? status : undefined;
+  return typeof status === "number" && (error as { response?: unknown }).response !== undefined
+    ? status
+    : undefined;
 }
 
 /** GitHub's error text of an octokit error, including the per-field messages of a 422. */

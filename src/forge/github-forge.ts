@@ -91,7 +91,9 @@ export class GitHubForge implements Forge {
   async createPullRequest(input: NewPullRequest): Promise<PullRequest> {
     const { pull, adopted } = await openPullRequest(this.client, await this.currentLogin(), input);
     if (adopted) await updatePullRequest(this.client, pull.number, { title: input.title, body: input.body });
-    const missing = input.labels.filter((name) => !pull.labels.some((label) => label.toLowerCase() === name.toLowerCase()));
+    const missing = input.labels.filter(
+      (name) => !pull.labels.some((label) => label.toLowerCase() === name.toLowerCase()),
+    );
     const labels = missing.length > 0 ? await this.labels.add(pull.number, missing) : pull.labels;
     return { ...pull, title: input.title, body: input.body, labels };
   }
@@ -128,8 +130,11 @@ export class GitHubForge implements Forge {
 
   async listReviews(number: number): Promise<Review[]> {
     const { owner, repo } = this.client;
-    const reviews = await this.client.call(`reading the reviews of #${number}`, "pull_requests=read", (octokit) =>
-      octokit.paginate(octokit.rest.pulls.listReviews, { owner, repo, pull_number: number, per_page: 100 }),
+    const reviews = await this.client.call(
+      `reading the reviews of #${number}`,
+      "pull_requests=read",
+      (octokit) =>
+        octokit.paginate(octokit.rest.pulls.listReviews, { owner, repo, pull_number: number, per_page: 100 }),
     );
     return reviews.map((review) => ({
       id: review.id,
@@ -175,9 +180,12 @@ export class GitHubForge implements Forge {
       } catch (error) {
         if (httpStatus(error) !== 403) throw error;
         // App installation tokens have no user to show; the bot's login must be given.
-        throw new ForgeError(`The token for ${this.options.owner}/${this.options.repo} cannot tell which account it is (403).`, {
-          hint: "Set FOLIOCTL_BOT_LOGIN to the bot's login (github-actions[bot] for a workflow's GITHUB_TOKEN).",
-        });
+        throw new ForgeError(
+          `The token for ${this.options.owner}/${this.options.repo} cannot tell which account it is (403).`,
+          {
+            hint: "Set FOLIOCTL_BOT_LOGIN to the bot's login (github-actions[bot] for a workflow's GITHUB_TOKEN).",
+          },
+        );
       }
     });
   }

@@ -20,20 +20,30 @@ export class Labels {
   async ensure(name: string): Promise<void> {
     if (this.known.has(name)) return;
     const { owner, repo } = this.client;
-    const exists = await this.client.call(`looking up the label "${name}"`, "issues=read", async (octokit) => {
-      try {
-        await octokit.rest.issues.getLabel({ owner, repo, name });
-        return true;
-      } catch (error) {
-        if (httpStatus(error) === 404) return false;
-        throw error;
-      }
-    });
+    const exists = await this.client.call(
+      `looking up the label "${name}"`,
+      "issues=read",
+      async (octokit) => {
+        try {
+          await octokit.rest.issues.getLabel({ owner, repo, name });
+          return true;
+        } catch (error) {
+          if (httpStatus(error) === 404) return false;
+          throw error;
+        }
+      },
+    );
     if (!exists) {
       const style = LABEL_STYLE[name] ?? { color: "ededed", description: "" };
       await this.client.call(`creating the label "${name}"`, "issues=write", async (octokit) => {
         try {
-          await octokit.rest.issues.createLabel({ owner, repo, name, color: style.color, description: style.description });
+          await octokit.rest.issues.createLabel({
+            owner,
+            repo,
+            name,
+            color: style.color,
+            description: style.description,
+          });
         } catch (error) {
           // Someone created it in between: that is what we wanted.
           const data = JSON.stringify((error as { response?: { data?: unknown } }).response?.data ?? "");
@@ -60,15 +70,20 @@ export class Labels {
     const { owner, repo } = this.client;
     for (const name of Object.values(STATE_LABELS)) {
       if (name === wanted || !current.some((label) => label.toLowerCase() === name.toLowerCase())) continue;
-      await this.client.call(`removing the label "${name}" from #${number}`, "issues=write", async (octokit) => {
-        try {
-          await octokit.rest.issues.removeLabel({ owner, repo, issue_number: number, name });
-        } catch (error) {
-          // Already gone: the state we want.
-          if (httpStatus(error) !== 404) throw error;
-        }
-      });
+      await this.client.call(
+        `removing the label "${name}" from #${number}`,
+        "issues=write",
+        async (octokit) => {
+          try {
+            await octokit.rest.issues.removeLabel({ owner, repo, issue_number: number, name });
+          } catch (error) {
+            // Already gone: the state we want.
+            if (httpStatus(error) !== 404) throw error;
+          }
+        },
+      );
     }
-    if (!current.some((label) => label.toLowerCase() === wanted.toLowerCase())) await this.add(number, [wanted]);
+    if (!current.some((label) => label.toLowerCase() === wanted.toLowerCase()))
+      await this.add(number, [wanted]);
   }
 }

@@ -14,8 +14,17 @@ export async function listRebalancePullRequests(
 ): Promise<PullRequest[]> {
   const { owner, repo } = client;
   const branch = rebalanceBranch(account);
-  const pulls = await client.call(`listing ${state} pull requests from ${branch}`, "pull_requests=read", (octokit) =>
-    octokit.paginate(octokit.rest.pulls.list, { owner, repo, state, head: `${owner}:${branch}`, per_page: 100 }),
+  const pulls = await client.call(
+    `listing ${state} pull requests from ${branch}`,
+    "pull_requests=read",
+    (octokit) =>
+      octokit.paginate(octokit.rest.pulls.list, {
+        owner,
+        repo,
+        state,
+        head: `${owner}:${branch}`,
+        per_page: 100,
+      }),
   );
   return pulls
     .map(toPullRequest)
@@ -46,24 +55,40 @@ export async function openPullRequest(
   input: { head: string; base: string; title: string; body: string },
 ): Promise<{ pull: PullRequest; adopted: boolean }> {
   const { owner, repo } = client;
-  const created = await client.call(`opening a pull request from ${input.head}`, "pull_requests=write", async (octokit) => {
-    try {
-      return toPullRequest((await octokit.rest.pulls.create({ owner, repo, ...input })).data);
-    } catch (error) {
-      if (httpStatus(error) === 422 && /already exists/i.test(httpMessage(error))) return undefined;
-      throw error;
-    }
-  });
+  const created = await client.call(
+    `opening a pull request from ${input.head}`,
+    "pull_requests=write",
+    async (octokit) => {
+      try {
+        return toPullRequest((await octokit.rest.pulls.create({ owner, repo, ...input })).data);
+      } catch (error) {
+        if (httpStatus(error) === 422 && /already exists/i.test(httpMessage(error))) return undefined;
+        throw error;
+      }
+    },
+  );
   if (created) return { pull: created, adopted: false };
-  const open = await client.call(`finding the open pull request from ${input.head}`, "pull_requests=read", (octokit) =>
-    octokit.paginate(octokit.rest.pulls.list, { owner, repo, state: "open", head: `${owner}:${input.head}`, per_page: 100 }),
+  const open = await client.call(
+    `finding the open pull request from ${input.head}`,
+    "pull_requests=read",
+    (octokit) =>
+      octokit.paginate(octokit.rest.pulls.list, {
+        owner,
+        repo,
+        state: "open",
+        head: `${owner}:${input.head}`,
+        per_page: 100,
+      }),
   );
   const existing = open.map(toPullRequest).find((pull) => pull.baseRef === input.base);
   if (!existing || !sameLogin(existing.author, login)) {
     const who = existing ? `${existing.author}'s pull request #${existing.number}` : "another pull request";
-    throw new ForgeError(`Cannot open a pull request from ${input.head}: ${who} is already open from that branch.`, {
-      hint: `Close ${existing ? `#${existing.number}` : "it"} (only folioctl should open pull requests from ${input.head}), then run again.`,
-    });
+    throw new ForgeError(
+      `Cannot open a pull request from ${input.head}: ${who} is already open from that branch.`,
+      {
+        hint: `Close ${existing ? `#${existing.number}` : "it"} (only folioctl should open pull requests from ${input.head}), then run again.`,
+      },
+    );
   }
   return { pull: existing, adopted: true };
 }
@@ -103,10 +128,21 @@ export async function setPullRequestState(
  * The merged pull request that brought `sha` to the default branch: the one whose merge commit it is,
  * else a merged one that contains it (a rebase or fast-forward merge).
  */
-export async function findMergedPullRequestForCommit(client: GitHubClient, sha: string): Promise<PullRequest | undefined> {
+export async function findMergedPullRequestForCommit(
+  client: GitHubClient,
+  sha: string,
+): Promise<PullRequest | undefined> {
   const { owner, repo } = client;
-  const pulls = await client.call(`finding the pull request of commit ${sha}`, "pull_requests=read", (octokit) =>
-    octokit.paginate(octokit.rest.repos.listPullRequestsAssociatedWithCommit, { owner, repo, commit_sha: sha, per_page: 100 }),
+  const pulls = await client.call(
+    `finding the pull request of commit ${sha}`,
+    "pull_requests=read",
+    (octokit) =>
+      octokit.paginate(octokit.rest.repos.listPullRequestsAssociatedWithCommit, {
+        owner,
+        repo,
+        commit_sha: sha,
+        per_page: 100,
+      }),
   );
   const merged = pulls.map(toPullRequest).filter((pull) => pull.merged);
   return merged.find((pull) => pull.mergeCommitSha === sha) ?? merged[0];

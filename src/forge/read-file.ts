@@ -25,9 +25,12 @@ export async function readFile(client: GitHubClient, path: string, ref: string):
   });
   if (data === undefined) return undefined;
   if (Array.isArray(data) || data.type !== "file") {
-    throw new ForgeError(`Cannot read ${where}: it is a ${Array.isArray(data) ? "directory" : data.type}, not a file.`, {
-      hint: "Point folioctl at the file itself.",
-    });
+    throw new ForgeError(
+      `Cannot read ${where}: it is a ${Array.isArray(data) ? "directory" : data.type}, not a file.`,
+      {
+        hint: "Point folioctl at the file itself.",
+      },
+    );
   }
   if (!("content" in data) || data.encoding !== "base64") {
     throw new ForgeError(`Cannot read ${where}: GitHub did not send its content (it is over 1 MB).`, {

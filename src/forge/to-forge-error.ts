@@ -49,9 +49,12 @@ export function toForgeError(error: unknown, call: ForgeCall): Error {
         });
       }
       const needed = headers["x-accepted-github-permissions"] ?? call.permission;
-      return new ForgeError(`GitHub refused ${where}: the token lacks the permission ${needed} (403: ${said}).`, {
-        hint: permissionHint(needed),
-      });
+      return new ForgeError(
+        `GitHub refused ${where}: the token lacks the permission ${needed} (403: ${said}).`,
+        {
+          hint: permissionHint(needed),
+        },
+      );
     }
     case 404:
       return new ForgeError(`GitHub found nothing while ${where} (404: ${said}).`, {

@@ -30,7 +30,9 @@ export function toPullRequest(json: PullRequestJson): PullRequest {
     baseRef: json.base.ref,
     title: json.title,
     body: json.body ?? "",
-    labels: json.labels.map((label) => (typeof label === "string" ? label : (label.name ?? ""))).filter(Boolean),
+    labels: json.labels
+      .map((label) => (typeof label === "string" ? label : (label.name ?? "")))
+      .filter(Boolean),
     author: json.user?.login ?? "",
     closedAt: json.closed_at,
     mergedAt: json.merged_at,

@@ -88,9 +88,14 @@ describe("finding and opening the bot's pull request", () => {
 
   it("never picks up someone else's pull request on the bot's branch, and says so when it blocks one", async () => {
     await pushPlan(world, "U1", "{}\n");
-    const theirs = await world.alice.openPullRequest(world.repo, { head: rebalanceBranch("U1"), title: "Mine" });
+    const theirs = await world.alice.openPullRequest(world.repo, {
+      head: rebalanceBranch("U1"),
+      title: "Mine",
+    });
     // Even with the label on it, a person's pull request is not the bot's.
-    await world.alice.call("POST", `/repos/acme/ops/issues/${theirs.number}/labels`, { labels: ["folioctl"] });
+    await world.alice.call("POST", `/repos/acme/ops/issues/${theirs.number}/labels`, {
+      labels: ["folioctl"],
+    });
 
     expect(await world.forge.findOpenRebalancePullRequest("U1")).toBeUndefined();
     const attempt = world.forge.createPullRequest({
@@ -149,13 +154,23 @@ describe("closing and reopening", () => {
 
     expect(await world.forge.findOpenRebalancePullRequest("U1")).toBeUndefined();
     const closed = await world.forge.findClosedRebalancePullRequest("U1");
-    expect(closed).toMatchObject({ number: pull.number, state: "closed", merged: false, mergeCommitSha: null });
+    expect(closed).toMatchObject({
+      number: pull.number,
+      state: "closed",
+      merged: false,
+      mergeCommitSha: null,
+    });
     expect(world.repo.comments.map((comment) => comment.body)).toEqual([
       "Nothing to do: the account is within its bands.",
     ]);
     // The comment went first, so it is on the pull request before the close.
-    const writes = world.github.requests({ login: "folioctl-bot" }).filter((request) => request.method !== "GET");
-    expect(writes.slice(-2).map((request) => request.operationId)).toEqual(["issues/create-comment", "pulls/update"]);
+    const writes = world.github
+      .requests({ login: "folioctl-bot" })
+      .filter((request) => request.method !== "GET");
+    expect(writes.slice(-2).map((request) => request.operationId)).toEqual([
+      "issues/create-comment",
+      "pulls/update",
+    ]);
   });
 
   it("picks the most recently closed unmerged pull request and skips merged ones", async () => {
@@ -197,11 +212,17 @@ describe("merged pull requests", () => {
     const merged = await world.forge.getPullRequest(pull.number);
     expect(merged).toMatchObject({ state: "closed", merged: true, mergeCommitSha: mergeSha, headSha });
     // The merge is a real commit on main in the bare repository, with main and the branch as parents.
-    const log = execFileSync("git", ["--git-dir", world.repo.git.gitDir, "log", "--format=%H %P|%s", "-1", "main"], {
-      encoding: "utf8",
-    }).trim();
+    const log = execFileSync(
+      "git",
+      ["--git-dir", world.repo.git.gitDir, "log", "--format=%H %P|%s", "-1", "main"],
+      {
+        encoding: "utf8",
+      },
+    ).trim();
     const mainBefore = (await world.repo.git.log(`${mergeSha}^1`, "%H"))[0];
-    expect(log).toBe(`${mergeSha} ${mainBefore} ${headSha}|Merge pull request #${pull.number} from acme/folioctl/rebalance/U1`);
+    expect(log).toBe(
+      `${mergeSha} ${mainBefore} ${headSha}|Merge pull request #${pull.number} from acme/folioctl/rebalance/U1`,
+    );
   });
 
   it("finds the merged pull request that brought a commit to main", async () => {

@@ -64,7 +64,10 @@ export class BareRepo {
   }
 
   /** Lines added and removed and files changed from the merge base of `base` to `head`, as a PR shows. */
-  async diffStats(base: string, head: string): Promise<{ additions: number; deletions: number; files: number }> {
+  async diffStats(
+    base: string,
+    head: string,
+  ): Promise<{ additions: number; deletions: number; files: number }> {
     const { stdout } = await this.git(["diff", "--numstat", `${base}...${head}`]);
     const rows = stdout.toString().split("\n").filter(Boolean);
     let additions = 0;
@@ -107,7 +110,8 @@ export class BareRepo {
 
   /** The entry at `path` in a commit's tree, or undefined. An empty path is the root tree. */
   async entryAt(commit: string, path: string): Promise<TreeEntry | undefined> {
-    if (path === "") return { mode: "040000", type: "tree", sha: await this.treeOf(commit), size: 0, path: "" };
+    if (path === "")
+      return { mode: "040000", type: "tree", sha: await this.treeOf(commit), size: 0, path: "" };
     const { stdout } = await this.git(["ls-tree", "--long", "--full-tree", commit, "--", path]);
     return parseTree(stdout.toString())[0];
   }
@@ -136,7 +140,8 @@ export class BareRepo {
     from?: string;
   }): Promise<string> {
     const current = await this.branchSha(options.branch);
-    const parent = current ?? (options.from === undefined ? undefined : await this.resolveCommit(options.from));
+    const parent =
+      current ?? (options.from === undefined ? undefined : await this.resolveCommit(options.from));
     if (options.from !== undefined && current === undefined && parent === undefined) {
       throw new Error(`fake GitHub: cannot branch ${options.branch} from ${options.from}: no such ref`);
     }
@@ -149,11 +154,18 @@ export class BareRepo {
           await this.git(["update-index", "--force-remove", "--", path], { env });
           continue;
         }
-        const blob = (await this.git(["hash-object", "-w", "--stdin"], { input: content })).stdout.toString().trim();
+        const blob = (await this.git(["hash-object", "-w", "--stdin"], { input: content })).stdout
+          .toString()
+          .trim();
         await this.git(["update-index", "--add", "--cacheinfo", `100644,${blob},${path}`], { env });
       }
       const tree = (await this.git(["write-tree"], { env })).stdout.toString().trim();
-      const sha = await this.commitTree(tree, parent === undefined ? [] : [parent], options.message, options.author);
+      const sha = await this.commitTree(
+        tree,
+        parent === undefined ? [] : [parent],
+        options.message,
+        options.author,
+      );
       await this.updateRef(`refs/heads/${options.branch}`, sha, current);
       return sha;
     } finally {

@@ -27,7 +27,10 @@ export class FakeGitHubUser {
   }
 
   /** Commits files onto a branch (created from `from`, default the default branch) as this user. */
-  push(repo: FakeRepo, options: { branch: string; files: Record<string, string | null>; message?: string; from?: string }): Promise<string> {
+  push(
+    repo: FakeRepo,
+    options: { branch: string; files: Record<string, string | null>; message?: string; from?: string },
+  ): Promise<string> {
     return repo.git.commitFiles({
       branch: options.branch,
       files: options.files,
@@ -51,7 +54,11 @@ export class FakeGitHubUser {
   }
 
   /** Approves at the pull request's current head, or at `commitId` (an older head, say). */
-  async approve(repo: FakeRepo, number: number, options: { commitId?: string; body?: string } = {}): Promise<void> {
+  async approve(
+    repo: FakeRepo,
+    number: number,
+    options: { commitId?: string; body?: string } = {},
+  ): Promise<void> {
     await this.review(repo, number, "APPROVE", options.body ?? "", options.commitId);
   }
 
@@ -64,12 +71,18 @@ export class FakeGitHubUser {
   }
 
   async comment(repo: FakeRepo, number: number, body: string): Promise<number> {
-    const json = (await this.call("POST", `${repoPath(repo)}/issues/${number}/comments`, { body })) as { id: number };
+    const json = (await this.call("POST", `${repoPath(repo)}/issues/${number}/comments`, { body })) as {
+      id: number;
+    };
     return json.id;
   }
 
   /** Merges through the API: a real merge commit (or squash commit) on the base branch. Returns its sha. */
-  async merge(repo: FakeRepo, number: number, options: { method?: "merge" | "squash"; sha?: string } = {}): Promise<string> {
+  async merge(
+    repo: FakeRepo,
+    number: number,
+    options: { method?: "merge" | "squash"; sha?: string } = {},
+  ): Promise<string> {
     const json = (await this.call("PUT", `${repoPath(repo)}/pulls/${number}/merge`, {
       merge_method: options.method ?? "merge",
       ...(options.sha === undefined ? {} : { sha: options.sha }),
@@ -81,7 +94,13 @@ export class FakeGitHubUser {
     await this.call("PATCH", `${repoPath(repo)}/pulls/${number}`, { state: "closed" });
   }
 
-  private async review(repo: FakeRepo, number: number, event: string, body: string, commitId?: string): Promise<void> {
+  private async review(
+    repo: FakeRepo,
+    number: number,
+    event: string,
+    body: string,
+    commitId?: string,
+  ): Promise<void> {
     await this.call("POST", `${repoPath(repo)}/pulls/${number}/reviews`, {
       event,
       ...(body === "" ? {} : { body }),
@@ -103,9 +122,12 @@ export class FakeGitHubUser {
     const text = await response.text();
     const json: unknown = text === "" ? undefined : JSON.parse(text);
     if (!response.ok) {
-      const message = (json as { message?: string; errors?: unknown } | undefined)?.message ?? response.statusText;
+      const message =
+        (json as { message?: string; errors?: unknown } | undefined)?.message ?? response.statusText;
       const errors = (json as { errors?: unknown } | undefined)?.errors;
-      throw new Error(`${method} ${path} as ${this.user.login}: ${response.status} ${message}${errors ? ` ${JSON.stringify(errors)}` : ""}`);
+      throw new Error(
+        `${method} ${path} as ${this.user.login}: ${response.status} ${message}${errors ? ` ${JSON.stringify(errors)}` : ""}`,
+      );
     }
     return json;
   }

@@ -79,7 +79,10 @@ export class FakeGitHub {
       users: [],
       repos: [],
       // GitHub's timestamps have whole seconds.
-      now: () => clock().toISOString().replace(/\.\d{3}Z$/, "Z"),
+      now: () =>
+        clock()
+          .toISOString()
+          .replace(/\.\d{3}Z$/, "Z"),
       nextId: () => 0,
     };
     const fake = new FakeGitHub(server, dir, world);
@@ -94,7 +97,10 @@ export class FakeGitHub {
   }
 
   /** A person or a bot with a token. `permissions` makes it a fine-grained token limited to those. */
-  addUser(login: string, options: { type?: FakeUser["type"]; permissions?: FakeUser["permissions"] } = {}): FakeGitHubUser {
+  addUser(
+    login: string,
+    options: { type?: FakeUser["type"]; permissions?: FakeUser["permissions"] } = {},
+  ): FakeGitHubUser {
     if (findUser(this.world, login)) throw new Error(`fake GitHub: user ${login} exists`);
     const user: FakeUser = {
       id: this.world.nextId(),
@@ -179,6 +185,11 @@ export class FakeGitHub {
     return this.violationList;
   }
 
+  /** Returns the violations so far and forgets them (for tests that provoke one on purpose). */
+  takeViolations(): string[] {
+    return this.violationList.splice(0);
+  }
+
   /** Throws if any request or response left GitHub's contract, or hit a route the fake does not know. */
   assertNoViolations(): void {
     if (this.violationList.length === 0) return;
@@ -194,7 +205,8 @@ export class FakeGitHub {
 
   private findRepo(owner: string, name: string): FakeRepo | undefined {
     return this.world.repos.find(
-      (repo) => repo.owner.toLowerCase() === owner.toLowerCase() && repo.name.toLowerCase() === name.toLowerCase(),
+      (repo) =>
+        repo.owner.toLowerCase() === owner.toLowerCase() && repo.name.toLowerCase() === name.toLowerCase(),
     );
   }
 
@@ -229,7 +241,8 @@ export class FakeGitHub {
     const method = request.method ?? "GET";
     const url = new URL(request.url ?? "/", this.world.baseUrl);
     const token = /^(?:token|bearer)\s+(.+)$/i.exec(request.headers.authorization ?? "")?.[1];
-    const user = token === undefined ? undefined : this.world.users.find((candidate) => candidate.token === token);
+    const user =
+      token === undefined ? undefined : this.world.users.find((candidate) => candidate.token === token);
     let body: unknown;
     const record: RecordedRequest = {
       method,
@@ -265,7 +278,8 @@ export class FakeGitHub {
     try {
       return finish(await this.dispatch(match.operationId, match.params, body, user));
     } catch (error) {
-      if (error instanceof HttpError) return finish({ status: error.status, body: error.body, headers: error.headers });
+      if (error instanceof HttpError)
+        return finish({ status: error.status, body: error.body, headers: error.headers });
       throw error;
     }
   }
@@ -277,13 +291,25 @@ export class FakeGitHub {
     user: FakeUser | undefined,
   ): Promise<HandlerResponse> {
     if (!user) {
-      throw new HttpError(401, { message: "Bad credentials", documentation_url: "https://docs.github.com/rest", status: "401" });
+      throw new HttpError(401, {
+        message: "Bad credentials",
+        documentation_url: "https://docs.github.com/rest",
+        status: "401",
+      });
     }
     const faultIndex = this.faults.findIndex((fault) => fault.operationId === operationId);
     const fault = this.faults[faultIndex];
     if (fault) {
       if (--fault.remaining <= 0) this.faults.splice(faultIndex, 1);
-      throw new HttpError(fault.status, { message: fault.message, documentation_url: "https://docs.github.com/rest", status: String(fault.status) }, fault.headers);
+      throw new HttpError(
+        fault.status,
+        {
+          message: fault.message,
+          documentation_url: "https://docs.github.com/rest",
+          status: String(fault.status),
+        },
+        fault.headers,
+      );
     }
     if (operationId === "users/get-authenticated") {
       // An installation token (GitHub Actions' GITHUB_TOKEN) has no user to show.
@@ -295,7 +321,10 @@ export class FakeGitHub {
     const repo = this.findRepo(String(params["owner"]), String(params["repo"]));
     if (!repo) throw notFound();
     if (handler.needs) checkPermission(user, handler.needs[0], handler.needs[1]);
-    const objectBody = body !== null && typeof body === "object" && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+    const objectBody =
+      body !== null && typeof body === "object" && !Array.isArray(body)
+        ? (body as Record<string, unknown>)
+        : {};
     return handler.handle({ world: this.world, user, repo, params, body: objectBody });
   }
 }

@@ -42,7 +42,12 @@ export function notFound(): HttpError {
 export function validationFailed(resource: string, message: string, field?: string): HttpError {
   const error: Record<string, unknown> = { resource, code: "custom", message };
   if (field !== undefined) error["field"] = field;
-  return new HttpError(422, { message: "Validation Failed", errors: [error], documentation_url: DOCS, status: "422" });
+  return new HttpError(422, {
+    message: "Validation Failed",
+    errors: [error],
+    documentation_url: DOCS,
+    status: "422",
+  });
 }
 
 export function unprocessable(message: string): HttpError {
@@ -74,7 +79,8 @@ export function paginate<T>(
   const link = (n: number, rel: string): string => {
     const url = new URL(`${request.world.baseUrl}${path}`);
     for (const [key, value] of Object.entries(request.params)) {
-      if (["state", "head", "base", "sort", "direction", "ref"].includes(key)) url.searchParams.set(key, String(value));
+      if (["state", "head", "base", "sort", "direction", "ref"].includes(key))
+        url.searchParams.set(key, String(value));
     }
     url.searchParams.set("per_page", String(perPage));
     url.searchParams.set("page", String(n));

@@ -11,7 +11,13 @@ function findLabel(repo: FakeRepo, name: string): FakeLabel | undefined {
   return repo.labels.find((candidate) => candidate.name.toLowerCase() === wanted);
 }
 
-function addLabel(world: World, repo: FakeRepo, name: string, color = "ededed", description: string | null = null): FakeLabel {
+function addLabel(
+  world: World,
+  repo: FakeRepo,
+  name: string,
+  color = "ededed",
+  description: string | null = null,
+): FakeLabel {
   const created = { id: world.nextId(), name, color, description };
   repo.labels.push(created);
   return created;
@@ -43,7 +49,14 @@ const createComment: RouteHandler = {
     const text = str(body["body"] as string);
     if (text.trim() === "") throw validationFailed("IssueComment", "Body cannot be blank", "body");
     const now = world.now();
-    const comment = { id: world.nextId(), issueNumber: pull.number, author: user.login, body: text, createdAt: now, updatedAt: now };
+    const comment = {
+      id: world.nextId(),
+      issueNumber: pull.number,
+      author: user.login,
+      body: text,
+      createdAt: now,
+      updatedAt: now,
+    };
     repo.comments.push(comment);
     const json = issueComment(world, repo, comment);
     return { status: 201, body: json, headers: { location: String(json["url"]) } };
@@ -56,7 +69,8 @@ const updateComment: RouteHandler = {
     const comment = repo.comments.find((candidate) => candidate.id === int(params["comment_id"]));
     if (!comment) throw notFound();
     // Only the author edits here; GitHub also lets maintainers, which folioctl never relies on.
-    if (comment.author.toLowerCase() !== user.login.toLowerCase()) throw errorWithStatus(403, "Must have admin rights to Repository.");
+    if (comment.author.toLowerCase() !== user.login.toLowerCase())
+      throw errorWithStatus(403, "Must have admin rights to Repository.");
     const text = str(body["body"] as string);
     if (text.trim() === "") throw validationFailed("IssueComment", "Body cannot be blank", "body");
     comment.body = text;
@@ -87,7 +101,8 @@ const createLabel: RouteHandler = {
       });
     }
     const color = typeof body["color"] === "string" ? body["color"] : "ededed";
-    if (!/^[0-9a-fA-F]{6}$/.test(color)) throw validationFailed("Label", `${color} is not a valid color`, "color");
+    if (!/^[0-9a-fA-F]{6}$/.test(color))
+      throw validationFailed("Label", `${color} is not a valid color`, "color");
     const description = typeof body["description"] === "string" ? body["description"] : null;
     const created = addLabel(world, repo, name, color.toLowerCase(), description);
     return { status: 201, body: label(world, repo, created) };
@@ -116,7 +131,12 @@ const removeLabel: RouteHandler = {
     const pull = findPull(repo, int(params["issue_number"]));
     const wanted = str(params["name"]).toLowerCase();
     const index = pull.labels.findIndex((name) => name.toLowerCase() === wanted);
-    if (index < 0) throw new HttpError(404, { message: "Label does not exist", documentation_url: "https://docs.github.com/rest", status: "404" });
+    if (index < 0)
+      throw new HttpError(404, {
+        message: "Label does not exist",
+        documentation_url: "https://docs.github.com/rest",
+        status: "404",
+      });
     pull.labels.splice(index, 1);
     pull.updatedAt = world.now();
     return { status: 200, body: issueLabels(world, repo, pull.labels) };

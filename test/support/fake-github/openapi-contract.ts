@@ -73,8 +73,11 @@ export class OpenApiContract {
     query: URLSearchParams,
     body: unknown,
   ): { match: RouteMatch | undefined; violations: string[] } {
-    const route = this.routes.find((candidate) => candidate.method === method && candidate.pattern.test(pathname));
-    if (!route) return { match: undefined, violations: [`${method} ${pathname}: no such route in the subset`] };
+    const route = this.routes.find(
+      (candidate) => candidate.method === method && candidate.pattern.test(pathname),
+    );
+    if (!route)
+      return { match: undefined, violations: [`${method} ${pathname}: no such route in the subset`] };
     const violations: string[] = [];
     const params: RouteMatch["params"] = {};
     const found = route.pattern.exec(pathname) ?? [];
@@ -108,7 +111,9 @@ export class OpenApiContract {
     } else if (body !== undefined) {
       violations.push("request body sent to an operation that takes none");
     }
-    const prefixed = violations.map((violation) => `${method} ${pathname} (${route.operation.operationId}): ${violation}`);
+    const prefixed = violations.map(
+      (violation) => `${method} ${pathname} (${route.operation.operationId}): ${violation}`,
+    );
     return {
       match: { operationId: route.operation.operationId, template: route.template, params },
       violations: prefixed,

@@ -24,7 +24,9 @@ function headBranch(repo: FakeRepo, head: string): string | undefined {
 }
 
 function openDuplicate(repo: FakeRepo, head: string, base: string, except?: number): FakePull | undefined {
-  return repo.pulls.find((p) => p.state === "open" && p.head === head && p.base === base && p.number !== except);
+  return repo.pulls.find(
+    (p) => p.state === "open" && p.head === head && p.base === base && p.number !== except,
+  );
 }
 
 async function freeze(repo: FakeRepo, pull: FakePull): Promise<void> {
@@ -50,7 +52,11 @@ const list: RouteHandler = {
       .sort((a, b) => key(a).localeCompare(key(b)) || a.number - b.number);
     if (direction === "desc") pulls.reverse();
     const { page, headers } = paginate(request, `/repos/${repo.owner}/${repo.name}/pulls`, pulls);
-    return { status: 200, body: await Promise.all(page.map((pull) => pullRequest(world, repo, pull, false))), headers };
+    return {
+      status: 200,
+      body: await Promise.all(page.map((pull) => pullRequest(world, repo, pull, false))),
+      headers,
+    };
   },
 };
 
@@ -60,7 +66,8 @@ const create: RouteHandler = {
     const head = headBranch(repo, str(body["head"] as string));
     const base = str(body["base"] as string);
     const title = body["title"];
-    if (typeof title !== "string" || title.trim() === "") throw validationFailed("PullRequest", "title is missing", "title");
+    if (typeof title !== "string" || title.trim() === "")
+      throw validationFailed("PullRequest", "title is missing", "title");
     const headSha = head === undefined ? undefined : await repo.git.branchSha(head);
     if (head === undefined || headSha === undefined) {
       throw new HttpError(422, {
@@ -108,7 +115,10 @@ const create: RouteHandler = {
 const get: RouteHandler = {
   needs: ["pull_requests", "read"],
   async handle({ repo, params, world }) {
-    return { status: 200, body: await pullRequest(world, repo, findPull(repo, int(params["pull_number"])), true) };
+    return {
+      status: 200,
+      body: await pullRequest(world, repo, findPull(repo, int(params["pull_number"])), true),
+    };
   },
 };
 
@@ -123,12 +133,25 @@ const update: RouteHandler = {
       pull.state = "closed";
       pull.closedAt = world.now();
     } else if (body["state"] === "open" && pull.state === "closed") {
-      if (pull.mergedAt !== null) throw validationFailed("PullRequest", "state cannot be changed. The pull request has been merged.", "state");
+      if (pull.mergedAt !== null)
+        throw validationFailed(
+          "PullRequest",
+          "state cannot be changed. The pull request has been merged.",
+          "state",
+        );
       if ((await repo.git.branchSha(pull.head)) === undefined) {
-        throw validationFailed("PullRequest", "state cannot be changed. The head branch has been deleted.", "state");
+        throw validationFailed(
+          "PullRequest",
+          "state cannot be changed. The head branch has been deleted.",
+          "state",
+        );
       }
       if (openDuplicate(repo, pull.head, pull.base, pull.number)) {
-        throw validationFailed("PullRequest", `state cannot be changed. A pull request already exists for ${repo.owner}:${pull.head}.`, "state");
+        throw validationFailed(
+          "PullRequest",
+          `state cannot be changed. A pull request already exists for ${repo.owner}:${pull.head}.`,
+          "state",
+        );
       }
       pull.state = "open";
       pull.closedAt = null;
@@ -189,7 +212,11 @@ const listReviews: RouteHandler = {
     const { repo, params, world } = request;
     const pull = findPull(repo, int(params["pull_number"]));
     const reviews = repo.reviews.filter((candidate) => candidate.pullNumber === pull.number);
-    const { page, headers } = paginate(request, `/repos/${repo.owner}/${repo.name}/pulls/${pull.number}/reviews`, reviews);
+    const { page, headers } = paginate(
+      request,
+      `/repos/${repo.owner}/${repo.name}/pulls/${pull.number}/reviews`,
+      reviews,
+    );
     return { status: 200, body: page.map((value) => review(world, repo, value)), headers };
   },
 };
@@ -208,14 +235,21 @@ const createReview: RouteHandler = {
       });
     // A review without an event is a PENDING draft on GitHub; nothing here needs drafts.
     const state = event === undefined ? undefined : REVIEW_STATES[event];
-    if (state === undefined) throw simple("fake GitHub: pending (draft) reviews are not modelled; send an event");
+    if (state === undefined)
+      throw simple("fake GitHub: pending (draft) reviews are not modelled; send an event");
     const text = typeof body["body"] === "string" ? body["body"] : "";
     if (state !== "APPROVED" && text === "") throw simple(`Body is required when using ${event} events`);
     if (user.login.toLowerCase() === pull.author.toLowerCase() && state !== "COMMENTED") {
-      throw simple(state === "APPROVED" ? "Can not approve your own pull request" : "Can not request changes on your own pull request");
+      throw simple(
+        state === "APPROVED"
+          ? "Can not approve your own pull request"
+          : "Can not request changes on your own pull request",
+      );
     }
-    const commitId = typeof body["commit_id"] === "string" ? body["commit_id"] : (await pullShas(repo, pull)).head;
-    if ((await repo.git.resolveCommit(commitId)) === undefined) throw simple(`No commit found for SHA: ${commitId}`);
+    const commitId =
+      typeof body["commit_id"] === "string" ? body["commit_id"] : (await pullShas(repo, pull)).head;
+    if ((await repo.git.resolveCommit(commitId)) === undefined)
+      throw simple(`No commit found for SHA: ${commitId}`);
     const value = {
       id: world.nextId(),
       pullNumber: pull.number,

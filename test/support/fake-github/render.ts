@@ -1,6 +1,15 @@
 // GitHub's JSON shapes for the fake's objects, with every field the REST description requires, so the
 // responses validate against it the way GitHub's own do.
-import type { FakeComment, FakeLabel, FakePull, FakeRepo, FakeReview, FakeStatus, FakeUser, World } from "./world.js";
+import type {
+  FakeComment,
+  FakeLabel,
+  FakePull,
+  FakeRepo,
+  FakeReview,
+  FakeStatus,
+  FakeUser,
+  World,
+} from "./world.js";
 import { requireUser } from "./world.js";
 
 type Json = Record<string, unknown>;
@@ -10,7 +19,9 @@ function nodeId(kind: string, id: number): string {
 }
 
 export function simpleUser(world: World, user: FakeUser): Json {
-  const api = `${world.baseUrl}/users/${user.login}`;
+  // Bot logins end in "[bot]"; GitHub percent-encodes them in URLs.
+  const login = encodeURIComponent(user.login);
+  const api = `${world.baseUrl}/users/${login}`;
   return {
     login: user.login,
     id: user.id,
@@ -18,7 +29,7 @@ export function simpleUser(world: World, user: FakeUser): Json {
     avatar_url: `${world.baseUrl}/avatars/u/${user.id}`,
     gravatar_id: "",
     url: api,
-    html_url: `${world.baseUrl}/${user.login}`,
+    html_url: `${world.baseUrl}/${login}`,
     followers_url: `${api}/followers`,
     following_url: `${api}/following{/other_user}`,
     gists_url: `${api}/gists{/gist_id}`,
@@ -218,7 +229,12 @@ export async function pullShas(repo: FakeRepo, pull: FakePull): Promise<{ head: 
 }
 
 /** The list form (`pull-request-simple`); `full` adds what GET /pulls/{n} and writes return. */
-export async function pullRequest(world: World, repo: FakeRepo, pull: FakePull, full: boolean): Promise<Json> {
+export async function pullRequest(
+  world: World,
+  repo: FakeRepo,
+  pull: FakePull,
+  full: boolean,
+): Promise<Json> {
   const shas = await pullShas(repo, pull);
   const api = `${world.baseUrl}/repos/${repo.owner}/${repo.name}`;
   const html = `${world.baseUrl}/${repo.owner}/${repo.name}/pull/${pull.number}`;
@@ -264,8 +280,20 @@ export async function pullRequest(world: World, repo: FakeRepo, pull: FakePull, 
     assignees: [],
     requested_reviewers: [],
     requested_teams: [],
-    head: { label: `${repo.owner}:${pull.head}`, ref: pull.head, sha: shas.head, user: simpleUser(world, owner), repo: repoJson },
-    base: { label: `${repo.owner}:${pull.base}`, ref: pull.base, sha: shas.base, user: simpleUser(world, owner), repo: repoJson },
+    head: {
+      label: `${repo.owner}:${pull.head}`,
+      ref: pull.head,
+      sha: shas.head,
+      user: simpleUser(world, owner),
+      repo: repoJson,
+    },
+    base: {
+      label: `${repo.owner}:${pull.base}`,
+      ref: pull.base,
+      sha: shas.base,
+      user: simpleUser(world, owner),
+      repo: repoJson,
+    },
     _links: {
       self: { href: self },
       html: { href: html },
@@ -283,7 +311,8 @@ export async function pullRequest(world: World, repo: FakeRepo, pull: FakePull, 
   if (!full) return simple;
   const merged = pull.mergedAt !== null;
   // GitHub computes mergeability only for open pull requests; a real three-way merge decides it here.
-  const mergeable = pull.state === "open" ? (await repo.git.mergeTree(shas.base, shas.head)) !== undefined : null;
+  const mergeable =
+    pull.state === "open" ? (await repo.git.mergeTree(shas.base, shas.head)) !== undefined : null;
   const stats = await repo.git.diffStats(shas.base, shas.head);
   const commits = (await repo.git.commitsBetween(shas.base, shas.head)).length;
   return {

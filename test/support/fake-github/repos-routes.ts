@@ -29,10 +29,19 @@ const listPullsForCommit: RouteHandler = {
   async handle(request) {
     const { repo, params, world } = request;
     const sha = await repo.git.resolveCommit(str(params["commit_sha"]));
-    if (sha === undefined) throw validationFailed("Commit", `No commit found for SHA: ${str(params["commit_sha"])}`, "sha");
+    if (sha === undefined)
+      throw validationFailed("Commit", `No commit found for SHA: ${str(params["commit_sha"])}`, "sha");
     const pulls = await pullsForCommit(repo, sha);
-    const { page, headers } = paginate(request, `/repos/${repo.owner}/${repo.name}/commits/${sha}/pulls`, pulls);
-    return { status: 200, body: await Promise.all(page.map((pull) => pullRequest(world, repo, pull, false))), headers };
+    const { page, headers } = paginate(
+      request,
+      `/repos/${repo.owner}/${repo.name}/commits/${sha}/pulls`,
+      pulls,
+    );
+    return {
+      status: 200,
+      body: await Promise.all(page.map((pull) => pullRequest(world, repo, pull, false))),
+      headers,
+    };
   },
 };
 
@@ -69,12 +78,22 @@ function contentUrls(world: World, repo: FakeRepo, entry: TreeEntry, ref: string
   const self = `${api}/contents/${entry.path}?ref=${encodeURIComponent(ref)}`;
   const git = `${api}/git/${kind === "tree" ? "trees" : "blobs"}/${entry.sha}`;
   const html = `${world.baseUrl}/${repo.owner}/${repo.name}/${kind}/${encodeURIComponent(ref)}/${entry.path}`;
-  const download = kind === "blob" ? `${world.baseUrl}/raw/${repo.owner}/${repo.name}/${encodeURIComponent(ref)}/${entry.path}` : null;
+  const download =
+    kind === "blob"
+      ? `${world.baseUrl}/raw/${repo.owner}/${repo.name}/${encodeURIComponent(ref)}/${entry.path}`
+      : null;
   return { url: self, git_url: git, html_url: html, download_url: download, _links: { self, git, html } };
 }
 
 function entryJson(world: World, repo: FakeRepo, entry: TreeEntry, ref: string) {
-  const type = entry.type === "tree" ? "dir" : entry.type === "commit" ? "submodule" : entry.mode === "120000" ? "symlink" : "file";
+  const type =
+    entry.type === "tree"
+      ? "dir"
+      : entry.type === "commit"
+        ? "submodule"
+        : entry.mode === "120000"
+          ? "symlink"
+          : "file";
   return {
     type,
     size: entry.size ?? 0,
@@ -91,7 +110,11 @@ const getContent: RouteHandler = {
     const ref = params["ref"] === undefined ? repo.defaultBranch : str(params["ref"]);
     const commit = await repo.git.resolveCommit(ref);
     if (commit === undefined) {
-      throw new HttpError(404, { message: `No commit found for the ref ${ref}`, documentation_url: "https://docs.github.com/rest/repos/contents", status: "404" });
+      throw new HttpError(404, {
+        message: `No commit found for the ref ${ref}`,
+        documentation_url: "https://docs.github.com/rest/repos/contents",
+        status: "404",
+      });
     }
     const path = str(params["path"]).replace(/^\/+|\/+$/g, "");
     const entry = await repo.git.entryAt(commit, path);
@@ -100,7 +123,8 @@ const getContent: RouteHandler = {
       const entries = await repo.git.listDirectory(commit, path);
       return { status: 200, body: entries.map((child) => entryJson(world, repo, child, ref)) };
     }
-    if (entry.type !== "blob" || entry.mode === "120000") throw errorWithStatus(501, "fake GitHub: only files and directories are modelled");
+    if (entry.type !== "blob" || entry.mode === "120000")
+      throw errorWithStatus(501, "fake GitHub: only files and directories are modelled");
     const content = await repo.git.readBlob(entry.sha);
     const inline = content.length <= INLINE_CONTENT_LIMIT;
     // GitHub wraps the base64 at 60 characters, with a trailing newline.
