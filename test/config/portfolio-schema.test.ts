@@ -36,7 +36,10 @@ describe("the portfolio schema", () => {
 });
 
 describe("the README's portfolio.yaml reference", () => {
-  const section = README.slice(README.indexOf("## portfolio.yaml reference"));
+  const start = README.indexOf("## portfolio.yaml reference");
+  // The section runs to the next second-level heading: other tables in the README are not its rows.
+  const end = README.indexOf("\n## ", start + 1);
+  const section = README.slice(start, end === -1 ? undefined : end);
   const rows = new Map(
     section
       .split("\n")
