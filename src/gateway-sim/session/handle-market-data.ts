@@ -88,7 +88,12 @@ export function sendTicks(
     : { bid: TICK.BID, ask: TICK.ASK, last: TICK.LAST, close: TICK.CLOSE, volume: TICK.VOLUME };
   // Bit 0 of the attribute mask is canAutoExecute, set on live bid and ask.
   const auto = delayed ? 0 : 1;
-  if (quote.bid !== undefined) session.send(tickPrice(reqId, ids.bid, quote.bid, quote.bidSize ?? 100, auto));
+  if (quote.bid !== undefined) {
+    session.send(tickPrice(reqId, ids.bid, quote.bid, quote.bidSize ?? 100, auto));
+    // @stoqey/ib does not derive a tickSize from a BID tickPrice (BID_SIZE is 0, which it treats as
+    // "none"), so the bid size also goes out on its own, as IB Gateway sends sizes too.
+    if (!delayed) session.send(tickSize(reqId, TICK.BID_SIZE, quote.bidSize ?? 100));
+  }
   if (quote.ask !== undefined) session.send(tickPrice(reqId, ids.ask, quote.ask, quote.askSize ?? 100, auto));
   if (quote.last !== undefined) session.send(tickPrice(reqId, ids.last, quote.last, quote.lastSize ?? 100));
   if (quote.close !== undefined) session.send(tickPrice(reqId, ids.close, quote.close, 0));
