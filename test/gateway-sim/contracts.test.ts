@@ -17,7 +17,7 @@ describe("contract details", () => {
     const since = client.mark();
     client.ib.reqContractDetails(11, { conId: VTI, exchange: "SMART" });
     await client.waitFor(EventName.contractDetailsEnd, { since });
-    const [[reqId, details]] = client.named(EventName.contractDetails, since) as [number, ContractDetails][];
+    const [[reqId, details]] = client.named(EventName.contractDetails, since) as [[number, ContractDetails]];
     expect(reqId).toBe(11);
     expect(details.contract).toMatchObject({
       conId: VTI,
@@ -97,7 +97,7 @@ describe("contract details", () => {
     const since = client.mark();
     client.ib.reqContractDetails(16, { conId: 555 });
     await client.waitFor(EventName.contractDetailsEnd, { since });
-    const [[, details]] = client.named(EventName.contractDetails, since) as [number, ContractDetails][];
+    const [[, details]] = client.named(EventName.contractDetails, since) as [[number, ContractDetails]];
     expect(details).toMatchObject({
       timeZoneId: "America/New_York",
       liquidHours: "20261124:0930-20261124:1600;20261125:CLOSED",

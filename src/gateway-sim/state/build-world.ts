@@ -102,7 +102,7 @@ export function renderStateFile(world: SimWorld, faults: Fault[], original: Docu
     if (isSeq(positions)) for (const item of positions.items) if (isMap(item)) item.flow = true;
     document.setIn(["accounts", i, "positions"], positions);
   }
-  return String(document);
+  return document.toString({ lineWidth: 0 });
 }
 
 function contractToSpec(c: SimContract): SimContractSpec {
