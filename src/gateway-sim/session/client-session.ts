@@ -190,26 +190,30 @@ export class ClientSession {
 
   private handle(fields: string[]): void {
     const count = this.received;
-    let request: ClientRequest;
+    const request = this.parse(fields);
+    if (request !== undefined) {
+      if (this.ctx.verbose) {
+        const parse = request.type === "PLACE_ORDER" ? request.parse : undefined;
+        this.ctx.log(`[sim] ${this.label} -> ${describeIncoming(fields, parse)}`);
+      }
+      this.dispatch(this, request);
+    }
+    if (this.closed || !this.started) return;
+    const triggered = this.ctx.faults.afterMessage(count, this.clientId);
+    if (triggered.connectivity !== undefined) this.ctx.startOutage(triggered.connectivity);
+    if (triggered.disconnect) this.close("abrupt", `fault script: disconnect after ${count} messages`);
+  }
+
+  private parse(fields: string[]): ClientRequest | undefined {
     try {
-      request = parseRequest(fields);
+      return parseRequest(fields);
     } catch (error) {
       if (!(error instanceof WireFormatError)) throw error;
       // The client and the simulator disagree on a layout: say so loudly, as IB's "error reading request".
       const id = Number(fields[0]) === IN.PLACE_ORDER ? Number(fields[1]) : -1;
       this.ctx.log(`[sim] ${this.label} cannot read ${describeIncoming(fields)}: ${error.message}`);
       this.send(errorMessage(Number.isFinite(id) ? id : -1, 320, `Error reading request: ${error.message}`));
-      return;
+      return undefined;
     }
-    if (this.ctx.verbose) {
-      this.ctx.log(
-        `[sim] ${this.label} -> ${describeIncoming(fields, request.type === "PLACE_ORDER" ? request.parse : undefined)}`,
-      );
-    }
-    this.dispatch(this, request);
-    if (this.closed || !this.started) return;
-    const triggered = this.ctx.faults.afterMessage(count, this.clientId);
-    if (triggered.connectivity !== undefined) this.ctx.startOutage(triggered.connectivity);
-    if (triggered.disconnect) this.close("abrupt", `fault script: disconnect after ${count} messages`);
   }
 }

@@ -10,6 +10,7 @@ export class RawClient {
   private readonly waiters = new Set<() => void>();
 
   private constructor(private readonly socket: Socket) {
+    socket.setNoDelay(true);
     socket.on("data", (chunk: Buffer) => {
       this.buffer = Buffer.concat([this.buffer, chunk]);
       while (this.buffer.length >= 4) {
@@ -71,6 +72,11 @@ export class RawClient {
       this.waiters.add(check);
       check();
     });
+  }
+
+  /** Raw bytes, for framing tests. */
+  write(bytes: Buffer): void {
+    this.socket.write(bytes);
   }
 
   destroy(): void {
