@@ -178,6 +178,7 @@ class Simulator {
       inOutage: () => this.outageTimer !== undefined,
       startOutage: (fault) => this.startOutage(fault.restoreAfterMs ?? 1000, fault.restore ?? 1102),
       log: verbose ? this.log : () => undefined,
+      warn: this.log,
       verbose,
     };
     if (options.save === true && options.stateFile !== undefined) {

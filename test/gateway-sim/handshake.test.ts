@@ -76,4 +76,19 @@ describe("handshake and connection requests", () => {
     await old.until(() => old.closed);
     expect(old.messages).toEqual([]);
   });
+
+  it("answers a request it does not implement with a 320 notice and stays connected", async () => {
+    const lines: string[] = [];
+    const sim = await startTestSim({ logger: (line) => lines.push(line) });
+    const client = await connectClient(sim.port, 1);
+    const since = client.mark();
+    client.ib.reqNewsProviders();
+    await client.waitFor(EventName.info, { since, where: (a) => a[1] === 320 });
+    expect(client.infos(since)).toEqual([
+      { code: 320, message: "The simulator does not implement message id 85." },
+    ]);
+    expect(lines).toEqual(["[sim] client 1 sent message id 85, which the simulator does not implement"]);
+    client.ib.reqCurrentTime();
+    await client.waitFor(EventName.currentTime, { since });
+  });
 });

@@ -3,7 +3,7 @@ import { EventName, OrderAction, OrderType, SecType } from "@stoqey/ib";
 import { afterEach, describe, expect, it } from "vitest";
 import { closeClients, connectClient } from "./support/ib-test-client.js";
 import { startTestSim, stopSims } from "./support/start-test-sim.js";
-import { ACCOUNT, BND, VNQ, VTI } from "./support/test-state.js";
+import { ACCOUNT, BND, SHOP_CAD, VNQ, VTI } from "./support/test-state.js";
 
 afterEach(async () => {
   await closeClients();
@@ -210,6 +210,34 @@ describe("placing orders", () => {
     ]);
     expect(sim.orders().map((o) => o.status)).toEqual(["Inactive", "Inactive"]);
     expect(sim.executions()).toEqual([]);
+  });
+
+  it("modifies a working order placed again with the same id, and refuses a change of contract with 105", async () => {
+    const sim = await startTestSim();
+    const client = await connectClient(sim.port, 1);
+    let since = client.mark();
+    client.ib.placeOrder(1000, vti, order({ orderType: OrderType.LMT, lmtPrice: 249, totalQuantity: 10 }));
+    await client.waitFor(EventName.orderStatus, { since, where: (a) => a[1] === "Submitted" });
+    since = client.mark();
+    client.ib.placeOrder(1000, vnq, order({ orderType: OrderType.LMT, lmtPrice: 90 }));
+    await client.waitFor(EventName.error, { since, where: (a) => a[1] === 105 });
+    client.ib.placeOrder(1000, vti, order({ orderType: OrderType.LMT, lmtPrice: 250.05, totalQuantity: 6 }));
+    await client.waitFor(EventName.orderStatus, { since, where: (a) => a[1] === "Filled" });
+    expect(sim.orders()).toMatchObject([
+      { orderId: 1000, quantity: 6, lmtPrice: 250.05, filled: 6, status: "Filled" },
+    ]);
+  });
+
+  it("trades a CAD listing against CAD cash and charges commission in CAD", async () => {
+    const sim = await startTestSim();
+    const client = await connectClient(sim.port, 1);
+    const since = client.mark();
+    client.ib.placeOrder(1000, { conId: SHOP_CAD, exchange: "SMART" }, order({ totalQuantity: 5 }));
+    const report = await client.waitFor(EventName.commissionReport, { since });
+    expect(report.args[0]).toMatchObject({ currency: "CAD", commission: 1 });
+    const cash = sim.account(ACCOUNT).cash;
+    expect(cash["CAD"]).toBeCloseTo(1000 - 5 * 152.3 - 1, 6);
+    expect(cash["USD"]).toBe(25000);
   });
 
   it("reports nextValidId above every id used, on reconnect and on reqIds", async () => {

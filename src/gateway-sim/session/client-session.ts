@@ -211,7 +211,7 @@ export class ClientSession {
       if (!(error instanceof WireFormatError)) throw error;
       // The client and the simulator disagree on a layout: say so loudly, as IB's "error reading request".
       const id = Number(fields[0]) === IN.PLACE_ORDER ? Number(fields[1]) : -1;
-      this.ctx.log(`[sim] ${this.label} cannot read ${describeIncoming(fields)}: ${error.message}`);
+      this.ctx.warn(`[sim] ${this.label} cannot read ${describeIncoming(fields)}: ${error.message}`);
       this.send(errorMessage(Number.isFinite(id) ? id : -1, 320, `Error reading request: ${error.message}`));
       return undefined;
     }

@@ -75,12 +75,10 @@ export function dispatchRequest(ctx: GatewayContext, session: ClientSession, req
       return handleCompletedOrders(ctx, session);
     case "REQ_EXECUTIONS":
       return handleExecutions(ctx, session, request.reqId, request.filter);
-    case "UNSUPPORTED":
-      ctx.log(
-        `[sim] ${session.label} sent ${request.name} (${request.id}), which the simulator does not implement`,
-      );
-      return session.send(
-        errorMessage(-1, 320, `The simulator does not implement ${request.name} (message id ${request.id}).`),
-      );
+    case "UNSUPPORTED": {
+      const what = request.name.startsWith("UNKNOWN_") ? `message id ${request.id}` : request.name;
+      ctx.warn(`[sim] ${session.label} sent ${what}, which the simulator does not implement`);
+      return session.send(errorMessage(-1, 320, `The simulator does not implement ${what}.`));
+    }
   }
 }

@@ -36,6 +36,9 @@ export interface GatewayContext {
   /** True while a connectivity-lost fault holds traffic back. */
   inOutage(): boolean;
   startOutage(fault: ConnectivityFault): void;
+  /** --verbose logging; a no-op otherwise. */
   log(line: string): void;
+  /** Problems worth seeing without --verbose (a request the simulator cannot read). */
+  warn(line: string): void;
   readonly verbose: boolean;
 }
