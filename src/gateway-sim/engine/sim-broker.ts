@@ -3,12 +3,14 @@
 import type { CommissionSchedule } from "../../core/portfolio.js";
 import { formatZonedTime, isOpenAt, nextOpenAt } from "../../core/trading-hours.js";
 import type { SimContract, SimWorld } from "../state/sim-state.js";
-import type { PlaceOrderParse, WireContract } from "../wire/parse-place-order.js";
+import type { PlaceOrderParse } from "../wire/parse-place-order.js";
+import { applyFill, clean } from "./apply-fill.js";
 import { executionCommission, FIXED_US_PRICING } from "./commission.js";
 import type { FaultScript } from "./fault-script.js";
 import { findContracts } from "./find-contracts.js";
 import type { SimExecution, SimOrder } from "./sim-order.js";
-import { fillPrice, remaining, roundQuantity, SUPPORTED_ORDER_TYPES } from "./sim-order.js";
+import { newOrder, orderProblem, placeholderContract } from "./new-order.js";
+import { fillPrice, remaining } from "./sim-order.js";
 
 export interface BrokerObserver {
   /** openOrder + orderStatus for the order's current state (submitted, modified, released, unsent). */
@@ -88,7 +90,15 @@ export class SimBroker {
 
     const matches = findContracts(this.world, p.contract);
     const contract = matches.length === 1 ? matches[0] : undefined;
-    const order = this.record(clientId, parse, contract ?? placeholderContract(p.contract));
+    const order = newOrder({
+      clientId,
+      parse,
+      permId: this.nextPermId++,
+      contract: contract ?? placeholderContract(p.contract),
+      accounts: [...this.world.accounts.keys()],
+      now: this.now(),
+    });
+    this.allOrders.push(order);
     if (contract === undefined) {
       const message =
         matches.length === 0
@@ -96,7 +106,7 @@ export class SimBroker {
           : `The contract description specified for ${p.contract.symbol} is ambiguous.`;
       return this.reject(order, 200, message);
     }
-    const problem = this.orderProblem(order);
+    const problem = orderProblem(order, this.world);
     if (problem !== undefined) return this.reject(order, 201, `Order rejected - reason:${problem}`);
     const reason = this.faults.rejection(contract.symbol);
     if (reason !== undefined) return this.reject(order, 201, `Order rejected - reason:${reason}`);
@@ -155,72 +165,6 @@ export class SimBroker {
     this.wakeTimer = undefined;
   }
 
-  private record(clientId: number, parse: PlaceOrderParse, contract: SimContract): SimOrder {
-    const p = parse.order;
-    const accounts = [...this.world.accounts.keys()];
-    const order: SimOrder = {
-      orderId: p.orderId,
-      clientId,
-      permId: this.nextPermId++,
-      account: p.account !== "" ? p.account : accounts.length === 1 ? (accounts[0] as string) : "",
-      contract,
-      action: p.action.toUpperCase() === "SELL" ? "SELL" : "BUY",
-      totalQuantity: p.totalQuantity ?? 0,
-      orderType: p.orderType.toUpperCase(),
-      lmtPrice: p.lmtPrice,
-      auxPrice: p.auxPrice,
-      tif: p.tif === "" ? "DAY" : p.tif,
-      orderRef: p.orderRef,
-      transmit: p.transmit,
-      outsideRth: p.outsideRth,
-      algoStrategy: p.algoStrategy,
-      algoParams: p.algoParams,
-      placed: p,
-      wire: { fieldCount: parse.fieldCount, cursorEnd: parse.cursorEnd },
-      status: "PendingSubmit",
-      filled: 0,
-      filledValue: 0,
-      lastFillPrice: 0,
-      commission: 0,
-      whyHeld: "",
-      done: false,
-      completedStatus: "",
-      createdAt: this.now(),
-      completedAt: undefined,
-      remainderHeld: false,
-    };
-    this.allOrders.push(order);
-    return order;
-  }
-
-  private orderProblem(order: SimOrder): string | undefined {
-    const p = order.placed;
-    if (order.account === "") return "an account must be given when the gateway manages several accounts";
-    if (!this.world.accounts.has(order.account))
-      return `account ${order.account} is not managed by this gateway`;
-    if (p.action.toUpperCase() !== "BUY" && p.action.toUpperCase() !== "SELL")
-      return `unknown action "${p.action}"`;
-    if (!(order.totalQuantity > 0)) return "the order quantity must be positive";
-    if (roundQuantity(order.totalQuantity, order.contract) !== order.totalQuantity) {
-      return `the quantity ${order.totalQuantity} is not a multiple of the size increment ${order.contract.sizeIncrement}`;
-    }
-    if (!(SUPPORTED_ORDER_TYPES as readonly string[]).includes(order.orderType)) {
-      return `order type ${order.orderType} is not supported by the simulator (${SUPPORTED_ORDER_TYPES.join(", ")})`;
-    }
-    if (
-      (order.orderType === "LMT" || order.orderType === "LOC") &&
-      !(order.lmtPrice !== undefined && order.lmtPrice > 0)
-    ) {
-      return "a limit order needs a positive limit price";
-    }
-    if (p.whatIf) return "what-if orders are not supported by the simulator";
-    if (p.cashQty !== undefined) return "cash quantity orders are not supported by the simulator";
-    if (p.algoStrategy !== "" && p.algoStrategy !== "Adaptive") {
-      return `algo ${p.algoStrategy} is not supported by the simulator (Adaptive is)`;
-    }
-    return undefined;
-  }
-
   private reject(order: SimOrder, code: number, message: string): void {
     order.status = "Inactive";
     order.done = true;
@@ -250,7 +194,7 @@ export class SimBroker {
     order.orderRef = p.orderRef;
     order.outsideRth = p.outsideRth;
     order.transmit = p.transmit;
-    const problem = this.orderProblem(order);
+    const problem = orderProblem(order, this.world);
     if (problem !== undefined) {
       return this.observer.orderError(
         order.clientId,
@@ -261,8 +205,9 @@ export class SimBroker {
     }
     if (!order.transmit) return this.observer.orderUpdated(order);
     if (!wasSent) return this.submit(order);
+    // Reduced to what has already filled: the order is done.
+    if (remaining(order) === 0) this.complete(order, "Filled");
     this.observer.orderUpdated(order);
-    if (remaining(order) === 0) return this.complete(order, "Filled");
     this.tryFill(order);
   }
 
@@ -321,31 +266,12 @@ export class SimBroker {
     const account = this.world.accounts.get(order.account);
     if (account === undefined) return;
     const contract = order.contract;
-    const currency = contract.currency;
     const before = { quantity: order.filled, value: order.filledValue };
     const after = { quantity: order.filled + quantity, value: order.filledValue + quantity * price };
     const commission = executionCommission(this.schedule, before, after);
     const signed = order.action === "BUY" ? quantity : -quantity;
 
-    const position = account.positions.get(contract.conId) ?? { quantity: 0, avgCost: 0 };
-    let realizedPnl: number | undefined;
-    if (position.quantity === 0 || Math.sign(position.quantity) === Math.sign(signed)) {
-      // Opening or adding: the average cost absorbs the commission, as IB's does.
-      const cost = quantity * price + (signed > 0 ? commission : -commission);
-      const held = Math.abs(position.quantity);
-      position.avgCost = (held * position.avgCost + cost) / (held + quantity);
-      position.quantity = clean(position.quantity + signed);
-    } else {
-      const closed = Math.min(Math.abs(position.quantity), quantity);
-      realizedPnl = clean((price - position.avgCost) * closed * Math.sign(position.quantity) - commission);
-      position.quantity = clean(position.quantity + signed);
-      // Crossing through zero opens the other side at this price.
-      if (Math.abs(signed) > closed) position.avgCost = price;
-      else if (position.quantity === 0) position.avgCost = 0;
-      account.realizedPnl.set(currency, clean((account.realizedPnl.get(currency) ?? 0) + realizedPnl));
-    }
-    account.positions.set(contract.conId, position);
-    account.cash.set(currency, clean((account.cash.get(currency) ?? 0) - signed * price - commission));
+    const realizedPnl = applyFill(account, contract, signed, price, commission);
 
     order.filled = clean(order.filled + quantity);
     order.filledValue = clean(order.filledValue + quantity * price);
@@ -371,7 +297,7 @@ export class SimBroker {
       orderRef: order.orderRef,
       exchange: contract.primaryExchange ?? "ISLAND",
       commission,
-      commissionCurrency: currency,
+      commissionCurrency: contract.currency,
       realizedPnl,
     };
     this.allExecutions.push(execution);
@@ -438,30 +364,4 @@ function partialQuantity(quantity: number, fraction: number, contract: SimContra
   const step = contract.sizeIncrement;
   const first = Math.floor((quantity * fraction) / step) * step;
   return Math.min(Math.max(first, step), quantity);
-}
-
-function placeholderContract(wire: WireContract): SimContract {
-  return {
-    conId: wire.conId ?? 0,
-    symbol: wire.symbol,
-    secType: "STK",
-    exchange: wire.exchange,
-    primaryExchange: wire.primaryExch === "" ? undefined : wire.primaryExch,
-    currency: wire.currency,
-    localSymbol: wire.localSymbol,
-    tradingClass: wire.tradingClass,
-    minTick: 0.01,
-    sizeIncrement: 1,
-    longName: "",
-    timeZoneId: undefined,
-    liquidHoursText: undefined,
-    tradingHoursText: undefined,
-    liquidHours: undefined,
-    extendedHours: undefined,
-  };
-}
-
-// Keeps sums of fills free of binary noise (0.1 + 0.2) without losing cents.
-function clean(value: number): number {
-  return Number.parseFloat(value.toPrecision(12));
 }
