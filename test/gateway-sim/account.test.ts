@@ -166,4 +166,27 @@ describe("positions", () => {
       ["VNQ", 8],
     ]);
   });
+
+  it("reflects positions and cash a test sets, and a client dropped by the test sees the disconnect", async () => {
+    const sim = await startTestSim();
+    sim.setPosition(ACCOUNT, VNQ, 12, 80);
+    sim.setPosition(ACCOUNT, BND, 0);
+    sim.setCash(ACCOUNT, "USD", 100);
+    const client = await connectClient(sim.port, 1);
+    let since = client.mark();
+    client.ib.reqPositions();
+    client.ib.reqAccountSummary(1, "All", "TotalCashValue");
+    await client.waitFor(EventName.accountSummaryEnd, { since });
+    const rows = client.named(EventName.position, since) as [string, Contract, number, number][];
+    expect(rows.map(([, c, qty, cost]) => [c.symbol, qty, cost])).toEqual([
+      ["VTI", 100, 210.5],
+      ["BND", 0, 71.2],
+      ["VNQ", 12, 80],
+    ]);
+    expect(client.named(EventName.accountSummary, since)[0]?.[3]).toBe((100 + 720).toFixed(2));
+    since = client.mark();
+    sim.disconnectClient(1);
+    await client.closed();
+    expect(sim.clients()).toEqual([]);
+  });
 });
