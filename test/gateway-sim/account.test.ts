@@ -173,7 +173,7 @@ describe("positions", () => {
     sim.setPosition(ACCOUNT, BND, 0);
     sim.setCash(ACCOUNT, "USD", 100);
     const client = await connectClient(sim.port, 1);
-    let since = client.mark();
+    const since = client.mark();
     client.ib.reqPositions();
     client.ib.reqAccountSummary(1, "All", "TotalCashValue");
     await client.waitFor(EventName.accountSummaryEnd, { since });
@@ -184,7 +184,6 @@ describe("positions", () => {
       ["VNQ", 12, 80],
     ]);
     expect(client.named(EventName.accountSummary, since)[0]?.[3]).toBe((100 + 720).toFixed(2));
-    since = client.mark();
     sim.disconnectClient(1);
     await client.closed();
     expect(sim.clients()).toEqual([]);
