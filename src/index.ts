@@ -20,3 +20,6 @@ export { GitHubForge } from "./forge/github-forge.js";
 export type { GitHubForgeOptions } from "./forge/github-forge.js";
 export { createGitHubForge, githubForgeOptionsFromEnv } from "./forge/create-github-forge.js";
 export { decideApproval } from "./forge/decide-approval.js";
+export * from "./gateway-sim/index.js";
+export type * from "./core/trading-hours.js";
+export { formatZonedTime, isOpenAt, nextOpenAt, parseTradingHours, sessionAt } from "./core/trading-hours.js";

@@ -7,6 +7,7 @@ import { registerDemoCommand } from "./demo.js";
 import { registerValidateCommand } from "./validate.js";
 import { registerInitCommand } from "./init.js";
 import { registerUnlockCommand } from "./unlock.js";
+import { registerGatewaySimCommand } from "./gateway-sim.js";
 
 type Register = (program: Command, ctx: CliContext, run: RunAction) => void;
 /** Wraps a command body so that its exit code and errors are handled in one place. */
@@ -18,6 +19,7 @@ const commands: Register[] = [
   registerValidateCommand,
   registerInitCommand,
   registerUnlockCommand,
+  registerGatewaySimCommand,
 ];
 
 export async function main(argv: string[], ctx: Partial<CliContext> = {}): Promise<number> {

@@ -1,0 +1,42 @@
+// What one execution does to an account: position, average cost, cash and realised P&L.
+import type { SimAccount, SimContract } from "../state/sim-state.js";
+
+/**
+ * Books `signedQuantity` shares (negative sells) at `price` with `commission`, in the contract's
+ * currency. Returns the realised P&L (commission included) when shares were closed, else undefined.
+ */
+export function applyFill(
+  account: SimAccount,
+  contract: SimContract,
+  signedQuantity: number,
+  price: number,
+  commission: number,
+): number | undefined {
+  const currency = contract.currency;
+  const quantity = Math.abs(signedQuantity);
+  const position = account.positions.get(contract.conId) ?? { quantity: 0, avgCost: 0 };
+  let realizedPnl: number | undefined;
+  if (position.quantity === 0 || Math.sign(position.quantity) === Math.sign(signedQuantity)) {
+    // Opening or adding: the average cost absorbs the commission, as IB's does.
+    const cost = quantity * price + (signedQuantity > 0 ? commission : -commission);
+    const held = Math.abs(position.quantity);
+    position.avgCost = (held * position.avgCost + cost) / (held + quantity);
+    position.quantity = clean(position.quantity + signedQuantity);
+  } else {
+    const closed = Math.min(Math.abs(position.quantity), quantity);
+    realizedPnl = clean((price - position.avgCost) * closed * Math.sign(position.quantity) - commission);
+    position.quantity = clean(position.quantity + signedQuantity);
+    // Crossing through zero opens the other side at this price; a closed position reports cost 0.
+    if (quantity > closed) position.avgCost = price;
+    else if (position.quantity === 0) position.avgCost = 0;
+    account.realizedPnl.set(currency, clean((account.realizedPnl.get(currency) ?? 0) + realizedPnl));
+  }
+  account.positions.set(contract.conId, position);
+  account.cash.set(currency, clean((account.cash.get(currency) ?? 0) - signedQuantity * price - commission));
+  return realizedPnl;
+}
+
+/** Keeps sums of fills free of binary noise (0.1 + 0.2) without losing cents. */
+export function clean(value: number): number {
+  return Number.parseFloat(value.toPrecision(12));
+}

@@ -1,0 +1,100 @@
+// A new order as the broker records it from PLACE_ORDER, and the checks it must pass to be accepted.
+import type { SimContract, SimWorld } from "../state/sim-state.js";
+import type { PlaceOrderParse, WireContract } from "../wire/parse-place-order.js";
+import type { SimOrder } from "./sim-order.js";
+import { roundQuantity, SUPPORTED_ORDER_TYPES } from "./sim-order.js";
+
+export interface NewOrderInput {
+  clientId: number;
+  parse: PlaceOrderParse;
+  permId: number;
+  contract: SimContract;
+  /** The accounts the gateway manages: an order without one goes to the only account there is. */
+  accounts: string[];
+  now: number;
+}
+
+export function newOrder({ clientId, parse, permId, contract, accounts, now }: NewOrderInput): SimOrder {
+  const p = parse.order;
+  return {
+    orderId: p.orderId,
+    clientId,
+    permId,
+    account: p.account !== "" ? p.account : accounts.length === 1 ? (accounts[0] as string) : "",
+    contract,
+    action: p.action.toUpperCase() === "SELL" ? "SELL" : "BUY",
+    totalQuantity: p.totalQuantity ?? 0,
+    orderType: p.orderType.toUpperCase(),
+    lmtPrice: p.lmtPrice,
+    auxPrice: p.auxPrice,
+    tif: p.tif === "" ? "DAY" : p.tif,
+    orderRef: p.orderRef,
+    transmit: p.transmit,
+    outsideRth: p.outsideRth,
+    algoStrategy: p.algoStrategy,
+    algoParams: p.algoParams,
+    placed: p,
+    wire: { fieldCount: parse.fieldCount, cursorEnd: parse.cursorEnd },
+    status: "PendingSubmit",
+    filled: 0,
+    filledValue: 0,
+    lastFillPrice: 0,
+    commission: 0,
+    whyHeld: "",
+    done: false,
+    completedStatus: "",
+    createdAt: now,
+    completedAt: undefined,
+    remainderHeld: false,
+  };
+}
+
+/** Why the order cannot be accepted, or undefined when it can. */
+export function orderProblem(order: SimOrder, world: SimWorld): string | undefined {
+  const p = order.placed;
+  if (order.account === "") return "an account must be given when the gateway manages several accounts";
+  if (!world.accounts.has(order.account)) return `account ${order.account} is not managed by this gateway`;
+  if (p.action.toUpperCase() !== "BUY" && p.action.toUpperCase() !== "SELL")
+    return `unknown action "${p.action}"`;
+  if (!(order.totalQuantity > 0)) return "the order quantity must be positive";
+  if (roundQuantity(order.totalQuantity, order.contract) !== order.totalQuantity) {
+    return `the quantity ${order.totalQuantity} is not a multiple of the size increment ${order.contract.sizeIncrement}`;
+  }
+  if (!(SUPPORTED_ORDER_TYPES as readonly string[]).includes(order.orderType)) {
+    return `order type ${order.orderType} is not supported by the simulator (${SUPPORTED_ORDER_TYPES.join(", ")})`;
+  }
+  if (
+    (order.orderType === "LMT" || order.orderType === "LOC") &&
+    !(order.lmtPrice !== undefined && order.lmtPrice > 0)
+  ) {
+    return "a limit order needs a positive limit price";
+  }
+  if (p.whatIf) return "what-if orders are not supported by the simulator";
+  if (p.cashQty !== undefined) return "cash quantity orders are not supported by the simulator";
+  if (p.algoStrategy !== "" && p.algoStrategy !== "Adaptive") {
+    return `algo ${p.algoStrategy} is not supported by the simulator (Adaptive is)`;
+  }
+  return undefined;
+}
+
+/** Stands in for a contract the table does not have, so that the rejected order is still recorded. */
+export function placeholderContract(wire: WireContract): SimContract {
+  return {
+    conId: wire.conId ?? 0,
+    symbol: wire.symbol,
+    secType: "STK",
+    exchange: wire.exchange,
+    primaryExchange: wire.primaryExch === "" ? undefined : wire.primaryExch,
+    currency: wire.currency,
+    localSymbol: wire.localSymbol,
+    tradingClass: wire.tradingClass,
+    minTick: 0.01,
+    sizeIncrement: 1,
+    longName: "",
+    timeZoneId: undefined,
+    liquidHoursText: undefined,
+    tradingHoursText: undefined,
+    liquidHours: undefined,
+    extendedHours: undefined,
+  };
+}
