@@ -11,8 +11,36 @@ export interface Diagnostic {
   hint?: string;
 }
 
+/** `portfolio.yaml:12:7: error: targets[2].weight: must be at most 100 (got 140)` */
 export function formatDiagnostic(d: Diagnostic): string {
   const where = d.line > 0 ? `${d.file}:${d.line}:${d.column}` : d.file;
   const field = d.path === "" ? "" : `${d.path}: `;
   return `${where}: error: ${field}${d.message}`;
+}
+
+/** The error line followed by its `  hint: ...` line, each ending in a newline. */
+export function formatDiagnosticWithHint(d: Diagnostic): string {
+  return `${formatDiagnostic(d)}\n${d.hint === undefined ? "" : `  hint: ${d.hint}\n`}`;
+}
+
+/**
+ * A GitHub Actions workflow command that shows the problem on the pull request's diff:
+ * `::error file=portfolio.yaml,line=12,col=7::targets[2].weight: must be at most 100 (got 140)`.
+ */
+export function formatGithubAnnotation(d: Diagnostic): string {
+  const properties = [`file=${escapeProperty(d.file)}`];
+  if (d.line > 0) properties.push(`line=${d.line}`);
+  if (d.line > 0 && d.column > 0) properties.push(`col=${d.column}`);
+  const field = d.path === "" ? "" : `${d.path}: `;
+  const text = `${field}${d.message}${d.hint === undefined ? "" : `\nhint: ${d.hint}`}`;
+  return `::error ${properties.join(",")}::${escapeData(text)}`;
+}
+
+// The runner's own escaping rules for workflow commands (actions/toolkit, command.ts).
+function escapeData(text: string): string {
+  return text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
+
+function escapeProperty(text: string): string {
+  return escapeData(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
 }

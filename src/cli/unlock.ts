@@ -1,0 +1,74 @@
+import type { Command } from "commander";
+import { resolve } from "node:path";
+import { FolioctlError } from "../errors.js";
+import type { LockInfo } from "../git/git-repo.js";
+import { lockRef } from "../git/ops-repo-layout.js";
+import { SimpleGitRepo } from "../git/simple-git-repo.js";
+import type { CliContext } from "./context.js";
+import { EXIT } from "./exit-codes.js";
+import type { RunAction } from "./main.js";
+import { systemClock } from "./system-clock.js";
+
+interface UnlockOptions {
+  repo?: string;
+  remote: string;
+  yes?: boolean;
+}
+
+// `folioctl unlock <account>`: removes a stale apply lock. It never prompts: without --yes it only says who
+// holds the lock, so the same command line behaves the same in a terminal and in CI.
+export function registerUnlockCommand(program: Command, ctx: CliContext, run: RunAction): void {
+  program
+    .command("unlock")
+    .description("remove an account's stale apply lock from the ops repository and say who held it")
+    .argument("<account>", "IB account id, for example DU1234567")
+    .option("--repo <dir>", "clone of the ops repository (default: the current directory)")
+    .option("--remote <name>", "remote that holds the lock", "origin")
+    .option("--yes", "remove the lock; without it, folioctl only shows who holds it")
+    .action((account: string, options: UnlockOptions) => run(() => unlock(account, options, ctx)));
+}
+
+async function unlock(account: string, options: UnlockOptions, ctx: CliContext): Promise<number> {
+  const ref = lockRef(account);
+  const dir = resolve(ctx.cwd, options.repo ?? ".");
+  const repo = await SimpleGitRepo.open(dir, { clock: systemClock, remote: options.remote });
+  const where = `${ref} on ${repo.remote}`;
+
+  if (!options.yes) {
+    const lock = await repo.readLock(account);
+    if (lock === null) {
+      ctx.stdout.write(`No lock for ${account}: ${where} does not exist. Nothing to do.\n`);
+      return EXIT.ok;
+    }
+    ctx.stdout.write(`${where} is held by ${describe(lock)}.\n`);
+    throw new FolioctlError(`not removing the lock for ${account} without --yes`, {
+      hint:
+        `make sure run ${lock.runId} is no longer applying orders, then run ` +
+        `\`folioctl unlock ${account} --yes\``,
+    });
+  }
+
+  const removed = await repo.forceRemoveLock(account);
+  if (removed === null) {
+    ctx.stdout.write(`No lock for ${account}: ${where} does not exist. Nothing to do.\n`);
+    return EXIT.ok;
+  }
+  ctx.stdout.write(`Removed ${where}, held by ${describe(removed)}.\n`);
+  return EXIT.ok;
+}
+
+function describe(lock: LockInfo): string {
+  const age = formatAge(systemClock.now().getTime() - lock.acquiredAt.getTime());
+  return `${lock.holder} (run ${lock.runId}) since ${lock.acquiredAt.toISOString()} (${age})`;
+}
+
+/** "2 d 3 h ago", "1 h 5 min ago", "42 s ago"; a lock from the future says so instead of lying. */
+export function formatAge(ms: number): string {
+  if (ms < 0) return "in the future: check the clocks";
+  const s = Math.floor(ms / 1000);
+  const [d, h, m] = [Math.floor(s / 86_400), Math.floor((s % 86_400) / 3600), Math.floor((s % 3600) / 60)];
+  if (d > 0) return `${d} d ${h} h ago`;
+  if (h > 0) return `${h} h ${m} min ago`;
+  if (m > 0) return `${m} min ago`;
+  return `${s} s ago`;
+}

@@ -1,0 +1,107 @@
+// The Forge port: what folioctl needs from GitHub, in our own types. github-forge.ts implements it on
+// octokit; commands depend on this interface only.
+
+/** The label every bot pull request carries; with the branch and the author it identifies them. */
+export const REBALANCE_LABEL = "folioctl";
+
+/** Where a rebalance pull request stands; exactly one of these labels is on it at a time. */
+export type StateLabel = "pending" | "applied" | "refused";
+export const STATE_LABELS: Record<StateLabel, string> = {
+  pending: "folioctl: pending",
+  applied: "folioctl: applied",
+  refused: "folioctl: refused",
+};
+
+/** The branch the bot keeps an account's plan on. */
+export function rebalanceBranch(account: string): string {
+  return `folioctl/rebalance/${account}`;
+}
+
+export interface PullRequest {
+  number: number;
+  /** The page a person opens, for messages and reports. */
+  url: string;
+  state: "open" | "closed";
+  merged: boolean;
+  mergeCommitSha: string | null;
+  headRef: string;
+  headSha: string;
+  baseRef: string;
+  title: string;
+  body: string;
+  labels: string[];
+  /** Login of whoever opened it. */
+  author: string;
+  closedAt: string | null;
+  mergedAt: string | null;
+}
+
+export interface NewPullRequest {
+  head: string;
+  base: string;
+  title: string;
+  body: string;
+  labels: string[];
+}
+
+export type ReviewState = "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED" | "DISMISSED" | "PENDING";
+
+export interface Review {
+  id: number;
+  /** Undefined when the reviewer's account was deleted. */
+  reviewer: string | undefined;
+  state: ReviewState;
+  /** The head commit the review was given at. */
+  commitSha: string | null;
+  submittedAt: string | null;
+}
+
+/** Whose review counts for a pull request at its current head, and whose does not and why. */
+export interface Approval {
+  headSha: string;
+  approvedBy: string[];
+  changesRequestedBy: string[];
+  ignored: Array<{ reviewer: string; reason: "author" | "stale" }>;
+}
+
+export interface CommitStatus {
+  state: "pending" | "success" | "failure" | "error";
+  /** The check's name, e.g. `folioctl/apply (U1234567)`. */
+  context: string;
+  /** One line; GitHub keeps at most 140 characters. */
+  description: string;
+  targetUrl?: string;
+}
+
+export type CommentOutcome = "created" | "updated" | "unchanged";
+
+export interface Forge {
+  /** `owner/repo` this forge acts on, for messages. */
+  readonly repository: string;
+  /** The login the token acts as: the bot whose pull requests these are. */
+  currentLogin(): Promise<string>;
+  /** The bot's open rebalance pull request for an account (branch, label and author all match). */
+  findOpenRebalancePullRequest(account: string): Promise<PullRequest | undefined>;
+  /** The bot's most recently closed, unmerged rebalance pull request for an account. */
+  findClosedRebalancePullRequest(account: string): Promise<PullRequest | undefined>;
+  /** Opens a pull request and puts the labels on it (creating missing labels). */
+  createPullRequest(input: NewPullRequest): Promise<PullRequest>;
+  /** Sets title and body; sends nothing when both are already so. True when it changed them. */
+  updatePullRequest(number: number, change: { title: string; body: string }): Promise<boolean>;
+  /** Says why in a comment, then closes. */
+  closePullRequest(number: number, comment: string): Promise<void>;
+  reopenPullRequest(number: number): Promise<PullRequest>;
+  getPullRequest(number: number): Promise<PullRequest>;
+  /** The merged pull request that brought a commit to the default branch, if any. */
+  findMergedPullRequestForCommit(sha: string): Promise<PullRequest | undefined>;
+  /** Puts one state label on the pull request and takes the other state labels off. */
+  setStateLabel(number: number, state: StateLabel): Promise<void>;
+  /** Keeps one bot comment per purpose, found by a hidden marker: created once, edited only when different. */
+  upsertComment(number: number, purpose: string, body: string): Promise<CommentOutcome>;
+  listReviews(number: number): Promise<Review[]>;
+  /** Reviews of the pull request decided at its current head (see decideApproval). */
+  getApproval(number: number): Promise<Approval>;
+  setCommitStatus(sha: string, status: CommitStatus): Promise<void>;
+  /** A file's text at a ref (branch, tag or sha), read as data through the API; undefined if absent. */
+  readFile(path: string, ref: string): Promise<string | undefined>;
+}

@@ -1,0 +1,192 @@
+import { ForgeError } from "../errors.js";
+import { addComment, upsertComment } from "./comments.js";
+import { createOctokit } from "./create-octokit.js";
+import { decideApproval } from "./decide-approval.js";
+import type {
+  Approval,
+  CommentOutcome,
+  CommitStatus,
+  Forge,
+  NewPullRequest,
+  PullRequest,
+  Review,
+  ReviewState,
+  StateLabel,
+} from "./forge.js";
+import { GitHubClient, httpStatus } from "./github-client.js";
+import { Labels } from "./labels.js";
+import {
+  findMergedPullRequestForCommit,
+  getPullRequest,
+  listRebalancePullRequests,
+  openPullRequest,
+  setPullRequestState,
+  updatePullRequest,
+} from "./pull-requests.js";
+import { readFile } from "./read-file.js";
+
+export interface GitHubForgeOptions {
+  token: string;
+  owner: string;
+  repo: string;
+  /** REST API root: https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server. */
+  apiUrl?: string;
+  /** The bot's login when the token cannot say (GitHub Actions' GITHUB_TOKEN is `github-actions[bot]`). */
+  botLogin?: string;
+  /** Per HTTP attempt, default 30 s. */
+  timeoutMs?: number;
+  /** Space writes a second apart, as GitHub asks (default true). */
+  paceWrites?: boolean;
+  /** Milliseconds per second of GitHub's retry-after, default 1000; tests use 1 so retries do not wait. */
+  retryDelayScale?: number;
+}
+
+export const DEFAULT_API_URL = "https://api.github.com";
+// GitHub cuts a commit status description at 140 characters and refuses longer ones.
+const STATUS_DESCRIPTION_LIMIT = 140;
+
+/** The Forge on GitHub's REST API through octokit. */
+export class GitHubForge implements Forge {
+  private readonly client: GitHubClient;
+  private readonly labels: Labels;
+  private login: Promise<string> | undefined;
+
+  constructor(private readonly options: GitHubForgeOptions) {
+    const apiUrl = (options.apiUrl ?? DEFAULT_API_URL).replace(/\/+$/, "");
+    const octokit = createOctokit({
+      token: options.token,
+      apiUrl,
+      timeoutMs: options.timeoutMs ?? 30_000,
+      paceWrites: options.paceWrites ?? true,
+      retryDelayScale: options.retryDelayScale ?? 1000,
+      maxRateLimitWaitSeconds: 120,
+    });
+    this.client = new GitHubClient(octokit, options.owner, options.repo, apiUrl, [options.token]);
+    this.labels = new Labels(this.client);
+    if (options.botLogin !== undefined) this.login = Promise.resolve(options.botLogin);
+  }
+
+  get repository(): string {
+    return this.client.repository;
+  }
+
+  currentLogin(): Promise<string> {
+    this.login ??= this.fetchLogin();
+    // A failed lookup is not cached: the next call asks again.
+    this.login.catch(() => (this.login = undefined));
+    return this.login;
+  }
+
+  async findOpenRebalancePullRequest(account: string): Promise<PullRequest | undefined> {
+    return (await listRebalancePullRequests(this.client, await this.currentLogin(), account, "open"))[0];
+  }
+
+  async findClosedRebalancePullRequest(account: string): Promise<PullRequest | undefined> {
+    const closed = await listRebalancePullRequests(this.client, await this.currentLogin(), account, "closed");
+    const unmerged = closed.filter((pull) => !pull.merged);
+    unmerged.sort((a, b) => (b.closedAt ?? "").localeCompare(a.closedAt ?? "") || b.number - a.number);
+    return unmerged[0];
+  }
+
+  async createPullRequest(input: NewPullRequest): Promise<PullRequest> {
+    const { pull, adopted } = await openPullRequest(this.client, await this.currentLogin(), input);
+    if (adopted) await updatePullRequest(this.client, pull.number, { title: input.title, body: input.body });
+    const missing = input.labels.filter(
+      (name) => !pull.labels.some((label) => label.toLowerCase() === name.toLowerCase()),
+    );
+    const labels = missing.length > 0 ? await this.labels.add(pull.number, missing) : pull.labels;
+    return { ...pull, title: input.title, body: input.body, labels };
+  }
+
+  updatePullRequest(number: number, change: { title: string; body: string }): Promise<boolean> {
+    return updatePullRequest(this.client, number, change);
+  }
+
+  async closePullRequest(number: number, comment: string): Promise<void> {
+    await addComment(this.client, number, comment);
+    await setPullRequestState(this.client, number, "closed");
+  }
+
+  reopenPullRequest(number: number): Promise<PullRequest> {
+    return setPullRequestState(this.client, number, "open");
+  }
+
+  getPullRequest(number: number): Promise<PullRequest> {
+    return getPullRequest(this.client, number);
+  }
+
+  findMergedPullRequestForCommit(sha: string): Promise<PullRequest | undefined> {
+    return findMergedPullRequestForCommit(this.client, sha);
+  }
+
+  async setStateLabel(number: number, state: StateLabel): Promise<void> {
+    const pull = await getPullRequest(this.client, number);
+    await this.labels.setState(number, pull.labels, state);
+  }
+
+  async upsertComment(number: number, purpose: string, body: string): Promise<CommentOutcome> {
+    return upsertComment(this.client, await this.currentLogin(), number, purpose, body);
+  }
+
+  async listReviews(number: number): Promise<Review[]> {
+    const { owner, repo } = this.client;
+    const reviews = await this.client.call(
+      `reading the reviews of #${number}`,
+      "pull_requests=read",
+      (octokit) =>
+        octokit.paginate(octokit.rest.pulls.listReviews, { owner, repo, pull_number: number, per_page: 100 }),
+    );
+    return reviews.map((review) => ({
+      id: review.id,
+      reviewer: review.user?.login,
+      state: review.state as ReviewState,
+      commitSha: review.commit_id,
+      submittedAt: review.submitted_at ?? null,
+    }));
+  }
+
+  async getApproval(number: number): Promise<Approval> {
+    const pull = await this.getPullRequest(number);
+    return decideApproval(await this.listReviews(number), pull);
+  }
+
+  async setCommitStatus(sha: string, status: CommitStatus): Promise<void> {
+    const { owner, repo } = this.client;
+    const description =
+      status.description.length > STATUS_DESCRIPTION_LIMIT
+        ? `${status.description.slice(0, STATUS_DESCRIPTION_LIMIT - 1)}…`
+        : status.description;
+    await this.client.call(`setting the ${status.context} status on ${sha}`, "statuses=write", (octokit) =>
+      octokit.rest.repos.createCommitStatus({
+        owner,
+        repo,
+        sha,
+        state: status.state,
+        context: status.context,
+        description,
+        ...(status.targetUrl === undefined ? {} : { target_url: status.targetUrl }),
+      }),
+    );
+  }
+
+  readFile(path: string, ref: string): Promise<string | undefined> {
+    return readFile(this.client, path, ref);
+  }
+
+  private async fetchLogin(): Promise<string> {
+    return this.client.call("finding which account the token belongs to", "none", async (octokit) => {
+      try {
+        return (await octokit.rest.users.getAuthenticated()).data.login;
+      } catch (error) {
+        if (httpStatus(error) !== 403) throw error;
+        // App installation tokens have no user to show; the bot's login must be given.
+        throw new ForgeError(
+          `The token for ${this.options.owner}/${this.options.repo} cannot tell which account it is (403).`,
+          {
+            hint: "Set FOLIOCTL_BOT_LOGIN to the bot's login (github-actions[bot] for a workflow's GITHUB_TOKEN).",
+          },
+        );
+      }
+    });
+  }
+}

@@ -1,0 +1,137 @@
+// The apply lock is a ref on the remote, `refs/folioctl/locks/<account>`, pointing to a commit that records
+// the holder. Creating it is one push with an empty lease ("must not exist yet"); the remote checks that
+// expectation under its ref lock, so of two pushes racing for an absent lock exactly one succeeds.
+import type { Clock } from "../core/clock.js";
+import { GitError } from "../errors.js";
+import type { GitCli } from "./git-cli.js";
+import type { LockInfo, LockRelease, LockRequest } from "./git-repo.js";
+import { LockHeldError } from "./lock-held-error.js";
+import { LOCK_FILE, decodeLockRecord, encodeLockRecord } from "./lock-record.js";
+import { lockRef } from "./ops-repo-layout.js";
+import { pushRejection, toGitError } from "./to-git-error.js";
+import { commitTree, writeTree } from "./write-tree.js";
+
+// Both mean "the ref was not what we expected": ours before sending, the remote's under its lock.
+const LEASE_LOST = new Set(["stale info", "failed to update ref", "fetch first"]);
+
+export class LockRefs {
+  constructor(
+    private readonly cli: GitCli,
+    private readonly remote: string,
+    private readonly clock: Clock,
+  ) {}
+
+  async acquire(request: LockRequest): Promise<LockInfo> {
+    const { account, holder, runId } = request;
+    const ref = lockRef(account);
+    const acquiredAt = this.clock.now();
+    const record = encodeLockRecord({ account, holder, runId, acquiredAt: acquiredAt.toISOString() });
+    const tree = await writeTree(this.cli, null, [{ path: LOCK_FILE, content: record }]);
+    const message = `folioctl lock ${account}\n\nHeld by ${holder} (run ${runId}) since ${acquiredAt.toISOString()}.`;
+    const sha = await commitTree(this.cli, tree, [], message);
+    // A lock released between our failed push and our read is simply free again: try once more.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const result = await this.cli.runOrFail([
+        "push",
+        "--porcelain",
+        `--force-with-lease=${ref}:`,
+        this.remote,
+        `${sha}:${ref}`,
+      ]);
+      if (result.ok) {
+        await this.cli.run("recording the lock", ["update-ref", this.trackingRef(account), sha]);
+        return { account, holder, runId, acquiredAt, sha };
+      }
+      if (!LEASE_LOST.has(pushRejection(result.error)?.reason ?? "")) {
+        throw toGitError(result.error, `taking the lock ${ref} on ${this.remote}`);
+      }
+      const current = await this.read(account);
+      if (current !== null) throw new LockHeldError(current);
+    }
+    throw new GitError(
+      `could not take the lock ${ref} on ${this.remote}: it kept appearing and disappearing`,
+      {
+        hint: "another apply for this account is starting and stopping right now; run again in a minute",
+      },
+    );
+  }
+
+  /** Reads the lock from the remote (a fetch of the lock refs), not from any local state. */
+  async read(account: string): Promise<LockInfo | null> {
+    lockRef(account);
+    await this.cli.run(`reading the locks on ${this.remote}`, [
+      "fetch",
+      "--prune",
+      "--no-tags",
+      "--no-write-fetch-head",
+      this.remote,
+      `+refs/folioctl/locks/*:${this.trackingRef("*")}`,
+    ]);
+    const sha = await this.cli.attempt([
+      "rev-parse",
+      "--verify",
+      "--quiet",
+      `${this.trackingRef(account)}^{commit}`,
+    ]);
+    return sha === null ? null : this.describe(account, sha);
+  }
+
+  /** Deletes the lock ref only if it still points to `lock.sha`. */
+  async release(lock: LockInfo): Promise<LockRelease> {
+    const ref = lockRef(lock.account);
+    const result = await this.cli.runOrFail([
+      "push",
+      "--porcelain",
+      `--force-with-lease=${ref}:${lock.sha}`,
+      this.remote,
+      `:${ref}`,
+    ]);
+    if (result.ok) {
+      await this.cli.attempt(["update-ref", "-d", this.trackingRef(lock.account)]);
+      return "released";
+    }
+    if (!LEASE_LOST.has(pushRejection(result.error)?.reason ?? "")) {
+      throw toGitError(result.error, `releasing the lock ${ref} on ${this.remote}`);
+    }
+    const current = await this.read(lock.account);
+    if (current === null) return "absent";
+    if (current.sha === lock.sha) {
+      throw new GitError(`the remote refused to delete the lock ${ref} although it is still ours`, {
+        hint: `delete it by hand: git push ${this.remote} :${ref}`,
+        cause: result.error,
+      });
+    }
+    return "held-by-other";
+  }
+
+  /** Removes whatever lock there is, but only the one it read: a lock taken meanwhile is left alone. */
+  async forceRemove(account: string): Promise<LockInfo | null> {
+    const lock = await this.read(account);
+    if (lock === null) return null;
+    const outcome = await this.release(lock);
+    if (outcome === "absent") return null;
+    if (outcome === "held-by-other") {
+      const now = await this.read(account);
+      throw new GitError(
+        `the lock ${lockRef(account)} changed while it was being removed` +
+          (now === null ? "" : `: it is now held by ${now.holder} (run ${now.runId})`),
+        { hint: "a new apply took the lock; check that run before unlocking again" },
+      );
+    }
+    return lock;
+  }
+
+  private async describe(account: string, sha: string): Promise<LockInfo> {
+    const date = await this.cli.run("reading the lock commit", ["show", "-s", "--format=%cI", sha]);
+    const type = await this.cli.attempt(["cat-file", "-t", `${sha}:${LOCK_FILE}`]);
+    const text =
+      type === "blob"
+        ? (await this.cli.blob("reading the lock record", `${sha}:${LOCK_FILE}`)).toString("utf8")
+        : null;
+    return { account, sha, ...decodeLockRecord(text, new Date(date)) };
+  }
+
+  private trackingRef(account: string): string {
+    return `refs/folioctl/remotes/${this.remote}/locks/${account}`;
+  }
+}

@@ -1,0 +1,325 @@
+// GitRepo over a local clone of the ops repository, through simple-git. Only the remote is authoritative:
+// every decision (lease, lock, retry) is taken against what the remote said, never local branches.
+import { mkdir, stat } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import { simpleGit } from "simple-git";
+import type { Clock } from "../core/clock.js";
+import { GitError } from "../errors.js";
+import { GitCli } from "./git-cli.js";
+import type {
+  FileChange,
+  GitIdentity,
+  GitRepo,
+  LedgerCommit,
+  LedgerCommitRequest,
+  LockInfo,
+  LockRelease,
+  LockRequest,
+  PlanCommit,
+  PlanCommitRequest,
+} from "./git-repo.js";
+import { LockRefs } from "./lock-refs.js";
+import { ledgerPath, planBranch, planPath } from "./ops-repo-layout.js";
+import { pushRejection, toGitError } from "./to-git-error.js";
+import { commitTree, writeTree } from "./write-tree.js";
+
+export const DEFAULT_BOT_IDENTITY: GitIdentity = {
+  name: "folioctl[bot]",
+  email: "folioctl[bot]@users.noreply.github.com",
+};
+
+export interface SimpleGitRepoOptions {
+  /** Time source for lock records. */
+  clock: Clock;
+  remote?: string;
+  mainBranch?: string;
+  identity?: GitIdentity;
+  /** How many times a ledger commit is rebuilt on a main that moved before giving up (default 5). */
+  maxPushAttempts?: number;
+  /** A git process silent for this long is stopped (default 120 s). */
+  timeoutMs?: number;
+}
+
+const REMOTE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const BRANCH_NAME = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/;
+
+export class SimpleGitRepo implements GitRepo {
+  readonly remote: string;
+  readonly mainBranch: string;
+  readonly mainRef: string;
+  private readonly cli: GitCli;
+  private readonly locks: LockRefs;
+  private readonly maxPushAttempts: number;
+
+  private constructor(
+    readonly dir: string,
+    options: SimpleGitRepoOptions,
+  ) {
+    this.remote = options.remote ?? "origin";
+    this.mainBranch = options.mainBranch ?? "main";
+    if (!REMOTE_NAME.test(this.remote)) {
+      throw new GitError(`"${this.remote}" is not a usable remote name`, {
+        hint: "name the remote as `git remote -v` lists it, for example origin",
+      });
+    }
+    if (!BRANCH_NAME.test(this.mainBranch) || this.mainBranch.includes("..")) {
+      throw new GitError(`"${this.mainBranch}" is not a usable branch name`, {
+        hint: "give the main branch's plain name, for example main",
+      });
+    }
+    this.mainRef = `refs/remotes/${this.remote}/${this.mainBranch}`;
+    this.maxPushAttempts = options.maxPushAttempts ?? 5;
+    this.cli = new GitCli(dir, {
+      identity: options.identity ?? DEFAULT_BOT_IDENTITY,
+      timeoutMs: options.timeoutMs ?? 120_000,
+    });
+    this.locks = new LockRefs(this.cli, this.remote, options.clock);
+  }
+
+  /** Opens an existing clone; checks that it is a git repository with the remote. */
+  static async open(dir: string, options: SimpleGitRepoOptions): Promise<SimpleGitRepo> {
+    const path = resolve(dir);
+    const found = await stat(path).catch(() => null);
+    if (!found?.isDirectory()) {
+      throw new GitError(`${path} is not a directory`, {
+        hint: "pass --repo with the path of a clone of the ops repository",
+      });
+    }
+    const repo = new SimpleGitRepo(path, options);
+    await repo.cli.run(`opening ${path} as a git repository`, ["rev-parse", "--git-dir"]);
+    await repo.cli.run(`looking up the remote "${repo.remote}" in ${path}`, [
+      "remote",
+      "get-url",
+      repo.remote,
+    ]);
+    return repo;
+  }
+
+  /**
+   * Clones `url` into `dir` (which must not exist yet) and opens the clone. No files are checked out:
+   * folioctl reads and writes through git objects only.
+   */
+  static async clone(url: string, dir: string, options: SimpleGitRepoOptions): Promise<SimpleGitRepo> {
+    const path = resolve(dir);
+    await mkdir(dirname(path), { recursive: true });
+    const remote = options.remote ?? "origin";
+    try {
+      await simpleGit({ baseDir: dirname(path) }).clone(url, path, ["--origin", remote, "--no-checkout"]);
+    } catch (error) {
+      throw toGitError(error, `cloning the ops repository into ${path}`);
+    }
+    return SimpleGitRepo.open(path, options);
+  }
+
+  async fetch(): Promise<string> {
+    const { remote, mainBranch } = this;
+    await this.cli.run(`fetching ${mainBranch} and the folioctl branches from ${remote}`, [
+      "fetch",
+      "--prune",
+      "--no-tags",
+      "--no-write-fetch-head",
+      remote,
+      `+refs/heads/${mainBranch}:${this.mainRef}`,
+      `+refs/heads/folioctl/rebalance/*:refs/remotes/${remote}/folioctl/rebalance/*`,
+    ]);
+    return this.mainHead();
+  }
+
+  async mainHead(): Promise<string> {
+    const sha = await this.resolveCommit(this.mainRef);
+    if (sha === null) {
+      throw new GitError(`${this.remote}/${this.mainBranch} is not known in ${this.dir}`, {
+        hint: `fetch first; check that the remote has a branch named ${this.mainBranch}`,
+      });
+    }
+    return sha;
+  }
+
+  async readFile(ref: string, path: string): Promise<Uint8Array | null> {
+    const sha = await this.requireCommit(ref);
+    const type = await this.cli.attempt(["cat-file", "-t", `${sha}:${path}`]);
+    if (type === null) return null;
+    if (type !== "blob") {
+      throw new GitError(`${path} at ${sha.slice(0, 12)} is a ${type}, not a file`, {
+        hint: `${path} must be a regular file in the ops repository`,
+      });
+    }
+    return new Uint8Array(await this.cli.blob(`reading ${path} at ${sha.slice(0, 12)}`, `${sha}:${path}`));
+  }
+
+  async changedFiles(sha: string): Promise<FileChange[]> {
+    const commit = await this.requireCommit(sha);
+    const line = await this.cli.run("reading the commit's parents", [
+      "rev-list",
+      "--parents",
+      "-n",
+      "1",
+      commit,
+    ]);
+    const parent = line.split(" ")[1];
+    if (parent === undefined && (await this.isShallow())) {
+      throw new GitError(`cannot tell what ${commit.slice(0, 12)} changed: the clone's history is shallow`, {
+        hint: "fetch more history (actions/checkout with `fetch-depth: 0`, or at least 2)",
+      });
+    }
+    const range = parent === undefined ? ["--root", commit] : [parent, commit];
+    const args = ["diff-tree", "-r", "--no-commit-id", "--no-renames", "--name-status", "-z", ...range];
+    const fields = (await this.cli.run(`listing the files ${commit.slice(0, 12)} changed`, args)).split("\0");
+    const changes: FileChange[] = [];
+    for (let i = 0; i + 1 < fields.length; i += 2) {
+      const code = fields[i];
+      const status = code === "A" ? "added" : code === "M" ? "modified" : code === "D" ? "deleted" : "other";
+      changes.push({ path: fields[i + 1] ?? "", status });
+    }
+    return changes;
+  }
+
+  async commitPlan(request: PlanCommitRequest): Promise<PlanCommit> {
+    const { account } = request;
+    const branch = planBranch(account);
+    const main = await this.fetch();
+    const remoteSha = await this.resolveCommit(`refs/remotes/${this.remote}/${branch}`);
+    const tree = await writeTree(this.cli, await this.treeOf(main), [
+      { path: planPath(account), content: request.content },
+    ]);
+    // Unchanged means: the branch already sits on the current main and holds exactly this tree.
+    if (
+      remoteSha !== null &&
+      (await this.treeOf(remoteSha)) === tree &&
+      (await this.isAncestor(main, remoteSha))
+    ) {
+      return { account, branch, sha: remoteSha, remoteSha, changed: false };
+    }
+    const sha = await commitTree(this.cli, tree, [main], request.message);
+    return { account, branch, sha, remoteSha, changed: true };
+  }
+
+  async pushPlan(commit: PlanCommit): Promise<void> {
+    if (!commit.changed) return;
+    const target = `refs/heads/${commit.branch}`;
+    const result = await this.cli.runOrFail([
+      "push",
+      "--porcelain",
+      `--force-with-lease=${target}:${commit.remoteSha ?? ""}`,
+      this.remote,
+      `${commit.sha}:${target}`,
+    ]);
+    if (!result.ok) {
+      const rejection = pushRejection(result.error);
+      if (rejection?.reason === "stale info" || rejection?.reason === "failed to update ref") {
+        throw new GitError(
+          `${commit.branch} on ${this.remote} changed since folioctl read it (someone else pushed to it); ` +
+            "nothing was overwritten",
+          {
+            hint: "run propose again: it rebuilds the bot branch from main (commits pushed to it by hand are replaced)",
+            cause: result.error,
+          },
+        );
+      }
+      throw toGitError(result.error, `pushing ${commit.branch} to ${this.remote}`);
+    }
+    await this.cli.run("recording the pushed branch", [
+      "update-ref",
+      `refs/remotes/${this.remote}/${commit.branch}`,
+      commit.sha,
+    ]);
+  }
+
+  acquireLock(request: LockRequest): Promise<LockInfo> {
+    return this.locks.acquire(request);
+  }
+
+  readLock(account: string): Promise<LockInfo | null> {
+    return this.locks.read(account);
+  }
+
+  releaseLock(lock: LockInfo): Promise<LockRelease> {
+    return this.locks.release(lock);
+  }
+
+  forceRemoveLock(account: string): Promise<LockInfo | null> {
+    return this.locks.forceRemove(account);
+  }
+
+  async commitLedger(request: LedgerCommitRequest): Promise<LedgerCommit> {
+    if (request.files.length === 0) throw new GitError("internal: commitLedger was called without files");
+    const files = request.files.map((file) => ({
+      path: ledgerPath(request.account, file.name),
+      content: file.content,
+    }));
+    for (let attempt = 1; attempt <= this.maxPushAttempts; attempt++) {
+      const main = await this.fetch();
+      if (await this.holdsAlready(main, files)) return { sha: main, committed: false, attempts: attempt };
+      const tree = await writeTree(this.cli, await this.treeOf(main), files);
+      const sha = await commitTree(this.cli, tree, [main], request.message);
+      // Never forced: if main moved, the remote refuses and the commit is rebuilt on the new main.
+      const result = await this.cli.runOrFail([
+        "push",
+        "--porcelain",
+        this.remote,
+        `${sha}:refs/heads/${this.mainBranch}`,
+      ]);
+      if (result.ok) {
+        await this.cli.run("recording the pushed main", ["update-ref", this.mainRef, sha]);
+        return { sha, committed: true, attempts: attempt };
+      }
+      const rejection = pushRejection(result.error);
+      const moved = /fetch first|non-fast-forward|failed to update ref|stale info/.test(
+        rejection?.reason ?? "",
+      );
+      if (!moved)
+        throw toGitError(result.error, `pushing the ledger to ${this.mainBranch} on ${this.remote}`);
+    }
+    throw new GitError(
+      `${this.mainBranch} on ${this.remote} kept moving: the ledger commit was rebuilt and pushed ` +
+        `${this.maxPushAttempts} times without landing`,
+      { hint: `find out what pushes to ${this.mainBranch} so often, then commit the ledger again` },
+    );
+  }
+
+  // Ledger files are append-only: one already on main must be byte-identical, never rewritten.
+  private async holdsAlready(main: string, files: { path: string; content: string | Uint8Array }[]) {
+    let all = true;
+    for (const file of files) {
+      const existing = await this.readFile(main, file.path);
+      if (existing === null) {
+        all = false;
+        continue;
+      }
+      if (!Buffer.from(existing).equals(Buffer.from(file.content))) {
+        throw new GitError(`${file.path} already exists on ${this.mainBranch} with different content`, {
+          hint: "ledger records are never rewritten: write this record under a new file name",
+        });
+      }
+    }
+    return all;
+  }
+
+  private async resolveCommit(ref: string): Promise<string | null> {
+    // A leading dash would be read as an option by git.
+    if (ref.startsWith("-")) throw new GitError(`"${ref}" is not a valid git ref`);
+    return this.cli.attempt(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
+  }
+
+  private async requireCommit(ref: string): Promise<string> {
+    const sha = await this.resolveCommit(ref);
+    if (sha === null) {
+      throw new GitError(`${ref} is not a commit in ${this.dir}`, {
+        hint: "fetch first, and check the sha or ref name",
+      });
+    }
+    return sha;
+  }
+
+  private treeOf(commit: string): Promise<string> {
+    return this.cli.run("reading a commit's tree", ["rev-parse", `${commit}^{tree}`]);
+  }
+
+  private async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
+    return (await this.cli.attempt(["merge-base", "--is-ancestor", ancestor, descendant])) !== null;
+  }
+
+  private async isShallow(): Promise<boolean> {
+    return (await this.cli.run("checking the clone", ["rev-parse", "--is-shallow-repository"])) === "true";
+  }
+}

@@ -1,0 +1,75 @@
+import { readFile } from "node:fs/promises";
+import schema from "../../schema/portfolio.schema.json" with { type: "json" };
+import { UsageError } from "../errors.js";
+
+export interface OpsRepoOptions {
+  /** IB account id written into portfolio.yaml and the workflows' concurrency groups. */
+  account: string;
+  /** CODEOWNERS entries (`@user`, `@org/team` or an e-mail); [] writes a placeholder to replace. */
+  owners: readonly string[];
+  /** The exact folioctl version package.json pins. */
+  folioctlVersion: string;
+}
+
+/** One file of the ops repository, with its path relative to the repository root. */
+export interface OpsRepoFile {
+  path: string;
+  content: string;
+}
+
+export const DEFAULT_ACCOUNT = "DU1234567";
+/** Written when no owner is given: GitHub cannot resolve it, so it must be replaced before use. */
+export const PLACEHOLDER_OWNER = "@your-org/portfolio-owners";
+
+// Template path -> path in the ops repository. npm leaves `.gitignore` files out of a published package,
+// so that one is stored without its dot.
+const FILES: ReadonlyArray<{ template: string; path: string }> = [
+  { template: "portfolio.yaml", path: "portfolio.yaml" },
+  { template: "package.json", path: "package.json" },
+  { template: "gitignore", path: ".gitignore" },
+  { template: "README.md", path: "README.md" },
+  { template: ".github/CODEOWNERS", path: ".github/CODEOWNERS" },
+  { template: ".github/actionlint.yaml", path: ".github/actionlint.yaml" },
+  { template: ".github/workflows/validate.yml", path: ".github/workflows/validate.yml" },
+  { template: ".github/workflows/preview.yml", path: ".github/workflows/preview.yml" },
+  { template: ".github/workflows/propose.yml", path: ".github/workflows/propose.yml" },
+  { template: ".github/workflows/apply.yml", path: ".github/workflows/apply.yml" },
+];
+
+const TEMPLATE_DIR = new URL("../../templates/ops-repo/", import.meta.url);
+const ACCOUNT_PATTERN = new RegExp(schema.properties.account.pattern);
+const OWNER_PATTERN = /^(@[A-Za-z0-9][A-Za-z0-9-]*(\/[A-Za-z0-9._-]+)?|[^@\s]+@[^@\s]+\.[^@\s]+)$/;
+
+/** The files `folioctl init` writes, rendered for one account. Throws UsageError on a bad option. */
+export async function renderOpsRepo(options: OpsRepoOptions): Promise<OpsRepoFile[]> {
+  if (!ACCOUNT_PATTERN.test(options.account)) {
+    throw new UsageError(`--account ${JSON.stringify(options.account)} is not an IB account id`, {
+      hint: "use the id IB shows for the account, for example DU1234567 (paper) or U1234567 (live)",
+    });
+  }
+  for (const owner of options.owners) {
+    if (!OWNER_PATTERN.test(owner)) {
+      throw new UsageError(`--owner ${JSON.stringify(owner)} is not a GitHub user, team or e-mail`, {
+        hint: "write @user, @org/team or an e-mail address of someone with write access",
+      });
+    }
+  }
+  const values: Record<string, string> = {
+    __ACCOUNT__: options.account,
+    __OWNERS__: (options.owners.length > 0 ? options.owners : [PLACEHOLDER_OWNER]).join(" "),
+    __FOLIOCTL_VERSION__: options.folioctlVersion,
+  };
+  return Promise.all(
+    FILES.map(async ({ template, path }) => {
+      const source = await readFile(new URL(template, TEMPLATE_DIR), "utf8");
+      const content = source.replace(/__[A-Z_]+__/g, (token) => {
+        const value = values[token];
+        // A token without a value is a mistake in the templates, not in the user's input.
+        if (value === undefined)
+          throw new Error(`templates/ops-repo/${template}: unknown placeholder ${token}`);
+        return value;
+      });
+      return { path, content };
+    }),
+  );
+}

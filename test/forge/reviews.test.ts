@@ -1,0 +1,184 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { decideApproval } from "../../src/forge/decide-approval.js";
+import type { Review } from "../../src/forge/forge.js";
+import { openBotPullRequest, pushPlan, startForgeWorld, stopForgeWorld } from "./forge-world.js";
+import type { ForgeWorld } from "./forge-world.js";
+
+describe("approval through the API", () => {
+  let world: ForgeWorld;
+
+  beforeEach(async () => {
+    world = await startForgeWorld();
+  });
+
+  afterEach(async () => {
+    await stopForgeWorld(world);
+  });
+
+  it("counts an approval by another person at the current head", async () => {
+    const pull = await openBotPullRequest(world, "U1");
+    await world.alice.approve(world.repo, pull.number);
+
+    const approval = await world.forge.getApproval(pull.number);
+
+    expect(approval).toEqual({
+      headSha: pull.headSha,
+      approvedBy: ["alice"],
+      changesRequestedBy: [],
+      ignored: [],
+    });
+  });
+
+  it("does not count an approval given before the last push", async () => {
+    const pull = await openBotPullRequest(world, "U1");
+    await world.alice.approve(world.repo, pull.number);
+    const newHead = await pushPlan(world, "U1", `{"plan":"changed after review"}\n`);
+
+    const approval = await world.forge.getApproval(pull.number);
+
+    expect(approval).toEqual({
+      headSha: newHead,
+      approvedBy: [],
+      changesRequestedBy: [],
+      ignored: [{ reviewer: "alice", reason: "stale" }],
+    });
+  });
+
+  it("lets a later request for changes override an approval, and a later comment not", async () => {
+    const pull = await openBotPullRequest(world, "U1");
+    await world.alice.approve(world.repo, pull.number);
+    await world.alice.requestChanges(world.repo, pull.number, "Sell less BND");
+    await world.bob.approve(world.repo, pull.number);
+    await world.bob.commentReview(world.repo, pull.number, "Looks fine to me");
+
+    const approval = await world.forge.getApproval(pull.number);
+
+    expect(approval.approvedBy).toEqual(["bob"]);
+    expect(approval.changesRequestedBy).toEqual(["alice"]);
+  });
+
+  it("counts an approval that follows a request for changes", async () => {
+    const pull = await openBotPullRequest(world, "U1");
+    await world.alice.requestChanges(world.repo, pull.number, "Wait for the dividend");
+    await world.alice.approve(world.repo, pull.number);
+
+    expect(await world.forge.getApproval(pull.number)).toMatchObject({
+      approvedBy: ["alice"],
+      changesRequestedBy: [],
+    });
+  });
+
+  it("lists reviews with who, what and at which commit", async () => {
+    const pull = await openBotPullRequest(world, "U1");
+    await world.bob.approve(world.repo, pull.number);
+
+    const reviews = await world.forge.listReviews(pull.number);
+
+    expect(reviews).toEqual([
+      {
+        id: expect.any(Number),
+        reviewer: "bob",
+        state: "APPROVED",
+        commitSha: pull.headSha,
+        submittedAt: expect.any(String),
+      },
+    ]);
+  });
+
+  it("still decides approval after the merge, at the head that was merged", async () => {
+    const pull = await openBotPullRequest(world, "U1");
+    await world.bob.approve(world.repo, pull.number);
+    await world.alice.merge(world.repo, pull.number);
+
+    expect(await world.forge.getApproval(pull.number)).toMatchObject({
+      headSha: pull.headSha,
+      approvedBy: ["bob"],
+    });
+  });
+
+  it("cannot approve its own pull request on GitHub (the fake refuses as GitHub does)", async () => {
+    const pull = await openBotPullRequest(world, "U1");
+
+    await expect(world.bot.approve(world.repo, pull.number)).rejects.toThrow(
+      "Can not approve your own pull request",
+    );
+    expect((await world.forge.getApproval(pull.number)).approvedBy).toEqual([]);
+  });
+});
+
+describe("decideApproval", () => {
+  const head = "a".repeat(40);
+  const old = "b".repeat(40);
+  let id = 0;
+  const review = (
+    reviewer: string | undefined,
+    state: Review["state"],
+    commitSha = head,
+    at = `2026-01-01T00:00:${String(++id).padStart(2, "0")}Z`,
+  ): Review => ({
+    id,
+    reviewer,
+    state,
+    commitSha,
+    submittedAt: at,
+  });
+
+  it("does not count the author's own approval, whatever the forge allowed", () => {
+    const approval = decideApproval([review("folioctl-bot", "APPROVED")], {
+      author: "folioctl-bot",
+      headSha: head,
+    });
+
+    expect(approval).toEqual({
+      headSha: head,
+      approvedBy: [],
+      changesRequestedBy: [],
+      ignored: [{ reviewer: "folioctl-bot", reason: "author" }],
+    });
+  });
+
+  it("compares logins without case, as GitHub does", () => {
+    const approval = decideApproval([review("Folioctl-Bot", "APPROVED"), review("Alice", "APPROVED")], {
+      author: "folioctl-bot",
+      headSha: head,
+    });
+
+    expect(approval.approvedBy).toEqual(["Alice"]);
+  });
+
+  it("takes each person's latest verdict by time, whatever order the list came in", () => {
+    const reviews = [
+      review("alice", "CHANGES_REQUESTED", head, "2026-01-01T10:00:00Z"),
+      review("alice", "APPROVED", head, "2026-01-01T09:00:00Z"),
+    ];
+
+    expect(decideApproval(reviews, { author: "bot", headSha: head })).toMatchObject({
+      approvedBy: [],
+      changesRequestedBy: ["alice"],
+    });
+  });
+
+  it("treats a dismissed review as no verdict", () => {
+    const reviews = [review("alice", "APPROVED"), review("alice", "DISMISSED")];
+
+    expect(decideApproval(reviews, { author: "bot", headSha: head })).toMatchObject({
+      approvedBy: [],
+      ignored: [],
+    });
+  });
+
+  it("ignores reviews of deleted accounts and pending drafts", () => {
+    const reviews = [review(undefined, "APPROVED"), review("alice", "PENDING")];
+
+    expect(decideApproval(reviews, { author: "bot", headSha: head })).toMatchObject({
+      approvedBy: [],
+      changesRequestedBy: [],
+    });
+  });
+
+  it("marks an approval at an older head as stale", () => {
+    expect(
+      decideApproval([review("alice", "APPROVED", old)], { author: "bot", headSha: head }).ignored,
+    ).toEqual([{ reviewer: "alice", reason: "stale" }]);
+  });
+});

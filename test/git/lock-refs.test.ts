@@ -1,0 +1,148 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { join } from "node:path";
+import { GitError } from "../../src/errors.js";
+import { LockHeldError } from "../../src/git/lock-held-error.js";
+import { SimpleGitRepo } from "../../src/git/simple-git-repo.js";
+import { barrierHook, createGitSandbox, useSandboxHome } from "../support/git-fixtures.js";
+import type { GitSandbox } from "../support/git-fixtures.js";
+
+const LOCK = "refs/folioctl/locks/DU1234567";
+const at = (iso: string) => ({ now: () => new Date(iso) });
+
+describe("SimpleGitRepo: the account lock ref", () => {
+  let sandbox: GitSandbox;
+  let restoreHome: () => void;
+  const open = async (name: string, iso = "2026-11-24T15:30:00Z") =>
+    SimpleGitRepo.open(await sandbox.clone(name), { clock: at(iso) });
+
+  beforeEach(async () => {
+    sandbox = await createGitSandbox();
+    restoreHome = useSandboxHome(sandbox);
+  });
+  afterEach(async () => {
+    restoreHome();
+    await sandbox.cleanup();
+  });
+
+  it("creates the lock on the remote recording holder, run and time, readable from another clone", async () => {
+    const a = await open("a");
+    const lock = await a.acquireLock({ account: "DU1234567", holder: "apply on runner-1", runId: "run-77" });
+
+    expect(await sandbox.originRef(LOCK)).toBe(lock.sha);
+    const b = await open("b");
+    expect(await b.readLock("DU1234567")).toEqual({
+      account: "DU1234567",
+      holder: "apply on runner-1",
+      runId: "run-77",
+      acquiredAt: new Date("2026-11-24T15:30:00Z"),
+      sha: lock.sha,
+    });
+    expect(await b.readLock("DU7654321")).toBeNull();
+    // The lock is not a branch: main is untouched.
+    expect(await sandbox.git(sandbox.origin, ["rev-list", "--count", "main"])).toBe("1");
+  });
+
+  it("refuses a second lock and names the holder", async () => {
+    const a = await open("a");
+    await a.acquireLock({ account: "DU1234567", holder: "apply on runner-1", runId: "run-77" });
+    const b = await open("b", "2026-11-24T15:31:00Z");
+
+    const error = (await b
+      .acquireLock({ account: "DU1234567", holder: "apply on runner-2", runId: "run-78" })
+      .catch((e: unknown) => e)) as LockHeldError;
+    expect(error).toBeInstanceOf(LockHeldError);
+    expect(error).toBeInstanceOf(GitError);
+    expect(error.message).toBe(
+      "the lock refs/folioctl/locks/DU1234567 is held by apply on runner-1 (run run-77) since 2026-11-24T15:30:00.000Z",
+    );
+    expect(error.hint).toMatch(/folioctl unlock DU1234567 --yes/);
+    expect(error.lock.runId).toBe("run-77");
+  });
+
+  it("lets exactly one of two clones take the lock when both push at the same moment", async () => {
+    // The hook holds both pushes on the remote until both are in flight: both passed their own
+    // "does not exist yet" check, so only the remote's ref transaction can tell them apart.
+    await sandbox.preReceive(barrierHook(join(sandbox.root, "barrier"), 2));
+    const [a, b] = [await open("a"), await open("b")];
+
+    const results = await Promise.allSettled([
+      a.acquireLock({ account: "DU1234567", holder: "holder-a", runId: "run-a" }),
+      b.acquireLock({ account: "DU1234567", holder: "holder-b", runId: "run-b" }),
+    ]);
+
+    const won = results.filter((r) => r.status === "fulfilled");
+    const lost = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(1);
+    const winner = (won[0] as PromiseFulfilledResult<{ holder: string; sha: string }>).value;
+    expect(lost[0]?.reason).toBeInstanceOf(LockHeldError);
+    expect((lost[0]?.reason as LockHeldError).message).toContain(`held by ${winner.holder}`);
+    expect(await sandbox.originRef(LOCK)).toBe(winner.sha);
+  });
+
+  it("gives the lock to exactly one of five clones racing, round after round", async () => {
+    const clones = await Promise.all(["c1", "c2", "c3", "c4", "c5"].map((name) => open(name)));
+    for (let round = 0; round < 3; round++) {
+      const results = await Promise.allSettled(
+        clones.map((repo, i) =>
+          repo.acquireLock({ account: "DU1234567", holder: `c${i + 1}`, runId: `r${round}` }),
+        ),
+      );
+      const won = results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+      expect(won).toHaveLength(1);
+      for (const r of results) if (r.status === "rejected") expect(r.reason).toBeInstanceOf(LockHeldError);
+      const winner = won[0]!;
+      expect(await clones[0]!.readLock("DU1234567")).toMatchObject({
+        holder: winner.holder,
+        sha: winner.sha,
+      });
+      const owner = clones[Number(winner.holder.slice(1)) - 1]!;
+      expect(await owner.releaseLock(winner)).toBe("released");
+    }
+  });
+
+  it("releases only its own lock", async () => {
+    const a = await open("a");
+    const b = await open("b");
+    const mine = await a.acquireLock({ account: "DU1234567", holder: "a", runId: "1" });
+
+    expect(await a.releaseLock(mine)).toBe("released");
+    expect(await sandbox.originRef(LOCK)).toBeNull();
+    expect(await a.releaseLock(mine)).toBe("absent");
+
+    const theirs = await b.acquireLock({ account: "DU1234567", holder: "b", runId: "2" });
+    expect(await a.releaseLock(mine)).toBe("held-by-other");
+    expect(await sandbox.originRef(LOCK)).toBe(theirs.sha);
+  });
+
+  it("can take the lock again after it was released", async () => {
+    const a = await open("a");
+    const first = await a.acquireLock({ account: "DU1234567", holder: "a", runId: "1" });
+    await a.releaseLock(first);
+    const second = await a.acquireLock({ account: "DU1234567", holder: "a", runId: "2" });
+    expect(await sandbox.originRef(LOCK)).toBe(second.sha);
+  });
+
+  it("force-removes whatever lock there is and says whose it was", async () => {
+    const a = await open("a");
+    const stale = await a.acquireLock({ account: "DU1234567", holder: "crashed apply", runId: "run-1" });
+    const b = await open("b");
+
+    expect(await b.forceRemoveLock("DU1234567")).toMatchObject({ holder: "crashed apply", sha: stale.sha });
+    expect(await sandbox.originRef(LOCK)).toBeNull();
+    expect(await b.forceRemoveLock("DU1234567")).toBeNull();
+  });
+
+  it("reads and removes a lock ref a person created by hand", async () => {
+    const human = await sandbox.clone("human");
+    await sandbox.git(human, ["push", "-q", "origin", `HEAD:${LOCK}`]);
+    const a = await open("a");
+
+    const lock = await a.readLock("DU1234567");
+    expect(lock?.holder).toMatch(/unknown holder/);
+    expect(lock?.runId).toBe("unknown");
+    expect(Number.isNaN(lock?.acquiredAt.getTime())).toBe(false);
+    expect(await a.forceRemoveLock("DU1234567")).not.toBeNull();
+    expect(await sandbox.originRef(LOCK)).toBeNull();
+  });
+});

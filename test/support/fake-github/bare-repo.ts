@@ -1,0 +1,236 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export interface GitIdentity {
+  name: string;
+  email: string;
+}
+
+export interface TreeEntry {
+  mode: string;
+  type: "blob" | "tree" | "commit";
+  sha: string;
+  size: number | undefined;
+  path: string;
+}
+
+interface RunOptions {
+  input?: string | Buffer;
+  env?: Record<string, string>;
+  /** Exit codes that are answers, not failures (merge-tree exits 1 on conflicts). */
+  okCodes?: number[];
+}
+
+interface RunResult {
+  stdout: Buffer;
+  code: number;
+}
+
+/**
+ * A real bare git repository on disk, driven with git plumbing: the fake GitHub's pull requests,
+ * merges and contents all read and write it, so what a test sees with `git log` is what happened.
+ */
+export class BareRepo {
+  private constructor(readonly gitDir: string) {}
+
+  static async init(gitDir: string, defaultBranch: string): Promise<BareRepo> {
+    await runGit(["init", "--quiet", "--bare", `--initial-branch=${defaultBranch}`, gitDir], {});
+    return new BareRepo(gitDir);
+  }
+
+  /** The commit a ref or sha names, or undefined when there is none. */
+  async resolveCommit(ref: string): Promise<string | undefined> {
+    const { stdout, code } = await this.git(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], {
+      okCodes: [1, 128],
+    });
+    return code === 0 ? stdout.toString().trim() : undefined;
+  }
+
+  async branchSha(branch: string): Promise<string | undefined> {
+    return this.resolveCommit(`refs/heads/${branch}`);
+  }
+
+  async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
+    const { code } = await this.git(["merge-base", "--is-ancestor", ancestor, descendant], { okCodes: [1] });
+    return code === 0;
+  }
+
+  /** Commits reachable from `head` and not from `base`, newest first. */
+  async commitsBetween(base: string, head: string): Promise<string[]> {
+    const { stdout } = await this.git(["rev-list", `${base}..${head}`]);
+    return stdout.toString().split("\n").filter(Boolean);
+  }
+
+  /** Lines added and removed and files changed from the merge base of `base` to `head`, as a PR shows. */
+  async diffStats(
+    base: string,
+    head: string,
+  ): Promise<{ additions: number; deletions: number; files: number }> {
+    const { stdout } = await this.git(["diff", "--numstat", `${base}...${head}`]);
+    const rows = stdout.toString().split("\n").filter(Boolean);
+    let additions = 0;
+    let deletions = 0;
+    for (const row of rows) {
+      const [added = "0", removed = "0"] = row.split("\t");
+      // Binary files show "-": they count as changed files without lines.
+      additions += Number(added) || 0;
+      deletions += Number(removed) || 0;
+    }
+    return { additions, deletions, files: rows.length };
+  }
+
+  /** Three-way merge of two commits without a work tree: the tree, or undefined on conflicts. */
+  async mergeTree(base: string, head: string): Promise<string | undefined> {
+    const { stdout, code } = await this.git(["merge-tree", "--write-tree", base, head], { okCodes: [1] });
+    return code === 0 ? stdout.toString().split("\n")[0] : undefined;
+  }
+
+  async treeOf(commit: string): Promise<string> {
+    return (await this.git(["rev-parse", `${commit}^{tree}`])).stdout.toString().trim();
+  }
+
+  async commitTree(
+    tree: string,
+    parents: string[],
+    message: string,
+    author: GitIdentity,
+    committer: GitIdentity = author,
+  ): Promise<string> {
+    const args = ["commit-tree", tree, ...parents.flatMap((parent) => ["-p", parent])];
+    const { stdout } = await this.git(args, { input: message, env: identityEnv(author, committer) });
+    return stdout.toString().trim();
+  }
+
+  /** Moves a ref only if it still points where the caller saw it (`expected` undefined: must not exist). */
+  async updateRef(ref: string, sha: string, expected: string | undefined): Promise<void> {
+    await this.git(["update-ref", ref, sha, expected ?? "0".repeat(40)]);
+  }
+
+  /** The entry at `path` in a commit's tree, or undefined. An empty path is the root tree. */
+  async entryAt(commit: string, path: string): Promise<TreeEntry | undefined> {
+    if (path === "")
+      return { mode: "040000", type: "tree", sha: await this.treeOf(commit), size: 0, path: "" };
+    const { stdout } = await this.git(["ls-tree", "--long", "--full-tree", commit, "--", path]);
+    return parseTree(stdout.toString())[0];
+  }
+
+  /** The entries directly inside a directory of a commit. */
+  async listDirectory(commit: string, path: string): Promise<TreeEntry[]> {
+    const spec = path === "" ? commit : `${commit}:${path}`;
+    const { stdout } = await this.git(["ls-tree", "--long", spec]);
+    const prefix = path === "" ? "" : `${path}/`;
+    return parseTree(stdout.toString()).map((entry) => ({ ...entry, path: prefix + entry.path }));
+  }
+
+  async readBlob(sha: string): Promise<Buffer> {
+    return (await this.git(["cat-file", "blob", sha])).stdout;
+  }
+
+  /**
+   * Commits files onto a branch as a person pushing would: `files` maps paths to new content, or to
+   * null to delete them. The branch starts from `from` (a ref) when it does not exist yet.
+   */
+  async commitFiles(options: {
+    branch: string;
+    files: Record<string, string | null>;
+    message: string;
+    author: GitIdentity;
+    from?: string;
+  }): Promise<string> {
+    const current = await this.branchSha(options.branch);
+    const parent =
+      current ?? (options.from === undefined ? undefined : await this.resolveCommit(options.from));
+    if (options.from !== undefined && current === undefined && parent === undefined) {
+      throw new Error(`fake GitHub: cannot branch ${options.branch} from ${options.from}: no such ref`);
+    }
+    const scratch = await mkdtemp(join(tmpdir(), "fake-github-index-"));
+    try {
+      const env = { GIT_INDEX_FILE: join(scratch, "index") };
+      await this.git(parent === undefined ? ["read-tree", "--empty"] : ["read-tree", parent], { env });
+      for (const [path, content] of Object.entries(options.files)) {
+        if (content === null) {
+          await this.git(["update-index", "--force-remove", "--", path], { env });
+          continue;
+        }
+        const blob = (await this.git(["hash-object", "-w", "--stdin"], { input: content })).stdout
+          .toString()
+          .trim();
+        await this.git(["update-index", "--add", "--cacheinfo", `100644,${blob},${path}`], { env });
+      }
+      const tree = (await this.git(["write-tree"], { env })).stdout.toString().trim();
+      const sha = await this.commitTree(
+        tree,
+        parent === undefined ? [] : [parent],
+        options.message,
+        options.author,
+      );
+      await this.updateRef(`refs/heads/${options.branch}`, sha, current);
+      return sha;
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+  }
+
+  /** `git log --format=...` of a ref, for tests that look at history. */
+  async log(ref: string, format = "%H %P %s"): Promise<string[]> {
+    const { stdout } = await this.git(["log", `--format=${format}`, ref]);
+    return stdout.toString().split("\n").filter(Boolean);
+  }
+
+  private git(args: string[], options: RunOptions = {}): Promise<RunResult> {
+    return runGit(["--git-dir", this.gitDir, ...args], options);
+  }
+}
+
+function identityEnv(author: GitIdentity, committer: GitIdentity): Record<string, string> {
+  return {
+    GIT_AUTHOR_NAME: author.name,
+    GIT_AUTHOR_EMAIL: author.email,
+    GIT_COMMITTER_NAME: committer.name,
+    GIT_COMMITTER_EMAIL: committer.email,
+  };
+}
+
+function parseTree(text: string): TreeEntry[] {
+  return text
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => {
+      const tab = line.indexOf("\t");
+      const [mode = "", type = "", sha = "", size = ""] = line.slice(0, tab).trim().split(/\s+/);
+      return {
+        mode,
+        type: type as TreeEntry["type"],
+        sha,
+        size: size === "-" ? undefined : Number(size),
+        path: line.slice(tab + 1),
+      };
+    });
+}
+
+function runGit(args: string[], options: RunOptions): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      "git",
+      args,
+      {
+        encoding: "buffer",
+        maxBuffer: 64 * 1024 * 1024,
+        // No user or system config: the fake's repositories behave the same on every machine.
+        env: { ...process.env, GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: "/dev/null", ...options.env },
+      },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
+        if (code === 0 || options.okCodes?.includes(code)) {
+          resolve({ stdout, code });
+          return;
+        }
+        reject(new Error(`git ${args.join(" ")} failed (${code}): ${stderr.toString().trim()}`));
+      },
+    );
+    if (options.input !== undefined) child.stdin?.end(options.input);
+    else child.stdin?.end();
+  });
+}

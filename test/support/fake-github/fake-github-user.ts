@@ -1,0 +1,138 @@
+import type { FakeGitHub } from "./fake-github.js";
+import type { FakeRepo, FakeUser } from "./world.js";
+
+export interface OpenedPullRequest {
+  number: number;
+  headSha: string;
+}
+
+/**
+ * The human (or other bot) side of a test: pushes commits straight into the bare repository and acts
+ * on pull requests through the same REST API folioctl uses, so those requests are checked too.
+ */
+export class FakeGitHubUser {
+  constructor(
+    private readonly github: FakeGitHub,
+    private readonly user: FakeUser,
+  ) {}
+
+  get login(): string {
+    return this.user.login;
+  }
+
+  /** The token to hand to a client acting as this user (for folioctl: GITHUB_TOKEN). */
+  get token(): string {
+    if (this.user.token === undefined) throw new Error(`fake GitHub: ${this.user.login} has no token`);
+    return this.user.token;
+  }
+
+  /** Commits files onto a branch (created from `from`, default the default branch) as this user. */
+  push(
+    repo: FakeRepo,
+    options: { branch: string; files: Record<string, string | null>; message?: string; from?: string },
+  ): Promise<string> {
+    return repo.git.commitFiles({
+      branch: options.branch,
+      files: options.files,
+      message: options.message ?? `Update ${Object.keys(options.files).join(", ")}`,
+      author: { name: this.user.login, email: `${this.user.id}+${this.user.login}@users.noreply.github.com` },
+      from: options.from ?? repo.defaultBranch,
+    });
+  }
+
+  async openPullRequest(
+    repo: FakeRepo,
+    options: { head: string; base?: string; title: string; body?: string },
+  ): Promise<OpenedPullRequest> {
+    const json = (await this.call("POST", `${repoPath(repo)}/pulls`, {
+      head: options.head,
+      base: options.base ?? repo.defaultBranch,
+      title: options.title,
+      ...(options.body === undefined ? {} : { body: options.body }),
+    })) as { number: number; head: { sha: string } };
+    return { number: json.number, headSha: json.head.sha };
+  }
+
+  /** Approves at the pull request's current head, or at `commitId` (an older head, say). */
+  async approve(
+    repo: FakeRepo,
+    number: number,
+    options: { commitId?: string; body?: string } = {},
+  ): Promise<void> {
+    await this.review(repo, number, "APPROVE", options.body ?? "", options.commitId);
+  }
+
+  async requestChanges(repo: FakeRepo, number: number, body = "Please change this."): Promise<void> {
+    await this.review(repo, number, "REQUEST_CHANGES", body);
+  }
+
+  async commentReview(repo: FakeRepo, number: number, body = "A remark."): Promise<void> {
+    await this.review(repo, number, "COMMENT", body);
+  }
+
+  async comment(repo: FakeRepo, number: number, body: string): Promise<number> {
+    const json = (await this.call("POST", `${repoPath(repo)}/issues/${number}/comments`, { body })) as {
+      id: number;
+    };
+    return json.id;
+  }
+
+  /** Merges through the API: a real merge commit (or squash commit) on the base branch. Returns its sha. */
+  async merge(
+    repo: FakeRepo,
+    number: number,
+    options: { method?: "merge" | "squash"; sha?: string } = {},
+  ): Promise<string> {
+    const json = (await this.call("PUT", `${repoPath(repo)}/pulls/${number}/merge`, {
+      merge_method: options.method ?? "merge",
+      ...(options.sha === undefined ? {} : { sha: options.sha }),
+    })) as { sha: string };
+    return json.sha;
+  }
+
+  async closeWithoutMerge(repo: FakeRepo, number: number): Promise<void> {
+    await this.call("PATCH", `${repoPath(repo)}/pulls/${number}`, { state: "closed" });
+  }
+
+  private async review(
+    repo: FakeRepo,
+    number: number,
+    event: string,
+    body: string,
+    commitId?: string,
+  ): Promise<void> {
+    await this.call("POST", `${repoPath(repo)}/pulls/${number}/reviews`, {
+      event,
+      ...(body === "" ? {} : { body }),
+      ...(commitId === undefined ? {} : { commit_id: commitId }),
+    });
+  }
+
+  /** One REST call as this user; a non-2xx answer throws with GitHub's message. */
+  async call(method: string, path: string, body?: unknown): Promise<unknown> {
+    const response = await fetch(`${this.github.url}${path}`, {
+      method,
+      headers: {
+        authorization: `token ${this.token}`,
+        accept: "application/vnd.github+json",
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    const json: unknown = text === "" ? undefined : JSON.parse(text);
+    if (!response.ok) {
+      const message =
+        (json as { message?: string; errors?: unknown } | undefined)?.message ?? response.statusText;
+      const errors = (json as { errors?: unknown } | undefined)?.errors;
+      throw new Error(
+        `${method} ${path} as ${this.user.login}: ${response.status} ${message}${errors ? ` ${JSON.stringify(errors)}` : ""}`,
+      );
+    }
+    return json;
+  }
+}
+
+function repoPath(repo: FakeRepo): string {
+  return `/repos/${repo.owner}/${repo.name}`;
+}

@@ -1,0 +1,345 @@
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { BareRepo } from "./bare-repo.js";
+import type { GitIdentity } from "./bare-repo.js";
+import type { HandlerResponse, RouteHandler } from "./handler.js";
+import { HttpError, errorWithStatus, notFound } from "./handler.js";
+import { FakeGitHubUser } from "./fake-github-user.js";
+import { issuesRoutes } from "./issues-routes.js";
+import { OpenApiContract } from "./openapi-contract.js";
+import { pullsRoutes } from "./pulls-routes.js";
+import { privateUser } from "./render.js";
+import { reposRoutes } from "./repos-routes.js";
+import type { Access, FakeRepo, FakeUser, Permission, World } from "./world.js";
+import { findUser, requireUser } from "./world.js";
+
+const ROUTES: Record<string, RouteHandler> = { ...pullsRoutes, ...issuesRoutes, ...reposRoutes };
+const LEVEL: Record<Access, number> = { none: 0, read: 1, write: 2 };
+
+export interface RecordedRequest {
+  method: string;
+  /** The path without the query, e.g. /repos/acme/ops/pulls/1. */
+  path: string;
+  query: Record<string, string>;
+  operationId: string | undefined;
+  /** Who the token belongs to; undefined when it matched nobody. */
+  login: string | undefined;
+  body: unknown;
+  status: number;
+  response: unknown;
+}
+
+export interface FakeGitHubOptions {
+  /** The clock timestamps come from (default: the real one). */
+  now?: () => Date;
+}
+
+export interface Fault {
+  operationId: string;
+  status: number;
+  message: string;
+  headers?: Record<string, string>;
+  /** How many matching requests fail (default 1). */
+  times?: number;
+}
+
+/**
+ * A GitHub REST server on loopback that octokit reaches through `baseUrl`. Pull requests, comments,
+ * labels, reviews and statuses live in memory over a real bare git repository per repo; every request
+ * and response is checked against GitHub's OpenAPI description, and anything off it is a violation that
+ * `assertNoViolations()` turns into a test failure.
+ */
+export class FakeGitHub {
+  private readonly contract = new OpenApiContract();
+  private readonly log: RecordedRequest[] = [];
+  private readonly faults: Array<Fault & { remaining: number }> = [];
+  private readonly violationList: string[] = [];
+  private queue: Promise<unknown> = Promise.resolve();
+  private ids = 1000;
+
+  private constructor(
+    private readonly server: Server,
+    private readonly dir: string,
+    readonly world: World,
+  ) {}
+
+  static async start(options: FakeGitHubOptions = {}): Promise<FakeGitHub> {
+    const dir = await mkdtemp(join(tmpdir(), "fake-github-"));
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as AddressInfo).port;
+    const clock = options.now ?? (() => new Date());
+    const world: World = {
+      baseUrl: `http://127.0.0.1:${port}`,
+      users: [],
+      repos: [],
+      // GitHub's timestamps have whole seconds.
+      now: () =>
+        clock()
+          .toISOString()
+          .replace(/\.\d{3}Z$/, "Z"),
+      nextId: () => 0,
+    };
+    const fake = new FakeGitHub(server, dir, world);
+    world.nextId = () => ++fake.ids;
+    server.on("request", (request, response) => void fake.serve(request, response));
+    return fake;
+  }
+
+  /** The API root to give octokit as `baseUrl`. */
+  get url(): string {
+    return this.world.baseUrl;
+  }
+
+  /** A person or a bot with a token. `permissions` makes it a fine-grained token limited to those. */
+  addUser(
+    login: string,
+    options: { type?: FakeUser["type"]; permissions?: FakeUser["permissions"] } = {},
+  ): FakeGitHubUser {
+    if (findUser(this.world, login)) throw new Error(`fake GitHub: user ${login} exists`);
+    const user: FakeUser = {
+      id: this.world.nextId(),
+      login,
+      type: options.type ?? "User",
+      token: `ghp_${randomBytes(18).toString("hex")}`,
+      permissions: options.permissions,
+      createdAt: this.world.now(),
+    };
+    this.world.users.push(user);
+    return new FakeGitHubUser(this, user);
+  }
+
+  user(login: string): FakeGitHubUser {
+    return new FakeGitHubUser(this, requireUser(this.world, login));
+  }
+
+  /** A repository over a new bare git repo, with an initial commit of `files` on the default branch. */
+  async createRepo(
+    owner: string,
+    name: string,
+    options: { defaultBranch?: string; files?: Record<string, string>; author?: GitIdentity } = {},
+  ): Promise<FakeRepo> {
+    if (!findUser(this.world, owner)) {
+      this.world.users.push({
+        id: this.world.nextId(),
+        login: owner,
+        type: "Organization",
+        token: undefined,
+        permissions: undefined,
+        createdAt: this.world.now(),
+      });
+    }
+    const defaultBranch = options.defaultBranch ?? "main";
+    const git = await BareRepo.init(join(this.dir, `${owner}+${name}.git`), defaultBranch);
+    await git.commitFiles({
+      branch: defaultBranch,
+      files: options.files ?? { "README.md": `# ${name}\n` },
+      message: "Initial commit",
+      author: options.author ?? { name: owner, email: `${owner}@users.noreply.github.com` },
+    });
+    const repo: FakeRepo = {
+      id: this.world.nextId(),
+      owner,
+      name,
+      defaultBranch,
+      git,
+      createdAt: this.world.now(),
+      nextNumber: 1,
+      pulls: [],
+      comments: [],
+      labels: [],
+      reviews: [],
+      statuses: [],
+    };
+    this.world.repos.push(repo);
+    return repo;
+  }
+
+  repo(owner: string, name: string): FakeRepo {
+    const found = this.findRepo(owner, name);
+    if (!found) throw new Error(`fake GitHub: no repository ${owner}/${name}`);
+    return found;
+  }
+
+  /** Makes the next matching request(s) fail as GitHub would (rate limits, outages, odd refusals). */
+  failNext(fault: Fault): void {
+    this.faults.push({ ...fault, remaining: fault.times ?? 1 });
+  }
+
+  /** Every request received so far, oldest first, optionally filtered. */
+  requests(filter: { method?: string; operationId?: string; login?: string } = {}): RecordedRequest[] {
+    return this.log.filter(
+      (entry) =>
+        (filter.method === undefined || entry.method === filter.method) &&
+        (filter.operationId === undefined || entry.operationId === filter.operationId) &&
+        (filter.login === undefined || entry.login === filter.login),
+    );
+  }
+
+  get violations(): readonly string[] {
+    return this.violationList;
+  }
+
+  /** Returns the violations so far and forgets them (for tests that provoke one on purpose). */
+  takeViolations(): string[] {
+    return this.violationList.splice(0);
+  }
+
+  /** Throws if any request or response left GitHub's contract, or hit a route the fake does not know. */
+  assertNoViolations(): void {
+    if (this.violationList.length === 0) return;
+    const list = this.violationList.map((violation) => `  - ${violation}`).join("\n");
+    throw new Error(`fake GitHub saw ${this.violationList.length} contract violation(s):\n${list}`);
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await rm(this.dir, { recursive: true, force: true });
+  }
+
+  private findRepo(owner: string, name: string): FakeRepo | undefined {
+    return this.world.repos.find(
+      (repo) =>
+        repo.owner.toLowerCase() === owner.toLowerCase() && repo.name.toLowerCase() === name.toLowerCase(),
+    );
+  }
+
+  private async serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    // One request at a time: handlers read and write git refs across awaits.
+    const next = this.queue.then(() => this.answer(request, Buffer.concat(chunks).toString("utf8")));
+    this.queue = next.catch(() => undefined);
+    let answer: HandlerResponse;
+    try {
+      answer = await next;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.violationList.push(`${request.method} ${request.url}: the fake itself failed: ${message}`);
+      answer = { status: 500, body: { message: `fake GitHub failed: ${message}` } };
+    }
+    const text = answer.body === undefined ? "" : JSON.stringify(answer.body);
+    response.writeHead(answer.status, {
+      "content-type": "application/json; charset=utf-8",
+      "x-github-api-version-selected": "2022-11-28",
+      "x-github-request-id": randomBytes(8).toString("hex"),
+      "x-ratelimit-limit": "5000",
+      "x-ratelimit-remaining": "4999",
+      "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + 3600),
+      ...answer.headers,
+    });
+    response.end(text);
+  }
+
+  private async answer(request: IncomingMessage, rawBody: string): Promise<HandlerResponse> {
+    const method = request.method ?? "GET";
+    const url = new URL(request.url ?? "/", this.world.baseUrl);
+    const token = /^(?:token|bearer)\s+(.+)$/i.exec(request.headers.authorization ?? "")?.[1];
+    const user =
+      token === undefined ? undefined : this.world.users.find((candidate) => candidate.token === token);
+    let body: unknown;
+    const record: RecordedRequest = {
+      method,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      operationId: undefined,
+      login: user?.login,
+      body: undefined,
+      status: 0,
+      response: undefined,
+    };
+    this.log.push(record);
+    const finish = (answer: HandlerResponse): HandlerResponse => {
+      record.status = answer.status;
+      record.response = answer.body;
+      if (record.operationId !== undefined) {
+        const problem = this.contract.checkResponse(record.operationId, answer.status, answer.body);
+        if (problem) this.violationList.push(problem);
+      }
+      return answer;
+    };
+    try {
+      body = rawBody === "" ? undefined : JSON.parse(rawBody);
+    } catch {
+      this.violationList.push(`${method} ${url.pathname}: request body is not JSON`);
+      return finish({ status: 400, body: { message: "Problems parsing JSON" } });
+    }
+    record.body = body;
+    const { match, violations } = this.contract.matchRequest(method, url.pathname, url.searchParams, body);
+    this.violationList.push(...violations);
+    if (!match) return finish({ status: 404, body: notFound().body });
+    record.operationId = match.operationId;
+    try {
+      return finish(await this.dispatch(match.operationId, match.params, body, user));
+    } catch (error) {
+      if (error instanceof HttpError)
+        return finish({ status: error.status, body: error.body, headers: error.headers });
+      throw error;
+    }
+  }
+
+  private async dispatch(
+    operationId: string,
+    params: Record<string, string | number | boolean>,
+    body: unknown,
+    user: FakeUser | undefined,
+  ): Promise<HandlerResponse> {
+    if (!user) {
+      throw new HttpError(401, {
+        message: "Bad credentials",
+        documentation_url: "https://docs.github.com/rest",
+        status: "401",
+      });
+    }
+    const faultIndex = this.faults.findIndex((fault) => fault.operationId === operationId);
+    const fault = this.faults[faultIndex];
+    if (fault) {
+      if (--fault.remaining <= 0) this.faults.splice(faultIndex, 1);
+      throw new HttpError(
+        fault.status,
+        {
+          message: fault.message,
+          documentation_url: "https://docs.github.com/rest",
+          status: String(fault.status),
+        },
+        fault.headers,
+      );
+    }
+    if (operationId === "users/get-authenticated") {
+      // An installation token (GitHub Actions' GITHUB_TOKEN) has no user to show.
+      if (user.type === "Bot") throw errorWithStatus(403, "Resource not accessible by integration");
+      return { status: 200, body: privateUser(this.world, user) };
+    }
+    const handler = ROUTES[operationId];
+    if (!handler) throw new Error(`no handler for ${operationId}`);
+    const repo = this.findRepo(String(params["owner"]), String(params["repo"]));
+    if (!repo) throw notFound();
+    if (handler.needs) checkPermission(user, handler.needs[0], handler.needs[1]);
+    const objectBody =
+      body !== null && typeof body === "object" && !Array.isArray(body)
+        ? (body as Record<string, unknown>)
+        : {};
+    return handler.handle({ world: this.world, user, repo, params, body: objectBody });
+  }
+}
+
+function checkPermission(user: FakeUser, permission: Permission, access: Exclude<Access, "none">): void {
+  if (!user.permissions) return;
+  const granted = user.permissions[permission] ?? "none";
+  if (LEVEL[granted] >= LEVEL[access]) return;
+  throw new HttpError(
+    403,
+    {
+      message: "Resource not accessible by personal access token",
+      documentation_url: "https://docs.github.com/rest",
+      status: "403",
+    },
+    { "x-accepted-github-permissions": `${permission}=${access}` },
+  );
+}

@@ -1,0 +1,144 @@
+import type { RouteHandler } from "./handler.js";
+import { HttpError, errorWithStatus, notFound, paginate, str, validationFailed } from "./handler.js";
+import { pullRequest, pullShas, status } from "./render.js";
+import type { TreeEntry } from "./bare-repo.js";
+import type { FakePull, FakeRepo, World } from "./world.js";
+
+// GitHub's contents API returns file content inline only up to 1 MB; larger files come back empty.
+const INLINE_CONTENT_LIMIT = 1024 * 1024;
+
+/** Pull requests a commit belongs to: GitHub's rule, merged ones if it is on the default branch, else open ones. */
+async function pullsForCommit(repo: FakeRepo, sha: string): Promise<FakePull[]> {
+  const main = await repo.git.branchSha(repo.defaultBranch);
+  const onDefault = main !== undefined && (await repo.git.isAncestor(sha, main));
+  const found: FakePull[] = [];
+  for (const pull of repo.pulls) {
+    if (onDefault ? pull.mergedAt === null : pull.state !== "open") continue;
+    if (pull.mergeCommitSha === sha) {
+      found.push(pull);
+      continue;
+    }
+    const shas = await pullShas(repo, pull);
+    if ((await repo.git.commitsBetween(shas.base, shas.head)).includes(sha)) found.push(pull);
+  }
+  return found;
+}
+
+const listPullsForCommit: RouteHandler = {
+  needs: ["pull_requests", "read"],
+  async handle(request) {
+    const { repo, params, world } = request;
+    const sha = await repo.git.resolveCommit(str(params["commit_sha"]));
+    if (sha === undefined)
+      throw validationFailed("Commit", `No commit found for SHA: ${str(params["commit_sha"])}`, "sha");
+    const pulls = await pullsForCommit(repo, sha);
+    const { page, headers } = paginate(
+      request,
+      `/repos/${repo.owner}/${repo.name}/commits/${sha}/pulls`,
+      pulls,
+    );
+    return {
+      status: 200,
+      body: await Promise.all(page.map((pull) => pullRequest(world, repo, pull, false))),
+      headers,
+    };
+  },
+};
+
+const createStatus: RouteHandler = {
+  needs: ["statuses", "write"],
+  async handle({ repo, params, body, user, world }) {
+    const sha = str(params["sha"]);
+    const resolved = await repo.git.resolveCommit(sha);
+    if (resolved === undefined || !resolved.startsWith(sha.toLowerCase())) {
+      throw validationFailed("Status", `No commit found for SHA: ${sha}`, "sha");
+    }
+    const description = typeof body["description"] === "string" ? body["description"] : null;
+    if (description !== null && description.length > 140) {
+      throw validationFailed("Status", "description is too long (maximum is 140 characters)", "description");
+    }
+    const value = {
+      id: world.nextId(),
+      sha: resolved,
+      state: body["state"] as "error" | "failure" | "pending" | "success",
+      context: typeof body["context"] === "string" ? body["context"] : "default",
+      description,
+      targetUrl: typeof body["target_url"] === "string" ? body["target_url"] : null,
+      creator: user.login,
+      createdAt: world.now(),
+    };
+    repo.statuses.push(value);
+    return { status: 201, body: status(world, repo, value) };
+  },
+};
+
+function contentUrls(world: World, repo: FakeRepo, entry: TreeEntry, ref: string) {
+  const api = `${world.baseUrl}/repos/${repo.owner}/${repo.name}`;
+  const kind = entry.type === "tree" ? "tree" : "blob";
+  const self = `${api}/contents/${entry.path}?ref=${encodeURIComponent(ref)}`;
+  const git = `${api}/git/${kind === "tree" ? "trees" : "blobs"}/${entry.sha}`;
+  const html = `${world.baseUrl}/${repo.owner}/${repo.name}/${kind}/${encodeURIComponent(ref)}/${entry.path}`;
+  const download =
+    kind === "blob"
+      ? `${world.baseUrl}/raw/${repo.owner}/${repo.name}/${encodeURIComponent(ref)}/${entry.path}`
+      : null;
+  return { url: self, git_url: git, html_url: html, download_url: download, _links: { self, git, html } };
+}
+
+function entryJson(world: World, repo: FakeRepo, entry: TreeEntry, ref: string) {
+  const type =
+    entry.type === "tree"
+      ? "dir"
+      : entry.type === "commit"
+        ? "submodule"
+        : entry.mode === "120000"
+          ? "symlink"
+          : "file";
+  return {
+    type,
+    size: entry.size ?? 0,
+    name: entry.path.split("/").pop() ?? entry.path,
+    path: entry.path,
+    sha: entry.sha,
+    ...contentUrls(world, repo, entry, ref),
+  };
+}
+
+const getContent: RouteHandler = {
+  needs: ["contents", "read"],
+  async handle({ repo, params, world }) {
+    const ref = params["ref"] === undefined ? repo.defaultBranch : str(params["ref"]);
+    const commit = await repo.git.resolveCommit(ref);
+    if (commit === undefined) {
+      throw new HttpError(404, {
+        message: `No commit found for the ref ${ref}`,
+        documentation_url: "https://docs.github.com/rest/repos/contents",
+        status: "404",
+      });
+    }
+    const path = str(params["path"]).replace(/^\/+|\/+$/g, "");
+    const entry = await repo.git.entryAt(commit, path);
+    if (!entry) throw notFound();
+    if (entry.type === "tree") {
+      const entries = await repo.git.listDirectory(commit, path);
+      return { status: 200, body: entries.map((child) => entryJson(world, repo, child, ref)) };
+    }
+    if (entry.type !== "blob" || entry.mode === "120000")
+      throw errorWithStatus(501, "fake GitHub: only files and directories are modelled");
+    const content = await repo.git.readBlob(entry.sha);
+    const inline = content.length <= INLINE_CONTENT_LIMIT;
+    // GitHub wraps the base64 at 60 characters, with a trailing newline.
+    const lines = inline ? content.toString("base64").match(/.{1,60}/g) : null;
+    const encoded = lines ? `${lines.join("\n")}\n` : "";
+    return {
+      status: 200,
+      body: { ...entryJson(world, repo, entry, ref), content: encoded, encoding: inline ? "base64" : "none" },
+    };
+  },
+};
+
+export const reposRoutes: Record<string, RouteHandler> = {
+  "repos/list-pull-requests-associated-with-commit": listPullsForCommit,
+  "repos/create-commit-status": createStatus,
+  "repos/get-content": getContent,
+};

@@ -1,0 +1,219 @@
+// Real git for tests: a temporary bare "origin" with an initial commit on main, clones of it, and server
+// hooks that make races happen on purpose. Nothing reads the machine's global or system git config.
+import { execFile } from "node:child_process";
+import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { promisify } from "node:util";
+
+const execFileAsync = promisify(execFile);
+
+export const PERSON = { name: "Pat Person", email: "pat@example.test" };
+
+export const INITIAL_FILES: Record<string, string> = {
+  "portfolio.yaml": "version: 1\naccount: DU1234567\nbaseCurrency: USD\n",
+  "README.md": "# ops\n",
+};
+
+export interface GitSandbox {
+  root: string;
+  /** The bare repository, usable as a remote URL. */
+  origin: string;
+  /** A HOME with an empty git config: also give it to folioctl runs so they see no global config. */
+  home: string;
+  env: NodeJS.ProcessEnv;
+  git(cwd: string, args: string[]): Promise<string>;
+  /** A working clone of origin committing as PERSON. */
+  clone(name: string): Promise<string>;
+  /** Writes files in a clone, commits them as PERSON and pushes to `branch` on origin; returns the sha. */
+  commitAndPush(
+    clone: string,
+    files: Record<string, string>,
+    message: string,
+    branch?: string,
+  ): Promise<string>;
+  /** Where a ref points on origin, or null. */
+  originRef(ref: string): Promise<string | null>;
+  /** A file's text at a ref of origin, or null. */
+  originFile(ref: string, path: string): Promise<string | null>;
+  /** Installs a pre-receive hook script (sh) in origin. */
+  preReceive(script: string): Promise<void>;
+  /** Installs a hook script (sh) named `name` in the repository at `dir` (a clone or origin). */
+  hook(dir: string, name: string, script: string): Promise<void>;
+  cleanup(): Promise<void>;
+}
+
+export async function createGitSandbox(files: Record<string, string> = INITIAL_FILES): Promise<GitSandbox> {
+  const root = await mkdtemp(join(tmpdir(), "folioctl-git-"));
+  const home = join(root, "home");
+  await mkdir(home);
+  await writeFile(join(home, ".gitconfig"), "");
+  const env = hermeticEnv(home);
+  const git = async (cwd: string, args: string[]) => {
+    const { stdout } = await execFileAsync("git", args, { cwd, env, maxBuffer: 16 * 1024 * 1024 });
+    return stdout.replace(/\n$/, "");
+  };
+  const origin = join(root, "origin.git");
+  await git(root, ["init", "--quiet", "--bare", "--initial-branch=main", origin]);
+
+  const clone = async (name: string) => {
+    const dir = join(root, name);
+    await git(root, ["clone", "--quiet", origin, dir]);
+    await git(dir, ["config", "user.name", PERSON.name]);
+    await git(dir, ["config", "user.email", PERSON.email]);
+    return dir;
+  };
+  const commitAndPush = async (
+    dir: string,
+    content: Record<string, string>,
+    message: string,
+    branch = "main",
+  ) => {
+    await git(dir, ["fetch", "--quiet", "origin"]);
+    const exists = (await git(dir, ["ls-remote", "origin", `refs/heads/${branch}`])) !== "";
+    await git(dir, ["checkout", "--quiet", "-B", branch, exists ? `origin/${branch}` : "HEAD"]);
+    for (const [path, text] of Object.entries(content)) {
+      await mkdir(dirname(join(dir, path)), { recursive: true });
+      await writeFile(join(dir, path), text);
+    }
+    await git(dir, ["add", "--all"]);
+    await git(dir, ["commit", "--quiet", "--allow-empty", "-m", message]);
+    await git(dir, ["push", "--quiet", "origin", `HEAD:refs/heads/${branch}`]);
+    return git(dir, ["rev-parse", "HEAD"]);
+  };
+
+  const installHook = async (dir: string, name: string, script: string) => {
+    const hooks = resolve(dir, await git(dir, ["rev-parse", "--git-path", "hooks"]));
+    await mkdir(hooks, { recursive: true });
+    await writeFile(join(hooks, name), `#!/bin/sh\n${script}\n`);
+    await chmod(join(hooks, name), 0o755);
+  };
+
+  const seed = join(root, "seed");
+  await git(root, ["init", "--quiet", "--initial-branch=main", seed]);
+  await git(seed, ["config", "user.name", PERSON.name]);
+  await git(seed, ["config", "user.email", PERSON.email]);
+  await git(seed, ["remote", "add", "origin", origin]);
+  for (const [path, text] of Object.entries(files)) {
+    await mkdir(dirname(join(seed, path)), { recursive: true });
+    await writeFile(join(seed, path), text);
+  }
+  await git(seed, ["add", "--all"]);
+  await git(seed, ["commit", "--quiet", "-m", "Initial commit"]);
+  await git(seed, ["push", "--quiet", "origin", "HEAD:refs/heads/main"]);
+
+  return {
+    root,
+    origin,
+    home,
+    env,
+    git,
+    clone,
+    commitAndPush,
+    originRef: async (ref) => {
+      const out = await git(origin, ["for-each-ref", "--format=%(objectname)", ref]);
+      return out === "" ? null : out;
+    },
+    originFile: async (ref, path) => {
+      try {
+        return await git(origin, ["show", `${ref}:${path}`]);
+      } catch {
+        return null;
+      }
+    },
+    preReceive: (script) => installHook(origin, "pre-receive", script),
+    hook: (dir, name, script) => installHook(dir, name, script),
+    cleanup: () => rm(root, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * Points HOME of this test process at the sandbox so that git run by the code under test (simple-git drops
+ * GIT_* variables) reads no global identity; returns the function that restores it.
+ */
+export function useSandboxHome(sandbox: GitSandbox): () => void {
+  const saved = { HOME: process.env["HOME"], XDG_CONFIG_HOME: process.env["XDG_CONFIG_HOME"] };
+  process.env["HOME"] = sandbox.home;
+  process.env["XDG_CONFIG_HOME"] = join(sandbox.home, ".config");
+  return () => {
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  };
+}
+
+function hermeticEnv(home: string): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("GIT_")));
+  return {
+    ...env,
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, ".config"),
+    GIT_CONFIG_NOSYSTEM: "1",
+    GIT_CONFIG_GLOBAL: join(home, ".gitconfig"),
+    GIT_TERMINAL_PROMPT: "0",
+  };
+}
+
+/**
+ * A pre-receive hook that holds each push until `count` pushes are in flight at once (or about 20 s pass),
+ * so that all of them pass their client-side checks before any of them lands.
+ */
+export function barrierHook(dir: string, count: number): string {
+  return [
+    `mkdir -p '${dir}'`,
+    `: > '${dir}/'$$`,
+    "i=0",
+    `while [ "$(ls '${dir}' | wc -l)" -lt ${count} ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i+1)); done`,
+    "exit 0",
+  ].join("\n");
+}
+
+/**
+ * A pre-receive hook for origin: the first `times` pushes to main find that `human` pushed a commit to main
+ * while they were in flight, so the remote refuses them under its ref lock. `counter` is a scratch file.
+ */
+export function mainMoverHook(sandbox: GitSandbox, human: string, counter: string, times: number): string {
+  return [
+    '[ -n "$FOLIOCTL_TEST_NESTED" ] && exit 0',
+    "while read old new ref; do",
+    '  [ "$ref" = refs/heads/main ] || continue',
+    ...moveMainOnce(sandbox, human, counter, times, "  "),
+    "done",
+    "exit 0",
+  ].join("\n");
+}
+
+/**
+ * A reference-transaction hook for a folioctl clone: right after that clone fetched a new main, the first
+ * `times` times, `human` pushes a commit to main, so the clone builds on a main that is already stale.
+ */
+export function fetchMoverHook(sandbox: GitSandbox, human: string, counter: string, times: number): string {
+  return [
+    '[ "$1" = committed ] || exit 0',
+    '[ -n "$FOLIOCTL_TEST_NESTED" ] && exit 0',
+    "grep -q ' refs/remotes/origin/main$' || exit 0",
+    ...moveMainOnce(sandbox, human, counter, times, ""),
+    "exit 0",
+  ].join("\n");
+}
+
+function moveMainOnce(sandbox: GitSandbox, human: string, counter: string, times: number, indent: string) {
+  // A clean environment: hooks run with GIT_DIR and quarantine variables that must not leak into `human`.
+  const env = `env -i PATH="$PATH" HOME='${sandbox.home}' GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL='${sandbox.home}/.gitconfig' FOLIOCTL_TEST_NESTED=1`;
+  const moveMain = [
+    `cd '${human}'`,
+    "git fetch -q origin",
+    "git checkout -q -B main origin/main",
+    "echo edit-$n >> notes.txt",
+    "git add notes.txt",
+    "git commit -q -m 'Edit notes meanwhile'",
+    "git push -q origin HEAD:refs/heads/main",
+  ].join(" && ");
+  return [
+    `n=$(cat '${counter}' 2>/dev/null || echo 0)`,
+    `[ "$n" -ge ${times} ] && exit 0`,
+    `echo $((n+1)) > '${counter}'`,
+    `${env} sh -c "${moveMain.replace(/"/g, '\\"')}" > /dev/null 2>&1 || exit 1`,
+  ].map((line) => indent + line);
+}
