@@ -1,0 +1,123 @@
+// Orders and executions as the simulated broker keeps them, and the rule that decides fill prices.
+import { roundToIncrement } from "../wire/field-format.js";
+import type { PlacedOrder, TagValue } from "../wire/parse-place-order.js";
+import type { SimContract, SimQuote } from "../state/sim-state.js";
+
+/** IB's order states, as orderStatus reports them. */
+export type SimOrderStatus =
+  "PendingSubmit" | "PreSubmitted" | "Submitted" | "PendingCancel" | "Cancelled" | "Filled" | "Inactive";
+
+export const SUPPORTED_ORDER_TYPES = ["MKT", "LMT", "MOC", "LOC"] as const;
+
+export interface SimOrder {
+  orderId: number;
+  clientId: number;
+  /** Unique and non-zero: IBApiNext matches orders by it. */
+  permId: number;
+  account: string;
+  contract: SimContract;
+  action: "BUY" | "SELL";
+  totalQuantity: number;
+  orderType: string;
+  lmtPrice: number | undefined;
+  auxPrice: number | undefined;
+  tif: string;
+  orderRef: string;
+  transmit: boolean;
+  outsideRth: boolean;
+  algoStrategy: string;
+  algoParams: TagValue[];
+  /** The order as the client sent it, and how its PLACE_ORDER message parsed. */
+  placed: PlacedOrder;
+  wire: { fieldCount: number; cursorEnd: number };
+  status: SimOrderStatus;
+  filled: number;
+  /** Sum of price x shares over executions. */
+  filledValue: number;
+  lastFillPrice: number;
+  commission: number;
+  whyHeld: string;
+  /** Finished (filled, cancelled, rejected): no longer open, reported by REQ_COMPLETED_ORDERS. */
+  done: boolean;
+  completedStatus: string;
+  createdAt: number;
+  completedAt: number | undefined;
+  /** A partial-fill fault holds the remainder back (until a timer releases it, or for good). */
+  remainderHeld: boolean;
+}
+
+export interface SimExecution {
+  execId: string;
+  orderId: number;
+  clientId: number;
+  permId: number;
+  account: string;
+  contract: SimContract;
+  side: "BOT" | "SLD";
+  shares: number;
+  price: number;
+  /** Epoch milliseconds. */
+  time: number;
+  cumQty: number;
+  avgPrice: number;
+  orderRef: string;
+  exchange: string;
+  commission: number;
+  commissionCurrency: string;
+  /** Only for executions that closed shares; undefined otherwise (IB sends "unset"). */
+  realizedPnl: number | undefined;
+}
+
+export function remaining(order: SimOrder): number {
+  return Math.max(0, roundQuantity(order.totalQuantity - order.filled, order.contract));
+}
+
+export function avgFillPrice(order: SimOrder): number {
+  return order.filled === 0 ? 0 : order.filledValue / order.filled;
+}
+
+/**
+ * The price this order trades at against `quote` now, or undefined when it does not trade: market
+ * orders take the touch (ask to buy, bid to sell; last when a side is missing), limit orders trade at
+ * the touch when it is at or better than the limit, on-close orders at the last price.
+ */
+export function fillPrice(order: SimOrder, quote: SimQuote | undefined): number | undefined {
+  if (quote === undefined) return undefined;
+  const buy = order.action === "BUY";
+  const touch = (buy ? quote.ask : quote.bid) ?? quote.last ?? quote.close;
+  let price: number | undefined;
+  switch (order.orderType) {
+    case "MKT":
+      price = touch;
+      break;
+    case "MOC":
+      price = quote.last ?? quote.close ?? touch;
+      break;
+    case "LMT":
+      price =
+        touch !== undefined && order.lmtPrice !== undefined && marketable(buy, touch, order.lmtPrice)
+          ? touch
+          : undefined;
+      break;
+    case "LOC": {
+      const close = quote.last ?? quote.close ?? touch;
+      price =
+        close !== undefined && order.lmtPrice !== undefined && marketable(buy, close, order.lmtPrice)
+          ? close
+          : undefined;
+      break;
+    }
+    default:
+      price = undefined;
+  }
+  return price === undefined ? undefined : roundToIncrement(price, order.contract.minTick);
+}
+
+function marketable(buy: boolean, price: number, limit: number): boolean {
+  // A small epsilon: limits arrive as JS String(n) and may carry binary noise.
+  return buy ? price <= limit + 1e-9 : price >= limit - 1e-9;
+}
+
+export function roundQuantity(quantity: number, contract: SimContract): number {
+  return roundToIncrement(quantity, contract.sizeIncrement);
+}

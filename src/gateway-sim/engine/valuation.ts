@@ -1,0 +1,88 @@
+// Account values as IB reports them: per-currency ledger rows and base-currency totals.
+import type { SimAccount, SimContract, SimQuote, SimWorld } from "../state/sim-state.js";
+
+export interface CurrencyLedger {
+  currency: string;
+  cash: number;
+  stockMarketValue: number;
+  netLiquidation: number;
+  /** Value of one unit of this currency in the account's base currency. */
+  exchangeRate: number;
+  realizedPnl: number;
+  unrealizedPnl: number;
+}
+
+export interface AccountValues {
+  account: string;
+  baseCurrency: string;
+  ledgers: CurrencyLedger[];
+  /** Totals in the base currency. */
+  base: Omit<CurrencyLedger, "currency" | "exchangeRate">;
+  grossPositionValue: number;
+}
+
+/** The price a position is valued at: last, else close, else the mid, else its average cost. */
+export function markPrice(quote: SimQuote | undefined, avgCost: number): number {
+  if (quote?.last !== undefined) return quote.last;
+  if (quote?.close !== undefined) return quote.close;
+  if (quote?.bid !== undefined && quote.ask !== undefined) return (quote.bid + quote.ask) / 2;
+  return quote?.bid ?? quote?.ask ?? avgCost;
+}
+
+export function exchangeRate(world: SimWorld, currency: string, baseCurrency: string): number {
+  const rate = world.exchangeRates.get(currency);
+  const base = world.exchangeRates.get(baseCurrency);
+  if (rate === undefined || base === undefined) return currency === baseCurrency ? 1 : 0;
+  return rate / base;
+}
+
+export function accountValues(world: SimWorld, account: SimAccount): AccountValues {
+  const byCurrency = new Map<string, CurrencyLedger>();
+  const ledger = (currency: string): CurrencyLedger => {
+    let row = byCurrency.get(currency);
+    if (row === undefined) {
+      row = {
+        currency,
+        cash: 0,
+        stockMarketValue: 0,
+        netLiquidation: 0,
+        exchangeRate: exchangeRate(world, currency, account.baseCurrency),
+        realizedPnl: 0,
+        unrealizedPnl: 0,
+      };
+      byCurrency.set(currency, row);
+    }
+    return row;
+  };
+  ledger(account.baseCurrency);
+  for (const [currency, amount] of account.cash) ledger(currency).cash += amount;
+  for (const [currency, pnl] of account.realizedPnl) ledger(currency).realizedPnl += pnl;
+  let gross = 0;
+  for (const [conId, position] of account.positions) {
+    const contract: SimContract | undefined = world.contracts.get(conId);
+    if (contract === undefined || position.quantity === 0) continue;
+    const price = markPrice(world.quotes.get(conId), position.avgCost);
+    const row = ledger(contract.currency);
+    const value = position.quantity * price;
+    row.stockMarketValue += value;
+    row.unrealizedPnl += (price - position.avgCost) * position.quantity;
+    gross += Math.abs(value) * row.exchangeRate;
+  }
+  const ledgers = [...byCurrency.values()];
+  const base = { cash: 0, stockMarketValue: 0, netLiquidation: 0, realizedPnl: 0, unrealizedPnl: 0 };
+  for (const row of ledgers) {
+    row.netLiquidation = row.cash + row.stockMarketValue;
+    base.cash += row.cash * row.exchangeRate;
+    base.stockMarketValue += row.stockMarketValue * row.exchangeRate;
+    base.netLiquidation += row.netLiquidation * row.exchangeRate;
+    base.realizedPnl += row.realizedPnl * row.exchangeRate;
+    base.unrealizedPnl += row.unrealizedPnl * row.exchangeRate;
+  }
+  return {
+    account: account.id,
+    baseCurrency: account.baseCurrency,
+    ledgers,
+    base,
+    grossPositionValue: gross,
+  };
+}

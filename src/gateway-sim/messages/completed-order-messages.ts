@@ -1,0 +1,104 @@
+// COMPLETED_ORDER (98 fields for a plain stock order at server version 193) and its end message.
+// Mirrors @stoqey/ib's decodeMsg_COMPLETED_ORDER: no orderId, no clientId, status then completion info.
+import type { SimOrder } from "../engine/sim-order.js";
+import { bool, num, numOrUnset, str } from "../wire/field-format.js";
+import { OUT } from "../wire/message-ids.js";
+import { formatIbTime } from "./system-messages.js";
+import { algoFields, orderContractFields } from "./order-messages.js";
+
+export function completedOrder(order: SimOrder): string[] {
+  return [
+    String(OUT.COMPLETED_ORDER),
+    ...orderContractFields(order),
+    order.action,
+    num(order.totalQuantity),
+    order.orderType,
+    num(order.lmtPrice),
+    num(order.auxPrice),
+    order.tif,
+    str(order.placed.ocaGroup),
+    order.account,
+    str(order.placed.openClose),
+    "0", // origin
+    order.orderRef,
+    String(order.permId),
+    bool(order.outsideRth),
+    bool(order.placed.hidden),
+    "0", // discretionaryAmt
+    "", // goodAfterTime
+    "", // faGroup
+    "", // faMethod
+    "", // faPercentage
+    "", // modelCode
+    "", // goodTillDate
+    "", // rule80A
+    "", // percentOffset
+    "", // settlingFirm
+    "0", // shortSaleSlot
+    "", // designatedLocation
+    "-1", // exemptCode
+    "", // startingPrice
+    "", // stockRefPrice
+    "", // delta
+    "", // stockRangeLower
+    "", // stockRangeUpper
+    "", // displaySize
+    "0", // sweepToFill
+    "0", // allOrNone
+    "", // minQty
+    "0", // ocaType
+    "0", // triggerMethod
+    "", // volatility
+    "0", // volatilityType
+    "", // deltaNeutralOrderType
+    "", // deltaNeutralAuxPrice
+    "0", // continuousUpdate
+    "0", // referencePriceType
+    "", // trailStopPrice
+    "", // trailingPercent
+    "", // comboLegsDescription
+    "0", // comboLegs count
+    "0", // orderComboLegs count
+    "0", // smartComboRoutingParams count
+    "", // scaleInitLevelSize
+    "", // scaleSubsLevelSize
+    "", // scalePriceIncrement
+    "", // hedgeType
+    "", // clearingAccount
+    "", // clearingIntent
+    "0", // notHeld
+    "0", // deltaNeutralContract present
+    ...algoFields(order),
+    "0", // solicited
+    order.status,
+    "0", // randomizeSize
+    "0", // randomizePrice
+    "0", // conditions count
+    "", // trailStopPrice
+    "", // lmtPriceOffset
+    numOrUnset(undefined), // cashQty
+    "0", // dontUseAutoPriceForHedge
+    "0", // isOmsContainer
+    "", // autoCancelDate
+    num(order.filled), // filledQuantity
+    "0", // refFuturesConId
+    "0", // autoCancelParent
+    "", // shareholder
+    "0", // imbalanceOnly
+    "0", // routeMarketableToBbo
+    "0", // parentPermId
+    order.completedAt === undefined ? "" : formatIbTime(order.completedAt),
+    order.completedStatus,
+    "", // minTradeQty
+    "", // minCompeteSize
+    "", // competeAgainstBestOffset
+    "", // midOffsetAtWhole
+    "", // midOffsetAtHalf
+    "", // customerAccount
+    "0", // professionalCustomer
+  ];
+}
+
+export function completedOrdersEnd(): string[] {
+  return [String(OUT.COMPLETED_ORDERS_END)];
+}

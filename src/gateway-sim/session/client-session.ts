@@ -1,0 +1,215 @@
+// One API connection: the handshake, framing, pacing, and the outgoing queue that the fault script can
+// delay or withhold from. Requests are handed to `dispatch` once START_API has arrived.
+import type { Socket } from "node:net";
+import { PacingMeter } from "../engine/pacing.js";
+import { errorMessage, formatIbTime, serverHello } from "../messages/system-messages.js";
+import { WireFormatError } from "../wire/field-reader.js";
+import { encodeFrame, FrameDecoder } from "../wire/frame.js";
+import type { ClientHello } from "../wire/frame.js";
+import type { OutMessageName } from "../wire/message-ids.js";
+import { IN, outMessageName } from "../wire/message-ids.js";
+import type { ClientRequest } from "../wire/parse-request.js";
+import { parseRequest } from "../wire/parse-request.js";
+import { describeIncoming, describeOutgoing } from "./describe-message.js";
+import type { GatewayContext } from "./gateway-context.js";
+
+export type Dispatch = (session: ClientSession, request: ClientRequest) => void;
+
+interface PendingFrame {
+  due: number;
+  frame: Buffer;
+}
+
+export class ClientSession {
+  /** The client id from START_API; -1 until then. */
+  clientId = -1;
+  started = false;
+  closed = false;
+  /** Messages received on this connection, START_API included. */
+  received = 0;
+  positionsSubscribed = false;
+  readonly accountSummaries = new Set<number>();
+  /** Open streaming market data lines: reqId to conId and the data type they were opened with. */
+  readonly marketLines = new Map<number, { conId: number; type: number }>();
+  /** Set by REQ_MARKET_DATA_TYPE; 1 (live) until then. */
+  marketDataType = 1;
+  private readonly decoder = new FrameDecoder();
+  private readonly pacing: PacingMeter;
+  private readonly pending: PendingFrame[] = [];
+  private pendingTimer: NodeJS.Timeout | undefined;
+  /** Outgoing frames held back while connectivity is lost. */
+  private held: Buffer[] = [];
+  /** Requests that arrived while connectivity was lost, handled when it is restored. */
+  private queued: string[][] = [];
+
+  constructor(
+    readonly connectionId: number,
+    private readonly socket: Socket,
+    private readonly ctx: GatewayContext,
+    private readonly dispatch: Dispatch,
+    private readonly onClose: (session: ClientSession) => void,
+  ) {
+    this.pacing = new PacingMeter(ctx.limits.messagesPerSecond, () => performance.now());
+    socket.setNoDelay(true);
+    socket.on("data", (chunk: Buffer) => this.onData(chunk));
+    socket.on("close", () => this.finish());
+    socket.on("error", () => this.finish());
+  }
+
+  get label(): string {
+    return this.clientId >= 0 ? `client ${this.clientId}` : `connection ${this.connectionId}`;
+  }
+
+  get peakMessagesPerSecond(): number {
+    return this.pacing.peak;
+  }
+
+  /** Sends one message, unless the fault script withholds it; delays keep the order of messages. */
+  send(fields: string[], options: { bypassOutage?: boolean } = {}): void {
+    if (this.closed) return;
+    const name = outMessageName(fields[0]) as OutMessageName;
+    if (this.ctx.faults.withholds(name)) {
+      this.ctx.log(`[sim] ${this.label} withheld ${name} (fault script)`);
+      return;
+    }
+    if (this.ctx.verbose) this.ctx.log(`[sim] ${this.label} <- ${describeOutgoing(fields)}`);
+    const frame = encodeFrame(fields);
+    this.ctx.stats.messagesSent += 1;
+    if (this.ctx.inOutage() && !options.bypassOutage) {
+      this.held.push(frame);
+      return;
+    }
+    const delay = this.ctx.faults.delayFor(name);
+    const now = performance.now();
+    const last = this.pending[this.pending.length - 1];
+    if (delay === 0 && last === undefined) {
+      this.socket.write(frame);
+      return;
+    }
+    this.pending.push({ due: Math.max(now + delay, last?.due ?? 0), frame });
+    this.schedulePending();
+  }
+
+  /** Connectivity is back: deliver what was held, then handle the requests that waited. */
+  resume(): void {
+    const held = this.held;
+    this.held = [];
+    for (const frame of held) if (!this.closed) this.socket.write(frame);
+    const queued = this.queued;
+    this.queued = [];
+    for (const fields of queued) this.handle(fields);
+  }
+
+  /** Ends the connection: gracefully (pending writes flushed) or abruptly (a fault). */
+  close(mode: "graceful" | "abrupt", reason: string): void {
+    if (this.closed) return;
+    this.ctx.log(`[sim] ${this.label} disconnected: ${reason}`);
+    this.finish();
+    if (mode === "abrupt") this.socket.destroy();
+    else this.socket.end();
+  }
+
+  private finish(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.pendingTimer !== undefined) clearTimeout(this.pendingTimer);
+    this.pending.length = 0;
+    this.held = [];
+    this.queued = [];
+    this.onClose(this);
+  }
+
+  private schedulePending(): void {
+    if (this.pendingTimer !== undefined) return;
+    const first = this.pending[0];
+    if (first === undefined) return;
+    this.pendingTimer = setTimeout(
+      () => {
+        this.pendingTimer = undefined;
+        const now = performance.now();
+        while (this.pending.length > 0 && (this.pending[0] as PendingFrame).due <= now + 1) {
+          const item = this.pending.shift() as PendingFrame;
+          if (!this.closed) this.socket.write(item.frame);
+        }
+        this.schedulePending();
+      },
+      Math.max(0, first.due - performance.now()),
+    );
+  }
+
+  private onData(chunk: Buffer): void {
+    for (const event of this.decoder.push(chunk)) {
+      if (this.closed) return;
+      if (event.kind === "invalid") return this.close("abrupt", event.reason);
+      if (event.kind === "hello") this.onHello(event.hello);
+      else this.onMessage(event.fields);
+    }
+  }
+
+  private onHello(hello: ClientHello): void {
+    const version = Math.min(hello.maxVersion, this.ctx.serverVersion);
+    if (version < hello.minVersion || version < 100) {
+      return this.close(
+        "graceful",
+        `the client needs server version ${hello.minVersion}..${hello.maxVersion}`,
+      );
+    }
+    this.socket.write(encodeFrame(serverHello(version, formatIbTime(this.ctx.now()))));
+    this.ctx.log(
+      `[sim] ${this.label} handshake ${hello.minVersion}..${hello.maxVersion}, server version ${version}`,
+    );
+  }
+
+  private onMessage(fields: string[]): void {
+    this.received += 1;
+    this.ctx.stats.messagesReceived += 1;
+    const pacing = this.pacing.record();
+    this.ctx.stats.peakMessagesPerSecond = Math.max(this.ctx.stats.peakMessagesPerSecond, pacing.inWindow);
+    if (pacing.exceeded) {
+      this.ctx.stats.pacingViolations += 1;
+      const limit = this.ctx.limits.messagesPerSecond;
+      this.send(
+        errorMessage(
+          -1,
+          100,
+          `Max rate of messages per second has been exceeded:max=${limit} rec=${pacing.inWindow} (1)`,
+        ),
+        { bypassOutage: true },
+      );
+      return this.close("graceful", `pacing violation: ${pacing.inWindow} messages in one second`);
+    }
+    if (!this.started && Number(fields[0]) !== IN.START_API) {
+      return this.close("abrupt", `expected START_API, got message ${fields[0] ?? "?"}`);
+    }
+    if (this.started && this.ctx.inOutage()) {
+      this.queued.push(fields);
+      return;
+    }
+    this.handle(fields);
+  }
+
+  private handle(fields: string[]): void {
+    const count = this.received;
+    let request: ClientRequest;
+    try {
+      request = parseRequest(fields);
+    } catch (error) {
+      if (!(error instanceof WireFormatError)) throw error;
+      // The client and the simulator disagree on a layout: say so loudly, as IB's "error reading request".
+      const id = Number(fields[0]) === IN.PLACE_ORDER ? Number(fields[1]) : -1;
+      this.ctx.log(`[sim] ${this.label} cannot read ${describeIncoming(fields)}: ${error.message}`);
+      this.send(errorMessage(Number.isFinite(id) ? id : -1, 320, `Error reading request: ${error.message}`));
+      return;
+    }
+    if (this.ctx.verbose) {
+      this.ctx.log(
+        `[sim] ${this.label} -> ${describeIncoming(fields, request.type === "PLACE_ORDER" ? request.parse : undefined)}`,
+      );
+    }
+    this.dispatch(this, request);
+    if (this.closed || !this.started) return;
+    const triggered = this.ctx.faults.afterMessage(count, this.clientId);
+    if (triggered.connectivity !== undefined) this.ctx.startOutage(triggered.connectivity);
+    if (triggered.disconnect) this.close("abrupt", `fault script: disconnect after ${count} messages`);
+  }
+}

@@ -1,0 +1,76 @@
+// Turns what the broker reports into the messages IB Gateway sends: to the client that owns the order
+// (by client id, so a client that reconnects with the same id hears about its orders), and position
+// updates to every client subscribed to positions.
+import type { BrokerObserver } from "../engine/sim-broker.js";
+import type { SimExecution, SimOrder } from "../engine/sim-order.js";
+import { position } from "../messages/account-messages.js";
+import { commissionReport, executionData } from "../messages/execution-messages.js";
+import { openOrder, orderStatus } from "../messages/order-messages.js";
+import { errorMessage } from "../messages/system-messages.js";
+import type { ClientSession } from "./client-session.js";
+import type { GatewayContext } from "./gateway-context.js";
+
+export class OrderNotifier implements BrokerObserver {
+  constructor(
+    private readonly ctx: () => GatewayContext,
+    private readonly onStateChanged: () => void,
+  ) {}
+
+  orderUpdated(order: SimOrder): void {
+    const owner = this.owner(order.clientId);
+    owner?.send(openOrder(order));
+    owner?.send(orderStatus(order));
+  }
+
+  orderHeld(order: SimOrder, warning: string): void {
+    this.owner(order.clientId)?.send(errorMessage(order.orderId, 399, warning));
+    this.orderUpdated(order);
+  }
+
+  orderFilled(order: SimOrder, execution: SimExecution): void {
+    const ctx = this.ctx();
+    const triggered = ctx.faults.onEvent("first-fill");
+    // The fill happened at the broker; the client just does not hear about it on this connection.
+    if (triggered.disconnect)
+      this.owner(order.clientId)?.close("abrupt", "fault script: disconnect on first fill");
+    if (triggered.connectivity !== undefined) ctx.startOutage(triggered.connectivity);
+    const owner = this.owner(order.clientId);
+    if (owner !== undefined) {
+      owner.send(executionData(-1, execution));
+      owner.send(orderStatus(order));
+      owner.send(openOrder(order));
+      owner.send(commissionReport(execution));
+    }
+    const held = ctx.world.accounts.get(execution.account)?.positions.get(execution.contract.conId);
+    if (held === undefined) return;
+    for (const session of ctx.sessions()) {
+      if (session.positionsSubscribed) {
+        session.send(position(execution.account, execution.contract, held.quantity, held.avgCost));
+      }
+    }
+  }
+
+  orderCancelled(order: SimOrder): void {
+    const owner = this.owner(order.clientId);
+    if (owner === undefined) return;
+    owner.send(orderStatus(order, "PendingCancel"));
+    owner.send(errorMessage(order.orderId, 202, "Order Canceled - reason:"));
+    owner.send(orderStatus(order));
+  }
+
+  orderError(clientId: number, orderId: number, code: number, message: string, order?: SimOrder): void {
+    const owner = this.owner(clientId);
+    owner?.send(errorMessage(orderId, code, message));
+    if (order !== undefined) owner?.send(orderStatus(order));
+  }
+
+  stateChanged(): void {
+    this.onStateChanged();
+  }
+
+  private owner(clientId: number): ClientSession | undefined {
+    return this.ctx()
+      .sessions()
+      .find((s) => s.clientId === clientId && !s.closed);
+  }
+}

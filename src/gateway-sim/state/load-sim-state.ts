@@ -1,0 +1,222 @@
+// Reads and checks a simulator state file: YAML, then the JSON schema, then the cross-references
+// (positions and quotes name known contracts, every currency in use has an exchange rate, hours parse).
+// Problems come back as values with file:line:col, all at once.
+import { readFile } from "node:fs/promises";
+import type { Document } from "yaml";
+import { LineCounter, parseDocument } from "yaml";
+import schema from "../../../schema/sim-state.schema.json" with { type: "json" };
+import { createAjv } from "../../config/ajv.js";
+import type { Diagnostic } from "../../config/diagnostic.js";
+import { parseTradingHours } from "../../core/trading-hours.js";
+import type { Fault } from "../engine/fault-script.js";
+import { locate } from "./locate-path.js";
+import type { SimStateFile } from "./sim-state.js";
+
+export type LoadSimStateResult =
+  | { ok: true; state: SimStateFile; file: string; document: Document | undefined }
+  | { ok: false; errors: Diagnostic[]; file: string };
+
+/** State files are small; anything bigger is a mistake (or an attack on the YAML parser). */
+const MAX_BYTES = 8 * 1024 * 1024;
+const MAX_ALIASES = 100;
+
+const ajv = createAjv({ useDefaults: true, discriminator: true });
+const validateState = ajv.compile<SimStateFile>(schema);
+const validateFault = ajv.compile<Fault>({ ...schema.$defs.fault, $defs: schema.$defs });
+
+export async function loadSimStateFile(file: string): Promise<LoadSimStateResult> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "error";
+    return { ok: false, file, errors: [problem(file, "", `cannot read the state file (${code})`)] };
+  }
+  if (bytes.length > MAX_BYTES) {
+    return {
+      ok: false,
+      file,
+      errors: [problem(file, "", `the state file is larger than ${MAX_BYTES} bytes`)],
+    };
+  }
+  return parseSimState(bytes.toString("utf8"), file);
+}
+
+/** Validates state file text that did not come from a file on disk. */
+export function parseSimState(text: string, file: string): LoadSimStateResult {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false });
+  if (document.errors.length > 0) {
+    const errors = document.errors.map((e) => {
+      const at = lineCounter.linePos(e.pos[0]);
+      return {
+        file,
+        line: at.line,
+        column: at.col,
+        path: "",
+        message: e.message.split("\n")[0] ?? e.message,
+      };
+    });
+    return { ok: false, file, errors };
+  }
+  let value: unknown;
+  try {
+    value = document.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (error) {
+    return { ok: false, file, errors: [problem(file, "", (error as Error).message)] };
+  }
+  const where = (path: string, key?: string): { line: number; column: number } =>
+    locate(document, lineCounter, path, key);
+  const result = validateSimStateValue(value, file, where);
+  return result.ok ? { ...result, document } : result;
+}
+
+/** Validates a state given as an object (tests, `startGatewaySim({ state })`). Fills in defaults. */
+export function validateSimStateValue(
+  value: unknown,
+  file = "<state>",
+  where: (path: string, key?: string) => { line: number; column: number } = () => ({ line: 0, column: 0 }),
+): LoadSimStateResult {
+  if (value === null || value === undefined) {
+    return { ok: false, file, errors: [problem(file, "", "the state file is empty")] };
+  }
+  if (!validateState(value)) {
+    const errors = (validateState.errors ?? []).map((e) => {
+      const key =
+        typeof e.params["additionalProperty"] === "string" ? e.params["additionalProperty"] : undefined;
+      const path = pointerToPath(e.instancePath);
+      const message =
+        key === undefined ? (e.message ?? "is invalid") : `unknown field "${key}" (check the spelling)`;
+      const allowed = Array.isArray(e.params["allowedValues"])
+        ? `: ${(e.params["allowedValues"] as unknown[]).map(String).join(", ")}`
+        : "";
+      return { file, ...where(path, key), path, message: `${message}${allowed}` };
+    });
+    return { ok: false, file, errors: dedupe(errors) };
+  }
+  const errors = crossCheck(value).map((p) => ({ file, ...where(p.path), ...p }));
+  return errors.length > 0
+    ? { ok: false, file, errors }
+    : { ok: true, file, state: value, document: undefined };
+}
+
+/** Checks one fault (for faults injected at run time); returns the problems as text. */
+export function checkFault(fault: unknown): string[] {
+  if (validateFault(fault)) return faultProblems(fault).map((p) => p.message);
+  return (validateFault.errors ?? []).map((e) => `${e.instancePath || "fault"} ${e.message ?? "is invalid"}`);
+}
+
+interface Problem {
+  path: string;
+  message: string;
+  hint?: string;
+}
+
+function crossCheck(state: SimStateFile): Problem[] {
+  const problems: Problem[] = [];
+  const contracts = new Map(state.contracts.map((c) => [c.conId, c]));
+  const symbols = new Set(state.contracts.map((c) => c.symbol));
+  const seenAccounts = new Set<string>();
+  const currencies = new Map<string, string>();
+  state.accounts.forEach((account, i) => {
+    if (seenAccounts.has(account.id))
+      problems.push({ path: `accounts[${i}].id`, message: `duplicate account ${account.id}` });
+    seenAccounts.add(account.id);
+    currencies.set(account.baseCurrency, `accounts[${i}].baseCurrency`);
+    for (const currency of Object.keys(account.cash ?? {}))
+      currencies.set(currency, `accounts[${i}].cash.${currency}`);
+    (account.positions ?? []).forEach((position, j) => {
+      const contract = contracts.get(position.conId);
+      if (contract === undefined) {
+        problems.push({
+          path: `accounts[${i}].positions[${j}].conId`,
+          message: `conId ${position.conId} is not in contracts`,
+          hint: "add the contract to `contracts:` or fix the conId",
+        });
+      } else currencies.set(contract.currency, `accounts[${i}].positions[${j}]`);
+    });
+  });
+  const seenConIds = new Set<number>();
+  state.contracts.forEach((contract, i) => {
+    if (seenConIds.has(contract.conId)) {
+      problems.push({ path: `contracts[${i}].conId`, message: `duplicate conId ${contract.conId}` });
+    }
+    seenConIds.add(contract.conId);
+    for (const field of ["liquidHours", "tradingHours"] as const) {
+      const text = contract[field];
+      if (text === undefined) continue;
+      if (contract.timeZoneId === undefined) {
+        problems.push({
+          path: `contracts[${i}].${field}`,
+          message: `${field} needs timeZoneId (for example America/New_York)`,
+        });
+        continue;
+      }
+      const parsed = parseTradingHours(text, contract.timeZoneId);
+      if (!parsed.ok) problems.push({ path: `contracts[${i}].${field}`, message: parsed.error });
+    }
+  });
+  for (const key of Object.keys(state.quotes ?? {})) {
+    if (!contracts.has(Number(key))) {
+      problems.push({ path: `quotes.${key}`, message: `conId ${key} is not in contracts` });
+    }
+  }
+  const rates = state.exchangeRates ?? {};
+  const implicit = Object.keys(rates).length === 0 && currencies.size <= 1;
+  if (!implicit) {
+    for (const [currency, path] of currencies) {
+      if (rates[currency] === undefined) {
+        problems.push({
+          path: "exchangeRates",
+          message: `no exchange rate for ${currency} (used at ${path})`,
+          hint: `add ${currency}: <value of one ${currency}> to exchangeRates`,
+        });
+      }
+    }
+  }
+  (state.faults ?? []).forEach((fault, i) => {
+    for (const p of faultProblems(fault, symbols)) problems.push({ ...p, path: `faults[${i}]${p.path}` });
+  });
+  return problems;
+}
+
+function faultProblems(fault: Fault, symbols?: Set<string>): Problem[] {
+  const problems: Problem[] = [];
+  if (fault.type === "disconnect" || fault.type === "connectivity-lost") {
+    const triggers = (fault.afterMessages === undefined ? 0 : 1) + (fault.on === undefined ? 0 : 1);
+    if (triggers !== 1) {
+      problems.push({ path: "", message: `a ${fault.type} fault needs exactly one of afterMessages or on` });
+    }
+  }
+  if ((fault.type === "reject" || fault.type === "partial-fill") && symbols && fault.symbol !== undefined) {
+    if (!symbols.has(fault.symbol)) {
+      problems.push({ path: ".symbol", message: `symbol ${fault.symbol} is not in contracts` });
+    }
+  }
+  return problems;
+}
+
+function problem(file: string, path: string, message: string): Diagnostic {
+  return { file, line: 0, column: 0, path, message };
+}
+
+/** `/accounts/0/cash` to `accounts[0].cash`; quote keys are conIds, not indexes: `quotes.756733`. */
+function pointerToPath(pointer: string): string {
+  let path = "";
+  for (const raw of pointer.split("/").slice(1)) {
+    const segment = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    if (/^\d+$/.test(segment) && path !== "quotes") path += `[${segment}]`;
+    else path += path === "" ? segment : `.${segment}`;
+  }
+  return path;
+}
+
+function dedupe(errors: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => {
+    const key = `${e.path}|${e.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,190 @@
+// Every client request the simulator understands, parsed strictly from its fields (server version 193).
+import { FieldReader, WireFormatError } from "./field-reader.js";
+import { IN, inMessageName } from "./message-ids.js";
+import type { PlaceOrderParse, WireContract } from "./parse-place-order.js";
+import { parsePlaceOrder } from "./parse-place-order.js";
+
+export interface ExecutionFilter {
+  clientId: number | undefined;
+  acctCode: string;
+  /** `yyyymmdd-hh:mm:ss` (UTC) or `yyyymmdd hh:mm:ss`; executions at or after it. */
+  time: string;
+  symbol: string;
+  secType: string;
+  exchange: string;
+  side: string;
+}
+
+export type ClientRequest =
+  | { type: "START_API"; clientId: number; optionalCapabilities: string }
+  | {
+      type: "REQ_MKT_DATA";
+      reqId: number;
+      contract: WireContract;
+      genericTickList: string;
+      snapshot: boolean;
+      regulatorySnapshot: boolean;
+    }
+  | { type: "CANCEL_MKT_DATA"; reqId: number }
+  | { type: "PLACE_ORDER"; parse: PlaceOrderParse }
+  | { type: "CANCEL_ORDER"; orderId: number; manualOrderCancelTime: string }
+  | { type: "REQ_OPEN_ORDERS" }
+  | { type: "REQ_ALL_OPEN_ORDERS" }
+  | { type: "REQ_AUTO_OPEN_ORDERS"; autoBind: boolean }
+  | { type: "REQ_EXECUTIONS"; reqId: number; filter: ExecutionFilter }
+  | { type: "REQ_IDS"; numIds: number }
+  | { type: "REQ_CONTRACT_DATA"; reqId: number; contract: WireContract; secIdType: string; secId: string }
+  | { type: "SET_SERVER_LOGLEVEL"; level: number }
+  | { type: "REQ_MANAGED_ACCTS" }
+  | { type: "REQ_CURRENT_TIME" }
+  | { type: "REQ_GLOBAL_CANCEL" }
+  | { type: "REQ_MARKET_DATA_TYPE"; marketDataType: number }
+  | { type: "REQ_POSITIONS" }
+  | { type: "REQ_ACCOUNT_SUMMARY"; reqId: number; group: string; tags: string[] }
+  | { type: "CANCEL_ACCOUNT_SUMMARY"; reqId: number }
+  | { type: "CANCEL_POSITIONS" }
+  | { type: "REQ_COMPLETED_ORDERS"; apiOnly: boolean }
+  | { type: "UNSUPPORTED"; id: number; name: string };
+
+/** Parses one client message; throws WireFormatError when its layout is not the one expected. */
+export function parseRequest(fields: readonly string[]): ClientRequest {
+  const id = Number(fields[0]);
+  const r = new FieldReader(fields);
+  const request = parseBody(id, r, fields);
+  if (request.type !== "UNSUPPORTED" && request.type !== "PLACE_ORDER") r.expectEnd(request.type);
+  return request;
+}
+
+function parseBody(id: number, r: FieldReader, fields: readonly string[]): ClientRequest {
+  switch (id) {
+    case IN.START_API: {
+      r.str("version");
+      const clientId = r.int("clientId") ?? 0;
+      return { type: "START_API", clientId, optionalCapabilities: r.remaining > 0 ? r.str() : "" };
+    }
+    case IN.REQ_MKT_DATA: {
+      r.str("version");
+      const reqId = need(r.int("reqId"), "reqId");
+      const contract = readContract(r);
+      if (contract.secType.toUpperCase() === "BAG") {
+        const legs = r.int("comboLegs count") ?? 0;
+        r.skip(legs * 4, "combo leg");
+      }
+      if (r.bool("deltaNeutralContract flag")) r.skip(3, "deltaNeutralContract");
+      const genericTickList = r.str("genericTickList");
+      const snapshot = r.bool("snapshot");
+      const regulatorySnapshot = r.bool("regulatorySnapshot");
+      r.str("mktDataOptions");
+      return { type: "REQ_MKT_DATA", reqId, contract, genericTickList, snapshot, regulatorySnapshot };
+    }
+    case IN.CANCEL_MKT_DATA:
+      r.str("version");
+      return { type: "CANCEL_MKT_DATA", reqId: need(r.int("reqId"), "reqId") };
+    case IN.PLACE_ORDER:
+      return { type: "PLACE_ORDER", parse: parsePlaceOrder(fields) };
+    case IN.CANCEL_ORDER: {
+      const orderId = need(r.int("orderId"), "orderId");
+      const manualOrderCancelTime = r.str("manualOrderCancelTime");
+      r.skip(2, "extOperator, manualOrderIndicator");
+      return { type: "CANCEL_ORDER", orderId, manualOrderCancelTime };
+    }
+    case IN.REQ_OPEN_ORDERS:
+      r.str("version");
+      return { type: "REQ_OPEN_ORDERS" };
+    case IN.REQ_ALL_OPEN_ORDERS:
+      r.str("version");
+      return { type: "REQ_ALL_OPEN_ORDERS" };
+    case IN.REQ_AUTO_OPEN_ORDERS:
+      r.str("version");
+      return { type: "REQ_AUTO_OPEN_ORDERS", autoBind: r.bool("autoBind") };
+    case IN.REQ_EXECUTIONS: {
+      r.str("version");
+      const reqId = need(r.int("reqId"), "reqId");
+      const filter: ExecutionFilter = {
+        clientId: r.int("clientId"),
+        acctCode: r.str("acctCode"),
+        time: r.str("time"),
+        symbol: r.str("symbol"),
+        secType: r.str("secType"),
+        exchange: r.str("exchange"),
+        side: r.str("side"),
+      };
+      return { type: "REQ_EXECUTIONS", reqId, filter };
+    }
+    case IN.REQ_IDS:
+      r.str("version");
+      return { type: "REQ_IDS", numIds: r.int("numIds") ?? 1 };
+    case IN.REQ_CONTRACT_DATA: {
+      r.str("version");
+      const reqId = need(r.int("reqId"), "reqId");
+      const contract = readContract(r);
+      r.str("includeExpired");
+      const secIdType = r.str("secIdType");
+      const secId = r.str("secId");
+      r.str("issuerId");
+      return { type: "REQ_CONTRACT_DATA", reqId, contract, secIdType, secId };
+    }
+    case IN.SET_SERVER_LOGLEVEL:
+      r.str("version");
+      return { type: "SET_SERVER_LOGLEVEL", level: r.int("level") ?? 0 };
+    case IN.REQ_MANAGED_ACCTS:
+      r.str("version");
+      return { type: "REQ_MANAGED_ACCTS" };
+    case IN.REQ_CURRENT_TIME:
+      r.str("version");
+      return { type: "REQ_CURRENT_TIME" };
+    case IN.REQ_GLOBAL_CANCEL:
+      r.skip(2, "extOperator, manualOrderIndicator");
+      return { type: "REQ_GLOBAL_CANCEL" };
+    case IN.REQ_MARKET_DATA_TYPE:
+      r.str("version");
+      return { type: "REQ_MARKET_DATA_TYPE", marketDataType: r.int("marketDataType") ?? 0 };
+    case IN.REQ_POSITIONS:
+      r.str("version");
+      return { type: "REQ_POSITIONS" };
+    case IN.REQ_ACCOUNT_SUMMARY: {
+      r.str("version");
+      const reqId = need(r.int("reqId"), "reqId");
+      const group = r.str("group");
+      const tags = r
+        .str("tags")
+        .split(",")
+        .map((tag) => tag.trim())
+        .filter((tag) => tag !== "");
+      return { type: "REQ_ACCOUNT_SUMMARY", reqId, group, tags };
+    }
+    case IN.CANCEL_ACCOUNT_SUMMARY:
+      r.str("version");
+      return { type: "CANCEL_ACCOUNT_SUMMARY", reqId: need(r.int("reqId"), "reqId") };
+    case IN.CANCEL_POSITIONS:
+      r.str("version");
+      return { type: "CANCEL_POSITIONS" };
+    case IN.REQ_COMPLETED_ORDERS:
+      return { type: "REQ_COMPLETED_ORDERS", apiOnly: r.bool("apiOnly") };
+    default:
+      return { type: "UNSUPPORTED", id, name: inMessageName(fields[0]) };
+  }
+}
+
+/** The contract block shared by REQ_MKT_DATA and REQ_CONTRACT_DATA (primaryExch included, no secId). */
+function readContract(r: FieldReader): WireContract {
+  return {
+    conId: r.int("conId"),
+    symbol: r.str("symbol"),
+    secType: r.str("secType"),
+    lastTradeDateOrContractMonth: r.str("lastTradeDateOrContractMonth"),
+    strike: r.double("strike"),
+    right: r.str("right"),
+    multiplier: r.str("multiplier"),
+    exchange: r.str("exchange"),
+    primaryExch: r.str("primaryExch"),
+    currency: r.str("currency"),
+    localSymbol: r.str("localSymbol"),
+    tradingClass: r.str("tradingClass"),
+  };
+}
+
+function need(value: number | undefined, what: string): number {
+  if (value === undefined) throw new WireFormatError(`${what} is missing`);
+  return value;
+}
