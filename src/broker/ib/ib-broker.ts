@@ -54,6 +54,11 @@ export class IbBroker implements Broker {
     return this.conn?.messagesSent ?? 0;
   }
 
+  /** Decode errors (505) seen on the current connection. */
+  get protocolErrors(): readonly string[] {
+    return this.conn?.protocolErrors ?? [];
+  }
+
   async connect(): Promise<BrokerSession> {
     await this.conn?.close();
     const conn = new IbConnection(this.options);

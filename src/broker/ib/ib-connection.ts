@@ -14,7 +14,7 @@ export interface GatewayAddress {
 export interface IbConnectionOptions extends GatewayAddress {
   /** Per request; every call to IB has one because the client has none of its own. Default 15 s. */
   timeoutMs?: number;
-  /** Default 48: under IB's 50/s with room for timer jitter. */
+  /** Default 48 in any 1.1 s: under IB's 50 in any second, with room for the gateway reading late. */
   maxMessagesPerSecond?: number;
   /** Receives one line per message in both directions when set. */
   log?: (line: string) => void;
@@ -28,6 +28,9 @@ export const CONNECTIVITY_LOST = 1100;
 export const CONNECTIVITY_RESTORED_DATA_LOST = 1101;
 export const CONNECTIVITY_RESTORED = 1102;
 
+/** @stoqey/ib reports a message it could not decode as error 505 with no request id. */
+const DECODE_ERROR = 505;
+
 export type ErrorRoute = (code: number, message: string) => void;
 
 export class IbConnection {
@@ -36,6 +39,8 @@ export class IbConnection {
   private readonly pacer: Pacer;
   private readonly routes = new Map<number, ErrorRoute>();
   private orderErrorListener: ((orderId: number, code: number, message: string) => void) | undefined;
+  /** Decode errors (505) seen on this connection; there should never be any. */
+  readonly protocolErrors: string[] = [];
   private nextReqId = 1_000_000_000;
   private nextOrderId = 0;
   private closedByUs = false;
@@ -44,7 +49,7 @@ export class IbConnection {
 
   constructor(private readonly options: IbConnectionOptions) {
     this.timeoutMs = options.timeoutMs ?? 15_000;
-    this.pacer = new Pacer(options.maxMessagesPerSecond ?? 48);
+    this.pacer = new Pacer(options.maxMessagesPerSecond ?? 48, 1100);
     // The library's limiter is set out of reach: the Pacer above is the one that counts.
     this.api = new IBApi({ host: options.host, port: options.port, maxReqPerSec: 1000 });
     this.api.on(EventName.error, (error: Error, code: number, id: number) =>
@@ -87,6 +92,7 @@ export class IbConnection {
         this.api.off(EventName.nextValidId, onNextId);
         this.api.off(EventName.server, onServer);
         this.api.off(EventName.error, onError);
+        this.api.off(EventName.info, onInfo);
         this.api.off(EventName.disconnected, onClosed);
       };
       const fail = (error: BrokerError) => {
@@ -116,6 +122,11 @@ export class IbConnection {
       };
       const onError = (error: Error, code: number, id: number) => {
         if (id !== -1 && id !== undefined) return;
+        onProblem(code, error.message);
+      };
+      // IB sends 326 with id -1, which @stoqey/ib reports as "info", not as an error.
+      const onInfo = (message: string, code: number) => onProblem(code, message);
+      const onProblem = (code: number, message: string) => {
         if (code === 326) {
           fail(
             new BrokerError(
@@ -128,7 +139,7 @@ export class IbConnection {
           );
         } else if (code === 502 || code === 504) {
           fail(
-            new BrokerError(`cannot connect to IB Gateway at ${this.address}: ${error.message}`, {
+            new BrokerError(`cannot connect to IB Gateway at ${this.address}: ${message}`, {
               code,
               hint: "Check that IB Gateway is running and logged in, that its API port is this one, and that this host is a trusted IP.",
             }),
@@ -157,8 +168,11 @@ export class IbConnection {
       this.api.on(EventName.managedAccounts, onAccounts);
       this.api.on(EventName.nextValidId, onNextId);
       this.api.on(EventName.error, onError);
+      this.api.on(EventName.info, onInfo);
       this.api.on(EventName.disconnected, onClosed);
       this.closedByUs = false;
+      // The handshake's two messages (API version, START_API) count towards IB's limit too.
+      this.pacer.noteSent(2);
       this.api.connect(clientId);
     });
   }
@@ -285,6 +299,13 @@ export class IbConnection {
   }
 
   private routeError(error: Error, code: number, id: number): void {
+    if (code === DECODE_ERROR) {
+      // A message we could not read may have been a fill or a position: nothing read since is trusted.
+      this.protocolErrors.push(error.message);
+      for (const [, route] of this.routes)
+        route(code, `a message from the gateway could not be decoded: ${error.message}`);
+      return;
+    }
     const route = this.routes.get(id);
     if (route) return route(code, error.message);
     if (id >= 0 && id < 1_000_000_000) this.orderErrorListener?.(id, code, error.message);
