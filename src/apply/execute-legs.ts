@@ -1,0 +1,211 @@
+import type { Broker, BrokerEvent } from "../broker/broker.js";
+import { BrokerError } from "../errors.js";
+import type { ExecutableLeg, ExecutionResult, ProgressEvent } from "./execution-types.js";
+import { LegTracker } from "./leg-tracker.js";
+import { orderRefFor } from "./order-ref.js";
+import { sizeBuys } from "./size-buys.js";
+
+export interface ExecuteOptions {
+  account: string;
+  planHash: string;
+  /** How long a wave (the sells, then the buys) may take before its unfilled orders are cancelled. */
+  waveTimeoutMs: number;
+  /** Cash each currency must keep after the buys (cash.minimum for the base currency). */
+  cashFloor: Record<string, number>;
+  /** How far above the plan price a buy may fill (tolerances.priceMoveBps): buys are sized for it. */
+  buyPriceBufferBps: number;
+  commission: (shares: number, price: number) => number;
+  reconnect?: { attempts: number; initialDelayMs: number; maxDelayMs: number };
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+const DEFAULT_RECONNECT = { attempts: 6, initialDelayMs: 500, maxDelayMs: 8_000 };
+/** After cancelling at the deadline, how long to wait for IB to confirm before reading the result. */
+const CANCEL_GRACE_MS = 5_000;
+const POLL_MS = 50;
+
+/**
+ * Sends the plan's legs, sells first and buys after the sells settled, and follows them to the end.
+ * Legs IB already knows under their orderRef (from an earlier, interrupted run) are followed, never
+ * sent again. Unfilled remainders are cancelled at the wave deadline; only this plan's orders are.
+ */
+export async function executeLegs(
+  broker: Broker,
+  legs: ExecutableLeg[],
+  options: ExecuteOptions,
+): Promise<ExecutionResult> {
+  const progress = options.onProgress ?? (() => undefined);
+  const tracker = new LegTracker(legs, options.planHash, progress);
+  let connectionLost = false;
+  const unsubscribe = broker.subscribe((event: BrokerEvent) => {
+    if (event.kind === "connection" && event.state === "closed") connectionLost = true;
+    tracker.apply(event);
+  });
+  const session = {
+    tracker,
+    broker,
+    options,
+    progress,
+    needsReconnect: () => connectionLost,
+    reconnected: () => (connectionLost = false),
+  };
+  try {
+    await resync(session, true);
+    const alreadyApplied =
+      legs.length > 0 && legs.every((l) => tracker.isKnownToBroker(l.leg) && tracker.isSettled(l.leg));
+    if (alreadyApplied) return { legs: tracker.outcomes(), alreadyApplied: true };
+
+    const sells = legs.filter((l) => l.side === "SELL");
+    for (const leg of sells) await placeIfNew(session, leg, leg.quantity);
+    await followWave(session, sells);
+
+    const buys = legs.filter((l) => l.side === "BUY");
+    const fresh = buys.filter((l) => !tracker.isKnownToBroker(l.leg));
+    if (fresh.length > 0) {
+      const sized = await sizeFreshBuys(session, buys, fresh);
+      for (const { leg, quantity, shrunk } of sized) {
+        const spec = fresh.find((l) => l.leg === leg) as ExecutableLeg;
+        if (shrunk) tracker.note(leg, shrunk);
+        if (quantity > 0) await placeIfNew(session, spec, quantity);
+      }
+    }
+    await followWave(session, buys);
+    return { legs: tracker.outcomes(), alreadyApplied: false };
+  } catch (error) {
+    if (!(error instanceof BrokerError)) throw error;
+    return { legs: tracker.outcomes(), alreadyApplied: false, interrupted: error.message };
+  } finally {
+    unsubscribe();
+  }
+}
+
+type Session = {
+  tracker: LegTracker;
+  broker: Broker;
+  options: ExecuteOptions;
+  progress: (event: ProgressEvent) => void;
+  needsReconnect: () => boolean;
+  reconnected: () => void;
+};
+
+/** Reads this plan's orders and fills from IB: at the start and after every reconnect. */
+async function resync(s: Session, resuming: boolean): Promise<void> {
+  const [open, completed, executions] = await Promise.all([
+    s.broker.openOrders(),
+    s.broker.completedOrders(),
+    s.broker.executions(s.options.account),
+  ]);
+  s.tracker.absorb([...completed, ...open], executions, resuming);
+}
+
+async function placeIfNew(s: Session, leg: ExecutableLeg, quantity: number): Promise<void> {
+  await ensureConnected(s);
+  if (s.tracker.isKnownToBroker(leg.leg)) return;
+  const orderRef = orderRefFor(s.options.planHash, leg.leg);
+  try {
+    const { orderId } = await s.broker.placeOrder({
+      account: s.options.account,
+      contract: leg.contract,
+      side: leg.side,
+      quantity,
+      orderType: leg.orderType,
+      ...(leg.limitPrice === undefined ? {} : { limitPrice: leg.limitPrice }),
+      orderRef,
+    });
+    s.tracker.markPlaced(leg.leg, orderId, quantity);
+  } catch (error) {
+    if (!(error instanceof BrokerError)) throw error;
+    if (error.code !== undefined && error.code !== 504) {
+      s.tracker.markRejected(leg.leg, error.message);
+      return;
+    }
+    // No answer: the order may or may not be at IB. Look before doing anything else, never resend blind.
+    await ensureConnected(s, true);
+    await resync(s, false);
+    if (!s.tracker.isKnownToBroker(leg.leg)) {
+      s.tracker.note(leg.leg, `not sent: IB Gateway did not acknowledge it (${error.message})`);
+    }
+  }
+}
+
+/** Waits until every leg of the wave is settled, reconnecting when needed; cancels the rest at the deadline. */
+async function followWave(s: Session, wave: ExecutableLeg[]): Promise<void> {
+  const deadline = Date.now() + s.options.waveTimeoutMs;
+  while (Date.now() < deadline) {
+    if (s.needsReconnect()) await ensureConnected(s);
+    if (wave.every((l) => s.tracker.isSettled(l.leg))) return;
+    await sleep(POLL_MS);
+  }
+  await ensureConnected(s);
+  for (const leg of wave) {
+    for (const orderId of s.tracker.workingOrderIds(leg.leg)) {
+      s.tracker.note(leg.leg, `cancelled the unfilled rest at the deadline (${s.options.waveTimeoutMs} ms)`);
+      await s.broker.cancelOrder(orderId).catch((error: unknown) => {
+        s.tracker.note(leg.leg, `cancel of order ${orderId} failed: ${(error as Error).message}`);
+      });
+    }
+  }
+  const graceEnd = Date.now() + CANCEL_GRACE_MS;
+  while (Date.now() < graceEnd && !wave.every((l) => s.tracker.isSettled(l.leg))) await sleep(POLL_MS);
+  await resync(s, false);
+}
+
+async function sizeFreshBuys(s: Session, allBuys: ExecutableLeg[], fresh: ExecutableLeg[]) {
+  await ensureConnected(s);
+  const values = await s.broker.accountValues(s.options.account);
+  const buffer = 1 + s.options.buyPriceBufferBps / 10_000;
+  const maxPrice = (leg: ExecutableLeg) => leg.limitPrice ?? leg.estimatedPrice * buffer;
+  const available: Record<string, number> = {};
+  for (const [currency, cash] of Object.entries(values.cash)) {
+    available[currency] = cash - (s.options.cashFloor[currency] ?? 0);
+  }
+  // Buys an earlier run already sent will take their cash when they fill.
+  for (const leg of allBuys) {
+    if (!s.tracker.isKnownToBroker(leg.leg) || s.tracker.isSettled(leg.leg)) continue;
+    const o = s.tracker.outcome(leg.leg);
+    const currency = leg.contract.currency;
+    available[currency] = (available[currency] ?? 0) - (o.sentQuantity - o.filledQuantity) * maxPrice(leg);
+  }
+  return sizeBuys(
+    fresh.map((leg) => ({
+      leg: leg.leg,
+      currency: leg.contract.currency,
+      plannedQuantity: leg.quantity,
+      maxPricePerShare: maxPrice(leg),
+    })),
+    available,
+    s.options.commission,
+  );
+}
+
+/** Reconnects with bounded exponential backoff after the socket closed, then reads IB's state again. */
+async function ensureConnected(s: Session, force = false): Promise<void> {
+  if (!force && !s.needsReconnect()) return;
+  const policy = s.options.reconnect ?? DEFAULT_RECONNECT;
+  let delay = policy.initialDelayMs;
+  let lastError: unknown;
+  for (let attempt = 1; attempt <= policy.attempts; attempt++) {
+    s.progress({ kind: "reconnecting", attempt, message: "connection to IB Gateway lost" });
+    await sleep(delay);
+    try {
+      s.reconnected();
+      await s.broker.connect();
+      await resync(s, false);
+      s.progress({ kind: "reconnected", attempt });
+      return;
+    } catch (error) {
+      lastError = error;
+      delay = Math.min(delay * 2, policy.maxDelayMs);
+    }
+  }
+  throw new BrokerError(
+    `lost the connection to IB Gateway and could not reconnect in ${policy.attempts} attempts: ${(lastError as Error)?.message ?? "unknown"}`,
+    {
+      hint: "Orders already sent may still be working at IB. Run the same apply again once the gateway is back: it follows them and sends nothing twice.",
+    },
+  );
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

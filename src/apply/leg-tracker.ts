@@ -1,0 +1,251 @@
+import type { BrokerEvent, BrokerExecution, BrokerOrder } from "../broker/broker.js";
+import type { ExecutableLeg, LegFill, LegOutcome, ProgressEvent } from "./execution-types.js";
+import { orderRefFor } from "./order-ref.js";
+
+const TERMINAL_STATUSES = new Set(["Filled", "Cancelled", "ApiCancelled", "Inactive"]);
+/** IB codes for an order that end it; warnings (399 and the like) do not. */
+const REJECTION_CODES = new Set([
+  103, 104, 105, 106, 107, 109, 110, 111, 113, 116, 117, 118, 135, 200, 201, 203, 321,
+]);
+
+interface LegState {
+  spec: ExecutableLeg;
+  outcome: LegOutcome;
+  /** IB's latest status word for this leg's order. */
+  brokerStatus: string | undefined;
+  fills: Map<string, LegFill>;
+}
+
+/**
+ * What this run knows about every leg: which IB orders are ours (by orderRef), their status, and their
+ * fills (by execId, so that an execution seen twice, live and in a later query, counts once).
+ */
+export class LegTracker {
+  private readonly byRef = new Map<string, LegState>();
+  private readonly byOrderId = new Map<number, LegState>();
+  private readonly pendingCommissions = new Map<string, { commission: number; currency: string }>();
+
+  constructor(
+    legs: ExecutableLeg[],
+    planHash: string,
+    private readonly onProgress: (event: ProgressEvent) => void = () => undefined,
+  ) {
+    for (const spec of legs) {
+      const orderRef = orderRefFor(planHash, spec.leg);
+      this.byRef.set(orderRef, {
+        spec,
+        brokerStatus: undefined,
+        fills: new Map(),
+        outcome: {
+          leg: spec.leg,
+          orderRef,
+          side: spec.side,
+          symbol: spec.contract.symbol,
+          conId: spec.contract.conId,
+          currency: spec.contract.currency,
+          plannedQuantity: spec.quantity,
+          sentQuantity: 0,
+          filledQuantity: 0,
+          avgPrice: 0,
+          estimatedPrice: spec.estimatedPrice,
+          status: "not-sent",
+          orderIds: [],
+          permIds: [],
+          fills: [],
+          commission: 0,
+          resumed: false,
+          notes: [],
+        },
+      });
+    }
+  }
+
+  outcome(leg: string): LegOutcome {
+    return this.state(leg).outcome;
+  }
+
+  outcomes(): LegOutcome[] {
+    return [...this.byRef.values()].map((s) => finalise(s));
+  }
+
+  /** Has IB ever seen this leg (an order or a fill)? Then it is never sent again. */
+  isKnownToBroker(leg: string): boolean {
+    const s = this.state(leg);
+    return s.outcome.orderIds.length > 0 || s.fills.size > 0 || s.outcome.status === "rejected";
+  }
+
+  /** The leg's order is finished at IB, or it never went out. */
+  isSettled(leg: string): boolean {
+    const s = this.state(leg);
+    if (!this.isKnownToBroker(leg)) return true;
+    if (s.outcome.status === "rejected") return true;
+    if (s.outcome.sentQuantity > 0 && s.outcome.filledQuantity >= s.outcome.sentQuantity) return true;
+    return s.brokerStatus !== undefined && TERMINAL_STATUSES.has(s.brokerStatus);
+  }
+
+  /** Order ids of this leg that may still be working at IB. */
+  workingOrderIds(leg: string): number[] {
+    return this.isSettled(leg) ? [] : this.state(leg).outcome.orderIds;
+  }
+
+  markPlaced(leg: string, orderId: number, quantity: number): void {
+    const s = this.state(leg);
+    s.outcome.sentQuantity = quantity;
+    this.attachOrderId(s, orderId);
+    s.brokerStatus ??= "PendingSubmit";
+    this.onProgress({
+      kind: "placed",
+      leg,
+      symbol: s.spec.contract.symbol,
+      side: s.spec.side,
+      quantity,
+      orderId,
+    });
+  }
+
+  markRejected(leg: string, message: string): void {
+    const s = this.state(leg);
+    s.outcome.status = "rejected";
+    s.outcome.notes.push(`rejected by IB: ${message}`);
+    this.onProgress({ kind: "rejected", leg, symbol: s.spec.contract.symbol, message });
+  }
+
+  note(leg: string, message: string): void {
+    this.state(leg).outcome.notes.push(message);
+    this.onProgress({ kind: "note", leg, message });
+  }
+
+  /** Takes what IB reports now (after a start or a reconnect) for this plan's orderRefs. */
+  absorb(orders: BrokerOrder[], executions: BrokerExecution[], resuming: boolean): void {
+    for (const order of orders) {
+      const s = this.byRef.get(order.orderRef);
+      if (!s) continue;
+      const first = s.outcome.orderIds.length === 0 && s.fills.size === 0;
+      this.attachOrderId(s, order.orderId, order.permId);
+      s.outcome.sentQuantity = Math.max(s.outcome.sentQuantity, order.quantity);
+      s.brokerStatus = order.status;
+      if (first && resuming) {
+        s.outcome.resumed = true;
+        this.onProgress({
+          kind: "resumed",
+          leg: s.spec.leg,
+          symbol: s.spec.contract.symbol,
+          filled: order.filled,
+          quantity: order.quantity,
+        });
+      }
+    }
+    for (const execution of executions) this.addExecution(execution, resuming);
+  }
+
+  apply(event: BrokerEvent): void {
+    switch (event.kind) {
+      case "order-status": {
+        const s = this.byOrderId.get(event.order.orderId) ?? this.byRef.get(event.order.orderRef);
+        if (!s) return;
+        s.brokerStatus = event.order.status;
+        if (event.order.permId) this.attachOrderId(s, event.order.orderId, event.order.permId);
+        if (event.order.status === "Cancelled" || event.order.status === "ApiCancelled") {
+          this.onProgress({
+            kind: "cancelled",
+            leg: s.spec.leg,
+            symbol: s.spec.contract.symbol,
+            filled: s.outcome.filledQuantity,
+            quantity: s.outcome.sentQuantity,
+          });
+        }
+        return;
+      }
+      case "execution":
+        return this.addExecution(event.execution, false);
+      case "commission": {
+        for (const s of this.byRef.values()) {
+          const fill = s.fills.get(event.execId);
+          if (fill) {
+            fill.commission = event.commission;
+            fill.commissionCurrency = event.currency;
+            return;
+          }
+        }
+        this.pendingCommissions.set(event.execId, { commission: event.commission, currency: event.currency });
+        return;
+      }
+      case "order-error": {
+        const s = this.byOrderId.get(event.orderId);
+        if (!s) return;
+        if (REJECTION_CODES.has(event.code)) {
+          if (s.outcome.status !== "rejected")
+            this.markRejected(s.spec.leg, `${event.message} (code ${event.code})`);
+          s.brokerStatus = "Inactive";
+        } else if (event.code !== 202) {
+          this.note(s.spec.leg, `IB: ${event.message} (code ${event.code})`);
+        }
+        return;
+      }
+      case "connection":
+        return;
+    }
+  }
+
+  private addExecution(execution: BrokerExecution, resuming: boolean): void {
+    const s = this.byRef.get(execution.orderRef) ?? this.byOrderId.get(execution.orderId);
+    if (!s || s.fills.has(execution.execId)) return;
+    const pending = this.pendingCommissions.get(execution.execId);
+    const commission = execution.commission ?? pending?.commission;
+    const commissionCurrency = execution.commissionCurrency ?? pending?.currency;
+    s.fills.set(execution.execId, {
+      execId: execution.execId,
+      time: execution.time,
+      shares: execution.shares,
+      price: execution.price,
+      ...(commission === undefined ? {} : { commission }),
+      ...(commissionCurrency === undefined ? {} : { commissionCurrency }),
+    });
+    if (execution.orderId) this.attachOrderId(s, execution.orderId, execution.permId);
+    if (resuming && !s.outcome.resumed && s.outcome.sentQuantity === 0) s.outcome.resumed = true;
+    const filled = [...s.fills.values()].reduce((sum, f) => sum + f.shares, 0);
+    s.outcome.filledQuantity = filled;
+    s.outcome.sentQuantity = Math.max(s.outcome.sentQuantity, filled);
+    this.onProgress({
+      kind: "filled",
+      leg: s.spec.leg,
+      symbol: s.spec.contract.symbol,
+      filled,
+      quantity: s.outcome.sentQuantity,
+      price: execution.price,
+    });
+  }
+
+  private attachOrderId(s: LegState, orderId: number, permId?: number): void {
+    if (orderId > 0 && !s.outcome.orderIds.includes(orderId)) s.outcome.orderIds.push(orderId);
+    if (orderId > 0) this.byOrderId.set(orderId, s);
+    if (permId && !s.outcome.permIds.includes(permId)) s.outcome.permIds.push(permId);
+  }
+
+  private state(leg: string): LegState {
+    for (const s of this.byRef.values()) if (s.spec.leg === leg) return s;
+    throw new Error(`unknown leg ${leg}`);
+  }
+}
+
+function finalise(s: LegState): LegOutcome {
+  const fills = [...s.fills.values()].sort(
+    (a, b) => a.time.localeCompare(b.time) || a.execId.localeCompare(b.execId),
+  );
+  const filled = fills.reduce((sum, f) => sum + f.shares, 0);
+  const notional = fills.reduce((sum, f) => sum + f.shares * f.price, 0);
+  const outcome: LegOutcome = {
+    ...s.outcome,
+    fills,
+    filledQuantity: filled,
+    avgPrice: filled > 0 ? notional / filled : 0,
+    commission: fills.reduce((sum, f) => sum + (f.commission ?? 0), 0),
+  };
+  if (outcome.status !== "rejected") {
+    if (filled >= outcome.plannedQuantity && filled > 0) outcome.status = "filled";
+    else if (filled > 0) outcome.status = "partial";
+    else if (outcome.orderIds.length > 0) outcome.status = "unfilled";
+    else outcome.status = "not-sent";
+  }
+  return outcome;
+}

@@ -1,0 +1,33 @@
+import { UsageError } from "../errors.js";
+import type { GatewayAddress } from "./ib/ib-connection.js";
+
+/** A fixed default: @stoqey/ib would otherwise pick a random client id, and IB allows one socket per id. */
+export const DEFAULT_CLIENT_ID = 101;
+
+/**
+ * Where the gateway is, from the flags or the environment (FOLIOCTL_GATEWAY, FOLIOCTL_CLIENT_ID);
+ * undefined when neither names a gateway, which means the built-in simulator.
+ */
+export function resolveGatewayAddress(
+  flags: { gateway?: string; clientId?: string },
+  env: NodeJS.ProcessEnv,
+): GatewayAddress | undefined {
+  const spec = flags.gateway ?? env["FOLIOCTL_GATEWAY"];
+  if (spec === undefined || spec === "") return undefined;
+  const match = /^(?<host>\[[0-9a-fA-F:]+\]|[^:\s]+):(?<port>\d{1,5})$/.exec(spec);
+  const port = Number(match?.groups?.["port"]);
+  if (!match || port < 1 || port > 65535) {
+    throw new UsageError(`gateway address "${spec}" is not HOST:PORT`, {
+      hint: "Write it like 127.0.0.1:4002 (paper) or 127.0.0.1:4001 (live).",
+    });
+  }
+  const host = (match.groups?.["host"] ?? "").replace(/^\[|\]$/g, "");
+  const idText = flags.clientId ?? env["FOLIOCTL_CLIENT_ID"] ?? String(DEFAULT_CLIENT_ID);
+  const clientId = Number(idText);
+  if (!/^\d+$/.test(idText) || clientId > 2147483647) {
+    throw new UsageError(`client id "${idText}" is not a whole number`, {
+      hint: "Pass --client-id N (or FOLIOCTL_CLIENT_ID) with a number no other API program uses.",
+    });
+  }
+  return { host, port, clientId };
+}

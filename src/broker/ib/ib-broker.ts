@@ -1,0 +1,256 @@
+import { EventName } from "@stoqey/ib";
+import type { CommissionReport, Contract, Execution, Order, OrderState, OrderStatus } from "@stoqey/ib";
+import { BrokerError } from "../../errors.js";
+import type { SnapshotContract } from "../../core/snapshot.js";
+import type {
+  Broker,
+  BrokerEvent,
+  BrokerOrder,
+  BrokerSession,
+  ContractQuery,
+  OrderRequest,
+} from "../broker.js";
+import { readAccountValues } from "./account-values.js";
+import { readContractDetails } from "./contracts.js";
+import {
+  CONNECTIVITY_LOST,
+  CONNECTIVITY_RESTORED,
+  CONNECTIVITY_RESTORED_DATA_LOST,
+  IbConnection,
+  type IbConnectionOptions,
+} from "./ib-connection.js";
+import {
+  readCompletedOrders,
+  readExecutions,
+  readOpenOrders,
+  toBrokerExecution,
+  toBrokerOrder,
+  toIbOrder,
+} from "./orders.js";
+import { readPositions } from "./positions.js";
+import { readQuotes } from "./quotes.js";
+
+const ORDER_CANCELLED = 202;
+
+export interface IbBrokerOptions extends IbConnectionOptions {
+  /** Stamps quotes with the time they were taken. */
+  now?: () => Date;
+}
+
+/** The Broker port on the unmodified @stoqey/ib client. A new socket for every connect(). */
+export class IbBroker implements Broker {
+  private conn: IbConnection | undefined;
+  private readonly listeners = new Set<(event: BrokerEvent) => void>();
+  /** What we know of each order by id, so that bare status events can say which order they are. */
+  private readonly orders = new Map<number, BrokerOrder>();
+  private readonly now: () => Date;
+
+  constructor(private readonly options: IbBrokerOptions) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** Messages sent to the gateway on the current connection. */
+  get messagesSent(): number {
+    return this.conn?.messagesSent ?? 0;
+  }
+
+  /** Decode errors (505) seen on the current connection. */
+  get protocolErrors(): readonly string[] {
+    return this.conn?.protocolErrors ?? [];
+  }
+
+  async connect(): Promise<BrokerSession> {
+    await this.conn?.close();
+    const conn = new IbConnection(this.options);
+    this.wireEvents(conn);
+    this.conn = conn;
+    return conn.connect();
+  }
+
+  async close(): Promise<void> {
+    const conn = this.conn;
+    this.conn = undefined;
+    await conn?.close();
+  }
+
+  accountValues(account: string) {
+    return readAccountValues(this.connection(), account);
+  }
+
+  positions(account: string) {
+    return readPositions(this.connection(), account);
+  }
+
+  contractDetails(query: ContractQuery) {
+    return readContractDetails(this.connection(), query);
+  }
+
+  quotes(contracts: SnapshotContract[]) {
+    return readQuotes(this.connection(), contracts, this.now);
+  }
+
+  async openOrders(): Promise<BrokerOrder[]> {
+    const orders = await readOpenOrders(this.connection());
+    for (const order of orders) this.orders.set(order.orderId, order);
+    return orders;
+  }
+
+  completedOrders() {
+    return readCompletedOrders(this.connection());
+  }
+
+  executions(account: string) {
+    return readExecutions(this.connection(), account);
+  }
+
+  placeOrder(request: OrderRequest): Promise<{ orderId: number }> {
+    const conn = this.connection();
+    const orderId = conn.allocateOrderId();
+    const { contract, order } = toIbOrder(request);
+    this.orders.set(orderId, {
+      orderId,
+      permId: 0,
+      clientId: this.options.clientId,
+      account: request.account,
+      conId: request.contract.conId,
+      symbol: request.contract.symbol,
+      side: request.side,
+      quantity: request.quantity,
+      filled: 0,
+      remaining: request.quantity,
+      avgFillPrice: 0,
+      orderType: request.orderType,
+      ...(request.limitPrice === undefined ? {} : { limitPrice: request.limitPrice }),
+      orderRef: request.orderRef,
+      status: "PendingSubmit",
+    });
+    return conn.request<{ orderId: number }>({
+      what: `the order ${request.orderRef} (${request.side} ${request.quantity} ${request.contract.symbol})`,
+      reqId: orderId,
+      send: (api) => api.placeOrder(orderId, contract, order),
+      // A rejection (201 and the like) fails the placement and is also an event, like later ones.
+      onIbError: (code, message) => {
+        this.emit({ kind: "order-error", orderId, code, message });
+        return undefined;
+      },
+      onNotice: (code, message) => this.emit({ kind: "order-error", orderId, code, message }),
+      listen: (done) => {
+        const onOpen = (id: number) => {
+          if (id === orderId) done({ orderId });
+        };
+        const onStatus = (id: number) => {
+          if (id === orderId) done({ orderId });
+        };
+        conn.api.on(EventName.openOrder, onOpen);
+        conn.api.on(EventName.orderStatus, onStatus);
+        return () => {
+          conn.api.off(EventName.openOrder, onOpen);
+          conn.api.off(EventName.orderStatus, onStatus);
+        };
+      },
+    });
+  }
+
+  async cancelOrder(orderId: number): Promise<void> {
+    const conn = this.connection();
+    await conn.request<true>({
+      what: `the cancellation of order ${orderId}`,
+      reqId: orderId,
+      send: (api) => api.cancelOrder(orderId),
+      // IB confirms a cancel with error 202 "Order Canceled"; anything else (10147 unknown id) fails.
+      onIbError: (code) => (code === ORDER_CANCELLED ? true : undefined),
+      listen: (done) => {
+        const onStatus = (id: number, status: OrderStatus) => {
+          if (
+            id === orderId &&
+            (status === "Cancelled" || status === "ApiCancelled" || status === "Filled")
+          ) {
+            done(true);
+          }
+        };
+        conn.api.on(EventName.orderStatus, onStatus);
+        return () => conn.api.off(EventName.orderStatus, onStatus);
+      },
+    });
+  }
+
+  subscribe(listener: (event: BrokerEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(event: BrokerEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+
+  private connection(): IbConnection {
+    if (!this.conn) {
+      throw new BrokerError("not connected to IB Gateway", {
+        hint: "This is a bug: connect() must come first.",
+      });
+    }
+    return this.conn;
+  }
+
+  private wireEvents(conn: IbConnection): void {
+    const api = conn.api;
+    api.on(EventName.openOrder, (orderId: number, contract: Contract, order: Order, state: OrderState) => {
+      const known = this.orders.get(orderId);
+      const next = toBrokerOrder(orderId, contract, order, state);
+      if (known)
+        Object.assign(next, {
+          filled: known.filled,
+          remaining: known.remaining,
+          avgFillPrice: known.avgFillPrice,
+        });
+      this.orders.set(orderId, next);
+    });
+    api.on(
+      EventName.orderStatus,
+      (
+        orderId: number,
+        status: OrderStatus,
+        filled: number,
+        remaining: number,
+        avgFillPrice: number,
+        permId?: number,
+      ) => {
+        const known = this.orders.get(orderId);
+        if (!known) return;
+        Object.assign(known, {
+          status: String(status),
+          filled: Number(filled),
+          remaining: Number(remaining),
+          avgFillPrice,
+          permId: permId || known.permId,
+        });
+        this.emit({ kind: "order-status", order: { ...known } });
+      },
+    );
+    api.on(EventName.execDetails, (reqId: number, contract: Contract, execution: Execution) => {
+      // Live fills come with reqId -1; fills answering reqExecutions belong to that request.
+      if (reqId !== -1) return;
+      this.emit({ kind: "execution", execution: toBrokerExecution(contract, execution) });
+    });
+    api.on(EventName.commissionReport, (report: CommissionReport) => {
+      if (report.execId && report.commission !== undefined) {
+        this.emit({
+          kind: "commission",
+          execId: report.execId,
+          commission: report.commission,
+          currency: report.currency ?? "",
+        });
+      }
+    });
+    conn.onOrderError((orderId, code, message) => this.emit({ kind: "order-error", orderId, code, message }));
+    conn.onInfo((code, message) => {
+      if (code === CONNECTIVITY_LOST) this.emit({ kind: "connection", state: "lost", code, message });
+      if (code === CONNECTIVITY_RESTORED || code === CONNECTIVITY_RESTORED_DATA_LOST) {
+        this.emit({ kind: "connection", state: "restored", code, message });
+      }
+    });
+    conn.onDisconnect((reason) => {
+      if (this.conn === conn) this.emit({ kind: "connection", state: "closed", message: reason });
+    });
+  }
+}

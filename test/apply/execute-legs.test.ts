@@ -1,0 +1,193 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { executeLegs, type ExecuteOptions } from "../../src/apply/execute-legs.js";
+import type { ExecutableLeg, ProgressEvent } from "../../src/apply/execution-types.js";
+import type { GatewaySim } from "../../src/gateway-sim/index.js";
+import { startTestSim, stopSims } from "../gateway-sim/support/start-test-sim.js";
+import { ACCOUNT, BND, VNQ, VTI } from "../gateway-sim/support/test-state.js";
+import { closeBrokers, connectBroker } from "../broker/support/connect-broker.js";
+
+afterEach(async () => {
+  await closeBrokers();
+  await stopSims();
+});
+
+const HASH = "0123456789abcdef".repeat(4);
+const contract = (conId: number, symbol: string) => ({
+  conId,
+  symbol,
+  secType: "STK",
+  exchange: "SMART",
+  currency: "USD",
+});
+const LEGS: ExecutableLeg[] = [
+  {
+    leg: "S1",
+    side: "SELL",
+    quantity: 20,
+    orderType: "MKT",
+    estimatedPrice: 250,
+    contract: contract(VTI, "VTI"),
+  },
+  {
+    leg: "B1",
+    side: "BUY",
+    quantity: 30,
+    orderType: "MKT",
+    estimatedPrice: 88.4,
+    contract: contract(VNQ, "VNQ"),
+  },
+  {
+    leg: "B2",
+    side: "BUY",
+    quantity: 10,
+    orderType: "LMT",
+    limitPrice: 72.6,
+    estimatedPrice: 72.5,
+    contract: contract(BND, "BND"),
+  },
+];
+
+function options(extra: Partial<ExecuteOptions> = {}): ExecuteOptions {
+  return {
+    account: ACCOUNT,
+    planHash: HASH,
+    waveTimeoutMs: 3_000,
+    cashFloor: { USD: 500 },
+    buyPriceBufferBps: 50,
+    commission: (shares, price) => Math.min(Math.max(shares * 0.005, 1), shares * price * 0.01),
+    reconnect: { attempts: 5, initialDelayMs: 50, maxDelayMs: 400 },
+    ...extra,
+  };
+}
+
+/** Orders per orderRef at the simulator: the one number that proves nothing was sent twice. */
+function ordersPerRef(sim: GatewaySim): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const order of sim.orders()) counts[order.orderRef] = (counts[order.orderRef] ?? 0) + 1;
+  return counts;
+}
+
+const REFS = {
+  S1: `folioctl:${HASH.slice(0, 12)}:S1`,
+  B1: `folioctl:${HASH.slice(0, 12)}:B1`,
+  B2: `folioctl:${HASH.slice(0, 12)}:B2`,
+};
+
+describe("executeLegs against the simulator", () => {
+  it("sells first, then buys, and reports every fill with its commission", async () => {
+    const sim = await startTestSim();
+    const broker = await connectBroker(sim);
+    const events: ProgressEvent[] = [];
+    const result = await executeLegs(broker, LEGS, options({ onProgress: (e) => events.push(e) }));
+    expect(result.alreadyApplied).toBe(false);
+    expect(result.interrupted).toBeUndefined();
+    expect(result.legs.map((l) => [l.leg, l.status, l.filledQuantity])).toEqual([
+      ["S1", "filled", 20],
+      ["B1", "filled", 30],
+      ["B2", "filled", 10],
+    ]);
+    const s1 = result.legs[0]!;
+    expect(s1.avgPrice).toBe(249.95);
+    expect(s1.commission).toBe(1);
+    expect(s1.fills).toHaveLength(1);
+    // The sell was placed and filled before the first buy was placed.
+    const placed = events.filter((e) => e.kind === "placed").map((e) => (e as { leg: string }).leg);
+    expect(placed).toEqual(["S1", "B1", "B2"]);
+    const firstBuy = sim.orders().find((o) => o.orderRef === REFS.B1)!;
+    const sell = sim.orders().find((o) => o.orderRef === REFS.S1)!;
+    expect(sell.orderId).toBeLessThan(firstBuy.orderId);
+    expect(ordersPerRef(sim)).toEqual({ [REFS.S1]: 1, [REFS.B1]: 1, [REFS.B2]: 1 });
+    expect(sim.account(ACCOUNT).positions.find((p) => p.conId === VTI)?.quantity).toBe(80);
+  });
+
+  it("sends nothing on a second run and says the plan was already applied", async () => {
+    const sim = await startTestSim();
+    await executeLegs(await connectBroker(sim), LEGS, options());
+    const again = await executeLegs(await connectBroker(sim), LEGS, options());
+    expect(again.alreadyApplied).toBe(true);
+    expect(again.legs.every((l) => l.status === "filled" && l.resumed)).toBe(true);
+    expect(ordersPerRef(sim)).toEqual({ [REFS.S1]: 1, [REFS.B1]: 1, [REFS.B2]: 1 });
+  });
+
+  it("marks a rejected leg with IB's reason and carries on with the others", async () => {
+    const sim = await startTestSim();
+    sim.injectFault({ type: "reject", symbol: "VNQ", reason: "not allowed" });
+    const result = await executeLegs(await connectBroker(sim), LEGS, options());
+    const b1 = result.legs.find((l) => l.leg === "B1")!;
+    expect(b1.status).toBe("rejected");
+    expect(b1.notes.join(" ")).toMatch(/not allowed/);
+    expect(result.legs.find((l) => l.leg === "B2")?.status).toBe("filled");
+    expect(ordersPerRef(sim)[REFS.B1]).toBe(1);
+  });
+
+  it("cancels the unfilled rest of a partial fill at the deadline and records the part that filled", async () => {
+    const sim = await startTestSim();
+    sim.injectFault({ type: "partial-fill", symbol: "VTI", fraction: 0.25 });
+    const result = await executeLegs(await connectBroker(sim), LEGS, options({ waveTimeoutMs: 400 }));
+    const s1 = result.legs.find((l) => l.leg === "S1")!;
+    expect(s1).toMatchObject({ status: "partial", filledQuantity: 5, sentQuantity: 20 });
+    expect(s1.notes.join(" ")).toMatch(/cancelled the unfilled rest/);
+    expect(sim.orders().find((o) => o.orderRef === REFS.S1)?.status).toBe("Cancelled");
+    expect(ordersPerRef(sim)).toEqual({ [REFS.S1]: 1, [REFS.B1]: 1, [REFS.B2]: 1 });
+  });
+
+  it("shrinks buys to the cash the sells really raised, keeping the floor", async () => {
+    const sim = await startTestSim();
+    // After the sell (20 x 249.95 - 1) the account has 2,998 USD; 500 must stay.
+    sim.setCash(ACCOUNT, "USD", -2000);
+    const result = await executeLegs(await connectBroker(sim), LEGS, options());
+    const vnq = result.legs.find((l) => l.leg === "B1")!;
+    // 2,498 / (88.4 x 1.005) = 28.1: 28 shares fit, with the commission.
+    expect(vnq).toMatchObject({ sentQuantity: 28, filledQuantity: 28, status: "partial" });
+    expect(vnq.notes.join(" ")).toMatch(/pays for 28 of 30 shares/);
+    const bnd = result.legs.find((l) => l.leg === "B2")!;
+    expect(bnd.status).toBe("not-sent");
+    expect(sim.account(ACCOUNT).cash["USD"]).toBeGreaterThanOrEqual(500);
+  });
+
+  it("reconnects after a disconnect on the first fill and finishes without sending anything twice", async () => {
+    const sim = await startTestSim();
+    sim.injectFault({ type: "disconnect", on: "first-fill" });
+    const events: ProgressEvent[] = [];
+    const result = await executeLegs(
+      await connectBroker(sim),
+      LEGS,
+      options({ onProgress: (e) => events.push(e) }),
+    );
+    expect(events.some((e) => e.kind === "reconnected")).toBe(true);
+    expect(result.legs.map((l) => l.status)).toEqual(["filled", "filled", "filled"]);
+    expect(ordersPerRef(sim)).toEqual({ [REFS.S1]: 1, [REFS.B1]: 1, [REFS.B2]: 1 });
+    const fills = sim.executions().filter((e) => e.orderRef.startsWith("folioctl:"));
+    expect(result.legs.flatMap((l) => l.fills.map((f) => f.execId)).sort()).toEqual(
+      fills.map((f) => f.execId).sort(),
+    );
+  });
+
+  it("rides out a connectivity loss at IB (1100, then 1102)", async () => {
+    const sim = await startTestSim();
+    sim.injectFault({ type: "connectivity-lost", on: "first-order", restoreAfterMs: 200, restore: 1102 });
+    const result = await executeLegs(await connectBroker(sim), LEGS, options());
+    expect(sim.firedFaults().map((f) => f.fault.type)).toEqual(["connectivity-lost"]);
+    expect(result.legs.map((l) => l.status)).toEqual(["filled", "filled", "filled"]);
+    expect(ordersPerRef(sim)).toEqual({ [REFS.S1]: 1, [REFS.B1]: 1, [REFS.B2]: 1 });
+  });
+
+  it("never touches orders that are not this plan's", async () => {
+    const sim = await startTestSim();
+    const broker = await connectBroker(sim);
+    const { orderId } = await broker.placeOrder({
+      account: ACCOUNT,
+      contract: contract(VTI, "VTI"),
+      side: "SELL",
+      quantity: 1,
+      orderType: "LMT",
+      limitPrice: 400,
+      orderRef: "my stop",
+    });
+    sim.injectFault({ type: "partial-fill", symbol: "VTI", fraction: 0.5 });
+    await executeLegs(broker, LEGS, options({ waveTimeoutMs: 300 }));
+    const mine = sim.orders().find((o) => o.orderId === orderId)!;
+    expect(mine.status).not.toBe("Cancelled");
+    expect(mine.done).toBe(false);
+  });
+});

@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { sizeBuys } from "../../src/apply/size-buys.js";
+
+const ibFixed = (shares: number, price: number) =>
+  Math.min(Math.max(shares * 0.005, 1), shares * price * 0.01);
+
+describe("sizeBuys", () => {
+  it("keeps planned quantities when the cash is there", () => {
+    const sized = sizeBuys(
+      [
+        { leg: "B1", currency: "USD", plannedQuantity: 10, maxPricePerShare: 100 },
+        { leg: "B2", currency: "USD", plannedQuantity: 5, maxPricePerShare: 50 },
+      ],
+      { USD: 5_000 },
+      ibFixed,
+    );
+    expect(sized).toEqual([
+      { leg: "B1", quantity: 10 },
+      { leg: "B2", quantity: 5 },
+    ]);
+  });
+
+  it("shrinks, never grows, and funds buys in plan order", () => {
+    const sized = sizeBuys(
+      [
+        { leg: "B1", currency: "USD", plannedQuantity: 10, maxPricePerShare: 100 },
+        { leg: "B2", currency: "USD", plannedQuantity: 10, maxPricePerShare: 100 },
+      ],
+      { USD: 1_500 },
+      ibFixed,
+    );
+    expect(sized[0]).toEqual({ leg: "B1", quantity: 10 });
+    // 1,500 - 1,000 - 1 commission leaves 499: four shares plus a dollar of commission.
+    expect(sized[1]?.quantity).toBe(4);
+    expect(sized[1]?.shrunk).toContain("pays for 4 of 10 shares");
+  });
+
+  it("counts the commission, so a buy that costs exactly the cash loses one share", () => {
+    const [sized] = sizeBuys(
+      [{ leg: "B1", currency: "USD", plannedQuantity: 10, maxPricePerShare: 100 }],
+      { USD: 1_000 },
+      ibFixed,
+    );
+    expect(sized?.quantity).toBe(9);
+  });
+
+  it("keeps currencies apart and sends nothing without cash", () => {
+    const sized = sizeBuys(
+      [
+        { leg: "B1", currency: "EUR", plannedQuantity: 3, maxPricePerShare: 10 },
+        { leg: "B2", currency: "USD", plannedQuantity: 3, maxPricePerShare: 10 },
+      ],
+      { USD: 1_000, EUR: -5 },
+      ibFixed,
+    );
+    expect(sized.map((s) => s.quantity)).toEqual([0, 3]);
+  });
+});
