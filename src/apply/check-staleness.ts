@@ -1,0 +1,106 @@
+import type { BrokerExecution } from "../broker/broker.js";
+import type { Plan, PlanSnapshot } from "../core/plan.js";
+import type { Snapshot } from "../core/snapshot.js";
+import { valuationPrice } from "../core/valuation-price.js";
+import type { Refusal, StaleDifference } from "./refusal.js";
+import { describeDifference } from "./refusal.js";
+
+/** Cash may differ by this much (in its currency) without the plan being stale: rounding, not money. */
+const CASH_TOLERANCE = 0.01;
+
+/**
+ * Compares a fresh snapshot with the plan's: positions and cash must be what the plan saw (after this
+ * plan's own fills, when an earlier run got some), and no price the plan used may have moved more than
+ * `priceMoveBps`.
+ */
+export function checkStaleness(
+  plan: Plan,
+  fresh: Snapshot,
+  ownExecutions: BrokerExecution[],
+  priceMoveBps: number,
+): Refusal | undefined {
+  const expected = afterOwnFills(plan.snapshot, ownExecutions);
+  const differences = [
+    ...positionDifferences(expected.positions, fresh),
+    ...cashDifferences(expected.cash, fresh),
+    ...priceDifferences(plan, fresh, priceMoveBps),
+  ];
+  if (differences.length === 0) return undefined;
+  return {
+    reason: "stale",
+    message: `the account or the market changed since the plan was made: ${differences.map(describeDifference).join("; ")}`,
+    hint: "Nothing was sent. `folioctl propose` makes a fresh plan for review; raise `tolerances.priceMoveBps` if prices move this much routinely.",
+    differences,
+  };
+}
+
+interface Expected {
+  positions: Map<number, { symbol: string; quantity: number }>;
+  cash: Record<string, number>;
+}
+
+/** The plan's snapshot moved forward by the fills of this plan that an interrupted run already got. */
+function afterOwnFills(snapshot: PlanSnapshot, executions: BrokerExecution[]): Expected {
+  const positions = new Map(snapshot.positions.map((p) => [p.conId, { symbol: p.symbol, quantity: p.quantity }]));
+  const cash = { ...snapshot.cash };
+  const currencyOf = new Map(snapshot.positions.map((p) => [p.conId, p.currency]));
+  for (const price of snapshot.prices) currencyOf.set(price.conId, price.currency);
+  for (const e of executions) {
+    const signed = e.side === "BUY" ? e.shares : -e.shares;
+    const held = positions.get(e.conId) ?? { symbol: e.symbol, quantity: 0 };
+    positions.set(e.conId, { symbol: held.symbol, quantity: held.quantity + signed });
+    const currency = currencyOf.get(e.conId) ?? Object.keys(cash)[0] ?? "USD";
+    cash[currency] = (cash[currency] ?? 0) - signed * e.price;
+    const commissionCurrency = e.commissionCurrency || currency;
+    cash[commissionCurrency] = (cash[commissionCurrency] ?? 0) - (e.commission ?? 0);
+  }
+  return { positions, cash };
+}
+
+function positionDifferences(expected: Expected["positions"], fresh: Snapshot): StaleDifference[] {
+  const current = new Map(fresh.positions.map((p) => [p.conId, p]));
+  const conIds = new Set([...expected.keys(), ...current.keys()]);
+  const differences: StaleDifference[] = [];
+  for (const conId of [...conIds].sort((a, b) => a - b)) {
+    const planned = expected.get(conId)?.quantity ?? 0;
+    const now = current.get(conId)?.quantity ?? 0;
+    if (planned === now) continue;
+    const subject = expected.get(conId)?.symbol ?? current.get(conId)?.symbol ?? String(conId);
+    differences.push({ kind: "position", subject, conId, planned, current: now });
+  }
+  return differences;
+}
+
+function cashDifferences(expected: Record<string, number>, fresh: Snapshot): StaleDifference[] {
+  const currencies = [...new Set([...Object.keys(expected), ...Object.keys(fresh.cash)])].sort();
+  const differences: StaleDifference[] = [];
+  for (const currency of currencies) {
+    const planned = expected[currency] ?? 0;
+    const now = fresh.cash[currency] ?? 0;
+    // Commissions an interrupted run paid are estimated from IB's reports: allow their rounding.
+    if (Math.abs(planned - now) > CASH_TOLERANCE) differences.push({ kind: "cash", subject: currency, planned, current: now });
+  }
+  return differences;
+}
+
+function priceDifferences(plan: Plan, fresh: Snapshot, priceMoveBps: number): StaleDifference[] {
+  const quotes = new Map(fresh.quotes.map((q) => [q.conId, q]));
+  const differences: StaleDifference[] = [];
+  const traded = new Set(plan.orders.map((o) => o.conId));
+  for (const used of plan.snapshot.prices) {
+    const now = valuationPrice(quotes.get(used.conId));
+    if (now === undefined) {
+      // Only a missing price for something the plan trades stops it; a held-but-untraded one is valued
+      // at the planned price and cannot move an order.
+      if (traded.has(used.conId)) {
+        differences.push({ kind: "price", subject: used.symbol, conId: used.conId, planned: used.price, current: 0, moveBps: Infinity });
+      }
+      continue;
+    }
+    const moveBps = (Math.abs(now.price - used.price) / used.price) * 10_000;
+    if (moveBps > priceMoveBps) {
+      differences.push({ kind: "price", subject: used.symbol, conId: used.conId, planned: used.price, current: now.price, moveBps });
+    }
+  }
+  return differences;
+}

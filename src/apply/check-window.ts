@@ -1,0 +1,36 @@
+import type { Plan } from "../core/plan.js";
+import type { Snapshot } from "../core/snapshot.js";
+import { formatZonedTime, isOpenAt, nextOpenAt, parseTradingHours } from "../core/trading-hours.js";
+import type { Refusal } from "./refusal.js";
+
+/**
+ * Every contract the plan trades must be inside its liquid hours now, in its exchange's time zone:
+ * outside them IB parks the order (warning 399) and fills it later at a price nobody reviewed.
+ * Contracts for which IB gives no hours are taken as always open.
+ */
+export function checkWindow(plan: Plan, fresh: Snapshot, now: Date): Refusal | undefined {
+  const contracts = new Map(fresh.contracts.map((c) => [c.conId, c]));
+  const closed: string[] = [];
+  for (const conId of new Set(plan.orders.map((o) => o.conId))) {
+    const contract = contracts.get(conId);
+    if (!contract?.liquidHours || !contract.timeZoneId) continue;
+    const parsed = parseTradingHours(contract.liquidHours, contract.timeZoneId);
+    if (!parsed.ok) {
+      closed.push(`${contract.symbol}: IB's trading hours cannot be read (${parsed.error})`);
+      continue;
+    }
+    if (isOpenAt(parsed.hours, now.getTime())) continue;
+    const opens = nextOpenAt(parsed.hours, now.getTime());
+    const when =
+      opens === undefined
+        ? "no session is listed in the coming days"
+        : `opens ${formatZonedTime(opens, contract.timeZoneId)} ${contract.timeZoneId}`;
+    closed.push(`${contract.symbol} is outside its regular trading hours (${when})`);
+  }
+  if (closed.length === 0) return undefined;
+  return {
+    reason: "window-closed",
+    message: `the market is closed: ${closed.join("; ")}`,
+    hint: "Nothing was sent. Merge (or re-run the apply workflow) while the market is open; the plan must still be fresh then.",
+  };
+}
