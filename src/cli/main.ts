@@ -4,13 +4,14 @@ import { TOOL_VERSION } from "../version.js";
 import type { CliContext } from "./context.js";
 import { EXIT } from "./exit-codes.js";
 import { registerDemoCommand } from "./demo.js";
+import { registerPlanCommand } from "./plan.js";
 
 type Register = (program: Command, ctx: CliContext, run: RunAction) => void;
 /** Wraps a command body so that its exit code and errors are handled in one place. */
 export type RunAction = (body: () => Promise<number>) => Promise<void>;
 
 // One line per command; each file does its own argument parsing.
-const commands: Register[] = [registerDemoCommand];
+const commands: Register[] = [registerDemoCommand, registerPlanCommand];
 
 export async function main(argv: string[], ctx: Partial<CliContext> = {}): Promise<number> {
   const context: CliContext = {
