@@ -8,6 +8,7 @@ import { registerValidateCommand } from "./validate.js";
 import { registerInitCommand } from "./init.js";
 import { registerUnlockCommand } from "./unlock.js";
 import { registerGatewaySimCommand } from "./gateway-sim.js";
+import { registerPlanCommand } from "./plan.js";
 
 type Register = (program: Command, ctx: CliContext, run: RunAction) => void;
 /** Wraps a command body so that its exit code and errors are handled in one place. */
@@ -20,6 +21,7 @@ const commands: Register[] = [
   registerInitCommand,
   registerUnlockCommand,
   registerGatewaySimCommand,
+  registerPlanCommand,
 ];
 
 export async function main(argv: string[], ctx: Partial<CliContext> = {}): Promise<number> {

@@ -1,0 +1,255 @@
+import { bandWidth, isInBand } from "./band-width.js";
+import { buildOrders, type OrderLine } from "./build-orders.js";
+import { checkGuardrails } from "./check-guardrails.js";
+import { checkSnapshot } from "./check-snapshot.js";
+import { estimateCommission } from "./estimate-commission.js";
+import { hashPlan } from "./hash-plan.js";
+import { formatIsoTime, parseIsoTime } from "./iso-time.js";
+import { parseDuration } from "./parse-duration.js";
+import {
+  PLAN_SCHEMA_VERSION,
+  type Plan,
+  type PlanProblem,
+  type PlanResult,
+  type PlanWarning,
+} from "./plan.js";
+import { planWarnings } from "./plan-warnings.js";
+import type { Portfolio } from "./portfolio.js";
+import type { RebalanceHolding, RebalanceProblem } from "./rebalance-problem.js";
+import { resolveTargets } from "./resolve-targets.js";
+import { roundMoney, roundPercent } from "./round-to.js";
+import type { Snapshot } from "./snapshot.js";
+import { snapshotFingerprint } from "./snapshot-fingerprint.js";
+import { solveRebalance } from "./solve-rebalance.js";
+import { valueHoldings, type ValuedHolding } from "./value-holdings.js";
+import { weightRows, type Line } from "./weight-rows.js";
+
+export interface ComputePlanOptions {
+  /** The plan's createdAt, ISO 8601: the core has no clock of its own. */
+  now: string;
+  toolVersion: string;
+  /** SHA-256 of the portfolio.yaml bytes. */
+  portfolioHash: string;
+  sourceCommit?: string;
+}
+
+/** Target weights plus cash must total 100; the loader checks it, and so does planning. */
+const WEIGHT_TOTAL_TOLERANCE = 1e-6;
+
+/**
+ * The plan that brings the account in `snapshot` to the allocation in `portfolio`, or every reason
+ * there can be none. Pure: the same inputs give a byte-identical plan. The policy is written down in
+ * README.md, "How folioctl plans".
+ */
+export function computePlan(
+  portfolio: Portfolio,
+  snapshot: Snapshot,
+  options: ComputePlanOptions,
+): PlanResult {
+  if (portfolio.suspend) {
+    return fail([
+      {
+        code: "suspended",
+        document: "portfolio",
+        field: "suspend",
+        message: "planning is switched off: portfolio.yaml has suspend: true",
+        hint: "set suspend: false in portfolio.yaml, in a reviewed pull request, to plan again",
+      },
+    ]);
+  }
+  const problems: PlanProblem[] = checkSnapshot(portfolio, snapshot);
+  const nowMs = parseIsoTime(options.now);
+  if (nowMs === undefined) {
+    problems.push({
+      code: "invalid-time",
+      field: "now",
+      message: `the plan time is not ISO 8601: "${options.now}"`,
+    });
+  }
+  const ttlMs = parseDuration(portfolio.tolerances.planTtl);
+  if (ttlMs === undefined) {
+    problems.push({
+      code: "invalid-ttl",
+      document: "portfolio",
+      field: "tolerances.planTtl",
+      message: `planTtl "${portfolio.tolerances.planTtl}" is not a number and a unit (s, m, h, d)`,
+    });
+  }
+  const total = portfolio.targets.reduce((sum, t) => sum + t.weight, 0) + portfolio.cash.weight;
+  if (Math.abs(total - 100) > WEIGHT_TOTAL_TOLERANCE) {
+    problems.push({
+      code: "weights-total",
+      document: "portfolio",
+      field: "targets",
+      message: `target weights plus cash.weight total ${total}, not 100`,
+      hint: "make the weights add up to 100",
+    });
+  }
+  if (problems.length > 0 || nowMs === undefined || ttlMs === undefined) return fail(problems);
+
+  const { resolved, problems: matching } = resolveTargets(portfolio, snapshot);
+  const valuation = valueHoldings(portfolio, snapshot, resolved, nowMs);
+  if (matching.length + valuation.problems.length > 0) return fail([...matching, ...valuation.problems]);
+
+  const rates = snapshot.exchangeRates;
+  const cashBase = Object.entries(snapshot.cash).reduce(
+    (sum, [c, amount]) => sum + amount * (rates[c] ?? 0),
+    0,
+  );
+  const netLiquidation = valuation.holdings.reduce((sum, h) => sum + h.value, 0) + cashBase;
+  const { lines, kept } = classify(portfolio, valuation.holdings);
+  const managedValue = lines.reduce((sum, line) => sum + line.holding.value, 0) + cashBase;
+  if (!(managedValue > 0)) {
+    return fail([
+      {
+        code: "non-positive-value",
+        message: `the managed part of the account is worth ${roundMoney(managedValue)} ${portfolio.baseCurrency}: there is nothing to weigh targets against`,
+        hint: "check the snapshot's cash and positions; a margin debt larger than the holdings cannot be rebalanced",
+      },
+    ]);
+  }
+
+  trade(portfolio, lines, cashBase, managedValue);
+  let rows = weightRows(portfolio, snapshot, lines, managedValue);
+  if (rows.driftAfter > rows.driftBefore) {
+    // Commissions shrink the account; a plan whose gain they eat is not worth sending.
+    for (const line of lines) line.shares = 0;
+    rows = weightRows(portfolio, snapshot, lines, managedValue);
+  }
+  const orderLines: OrderLine[] = lines
+    .filter((line) => line.shares !== 0)
+    .map((line) => ({
+      holding: line.holding,
+      shares: line.shares,
+      reason: reasonFor(portfolio, line, rows),
+    }));
+  const orders = buildOrders(portfolio, orderLines);
+
+  const guardrails = checkGuardrails(portfolio, orders, netLiquidation, rows.cashAfter, rates);
+  if (guardrails.length > 0) return fail(guardrails);
+
+  const turnover = orders.reduce((sum, order) => sum + order.estimatedValueBase, 0);
+  const warnings: PlanWarning[] = [
+    ...valuation.warnings,
+    ...planWarnings(portfolio, snapshot, { kept, rows: rows.weights, lines, netLiquidation, managedValue }),
+  ];
+  const unsigned: Omit<Plan, "hash"> = {
+    schemaVersion: PLAN_SCHEMA_VERSION,
+    account: portfolio.account,
+    baseCurrency: portfolio.baseCurrency,
+    createdAt: formatIsoTime(nowMs),
+    expiresAt: formatIsoTime(nowMs + ttlMs),
+    sourceCommit: options.sourceCommit,
+    portfolioHash: options.portfolioHash,
+    toolVersion: options.toolVersion,
+    mode: portfolio.trading.mode,
+    rebalanceTo: portfolio.trading.rebalanceTo,
+    netLiquidation: roundMoney(netLiquidation),
+    managedValue: roundMoney(managedValue),
+    snapshot: snapshotFingerprint(snapshot, valuation.prices),
+    orders,
+    weights: rows.weights,
+    drift: { before: roundPercent(rows.driftBefore), after: roundPercent(rows.driftAfter) },
+    turnover: { value: roundMoney(turnover), percent: roundPercent(turnover / netLiquidation) },
+    estimatedCommissions: roundMoney(rows.commissionsBase),
+    cashAfter: rows.cashAfter,
+    warnings,
+  };
+  return { ok: true, plan: { ...unsigned, hash: hashPlan(unsigned) } };
+}
+
+function fail(errors: PlanProblem[]): PlanResult {
+  return { ok: false, errors };
+}
+
+/** Targets and positions to sell are managed (they have weights); other positions are left alone. */
+function classify(portfolio: Portfolio, holdings: ValuedHolding[]): { lines: Line[]; kept: ValuedHolding[] } {
+  const sells = portfolio.trading.unmanaged === "sell" && portfolio.trading.mode !== "buy-only";
+  const lines: Line[] = [];
+  const kept: ValuedHolding[] = [];
+  for (const holding of holdings) {
+    const increment = holding.contract?.sizeIncrement ?? 1;
+    const line: Line = { holding, increment, shares: 0, primary: false, secondary: false };
+    if (holding.kind === "target") lines.push(line);
+    else if (sells && holding.quantity > 0 && holding.price !== undefined) lines.push(line);
+    else kept.push(holding);
+  }
+  return { lines, kept };
+}
+
+/**
+ * Decides the shares each line trades. Nothing out of band: nothing trades. Otherwise positions not in
+ * targets are sold whole first (their proceeds become cash), then the optimiser decides the targets.
+ */
+function trade(portfolio: Portfolio, lines: Line[], cashBase: number, managedValue: number): void {
+  const { bands, trading, cash } = portfolio;
+  let outOfBand = false;
+  for (const line of lines) {
+    const t = line.holding.targetWeight;
+    line.primary = !isInBand(line.holding.value / managedValue, t, bandWidth(t, bands));
+    outOfBand ||= line.primary;
+  }
+  const cashTarget = cash.weight / 100;
+  const cashBand = bandWidth(cashTarget, bands);
+  outOfBand ||= !isInBand(cashBase / managedValue, cashTarget, cashBand);
+  if (!outOfBand) return;
+
+  let cashValue = cashBase;
+  for (const line of lines) {
+    const { holding, increment } = line;
+    if (holding.kind !== "unmanaged" || holding.price === undefined) continue;
+    line.shares = -Math.floor(holding.quantity / increment + 1e-9) * increment;
+    const commission = estimateCommission(trading.commission, -line.shares, holding.price);
+    cashValue += (-line.shares * holding.price - commission) * holding.fx;
+  }
+
+  const targets = lines.filter((line) => line.holding.kind === "target");
+  const holdings: RebalanceHolding[] = targets.map(({ holding, increment, primary }) => {
+    const price = holding.price as number;
+    const unit = increment * price * holding.fx;
+    const held = holding.quantity > 0 ? Math.floor(holding.quantity / increment + 1e-9) : 0;
+    return {
+      value: holding.value,
+      target: holding.targetWeight * managedValue,
+      band: bandWidth(holding.targetWeight, bands) * managedValue,
+      primary,
+      unit,
+      sellableUnits: trading.mode === "buy-only" ? 0 : held,
+      canBuy: trading.mode !== "sell-only",
+      minUnits: Math.max(1, Math.ceil(trading.minTradeValue / unit - 1e-9)),
+      commission: (units) => estimateCommission(trading.commission, units * increment, price) * holding.fx,
+    };
+  });
+  const problem: RebalanceProblem = {
+    holdings,
+    rebalanceTo: trading.rebalanceTo,
+    cash: {
+      value: cashValue,
+      target: cashTarget * managedValue,
+      band: cashBand * managedValue,
+      primary: !isInBand(cashValue / managedValue, cashTarget, cashBand),
+      floor: cash.minimum,
+    },
+  };
+  const { units } = solveRebalance(problem);
+  targets.forEach((line, i) => {
+    line.shares = (units[i] ?? 0) * line.increment;
+    line.secondary = !line.primary && line.shares !== 0;
+  });
+}
+
+function reasonFor(portfolio: Portfolio, line: Line, rows: ReturnType<typeof weightRows>): string {
+  const { holding } = line;
+  if (holding.kind === "unmanaged") return `not in targets (trading.unmanaged: sell)`;
+  const row = rows.byConId.get(holding.conId);
+  if (row === undefined) return "";
+  const where = `${row.before.toFixed(2)}% vs target ${row.target.toFixed(2)}% ±${row.band.toFixed(2)}`;
+  const after = `after ${row.after.toFixed(2)}%`;
+  if (line.primary) {
+    const aim = portfolio.trading.rebalanceTo === "band-edge" ? "toward the band edge" : "toward target";
+    return `out of band (${where}): ${aim}, ${after}`;
+  }
+  const role =
+    line.shares > 0 ? "takes cash the other trades leave over" : "raises cash the other trades need";
+  return `in band (${where}): ${role}, ${after}`;
+}

@@ -1,0 +1,23 @@
+import { formatMoney, formatPercent } from "./format-number.js";
+import type { Plan } from "./plan.js";
+
+/** One line that says what a plan does: orders, turnover, drift before and after, commissions. */
+export function planSummary(plan: Plan): string {
+  const drift = `drift ${formatPercent(plan.drift.before, 3)} → ${formatPercent(plan.drift.after, 3)}`;
+  if (plan.orders.length === 0) {
+    const outOfBand = plan.weights.some((w) => !w.inBandBefore);
+    return outOfBand
+      ? `Nothing to do: no whole-share trade within the limits lowers drift (${drift.replace(/ → .*/, "")})`
+      : `Nothing to do: every holding is within its band (${drift.replace(/ → .*/, "")})`;
+  }
+  const sells = plan.orders.filter((o) => o.side === "SELL").length;
+  const buys = plan.orders.length - sells;
+  const count = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
+  const base = plan.baseCurrency;
+  return [
+    `${count(plan.orders.length, "order")} (${count(sells, "sell")}, ${count(buys, "buy")})`,
+    `turnover ${formatMoney(plan.turnover.value)} ${base} (${formatPercent(plan.turnover.percent)})`,
+    drift,
+    `est. commissions ${formatMoney(plan.estimatedCommissions)} ${base}`,
+  ].join(" · ");
+}

@@ -1,0 +1,107 @@
+import { formatMoney, formatQuantity } from "./format-number.js";
+import type { PlanWarning, PlanWeight } from "./plan.js";
+import type { Portfolio } from "./portfolio.js";
+import type { Snapshot } from "./snapshot.js";
+import type { ValuedHolding } from "./value-holdings.js";
+import type { Line } from "./weight-rows.js";
+
+/** Planned against a broker figure further off than this, the snapshot is probably inconsistent. */
+const NET_LIQUIDATION_TOLERANCE = 0.01;
+
+export interface WarningContext {
+  kept: ValuedHolding[];
+  rows: PlanWeight[];
+  lines: Line[];
+  netLiquidation: number;
+  managedValue: number;
+}
+
+/** What a reviewer should know about a plan that is not an error: positions left alone, what stays off. */
+export function planWarnings(
+  portfolio: Portfolio,
+  snapshot: Snapshot,
+  context: WarningContext,
+): PlanWarning[] {
+  const base = portfolio.baseCurrency;
+  const { mode, unmanaged } = portfolio.trading;
+  const warnings: PlanWarning[] = [];
+  for (const holding of context.kept) {
+    const share = ((holding.value / context.netLiquidation) * 100).toFixed(2);
+    const what = `${holding.symbol} (conId ${holding.conId}): ${formatQuantity(holding.quantity)} shares, ${formatMoney(holding.value)} ${base} (${share}% of net liquidation), not in targets`;
+    if (unmanaged === "warn") {
+      warnings.push({
+        code: "unmanaged-position",
+        symbol: holding.symbol,
+        conId: holding.conId,
+        message: `${what}; left alone and outside the weights (trading.unmanaged: warn)`,
+      });
+    } else if (unmanaged === "sell") {
+      const why =
+        holding.quantity < 0 ? "it is a short position, which folioctl never covers" : `${mode} never sells`;
+      warnings.push({
+        code: "unmanaged-not-sold",
+        symbol: holding.symbol,
+        conId: holding.conId,
+        message: `${what}; not sold: ${why}`,
+      });
+    }
+  }
+  for (const line of context.lines) {
+    const remainder = line.holding.quantity + line.shares;
+    if (line.holding.kind === "unmanaged" && line.shares < 0 && remainder > 0) {
+      warnings.push({
+        code: "fractional-remainder",
+        symbol: line.holding.symbol,
+        conId: line.holding.conId,
+        message: `${line.holding.symbol}: ${formatQuantity(remainder)} shares remain after selling whole increments of ${line.increment}`,
+      });
+    }
+  }
+  const reported = snapshot.netLiquidation;
+  if (
+    Math.abs(context.netLiquidation - reported) >
+    NET_LIQUIDATION_TOLERANCE * Math.max(1, Math.abs(reported))
+  ) {
+    warnings.push({
+      code: "net-liquidation-mismatch",
+      message: `net liquidation at the plan's prices is ${formatMoney(context.netLiquidation)} ${base}, the broker reports ${formatMoney(reported)} ${base}: check prices and positions`,
+    });
+  }
+  if (snapshot.openOrders.length > 0) {
+    const list = snapshot.openOrders
+      .slice(0, 5)
+      .map((o) => `${o.side} ${formatQuantity(o.quantity - o.filled)} ${o.symbol}`)
+      .join(", ");
+    const more = snapshot.openOrders.length > 5 ? ", ..." : "";
+    warnings.push({
+      code: "open-orders",
+      message: `${snapshot.openOrders.length} open order(s) in the account (${list}${more}): the plan does not count them, and apply never touches orders it did not place`,
+    });
+  }
+  const units = new Map(context.lines.map((line) => [line.holding.conId, line]));
+  for (const row of context.rows) {
+    if (row.inBandAfter) continue;
+    const where = `${row.after.toFixed(2)}% vs target ${row.target.toFixed(2)}% ±${row.band.toFixed(2)}`;
+    const line = row.conId === undefined ? undefined : units.get(row.conId);
+    warnings.push({
+      code: "out-of-band-after",
+      symbol: row.symbol,
+      conId: row.conId,
+      message: `${row.symbol} stays out of band after this plan (${where}): ${whyOff(portfolio, row, line, context.managedValue)}`,
+    });
+  }
+  return warnings;
+}
+
+function whyOff(portfolio: Portfolio, row: PlanWeight, line: Line | undefined, managedValue: number): string {
+  const { mode } = portfolio.trading;
+  const over = row.after > row.target;
+  if (mode === "buy-only" && over) return "buy-only never sells";
+  if (mode === "sell-only" && !over) return "sell-only never buys";
+  if (line?.holding.price !== undefined) {
+    const share = ((line.increment * line.holding.price * line.holding.fx) / managedValue) * 100;
+    if (share > 2 * row.band)
+      return `one share is ${share.toFixed(2)}% of the portfolio, wider than the band`;
+  }
+  return "no whole-share plan within cash.minimum, minTradeValue and commissions comes closer";
+}

@@ -1,0 +1,189 @@
+// The plan document: what `plan` computes, what the pull request shows, and what `apply` executes.
+// schema/plan.schema.json describes the same structure; test/core/plan-schema.test.ts keeps them in step.
+import type { OrderType, RebalanceTo, TradingMode } from "./portfolio.js";
+
+export const PLAN_SCHEMA_VERSION = 1;
+
+/** Which quote field valued a contract: bid/ask midpoint, last trade, or the previous close. */
+export type PriceSource = "mid" | "last" | "close";
+export type OrderSide = "BUY" | "SELL";
+
+export interface PlanPrice {
+  conId: number;
+  symbol: string;
+  currency: string;
+  price: number;
+  source: PriceSource;
+  /** When the quote was taken (ISO 8601). */
+  time: string;
+  /** Seconds from the quote to the plan's createdAt; 0 when the quote is newer. */
+  ageSeconds: number;
+  delayed: boolean;
+}
+
+export interface PlanPosition {
+  conId: number;
+  symbol: string;
+  currency: string;
+  quantity: number;
+}
+
+export interface PlanOpenOrder {
+  permId: number;
+  conId: number;
+  symbol: string;
+  side: OrderSide;
+  quantity: number;
+  filled: number;
+  orderRef: string;
+}
+
+/** What the plan saw; apply compares a fresh snapshot with it and refuses a stale plan. */
+export interface PlanSnapshot {
+  asOf: string;
+  /** Net liquidation value as the broker reported it, in baseCurrency. */
+  netLiquidation: number;
+  exchangeRates: Record<string, number>;
+  cash: Record<string, number>;
+  /** Every position in the account, by conId. */
+  positions: PlanPosition[];
+  /** The prices the plan valued with, by conId. */
+  prices: PlanPrice[];
+  openOrders: PlanOpenOrder[];
+}
+
+export interface PlanOrder {
+  /** Stable id within the plan: S1, S2... for sells, then B1, B2... for buys. */
+  leg: string;
+  conId: number;
+  symbol: string;
+  secType: string;
+  exchange: string;
+  primaryExchange?: string;
+  currency: string;
+  side: OrderSide;
+  quantity: number;
+  orderType: OrderType;
+  /** LMT only: the valuation price moved by limitOffsetBps, rounded to minTick, never beyond the collar. */
+  limitPrice?: number;
+  timeInForce: "DAY";
+  /** Valuation price, in the order's currency. */
+  estimatedPrice: number;
+  /** quantity x estimatedPrice, in the order's currency. */
+  estimatedValue: number;
+  /** The same in baseCurrency. */
+  estimatedValueBase: number;
+  /** In the order's currency. */
+  estimatedCommission: number;
+  reason: string;
+}
+
+export type WeightKind = "target" | "cash" | "unmanaged";
+
+/** One row of the weights table; weights and bands are in percent of the managed value. */
+export interface PlanWeight {
+  kind: WeightKind;
+  /** The ticker, or CASH. */
+  symbol: string;
+  conId?: number;
+  currency?: string;
+  quantityBefore?: number;
+  quantityAfter?: number;
+  /** In baseCurrency. */
+  valueBefore: number;
+  valueAfter: number;
+  before: number;
+  target: number;
+  after: number;
+  /** Half-width of the band, in percentage points. */
+  band: number;
+  inBandBefore: boolean;
+  inBandAfter: boolean;
+}
+
+export type WarningCode =
+  | "unmanaged-position"
+  | "unmanaged-not-sold"
+  | "price-delayed"
+  | "price-old"
+  | "price-close"
+  | "valued-at-cost"
+  | "net-liquidation-mismatch"
+  | "open-orders"
+  | "out-of-band-after"
+  | "fractional-remainder";
+
+export interface PlanWarning {
+  code: WarningCode;
+  message: string;
+  symbol?: string;
+  conId?: number;
+}
+
+export interface Plan {
+  schemaVersion: typeof PLAN_SCHEMA_VERSION;
+  account: string;
+  baseCurrency: string;
+  createdAt: string;
+  /** createdAt plus tolerances.planTtl: apply refuses the plan after this. */
+  expiresAt: string;
+  /** Commit of the ops repository the plan was made from, when known. */
+  sourceCommit?: string;
+  /** SHA-256 of the portfolio.yaml bytes. */
+  portfolioHash: string;
+  toolVersion: string;
+  mode: TradingMode;
+  rebalanceTo: RebalanceTo;
+  /** Net liquidation value at the plan's prices, in baseCurrency. */
+  netLiquidation: number;
+  /** The part weights are measured against: net liquidation less positions left alone. */
+  managedValue: number;
+  snapshot: PlanSnapshot;
+  orders: PlanOrder[];
+  weights: PlanWeight[];
+  /** Half the sum of |weight - target| over targets and cash, in percent, before and after the orders. */
+  drift: { before: number; after: number };
+  /** Value of all orders in baseCurrency, and as percent of net liquidation value. */
+  turnover: { value: number; percent: number };
+  /** In baseCurrency. */
+  estimatedCommissions: number;
+  /** Cash per currency after every order at its estimated price and commission. */
+  cashAfter: Record<string, number>;
+  warnings: PlanWarning[];
+  /** SHA-256 of the canonical JSON of the plan without this field. */
+  hash: string;
+}
+
+export type PlanProblemCode =
+  | "suspended"
+  | "account-mismatch"
+  | "base-currency-mismatch"
+  | "invalid-time"
+  | "invalid-ttl"
+  | "weights-total"
+  | "missing-exchange-rate"
+  | "duplicate-entry"
+  | "no-contract"
+  | "ambiguous-contract"
+  | "contract-mismatch"
+  | "duplicate-target"
+  | "no-price"
+  | "non-positive-value"
+  | "max-order-value"
+  | "max-turnover"
+  | "currency-short";
+
+/** Why no plan could be made: what is wrong, where (symbol, field), and what to do. */
+export interface PlanProblem {
+  code: PlanProblemCode;
+  message: string;
+  hint?: string;
+  symbol?: string;
+  conId?: number;
+  /** Which input the field is in. */
+  document?: "portfolio" | "snapshot";
+  /** Path of the field at fault, in portfolio.yaml (`targets[2].conId`) or the snapshot (`quotes[0].time`). */
+  field?: string;
+}
+
+export type PlanResult = { ok: true; plan: Plan } | { ok: false; errors: PlanProblem[] };

@@ -1,0 +1,72 @@
+// The numeric problem the optimiser solves, stripped of symbols and currencies: values are in the base
+// currency, quantities are whole increments (sizeIncrement shares). compute-plan builds it from a portfolio
+// and a snapshot; the benchmark builds it too, so that the MILP sees exactly the same numbers.
+
+export interface RebalanceHolding {
+  /** Current value. */
+  value: number;
+  /** Target value (target weight times the managed value). */
+  target: number;
+  /** Half-width of the band around the target, in value. */
+  band: number;
+  /** Out of band before trading: it trades toward its aim; in-band holdings only absorb flows. */
+  primary: boolean;
+  /** Base-currency value of one increment (sizeIncrement shares at the valuation price). */
+  unit: number;
+  /** Increments that may be sold: 0 when the mode forbids selling or nothing is held. */
+  sellableUnits: number;
+  canBuy: boolean;
+  /** Smallest non-zero order in increments, from minTradeValue (at least 1). */
+  minUnits: number;
+  /** Estimated commission in base currency for an order of `units` increments (units > 0). */
+  commission: (units: number) => number;
+}
+
+export interface RebalanceCash {
+  value: number;
+  target: number;
+  band: number;
+  primary: boolean;
+  /** Buys never take cash (after commissions) below this. */
+  floor: number;
+}
+
+export interface RebalanceProblem {
+  holdings: RebalanceHolding[];
+  cash: RebalanceCash;
+  rebalanceTo: "target" | "band-edge";
+}
+
+/**
+ * Where one asset may go and what it costs, along the direction toward its target:
+ * moving `s` value toward the target costs -s up to `primaryReach` (drift that counts, it is out of band),
+ * nothing from there to the target (`targetReach`: in-band room, or the band-edge to target stretch),
+ * and +1 per unit past the target. Moving away from the target costs +1 per unit.
+ */
+export interface Reach {
+  /** +1 when the target is above the current value, -1 below, 0 on target. */
+  direction: 1 | -1 | 0;
+  primaryReach: number;
+  targetReach: number;
+}
+
+export function reachOf(
+  asset: { value: number; target: number; band: number; primary: boolean },
+  rebalanceTo: "target" | "band-edge",
+): Reach {
+  const gap = asset.target - asset.value;
+  const direction = gap > 0 ? 1 : gap < 0 ? -1 : 0;
+  const targetReach = Math.abs(gap);
+  if (!asset.primary) return { direction, primaryReach: 0, targetReach };
+  const primaryReach = rebalanceTo === "band-edge" ? Math.max(0, targetReach - asset.band) : targetReach;
+  return { direction, primaryReach, targetReach };
+}
+
+/** Cost (negative is better) of moving an asset from its current value by `delta`. Convex in delta. */
+export function reachCost(reach: Reach, delta: number): number {
+  if (reach.direction === 0) return Math.abs(delta);
+  const s = reach.direction * delta;
+  if (s <= reach.primaryReach) return -s;
+  if (s <= reach.targetReach) return -reach.primaryReach;
+  return -reach.primaryReach + (s - reach.targetReach);
+}

@@ -1,0 +1,16 @@
+import { allocateContinuous } from "./allocate-continuous.js";
+import type { RebalanceProblem } from "./rebalance-problem.js";
+import { roundToIncrements } from "./round-to-increments.js";
+
+export interface RebalanceSolution {
+  /** Whole increments to trade per holding: positive buys, negative sells. */
+  units: number[];
+  /** The continuous allocation the increments were rounded from, in base-currency value. */
+  flows: number[];
+}
+
+/** Continuous allocation first (policy: bands, modes, water-filling), then whole increments near it. */
+export function solveRebalance(problem: RebalanceProblem): RebalanceSolution {
+  const { flows } = allocateContinuous(problem);
+  return { units: roundToIncrements(problem, flows), flows };
+}

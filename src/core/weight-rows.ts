@@ -1,0 +1,125 @@
+import { bandWidth, isInBand } from "./band-width.js";
+import { estimateCommission } from "./estimate-commission.js";
+import type { PlanWeight } from "./plan.js";
+import type { Portfolio } from "./portfolio.js";
+import { roundMoney, roundPercent, roundQuantity } from "./round-to.js";
+import type { Snapshot } from "./snapshot.js";
+import type { ValuedHolding } from "./value-holdings.js";
+
+/** One managed holding and what the plan does with it. */
+export interface Line {
+  holding: ValuedHolding;
+  /** sizeIncrement of the contract: orders are whole multiples of it. */
+  increment: number;
+  /** Shares to trade: positive buys, negative sells. */
+  shares: number;
+  /** Out of band before the plan. */
+  primary: boolean;
+  /** In band, but trades to take or give what the out-of-band trades need. */
+  secondary: boolean;
+}
+
+export interface WeightSummary {
+  weights: PlanWeight[];
+  byConId: Map<number, PlanWeight>;
+  /** Fractions, not percent. */
+  driftBefore: number;
+  driftAfter: number;
+  /** Per currency, rounded to cents. */
+  cashAfter: Record<string, number>;
+  commissionsBase: number;
+}
+
+/**
+ * Weights before and after the plan's orders at their estimated prices and commissions, over the
+ * managed value (before) and what is left of it after commissions (after), and the drift they give.
+ */
+export function weightRows(
+  portfolio: Portfolio,
+  snapshot: Snapshot,
+  lines: Line[],
+  managedValue: number,
+): WeightSummary {
+  const rates = snapshot.exchangeRates;
+  const cash = new Map<string, number>(Object.entries(snapshot.cash));
+  let commissionsBase = 0;
+  const after = new Map<Line, number>();
+  for (const line of lines) {
+    const { holding, shares } = line;
+    const price = holding.price ?? 0;
+    after.set(line, (holding.quantity + shares) * price * holding.fx);
+    if (shares === 0) continue;
+    const commission = estimateCommission(portfolio.trading.commission, Math.abs(shares), price);
+    commissionsBase += commission * holding.fx;
+    cash.set(holding.currency, (cash.get(holding.currency) ?? 0) - shares * price - commission);
+  }
+  const toBase = (entries: Iterable<[string, number]>): number =>
+    [...entries].reduce((sum, [currency, amount]) => sum + amount * (rates[currency] ?? 0), 0);
+  const cashBefore = toBase(Object.entries(snapshot.cash));
+  const cashAfterBase = toBase(cash);
+  const valueAfter = [...after.values()].reduce((sum, v) => sum + v, 0) + cashAfterBase;
+
+  const ordered = [...lines].sort(
+    (a, b) =>
+      (a.holding.targetIndex ?? Number.MAX_SAFE_INTEGER) -
+        (b.holding.targetIndex ?? Number.MAX_SAFE_INTEGER) || a.holding.conId - b.holding.conId,
+  );
+  const weights: PlanWeight[] = [];
+  const byConId = new Map<number, PlanWeight>();
+  let driftBefore = 0;
+  let driftAfter = 0;
+  const row = (
+    base: Pick<PlanWeight, "kind" | "symbol" | "conId" | "currency" | "quantityBefore" | "quantityAfter">,
+    target: number,
+    before: number,
+    afterValue: number,
+  ): PlanWeight => {
+    const band = bandWidth(target, portfolio.bands);
+    const wBefore = before / managedValue;
+    const wAfter = afterValue / valueAfter;
+    driftBefore += Math.abs(wBefore - target);
+    driftAfter += Math.abs(wAfter - target);
+    return {
+      ...base,
+      valueBefore: roundMoney(before),
+      valueAfter: roundMoney(afterValue),
+      before: roundPercent(wBefore),
+      target: roundPercent(target),
+      after: roundPercent(wAfter),
+      band: roundPercent(band),
+      inBandBefore: isInBand(wBefore, target, band),
+      inBandAfter: isInBand(wAfter, target, band),
+    };
+  };
+  for (const line of ordered) {
+    const { holding } = line;
+    const weight = row(
+      {
+        kind: holding.kind,
+        symbol: holding.symbol,
+        conId: holding.conId,
+        currency: holding.currency,
+        quantityBefore: roundQuantity(holding.quantity),
+        quantityAfter: roundQuantity(holding.quantity + line.shares),
+      },
+      holding.targetWeight,
+      holding.value,
+      after.get(line) ?? 0,
+    );
+    weights.push(weight);
+    byConId.set(holding.conId, weight);
+  }
+  weights.push(row({ kind: "cash", symbol: "CASH" }, portfolio.cash.weight / 100, cashBefore, cashAfterBase));
+  const cashAfter: Record<string, number> = {};
+  for (const [currency, amount] of [...cash].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    cashAfter[currency] = roundMoney(amount);
+  }
+  return {
+    weights,
+    byConId,
+    driftBefore: driftBefore / 2,
+    driftAfter: driftAfter / 2,
+    cashAfter,
+    commissionsBase,
+  };
+}

@@ -1,0 +1,100 @@
+// The planning pipeline every entry point shares: load portfolio.yaml, get a snapshot (from a file
+// today, from the gateway later), compute the plan, print it and write it. Commands only parse arguments.
+import { rename, writeFile } from "node:fs/promises";
+import { dirname, basename, join } from "node:path";
+import type { OutputStream } from "../cli/context.js";
+import { EXIT } from "../cli/exit-codes.js";
+import { formatDiagnostic, type Diagnostic } from "../config/diagnostic.js";
+import { loadPortfolioFile } from "../config/load-portfolio.js";
+import { computePlan } from "../core/compute-plan.js";
+import { formatPlanFile } from "../core/format-plan-file.js";
+import type { Plan, PlanProblem } from "../core/plan.js";
+import { renderMarkdown } from "../core/render-markdown.js";
+import { renderText } from "../core/render-text.js";
+import type { Snapshot } from "../core/snapshot.js";
+
+export type SnapshotResult = { ok: true; snapshot: Snapshot } | { ok: false; errors: Diagnostic[] };
+
+/** Where the actual state comes from: a snapshot file, or (later) the IB Gateway. */
+export interface SnapshotSource {
+  /** Names the source in messages: a file path, or host:port of a gateway. */
+  describe: string;
+  read: () => Promise<SnapshotResult>;
+}
+
+export type PlanFormat = "text" | "json" | "markdown";
+
+export interface RunPlanOptions {
+  portfolioFile: string;
+  snapshot: SnapshotSource;
+  /** ISO 8601: the plan's createdAt. */
+  now: string;
+  toolVersion: string;
+  sourceCommit?: string;
+  format: PlanFormat;
+  /** Write the plan document here as well. */
+  outFile?: string;
+  color: boolean;
+  stdout: OutputStream;
+  stderr: OutputStream;
+}
+
+export interface RunPlanResult {
+  /** 0 nothing to do, 2 orders planned, 1 error. */
+  exitCode: number;
+  plan?: Plan;
+}
+
+export async function runPlan(options: RunPlanOptions): Promise<RunPlanResult> {
+  const { stderr } = options;
+  const loaded = await loadPortfolioFile(options.portfolioFile);
+  if (!loaded.ok) return { exitCode: reportDiagnostics(stderr, loaded.errors) };
+  const read = await options.snapshot.read();
+  if (!read.ok) return { exitCode: reportDiagnostics(stderr, read.errors) };
+
+  const result = computePlan(loaded.portfolio, read.snapshot, {
+    now: options.now,
+    toolVersion: options.toolVersion,
+    portfolioHash: loaded.sha256,
+    ...(options.sourceCommit === undefined ? {} : { sourceCommit: options.sourceCommit }),
+  });
+  if (!result.ok) {
+    for (const problem of result.errors) {
+      stderr.write(
+        `folioctl: error: ${describeProblem(problem, options.portfolioFile, options.snapshot.describe)}\n`,
+      );
+      if (problem.hint) stderr.write(`  hint: ${problem.hint}\n`);
+    }
+    return { exitCode: EXIT.error };
+  }
+  const { plan } = result;
+  if (options.outFile !== undefined) await writeAtomically(options.outFile, formatPlanFile(plan));
+  if (options.format === "json") options.stdout.write(formatPlanFile(plan));
+  else if (options.format === "markdown") {
+    options.stdout.write(
+      renderMarkdown(plan, options.outFile === undefined ? {} : { planFile: options.outFile }),
+    );
+  } else options.stdout.write(renderText(plan, { color: options.color }));
+  return { exitCode: plan.orders.length > 0 ? EXIT.changes : EXIT.ok, plan };
+}
+
+function reportDiagnostics(stderr: OutputStream, errors: Diagnostic[]): number {
+  for (const diagnostic of errors) {
+    stderr.write(`${formatDiagnostic(diagnostic)}\n`);
+    if (diagnostic.hint) stderr.write(`  hint: ${diagnostic.hint}\n`);
+  }
+  return EXIT.error;
+}
+
+function describeProblem(problem: PlanProblem, portfolioFile: string, snapshot: string): string {
+  if (problem.field === undefined || problem.document === undefined) return problem.message;
+  const file = problem.document === "portfolio" ? portfolioFile : snapshot;
+  return `${file}: ${problem.field}: ${problem.message}`;
+}
+
+/** A reader never sees half a plan: write next to the target, then rename over it. */
+async function writeAtomically(file: string, text: string): Promise<void> {
+  const temporary = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
+  await writeFile(temporary, text, "utf8");
+  await rename(temporary, file);
+}
