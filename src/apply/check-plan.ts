@@ -10,7 +10,12 @@ const RE_PROPOSE = "Run `folioctl propose` (or wait for the scheduled run) and r
  * (hash), for this account, made from the portfolio.yaml on main, not expired, and trading is not
  * suspended. The first that fails is the refusal.
  */
-export function checkPlan(plan: Plan, portfolio: Portfolio, portfolioSha256: string, now: Date): Refusal | undefined {
+export function checkPlan(
+  plan: Plan,
+  portfolio: Portfolio,
+  portfolioSha256: string,
+  now: Date,
+): Refusal | undefined {
   const hash = verifyPlanHash(plan);
   if (!hash.ok) {
     return {

@@ -41,7 +41,9 @@ interface Expected {
 
 /** The plan's snapshot moved forward by the fills of this plan that an interrupted run already got. */
 function afterOwnFills(snapshot: PlanSnapshot, executions: BrokerExecution[]): Expected {
-  const positions = new Map(snapshot.positions.map((p) => [p.conId, { symbol: p.symbol, quantity: p.quantity }]));
+  const positions = new Map(
+    snapshot.positions.map((p) => [p.conId, { symbol: p.symbol, quantity: p.quantity }]),
+  );
   const cash = { ...snapshot.cash };
   const currencyOf = new Map(snapshot.positions.map((p) => [p.conId, p.currency]));
   for (const price of snapshot.prices) currencyOf.set(price.conId, price.currency);
@@ -78,7 +80,8 @@ function cashDifferences(expected: Record<string, number>, fresh: Snapshot): Sta
     const planned = expected[currency] ?? 0;
     const now = fresh.cash[currency] ?? 0;
     // Commissions an interrupted run paid are estimated from IB's reports: allow their rounding.
-    if (Math.abs(planned - now) > CASH_TOLERANCE) differences.push({ kind: "cash", subject: currency, planned, current: now });
+    if (Math.abs(planned - now) > CASH_TOLERANCE)
+      differences.push({ kind: "cash", subject: currency, planned, current: now });
   }
   return differences;
 }
@@ -93,13 +96,27 @@ function priceDifferences(plan: Plan, fresh: Snapshot, priceMoveBps: number): St
       // Only a missing price for something the plan trades stops it; a held-but-untraded one is valued
       // at the planned price and cannot move an order.
       if (traded.has(used.conId)) {
-        differences.push({ kind: "price", subject: used.symbol, conId: used.conId, planned: used.price, current: 0, moveBps: Infinity });
+        differences.push({
+          kind: "price",
+          subject: used.symbol,
+          conId: used.conId,
+          planned: used.price,
+          current: 0,
+          moveBps: Infinity,
+        });
       }
       continue;
     }
     const moveBps = (Math.abs(now.price - used.price) / used.price) * 10_000;
     if (moveBps > priceMoveBps) {
-      differences.push({ kind: "price", subject: used.symbol, conId: used.conId, planned: used.price, current: now.price, moveBps });
+      differences.push({
+        kind: "price",
+        subject: used.symbol,
+        conId: used.conId,
+        planned: used.price,
+        current: now.price,
+        moveBps,
+      });
     }
   }
   return differences;

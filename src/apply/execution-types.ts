@@ -17,6 +17,7 @@ export type LegStatus = "filled" | "partial" | "unfilled" | "rejected" | "not-se
 
 export interface LegFill {
   execId: string;
+  orderId: number;
   time: string;
   shares: number;
   price: number;

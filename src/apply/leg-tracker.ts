@@ -195,6 +195,7 @@ export class LegTracker {
     const commissionCurrency = execution.commissionCurrency ?? pending?.currency;
     s.fills.set(execution.execId, {
       execId: execution.execId,
+      orderId: execution.orderId,
       time: execution.time,
       shares: execution.shares,
       price: execution.price,

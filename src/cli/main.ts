@@ -9,6 +9,7 @@ import { registerInitCommand } from "./init.js";
 import { registerUnlockCommand } from "./unlock.js";
 import { registerGatewaySimCommand } from "./gateway-sim.js";
 import { registerPlanCommand } from "./plan.js";
+import { registerApplyCommand } from "./apply.js";
 
 type Register = (program: Command, ctx: CliContext, run: RunAction) => void;
 /** Wraps a command body so that its exit code and errors are handled in one place. */
@@ -22,6 +23,7 @@ const commands: Register[] = [
   registerUnlockCommand,
   registerGatewaySimCommand,
   registerPlanCommand,
+  registerApplyCommand,
 ];
 
 export async function main(argv: string[], ctx: Partial<CliContext> = {}): Promise<number> {
