@@ -6,9 +6,10 @@ import type { Refusal } from "./refusal.js";
 const RE_PROPOSE = "Run `folioctl propose` (or wait for the scheduled run) and review the new plan.";
 
 /**
- * The checks that need no broker, in the order the product promises: the plan is the one reviewed
- * (hash), for this account, made from the portfolio.yaml on main, not expired, and trading is not
- * suspended. The first that fails is the refusal.
+ * The checks that need no broker: the plan is the one reviewed (hash), trading is not suspended, and
+ * the plan is for this account, made from the portfolio.yaml on main, and not expired. The first that
+ * fails is the refusal. The kill switch comes before the portfolio's hash: switching it on changes
+ * portfolio.yaml, and the refusal should say "suspended", not "intent-changed".
  */
 export function checkPlan(
   plan: Plan,
@@ -22,6 +23,13 @@ export function checkPlan(
       reason: "tampered",
       message: `the plan file does not match its hash: ${hash.message}`,
       hint: "Never edit a plan by hand. Close this pull request and let `folioctl propose` make a new plan.",
+    };
+  }
+  if (portfolio.suspend) {
+    return {
+      reason: "suspended",
+      message: "trading is suspended: portfolio.yaml has `suspend: true`",
+      hint: "Set `suspend: false` in portfolio.yaml on main when trading may resume.",
     };
   }
   if (plan.account !== portfolio.account) {
@@ -43,13 +51,6 @@ export function checkPlan(
       reason: "expired",
       message: `the plan expired at ${plan.expiresAt} (it is now ${now.toISOString()})`,
       hint: `${RE_PROPOSE} \`tolerances.planTtl\` sets how long a plan stays valid.`,
-    };
-  }
-  if (portfolio.suspend) {
-    return {
-      reason: "suspended",
-      message: "trading is suspended: portfolio.yaml has `suspend: true`",
-      hint: "Set `suspend: false` in portfolio.yaml on main when trading may resume.",
     };
   }
   return undefined;

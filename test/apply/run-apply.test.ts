@@ -1,0 +1,293 @@
+import { readFile, writeFile } from "node:fs/promises";
+import { afterEach, describe, expect, it } from "vitest";
+import { runApply, type RunApplyOptions } from "../../src/apply/run-apply.js";
+import { IbBroker } from "../../src/broker/ib/ib-broker.js";
+import { createAjv } from "../../src/config/ajv.js";
+import { loadSimStateFile, type GatewaySim, type SimStateFile } from "../../src/gateway-sim/index.js";
+import ledgerSchema from "../../schema/ledger.schema.json" with { type: "json" };
+import { startTestSim, stopSims } from "../gateway-sim/support/start-test-sim.js";
+import { REPO_ROOT } from "../support/run-cli.js";
+import { cleanupPlanFixtures, planFixture, type PlanFixture } from "./support/plan-fixture.js";
+
+const ACCOUNT = "DU1234567";
+const VTI = 756733;
+const validateLedger = createAjv().compile(ledgerSchema);
+
+afterEach(async () => {
+  await stopSims();
+  await cleanupPlanFixtures();
+});
+
+async function exampleState(): Promise<SimStateFile> {
+  const loaded = await loadSimStateFile(`${REPO_ROOT}/examples/sim-state.yaml`);
+  if (!loaded.ok) throw new Error("example state is invalid");
+  return loaded.state;
+}
+
+async function exampleSim(edit: (s: SimStateFile) => void = () => undefined): Promise<GatewaySim> {
+  const state = await exampleState();
+  edit(state);
+  return startTestSim({ state });
+}
+
+function apply(sim: GatewaySim, fixture: PlanFixture, extra: Partial<RunApplyOptions> = {}) {
+  return runApply({
+    planFile: fixture.planFile,
+    portfolioFile: fixture.portfolioFile,
+    broker: new IbBroker({ host: sim.host, port: sim.port, clientId: 11, timeoutMs: 3_000 }),
+    now: () => new Date(),
+    toolVersion: "test",
+    waveTimeoutMs: 2_000,
+    ledgerDir: fixture.ledgerDir,
+    reconnect: { attempts: 6, initialDelayMs: 50, maxDelayMs: 500 },
+    ...extra,
+  });
+}
+
+function ordersPerRef(sim: GatewaySim): number[] {
+  const counts = new Map<string, number>();
+  for (const o of sim.orders()) counts.set(o.orderRef, (counts.get(o.orderRef) ?? 0) + 1);
+  return [...counts.values()];
+}
+
+/** The ledger's executions are exactly the simulator's, and the positions are what those fills imply. */
+function expectLedgerMatchesSimulator(
+  sim: GatewaySim,
+  record: Awaited<ReturnType<typeof apply>>["record"],
+  start: Map<number, number>,
+) {
+  const ledgerExecs = record.orders
+    .flatMap((o) => o.executions.map((e) => `${e.execId}:${e.quantity}@${e.price}`))
+    .sort();
+  const simExecs = sim
+    .executions()
+    .map((e) => `${e.execId}:${e.shares}@${e.price}`)
+    .sort();
+  expect(ledgerExecs).toEqual(simExecs);
+  const expected = new Map(start);
+  for (const o of record.orders) {
+    const signed = o.side === "BUY" ? o.filledQuantity : -o.filledQuantity;
+    expected.set(o.conId, (expected.get(o.conId) ?? 0) + signed);
+  }
+  const now = new Map(sim.account(ACCOUNT).positions.map((p) => [p.conId, p.quantity]));
+  for (const [conId, quantity] of expected) expect(now.get(conId) ?? 0, `position ${conId}`).toBe(quantity);
+}
+
+const positionsOf = (sim: GatewaySim) =>
+  new Map(sim.account(ACCOUNT).positions.map((p) => [p.conId, p.quantity]));
+
+describe("runApply against the simulator", () => {
+  it("executes the plan, writes a ledger that matches the simulator, and a re-run sends nothing", async () => {
+    const sim = await exampleSim();
+    const fixture = await planFixture(sim, new Date());
+    expect(fixture.plan.orders.length).toBeGreaterThan(0);
+    const start = positionsOf(sim);
+
+    const first = await apply(sim, fixture);
+    expect(first.exitCode).toBe(0);
+    expect(first.record.outcome).toBe("applied");
+    expect(
+      first.record.orders.every((o) => o.status === "filled" && o.filledQuantity === o.plannedQuantity),
+    ).toBe(true);
+    const written = JSON.parse(await readFile(first.ledgerFile!, "utf8"));
+    expect(validateLedger(written), JSON.stringify(validateLedger.errors)).toBe(true);
+    expect(written).toEqual(first.record);
+    expect(first.ledgerFile).toMatch(
+      new RegExp(`ledger/${ACCOUNT}/\\d{8}T\\d{6}Z-${fixture.plan.hash.slice(0, 12)}\\.json$`),
+    );
+    expectLedgerMatchesSimulator(sim, first.record, start);
+    expect(first.record.drift.after).not.toBeNull();
+    expect(first.record.drift.after!).toBeLessThanOrEqual(first.record.drift.before);
+
+    const again = await apply(sim, fixture);
+    expect(again.exitCode).toBe(0);
+    expect(again.record.outcome).toBe("already-applied");
+    expect(ordersPerRef(sim).every((n) => n === 1)).toBe(true);
+    expect(sim.orders()).toHaveLength(fixture.plan.orders.length);
+  });
+
+  it("refuses a plan edited after it was made as tampered, sending nothing", async () => {
+    const sim = await exampleSim();
+    const fixture = await planFixture(sim, new Date());
+    const text = await readFile(fixture.planFile, "utf8");
+    await writeFile(
+      fixture.planFile,
+      text.replace(/"quantity": (\d+)/, (_, q) => `"quantity": ${Number(q) + 100}`),
+    );
+    const result = await apply(sim, fixture);
+    expect(result.exitCode).toBe(3);
+    expect(result.record.refusal?.reason).toBe("tampered");
+    expect(sim.orders()).toEqual([]);
+    expect(validateLedger(JSON.parse(await readFile(result.ledgerFile!, "utf8")))).toBe(true);
+  });
+
+  it("refuses when portfolio.yaml changed after the plan (intent-changed) or trading is suspended", async () => {
+    const sim = await exampleSim();
+    const fixture = await planFixture(sim, new Date());
+    const yaml = await readFile(fixture.portfolioFile, "utf8");
+    await writeFile(fixture.portfolioFile, yaml.replace("minTradeValue: 100", "minTradeValue: 150"));
+    expect((await apply(sim, fixture)).record.refusal?.reason).toBe("intent-changed");
+    await writeFile(fixture.portfolioFile, yaml.replace("suspend: false", "suspend: true"));
+    const suspended = await apply(sim, fixture);
+    expect(suspended.record.refusal).toMatchObject({ reason: "suspended" });
+    expect(suspended.exitCode).toBe(3);
+    expect(sim.orders()).toEqual([]);
+  });
+
+  it("refuses an expired plan", async () => {
+    const sim = await exampleSim();
+    const fixture = await planFixture(sim, new Date(Date.now() - 5 * 3_600_000));
+    const result = await apply(sim, fixture);
+    expect(result.record.refusal?.reason).toBe("expired");
+    expect(result.record.refusal?.message).toContain(fixture.plan.expiresAt);
+    expect(sim.orders()).toEqual([]);
+  });
+
+  it("refuses a stale plan and says what moved and by how much", async () => {
+    const sim = await exampleSim();
+    const fixture = await planFixture(sim, new Date());
+    sim.setQuote(VTI, { bid: 252.45, ask: 252.55 });
+    sim.setPosition(ACCOUNT, 43645865, 210);
+    const result = await apply(sim, fixture);
+    expect(result.exitCode).toBe(3);
+    expect(result.record.refusal?.reason).toBe("stale");
+    expect(result.record.refusal?.differences).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: "position", subject: "BND", planned: 200, current: 210 }),
+        expect.objectContaining({ kind: "price", subject: "VTI", planned: 250, current: 252.5 }),
+      ]),
+    );
+    const vti = result.record.refusal!.differences.find((d) => d.subject === "VTI")!;
+    expect(vti.moveBps).toBeCloseTo(100, 5);
+    expect(sim.orders()).toEqual([]);
+  });
+
+  it("refuses outside the market's liquid hours and says when it opens", async () => {
+    const closedToday = new Date().toISOString().slice(0, 10).replace(/-/g, "");
+    const sim = await exampleSim((state) => {
+      for (const c of state.contracts) {
+        c.timeZoneId = "America/New_York";
+        c.liquidHours = `${closedToday}:CLOSED;20991231:0930-20991231:1600`;
+      }
+    });
+    const fixture = await planFixture(sim, new Date());
+    const result = await apply(sim, fixture);
+    expect(result.record.refusal?.reason).toBe("window-closed");
+    expect(result.record.refusal?.message).toMatch(/opens 2099-12-31 09:30:00 America\/New_York/);
+    expect(sim.orders()).toEqual([]);
+  });
+
+  it("refuses when an order would cross maxOrderValue at today's prices", async () => {
+    const sim = await exampleSim();
+    const probe = await planFixture(sim, new Date());
+    const largest = Math.max(...probe.plan.orders.map((o) => o.estimatedValueBase));
+    const big = probe.plan.orders.find((o) => o.estimatedValueBase === largest)!;
+    const limit = Math.ceil(largest * 1.001);
+    const fixture = await planFixture(sim, new Date(), (y) =>
+      y.replace("maxOrderValue: 50000", `maxOrderValue: ${limit}`),
+    );
+    // A 0.3% move is inside the 50 bps tolerance, but takes that order over the limit.
+    const quote = sim.snapshotState().quotes?.[big.conId];
+    sim.setQuote(big.conId, { bid: (quote?.bid ?? 0) * 1.003, ask: (quote?.ask ?? 0) * 1.003 });
+    const result = await apply(sim, fixture);
+    expect(result.record.refusal?.reason).toBe("limit");
+    expect(result.record.refusal?.message).toMatch(/limits\.maxOrderValue/);
+    expect(sim.orders()).toEqual([]);
+  });
+});
+
+describe("runApply through faults", () => {
+  it("marks a rejected symbol, carries on, and exits 4", async () => {
+    const sim = await exampleSim();
+    const fixture = await planFixture(sim, new Date());
+    const start = positionsOf(sim);
+    const rejected = fixture.plan.orders.find((o) => o.side === "BUY")!;
+    sim.injectFault({ type: "reject", symbol: rejected.symbol, reason: "no trading permission" });
+    const result = await apply(sim, fixture);
+    expect(result.exitCode).toBe(4);
+    expect(result.record.outcome).toBe("partial");
+    expect(result.record.orders.find((o) => o.leg === rejected.leg)).toMatchObject({ status: "rejected" });
+    expect(
+      result.record.orders.filter((o) => o.leg !== rejected.leg).every((o) => o.status === "filled"),
+    ).toBe(true);
+    expectLedgerMatchesSimulator(sim, result.record, start);
+  });
+
+  it("cancels a partial fill that never completes at the deadline and exits 4", async () => {
+    const sim = await exampleSim();
+    const fixture = await planFixture(sim, new Date());
+    const start = positionsOf(sim);
+    const sell = fixture.plan.orders.find((o) => o.side === "SELL")!;
+    sim.injectFault({ type: "partial-fill", symbol: sell.symbol, fraction: 0.5 });
+    const result = await apply(sim, fixture, { waveTimeoutMs: 300 });
+    expect(result.exitCode).toBe(4);
+    const leg = result.record.orders.find((o) => o.leg === sell.leg)!;
+    expect(leg.status).toBe("partial");
+    expect(leg.filledQuantity).toBe(Math.floor(sell.quantity * 0.5));
+    expect(sim.orders().find((o) => o.orderRef === leg.orderRef)?.status).toBe("Cancelled");
+    expectLedgerMatchesSimulator(sim, result.record, start);
+  });
+
+  it("reconnects after a disconnect on the first fill and sends nothing twice", async () => {
+    const sim = await exampleSim();
+    const fixture = await planFixture(sim, new Date());
+    const start = positionsOf(sim);
+    sim.injectFault({ type: "disconnect", on: "first-fill" });
+    const result = await apply(sim, fixture);
+    expect(sim.firedFaults()).toHaveLength(1);
+    expect(result.record.outcome).toBe("applied");
+    expect(ordersPerRef(sim).every((n) => n === 1)).toBe(true);
+    expectLedgerMatchesSimulator(sim, result.record, start);
+  });
+
+  it("rides out 1100 then 1102", async () => {
+    const sim = await exampleSim();
+    const fixture = await planFixture(sim, new Date());
+    sim.injectFault({ type: "connectivity-lost", on: "first-order", restoreAfterMs: 150, restore: 1102 });
+    const result = await apply(sim, fixture);
+    expect(sim.firedFaults()).toHaveLength(1);
+    expect(result.record.outcome).toBe("applied");
+    expect(ordersPerRef(sim).every((n) => n === 1)).toBe(true);
+  });
+
+  it("turns a withheld end message into a clear error with nothing sent, not a hang", async () => {
+    const sim = await exampleSim();
+    const fixture = await planFixture(sim, new Date());
+    sim.injectFault({ type: "withhold", message: "EXECUTION_DATA_END", times: 1 });
+    const result = await apply(sim, fixture, {
+      broker: new IbBroker({ host: sim.host, port: sim.port, clientId: 12, timeoutMs: 500 }),
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.record.outcome).toBe("error");
+    expect(result.record.error).toMatch(/did not answer today's executions of DU1234567 within 500 ms/);
+    expect(sim.orders()).toEqual([]);
+    // The same apply again, with the gateway answering, goes through.
+    expect((await apply(sim, fixture)).record.outcome).toBe("applied");
+  });
+
+  it("survives a gateway restart mid-run without sending a leg twice", async () => {
+    const sim = await exampleSim();
+    const fixture = await planFixture(sim, new Date());
+    const port = sim.port;
+    sim.injectFault({ type: "disconnect", on: "first-fill" });
+    let restarted: GatewaySim | undefined;
+    const seen: string[] = [];
+    const result = await apply(sim, fixture, {
+      onProgress: (event) => {
+        if (event.kind === "reconnecting" && !restarted) {
+          seen.push(...sim.orders().map((o) => o.orderRef));
+          const state = sim.snapshotState();
+          restarted = {} as GatewaySim;
+          void sim.stop().then(async () => {
+            restarted = await startTestSim({ state, port });
+          });
+        }
+      },
+    });
+    expect(restarted).toBeDefined();
+    const after = (restarted as GatewaySim).orders().map((o) => o.orderRef);
+    const all = [...seen, ...after];
+    expect(new Set(all).size).toBe(all.length);
+    expect(["applied", "partial"]).toContain(result.record.outcome);
+  });
+});

@@ -1,0 +1,106 @@
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import { loadSimStateFile, type GatewaySim } from "../../src/gateway-sim/index.js";
+import { cleanupPlanFixtures, planFixture } from "../apply/support/plan-fixture.js";
+import { startTestSim, stopSims } from "../gateway-sim/support/start-test-sim.js";
+import { REPO_ROOT, runCli } from "../support/run-cli.js";
+
+const BIN = fileURLToPath(new URL("../../bin/folioctl.js", import.meta.url));
+
+afterEach(async () => {
+  await stopSims();
+  await cleanupPlanFixtures();
+});
+
+async function exampleSim(): Promise<GatewaySim> {
+  const loaded = await loadSimStateFile(`${REPO_ROOT}/examples/sim-state.yaml`);
+  if (!loaded.ok) throw new Error("example state is invalid");
+  return startTestSim({ state: loaded.state });
+}
+
+describe("folioctl apply", () => {
+  it("refuses to run without a gateway and says how to name one", async () => {
+    const run = await runCli(["apply", "--plan", "plan.json"], { env: { FOLIOCTL_GATEWAY: "" } });
+    expect(run.code).toBe(64);
+    expect(run.stderr).toContain("apply needs an IB Gateway");
+    expect(run.stderr).toContain("--gateway HOST:PORT");
+  });
+
+  it("applies, prints the report, and says where the ledger is; a second run is a no-op", async () => {
+    const sim = await exampleSim();
+    const fixture = await planFixture(sim, new Date());
+    const args = ["apply", "--plan", "plan.json", "--gateway", `127.0.0.1:${sim.port}`, "--client-id", "31"];
+    const run = await runCli(args, { cwd: fixture.dir });
+    expect(run.stderr).not.toContain("error");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(
+      `Apply of plan ${fixture.plan.hash.slice(0, 12)} for DU1234567: applied in full`,
+    );
+    expect(run.stderr).toMatch(/ledger: .*ledger\/DU1234567\/\d{8}T\d{6}Z-[0-9a-f]{12}\.json/);
+    expect(run.stderr).toMatch(/apply: \[S1\] placed SELL/);
+
+    const again = await runCli([...args, "--json"], { cwd: fixture.dir });
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({
+      outcome: "already-applied",
+      planHash: fixture.plan.hash,
+    });
+    expect(sim.orders()).toHaveLength(fixture.plan.orders.length);
+  });
+
+  it("exits 3 with the reason word on stderr when it refuses", async () => {
+    const sim = await exampleSim();
+    const fixture = await planFixture(sim, new Date());
+    sim.setQuote(756733, { bid: 260, ask: 260.1 });
+    const run = await runCli(
+      ["apply", "--plan", "plan.json", "--gateway", `127.0.0.1:${sim.port}`, "--client-id", "32"],
+      {
+        cwd: fixture.dir,
+      },
+    );
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/^folioctl: refused \(stale\): .*VTI price: planned 250, now 260\.05/m);
+    expect(run.stdout).toContain("hint: Nothing was sent.");
+    expect(sim.orders()).toEqual([]);
+  });
+
+  it("after being killed between two orders, a second run finishes without sending any leg twice", async () => {
+    const sim = await exampleSim();
+    const fixture = await planFixture(sim, new Date());
+    expect(fixture.plan.orders.length).toBeGreaterThanOrEqual(2);
+    // Order acknowledgements arrive late, so the process is still between orders when it is killed.
+    sim.injectFault({ type: "delay", ms: 3_000, messages: ["OPEN_ORDER", "ORDER_STATUS"] });
+    const child = spawn(
+      process.execPath,
+      [BIN, "apply", "--plan", "plan.json", "--gateway", `127.0.0.1:${sim.port}`, "--client-id", "33"],
+      {
+        cwd: fixture.dir,
+        stdio: "ignore",
+      },
+    );
+    const exited = new Promise((resolve) => child.on("exit", resolve));
+    await expect.poll(() => sim.orders().length, { timeout: 15_000, interval: 20 }).toBe(1);
+    child.kill("SIGKILL");
+    await exited;
+    sim.clearFaults();
+
+    const run = await runCli(
+      ["apply", "--plan", "plan.json", "--gateway", `127.0.0.1:${sim.port}`, "--client-id", "34", "--json"],
+      {
+        cwd: fixture.dir,
+        timeoutMs: 30_000,
+      },
+    );
+    expect(run.code).toBe(0);
+    const record = JSON.parse(run.stdout) as {
+      outcome: string;
+      orders: { resumed: boolean; status: string }[];
+    };
+    expect(record.outcome).toBe("applied");
+    expect(record.orders.filter((o) => o.resumed)).toHaveLength(1);
+    const refs = sim.orders().map((o) => o.orderRef);
+    expect(new Set(refs).size).toBe(refs.length);
+    expect(refs).toHaveLength(fixture.plan.orders.length);
+  }, 40_000);
+});
