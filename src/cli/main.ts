@@ -10,6 +10,7 @@ import { registerUnlockCommand } from "./unlock.js";
 import { registerGatewaySimCommand } from "./gateway-sim.js";
 import { registerPlanCommand } from "./plan.js";
 import { registerApplyCommand } from "./apply.js";
+import { registerSnapshotCommand } from "./snapshot.js";
 
 type Register = (program: Command, ctx: CliContext, run: RunAction) => void;
 /** Wraps a command body so that its exit code and errors are handled in one place. */
@@ -24,6 +25,7 @@ const commands: Register[] = [
   registerGatewaySimCommand,
   registerPlanCommand,
   registerApplyCommand,
+  registerSnapshotCommand,
 ];
 
 export async function main(argv: string[], ctx: Partial<CliContext> = {}): Promise<number> {

@@ -1,0 +1,148 @@
+// Benchmarks of the broker adapter against the simulator: how close a snapshot and an apply come to
+// IB's pacing floor (messages sent / 50 per second), with no pacing violation allowed.
+import { executeLegs } from "../src/apply/execute-legs.js";
+import type { ExecutableLeg } from "../src/apply/execution-types.js";
+import { IbBroker } from "../src/broker/ib/ib-broker.js";
+import { takeSnapshot } from "../src/broker/take-snapshot.js";
+import type { Portfolio } from "../src/core/portfolio.js";
+import { startGatewaySim, type SimStateFile } from "../src/gateway-sim/index.js";
+
+const ACCOUNT = "DU1234567";
+const IB_MESSAGES_PER_SECOND = 50;
+
+export interface PacingRow {
+  what: string;
+  messages: number;
+  wallSeconds: number;
+  floorSeconds: number;
+  ratio: number;
+  violations: number;
+}
+
+function state(holdings: number, held: boolean): SimStateFile {
+  const contracts = [];
+  const quotes: Record<number, { bid: number; ask: number; last: number }> = {};
+  const positions = [];
+  for (let i = 0; i < holdings; i++) {
+    const conId = 500_000 + i;
+    contracts.push({ conId, symbol: `S${i}`, exchange: "SMART", currency: "USD" });
+    const price = 20 + (i % 50);
+    quotes[conId] = { bid: price - 0.01, ask: price + 0.01, last: price };
+    if (held) positions.push({ conId, quantity: 10 + (i % 7), avgCost: price });
+  }
+  return {
+    accounts: [{ id: ACCOUNT, baseCurrency: "USD", cash: { USD: 10_000_000 }, positions }],
+    contracts,
+    quotes,
+    exchangeRates: { USD: 1 },
+    marketData: "live",
+    faults: [],
+  };
+}
+
+function portfolio(holdings: number): Portfolio {
+  const weight = 90 / holdings;
+  return {
+    version: 1,
+    account: ACCOUNT,
+    baseCurrency: "USD",
+    targets: Array.from({ length: holdings }, (_, i) => ({
+      symbol: `S${i}`,
+      conId: 500_000 + i,
+      weight,
+      secType: "STK" as const,
+      exchange: "SMART",
+      currency: "USD",
+    })),
+    cash: { weight: 10, minimum: 0 },
+    bands: { absolute: 1, relative: 25 },
+    trading: {
+      mode: "full",
+      rebalanceTo: "target",
+      minTradeValue: 0,
+      orderType: "MKT",
+      limitOffsetBps: 10,
+      unmanaged: "warn",
+      commission: { perShare: 0.005, minimum: 1, maximumPercent: 1 },
+    },
+    limits: { maxOrderValue: 1e9, maxTurnover: 200 },
+    tolerances: { priceMoveBps: 50, planTtl: "4h" },
+    suspend: false,
+  };
+}
+
+function row(what: string, messages: number, wallMs: number, violations: number): PacingRow {
+  const floorSeconds = messages / IB_MESSAGES_PER_SECOND;
+  const wallSeconds = wallMs / 1000;
+  return { what, messages, wallSeconds, floorSeconds, ratio: wallSeconds / floorSeconds, violations };
+}
+
+/** A snapshot of N held positions with quotes: contract details and a quote per position. */
+export async function benchSnapshot(holdings: number): Promise<PacingRow> {
+  const sim = await startGatewaySim({ state: state(holdings, true), port: 0, logger: () => undefined });
+  const broker = new IbBroker({ host: sim.host, port: sim.port, clientId: 1, timeoutMs: 120_000 });
+  try {
+    const started = performance.now();
+    await broker.connect();
+    const snapshot = await takeSnapshot(broker, portfolio(holdings), () => new Date());
+    const wall = performance.now() - started;
+    if (snapshot.quotes.length !== holdings)
+      throw new Error(`expected ${holdings} quotes, got ${snapshot.quotes.length}`);
+    // The handshake's API greeting and START_API are messages too.
+    return row(
+      `snapshot, ${holdings} positions`,
+      broker.messagesSent + 2,
+      wall,
+      sim.stats().pacingViolations,
+    );
+  } finally {
+    await broker.close();
+    await sim.stop();
+  }
+}
+
+/** N market buys, one per contract, followed to their fills. */
+export async function benchApply(orders: number): Promise<PacingRow> {
+  const sim = await startGatewaySim({ state: state(orders, false), port: 0, logger: () => undefined });
+  const broker = new IbBroker({ host: sim.host, port: sim.port, clientId: 1, timeoutMs: 120_000 });
+  const legs: ExecutableLeg[] = Array.from({ length: orders }, (_, i) => ({
+    leg: `B${i + 1}`,
+    side: "BUY",
+    quantity: 5,
+    orderType: "MKT",
+    estimatedPrice: 20 + (i % 50),
+    contract: { conId: 500_000 + i, symbol: `S${i}`, secType: "STK", exchange: "SMART", currency: "USD" },
+  }));
+  try {
+    const started = performance.now();
+    await broker.connect();
+    const result = await executeLegs(broker, legs, {
+      account: ACCOUNT,
+      planHash: "b".repeat(64),
+      waveTimeoutMs: 600_000,
+      cashFloor: {},
+      buyPriceBufferBps: 50,
+      commission: () => 1,
+    });
+    const wall = performance.now() - started;
+    const filled = result.legs.filter((l) => l.status === "filled").length;
+    if (filled !== orders) throw new Error(`expected ${orders} filled legs, got ${filled}`);
+    return row(`apply, ${orders} market orders`, broker.messagesSent + 2, wall, sim.stats().pacingViolations);
+  } finally {
+    await broker.close();
+    await sim.stop();
+  }
+}
+
+export function pacingTable(rows: PacingRow[]): string {
+  const lines = [
+    "| run | messages | wall (s) | pacing floor (s) | wall / floor | pacing violations |",
+    "| --- | ---: | ---: | ---: | ---: | ---: |",
+  ];
+  for (const r of rows) {
+    lines.push(
+      `| ${r.what} | ${r.messages} | ${r.wallSeconds.toFixed(2)} | ${r.floorSeconds.toFixed(2)} | ${r.ratio.toFixed(3)} | ${r.violations} |`,
+    );
+  }
+  return lines.join("\n");
+}

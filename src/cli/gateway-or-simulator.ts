@@ -1,0 +1,40 @@
+import { fileURLToPath } from "node:url";
+import { resolve } from "node:path";
+import { DEFAULT_CLIENT_ID, resolveGatewayAddress } from "../broker/gateway-address.js";
+import type { GatewayAddress } from "../broker/ib/ib-connection.js";
+import { startGatewaySim } from "../gateway-sim/index.js";
+import type { CliContext } from "./context.js";
+
+export interface GatewayFlags {
+  gateway?: string;
+  clientId?: string;
+  simState?: string;
+}
+
+const EXAMPLE_STATE = fileURLToPath(new URL("../../examples/sim-state.yaml", import.meta.url));
+
+/**
+ * Runs `body` against the configured IB Gateway, or, when none is configured, against the built-in
+ * simulator started in this process (the demo mode), saying so on stderr so nobody mistakes it for
+ * their account.
+ */
+export async function withGatewayOrSimulator<T>(
+  flags: GatewayFlags,
+  ctx: CliContext,
+  body: (address: GatewayAddress) => Promise<T>,
+): Promise<T> {
+  const address = flags.simState === undefined ? resolveGatewayAddress(flags, ctx.env) : undefined;
+  if (address) return body(address);
+  const stateFile = flags.simState === undefined ? EXAMPLE_STATE : resolve(ctx.cwd, flags.simState);
+  const sim = await startGatewaySim({ stateFile, port: 0, logger: () => undefined });
+  ctx.stderr.write(
+    `folioctl: no IB Gateway configured (--gateway or FOLIOCTL_GATEWAY): using the built-in simulator with ${
+      flags.simState === undefined ? "examples/sim-state.yaml" : flags.simState
+    }\n`,
+  );
+  try {
+    return await body({ host: sim.host, port: sim.port, clientId: DEFAULT_CLIENT_ID });
+  } finally {
+    await sim.stop();
+  }
+}
