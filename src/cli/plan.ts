@@ -3,13 +3,15 @@ import { resolve } from "node:path";
 import { loadSnapshotFile } from "../config/load-snapshot.js";
 import { parseIsoTime } from "../core/iso-time.js";
 import { UsageError } from "../errors.js";
-import { runPlan, type PlanFormat } from "../plan/run-plan.js";
+import { runPlan, type PlanFormat, type SnapshotSource } from "../plan/run-plan.js";
+import { gatewaySnapshotSource } from "../plan/gateway-snapshot-source.js";
+import { withGatewayOrSimulator, type GatewayFlags } from "./gateway-or-simulator.js";
 import { TOOL_VERSION } from "../version.js";
 import type { CliContext, OutputStream } from "./context.js";
 import type { RunAction } from "./main.js";
 
-interface PlanFlags {
-  snapshot: string;
+interface PlanFlags extends GatewayFlags {
+  snapshot?: string;
   portfolio: string;
   json?: boolean;
   markdown?: boolean;
@@ -24,10 +26,13 @@ export function registerPlanCommand(program: Command, ctx: CliContext, run: RunA
     .description(
       "plan the whole-share orders that bring the account to portfolio.yaml (exit 0 none, 2 orders, 1 error)",
     )
-    .requiredOption(
-      "--snapshot <file>",
-      "plan offline from this account snapshot (schema/snapshot.schema.json)",
+    .option("--snapshot <file>", "plan offline from this account snapshot (schema/snapshot.schema.json)")
+    .option(
+      "--gateway <host:port>",
+      "IB Gateway address (or FOLIOCTL_GATEWAY); without one, the built-in simulator",
     )
+    .option("--client-id <n>", "API client id (or FOLIOCTL_CLIENT_ID; default 101)")
+    .option("--sim-state <file>", "plan against the built-in simulator with this state file")
     .option("--portfolio <file>", "the desired state", "portfolio.yaml")
     .addOption(new Option("--json", "print the plan document (JSON)").conflicts("markdown"))
     .addOption(new Option("--markdown", "print the plan as its pull request shows it").conflicts("json"))
@@ -41,19 +46,33 @@ export function registerPlanCommand(program: Command, ctx: CliContext, run: RunA
             hint: "write it with a zone, for example 2026-11-24T15:00:00Z",
           });
         }
-        const snapshotFile = resolve(ctx.cwd, flags.snapshot);
         const format: PlanFormat = flags.json ? "json" : flags.markdown ? "markdown" : "text";
-        const result = await runPlan({
-          portfolioFile: resolve(ctx.cwd, flags.portfolio),
-          snapshot: { describe: snapshotFile, read: () => loadSnapshotFile(snapshotFile) },
-          now,
-          toolVersion: TOOL_VERSION,
-          format,
-          ...(flags.out === undefined ? {} : { outFile: resolve(ctx.cwd, flags.out) }),
-          color: useColor(ctx.stdout, ctx.env),
-          stdout: ctx.stdout,
-          stderr: ctx.stderr,
-        });
+        const portfolioFile = resolve(ctx.cwd, flags.portfolio);
+        const plan = (snapshot: SnapshotSource) =>
+          runPlan({
+            portfolioFile,
+            snapshot,
+            now,
+            toolVersion: TOOL_VERSION,
+            format,
+            ...(flags.out === undefined ? {} : { outFile: resolve(ctx.cwd, flags.out) }),
+            color: useColor(ctx.stdout, ctx.env),
+            stdout: ctx.stdout,
+            stderr: ctx.stderr,
+          });
+        if (flags.snapshot !== undefined) {
+          if (flags.gateway !== undefined || flags.simState !== undefined) {
+            throw new UsageError(
+              "--snapshot plans offline: it cannot be combined with --gateway or --sim-state",
+            );
+          }
+          const snapshotFile = resolve(ctx.cwd, flags.snapshot);
+          return (await plan({ describe: snapshotFile, read: () => loadSnapshotFile(snapshotFile) }))
+            .exitCode;
+        }
+        const result = await withGatewayOrSimulator(flags, ctx, (address) =>
+          plan(gatewaySnapshotSource(address, portfolioFile)),
+        );
         return result.exitCode;
       }),
     );

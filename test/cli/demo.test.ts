@@ -1,20 +1,27 @@
 import { describe, expect, it } from "vitest";
 import { runCli } from "../support/run-cli.js";
 
-describe("folioctl demo", () => {
-  it("loads the example portfolio through the loader and prints what it understood", async () => {
-    const run = await runCli(["demo"]);
+describe("folioctl demo (npm start)", () => {
+  it("plans the example portfolio against the built-in simulator and exits 0", async () => {
+    const run = await runCli(["demo"], { env: { FOLIOCTL_GATEWAY: "127.0.0.1:1" } });
     expect(run.code).toBe(0);
-    expect(run.stderr).toBe("");
-    expect(run.stdout).toMatch(/^portfolio\.yaml is valid \(sha256 [0-9a-f]{12}\)\n/);
-    expect(run.stdout).toContain("account        DU1234567\n");
-    expect(run.stdout).toContain("base currency  USD\n");
-    expect(run.stdout).toContain("VTI        40%  USD       SMART (ARCA)  756733\n");
-    expect(run.stdout).toContain("BND        35%  USD       SMART         -\n");
-    expect(run.stdout).toContain("cash           5%, at least 500 USD\n");
-    expect(run.stdout).toContain(
-      "out of band when |weight - target| > min(1 percentage points, 25% of target)",
+    // Even with a gateway in the environment, the demo never reaches for it.
+    expect(run.stderr).toBe(
+      "folioctl: no IB Gateway configured (--gateway or FOLIOCTL_GATEWAY): using the built-in simulator with examples/sim-state.yaml\n",
     );
-    expect(run.stdout).toContain("mode           full, rebalance to target\n");
+    expect(run.stdout).toContain("planned against the built-in IB Gateway simulator");
+    expect(run.stdout).toMatch(/Plan for DU1234567: 3 orders \(1 sell, 2 buys\)/);
+    expect(run.stdout).toMatch(/S1\s+SELL\s+10\s+VTI\s+LMT/);
+    expect(run.stdout).toMatch(/B1\s+BUY\s+\d+\s+BND/);
+    expect(run.stdout).toMatch(/plan [0-9a-f]{12}, made /);
+  });
+
+  it("is what `npm start` runs", async () => {
+    const { readFile } = await import("node:fs/promises");
+    const { REPO_ROOT } = await import("../support/run-cli.js");
+    const manifest = JSON.parse(await readFile(`${REPO_ROOT}/package.json`, "utf8")) as {
+      scripts: Record<string, string>;
+    };
+    expect(manifest.scripts["start"]).toMatch(/bin\/folioctl\.js demo$/);
   });
 });

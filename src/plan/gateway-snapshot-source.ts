@@ -1,0 +1,23 @@
+import { readGatewaySnapshot } from "../broker/read-gateway-snapshot.js";
+import type { GatewayAddress } from "../broker/ib/ib-connection.js";
+import { loadPortfolioFile } from "../config/load-portfolio.js";
+import type { SnapshotSource } from "./run-plan.js";
+
+/**
+ * The actual state from a live gateway (or the simulator): the same planning pipeline as a snapshot
+ * file. An invalid portfolio reads as no snapshot: runPlan reports the portfolio's own errors first.
+ */
+export function gatewaySnapshotSource(
+  address: GatewayAddress,
+  portfolioFile: string,
+  now: () => Date = () => new Date(),
+): SnapshotSource {
+  return {
+    describe: `IB Gateway ${address.host}:${address.port}`,
+    read: async () => {
+      const loaded = await loadPortfolioFile(portfolioFile);
+      if (!loaded.ok) return { ok: false, errors: loaded.errors };
+      return { ok: true, snapshot: await readGatewaySnapshot(address, loaded.portfolio, now) };
+    },
+  };
+}

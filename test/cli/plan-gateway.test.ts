@@ -1,0 +1,59 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { loadSimStateFile } from "../../src/gateway-sim/index.js";
+import { startTestSim, stopSims } from "../gateway-sim/support/start-test-sim.js";
+import { REPO_ROOT, runCli } from "../support/run-cli.js";
+
+afterEach(stopSims);
+
+describe("folioctl plan against a gateway", () => {
+  it("snapshots the gateway through @stoqey/ib and plans, exiting 2 when orders are planned", async () => {
+    const loaded = await loadSimStateFile(`${REPO_ROOT}/examples/sim-state.yaml`);
+    if (!loaded.ok) throw new Error("example state invalid");
+    const sim = await startTestSim({ state: loaded.state });
+    const run = await runCli(["plan", "--gateway", `127.0.0.1:${sim.port}`, "--client-id", "61", "--json"]);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(2);
+    const plan = JSON.parse(run.stdout);
+    expect(plan.orders.map((o: { leg: string; symbol: string }) => `${o.leg} ${o.symbol}`)).toEqual([
+      "S1 VTI",
+      "B1 BND",
+      "B2 VNQ",
+    ]);
+    expect(
+      plan.snapshot.prices.every(
+        (p: { delayed: boolean; source: string }) => !p.delayed && p.source === "mid",
+      ),
+    ).toBe(true);
+    // Nothing was sent: planning only reads.
+    expect(sim.orders()).toEqual([]);
+  });
+
+  it("exits 0 when the account is already in band", async () => {
+    const loaded = await loadSimStateFile(`${REPO_ROOT}/examples/sim-state.yaml`);
+    if (!loaded.ok) throw new Error("example state invalid");
+    const sim = await startTestSim({ state: loaded.state });
+    const first = await runCli(["plan", "--gateway", `127.0.0.1:${sim.port}`, "--json"]);
+    for (const order of JSON.parse(first.stdout).orders as {
+      conId: number;
+      side: string;
+      quantity: number;
+    }[]) {
+      const held = sim.account("DU1234567").positions.find((p) => p.conId === order.conId)?.quantity ?? 0;
+      sim.setPosition(
+        "DU1234567",
+        order.conId,
+        held + (order.side === "BUY" ? order.quantity : -order.quantity),
+      );
+    }
+    sim.setCash("DU1234567", "USD", 2800);
+    const run = await runCli(["plan", "--gateway", `127.0.0.1:${sim.port}`]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/nothing to do|0 orders/i);
+  });
+
+  it("refuses --snapshot together with --gateway", async () => {
+    const run = await runCli(["plan", "--snapshot", "s.json", "--gateway", "127.0.0.1:4002"]);
+    expect(run.code).toBe(64);
+    expect(run.stderr).toContain("--snapshot plans offline");
+  });
+});
