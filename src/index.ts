@@ -15,7 +15,7 @@ export type { LoadPortfolioResult } from "./config/load-portfolio.js";
 export { formatDiagnostic, formatDiagnosticWithHint, formatGithubAnnotation } from "./config/diagnostic.js";
 export type { Diagnostic } from "./config/diagnostic.js";
 export type * from "./forge/forge.js";
-export { REBALANCE_LABEL, STATE_LABELS, rebalanceBranch } from "./forge/forge.js";
+export { REBALANCE_LABEL, STATE_LABELS } from "./forge/forge.js";
 export { GitHubForge } from "./forge/github-forge.js";
 export type { GitHubForgeOptions } from "./forge/github-forge.js";
 export { createGitHubForge, githubForgeOptionsFromEnv } from "./forge/create-github-forge.js";

@@ -10,6 +10,8 @@ import { registerUnlockCommand } from "./unlock.js";
 import { registerGatewaySimCommand } from "./gateway-sim.js";
 import { registerPlanCommand } from "./plan.js";
 import { registerApplyCommand } from "./apply.js";
+import { registerProposeCommand } from "./propose.js";
+import { registerPreviewCommand } from "./preview.js";
 
 type Register = (program: Command, ctx: CliContext, run: RunAction) => void;
 /** Wraps a command body so that its exit code and errors are handled in one place. */
@@ -24,6 +26,8 @@ const commands: Register[] = [
   registerGatewaySimCommand,
   registerPlanCommand,
   registerApplyCommand,
+  registerProposeCommand,
+  registerPreviewCommand,
 ];
 
 export async function main(argv: string[], ctx: Partial<CliContext> = {}): Promise<number> {
