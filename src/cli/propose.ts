@@ -64,7 +64,7 @@ export function describeProposal(result: ProposeResult): string {
     case "closed":
       return `Closed #${pull?.number} for ${account}: ${result.reason ?? ""}${link}`;
     case "nothing-to-do":
-      return `Nothing to propose for ${account}: ${result.reason ?? ""}\n`;
+      return `${account}: ${result.reason ?? "nothing to do"}; no pull request to keep\n`;
     case "suspended":
       return `Nothing proposed for ${account}: ${result.reason ?? "trading is suspended"}\n`;
   }
