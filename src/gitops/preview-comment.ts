@@ -74,6 +74,7 @@ export function tradesPreviewComment(
       "request makes `propose` open a rebalance pull request, and only merging that one places orders.",
     ...guardrailNote(options.loosened),
     "",
+    "",
   ].join("\n");
   if (plan.orders.length === 0) return `${intro}**${planSummary(plan)}**\n`;
   const rendered = renderMarkdown(plan, {

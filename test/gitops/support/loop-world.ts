@@ -197,6 +197,22 @@ export class LoopWorld {
     return entry ? (await this.repo.git.readBlob(entry.sha)).toString("utf8") : undefined;
   }
 
+  /** A file's text at the tip of a branch (default: the bot's), or undefined. */
+  async branchFile(path: string, branch = BRANCH): Promise<string | undefined> {
+    const entry = await this.repo.git.entryAt(`refs/heads/${branch}`, path);
+    return entry ? (await this.repo.git.readBlob(entry.sha)).toString("utf8") : undefined;
+  }
+
+  /** `git log --oneline --topo-order main` of the ops repository on GitHub (newest first, parents after children). */
+  async gitLogOneline(): Promise<string> {
+    const { stdout } = await execFileAsync(
+      "git",
+      ["--git-dir", this.repo.git.gitDir, "log", "--oneline", "--topo-order", "--no-decorate", "main"],
+      { env: this.env },
+    );
+    return stdout;
+  }
+
   async filesOnMain(folder: string): Promise<string[]> {
     const entry = await this.repo.git.entryAt("refs/heads/main", folder);
     if (!entry) return [];
