@@ -94,15 +94,24 @@ export async function runApplyOnMerge(
   const refuseEarly = (refusal: Refusal, plan: Plan | undefined) =>
     finishRefused(deps, { account, sha, pull, labelPull, refusal, plan, startedAt, options });
   if (!provenance.ok) return refuseEarly(provenance.refusal, provenance.plan);
-  const { plan } = provenance;
-  // checkProvenance only passes with a pull request.
-  const merged = pull as PullRequest;
+  const { plan, pull: merged } = provenance;
 
   const approval = checkApproval(merged, await forge.getApproval(merged.number), options.requireApprovals);
   if (approval) return refuseEarly(approval, plan);
 
   // The intent may have moved on after the merge (apply can wait hours for its environment's approval).
+  // The kill switch is named as such, not as the change of portfolio.yaml that switched it on.
   const onMain = await readPortfolioAt(repo, mainSha);
+  if (onMain.portfolio.suspend) {
+    return refuseEarly(
+      {
+        reason: "suspended",
+        message: `trading is suspended: ${PORTFOLIO_PATH} on main (at ${mainSha.slice(0, 12)}) has \`suspend: true\``,
+        hint: "Nothing was sent. Set `suspend: false` in portfolio.yaml on main when trading may resume.",
+      },
+      plan,
+    );
+  }
   if (onMain.sha256 !== plan.portfolioHash) {
     return refuseEarly(
       {

@@ -22,7 +22,8 @@ export interface ProvenanceInput {
 }
 
 /** The plan is whatever could be read of it, so that a refusal can still be recorded against it. */
-export type Provenance = { ok: true; plan: Plan } | { ok: false; refusal: Refusal; plan?: Plan };
+export type Provenance =
+  { ok: true; plan: Plan; pull: PullRequest } | { ok: false; refusal: Refusal; plan?: Plan };
 
 const HINT =
   "Nothing was sent. Plans reach main only by merging the pull request `folioctl propose` opens, unedited; " +
@@ -67,5 +68,5 @@ export function checkProvenance(input: ProvenanceInput): Provenance {
   if (parsed.plan.account !== account) {
     return refuse(`${path} holds a plan for account ${parsed.plan.account}`);
   }
-  return { ok: true, plan: parsed.plan };
+  return { ok: true, plan: parsed.plan, pull };
 }

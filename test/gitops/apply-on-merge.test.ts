@@ -76,6 +76,25 @@ describe("apply --on-merge reports what the engine did", () => {
     expect(w.openBotPull()?.number).toBe(number + 1);
   });
 
+  it("the kill switch merged after the plan refuses it as suspended, and nothing new is proposed", async () => {
+    const { w, number, sha } = await givenAMergedPlan();
+    await w.mergeIntent(
+      portfolioYaml(EXAMPLE, (y) => y.replace("suspend: false", "suspend: true")),
+      "Stop",
+    );
+
+    const run = await w.run(["apply", "--on-merge", "--sha", sha], APPLY);
+
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(
+      /refused \(suspended\): trading is suspended: portfolio\.yaml on main \(at \w{12}\)/,
+    );
+    expect(w.sim.orders()).toEqual([]);
+    expect(w.repo.pulls.find((p) => p.number === number)?.labels).toEqual(["folioctl", "folioctl: refused"]);
+    expect(run.stderr).toContain("Nothing proposed for DU1234567: trading is suspended");
+    expect(w.openBotPull()).toBeUndefined();
+  });
+
   it("a plan merged from a person's pull request is refused as tampered, commented there but not labelled", async () => {
     const { w, sha: first } = await givenAMergedPlan();
     expect((await w.run(["apply", "--on-merge", "--sha", first], APPLY)).code).toBe(0);
