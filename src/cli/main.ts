@@ -11,6 +11,8 @@ import { registerGatewaySimCommand } from "./gateway-sim.js";
 import { registerPlanCommand } from "./plan.js";
 import { registerApplyCommand } from "./apply.js";
 import { registerSnapshotCommand } from "./snapshot.js";
+import { registerProposeCommand } from "./propose.js";
+import { registerPreviewCommand } from "./preview.js";
 
 type Register = (program: Command, ctx: CliContext, run: RunAction) => void;
 /** Wraps a command body so that its exit code and errors are handled in one place. */
@@ -26,6 +28,8 @@ const commands: Register[] = [
   registerPlanCommand,
   registerApplyCommand,
   registerSnapshotCommand,
+  registerProposeCommand,
+  registerPreviewCommand,
 ];
 
 export async function main(argv: string[], ctx: Partial<CliContext> = {}): Promise<number> {

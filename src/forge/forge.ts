@@ -12,11 +12,6 @@ export const STATE_LABELS: Record<StateLabel, string> = {
   refused: "folioctl: refused",
 };
 
-/** The branch the bot keeps an account's plan on. */
-export function rebalanceBranch(account: string): string {
-  return `folioctl/rebalance/${account}`;
-}
-
 export interface PullRequest {
   number: number;
   /** The page a person opens, for messages and reports. */

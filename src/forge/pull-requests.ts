@@ -1,5 +1,6 @@
 import { ForgeError } from "../errors.js";
-import { REBALANCE_LABEL, rebalanceBranch } from "./forge.js";
+import { planBranch } from "../git/ops-repo-layout.js";
+import { REBALANCE_LABEL } from "./forge.js";
 import type { PullRequest } from "./forge.js";
 import type { GitHubClient } from "./github-client.js";
 import { httpMessage, httpStatus } from "./github-client.js";
@@ -13,7 +14,7 @@ export async function listRebalancePullRequests(
   state: "open" | "closed",
 ): Promise<PullRequest[]> {
   const { owner, repo } = client;
-  const branch = rebalanceBranch(account);
+  const branch = planBranch(account);
   const pulls = await client.call(
     `listing ${state} pull requests from ${branch}`,
     "pull_requests=read",

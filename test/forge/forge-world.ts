@@ -1,6 +1,6 @@
 import { GitHubForge } from "../../src/forge/github-forge.js";
 import type { GitHubForgeOptions } from "../../src/forge/github-forge.js";
-import { rebalanceBranch } from "../../src/forge/forge.js";
+import { planBranch } from "../../src/git/ops-repo-layout.js";
 import { FakeGitHub } from "../support/fake-github/index.js";
 import type { FakeGitHubUser, FakeRepo } from "../support/fake-github/index.js";
 
@@ -52,7 +52,7 @@ export async function stopForgeWorld(world: ForgeWorld | undefined): Promise<voi
 /** What `propose` does on the git side: the plan file committed to the account's bot branch. */
 export function pushPlan(world: ForgeWorld, account: string, plan: string): Promise<string> {
   return world.bot.push(world.repo, {
-    branch: rebalanceBranch(account),
+    branch: planBranch(account),
     files: { [`plans/${account}.plan.json`]: plan },
     message: `Plan for ${account}`,
   });
@@ -62,7 +62,7 @@ export function pushPlan(world: ForgeWorld, account: string, plan: string): Prom
 export async function openBotPullRequest(world: ForgeWorld, account: string, plan = `{"plan":1}\n`) {
   await pushPlan(world, account, plan);
   return world.forge.createPullRequest({
-    head: rebalanceBranch(account),
+    head: planBranch(account),
     base: "main",
     title: `Rebalance ${account}`,
     body: `<!-- folioctl:plan abc -->\nPlan for ${account}`,

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ForgeError } from "../../src/errors.js";
-import { rebalanceBranch } from "../../src/forge/forge.js";
+import { planBranch } from "../../src/git/ops-repo-layout.js";
 import { forgeAs, openBotPullRequest, pushPlan, startForgeWorld, stopForgeWorld } from "./forge-world.js";
 import type { ForgeWorld } from "./forge-world.js";
 
@@ -32,7 +32,7 @@ describe("finding and opening the bot's pull request", () => {
     });
     const found = await world.forge.findOpenRebalancePullRequest("U1");
     expect(found?.number).toBe(created.number);
-    expect(found?.headSha).toBe(await world.repo.git.branchSha(rebalanceBranch("U1")));
+    expect(found?.headSha).toBe(await world.repo.git.branchSha(planBranch("U1")));
     // The label did not exist: the forge created it with folioctl's colour.
     expect(world.repo.labels.map((label) => [label.name, label.color])).toEqual([["folioctl", "5319e7"]]);
   });
@@ -50,7 +50,7 @@ describe("finding and opening the bot's pull request", () => {
     const first = await openBotPullRequest(world, "U1");
 
     const again = await world.forge.createPullRequest({
-      head: rebalanceBranch("U1"),
+      head: planBranch("U1"),
       base: "main",
       title: "Rebalance U1 (new prices)",
       body: "new body",
@@ -66,7 +66,7 @@ describe("finding and opening the bot's pull request", () => {
     await pushPlan(world, "U1", "{}\n");
     // A crash between opening and labelling: the pull request exists without the folioctl label.
     await world.bot.call("POST", "/repos/acme/ops/pulls", {
-      head: rebalanceBranch("U1"),
+      head: planBranch("U1"),
       base: "main",
       title: "Rebalance U1",
       body: "b",
@@ -74,7 +74,7 @@ describe("finding and opening the bot's pull request", () => {
     expect(await world.forge.findOpenRebalancePullRequest("U1")).toBeUndefined();
 
     const pull = await world.forge.createPullRequest({
-      head: rebalanceBranch("U1"),
+      head: planBranch("U1"),
       base: "main",
       title: "Rebalance U1",
       body: "b",
@@ -89,7 +89,7 @@ describe("finding and opening the bot's pull request", () => {
   it("never picks up someone else's pull request on the bot's branch, and says so when it blocks one", async () => {
     await pushPlan(world, "U1", "{}\n");
     const theirs = await world.alice.openPullRequest(world.repo, {
-      head: rebalanceBranch("U1"),
+      head: planBranch("U1"),
       title: "Mine",
     });
     // Even with the label on it, a person's pull request is not the bot's.
@@ -99,7 +99,7 @@ describe("finding and opening the bot's pull request", () => {
 
     expect(await world.forge.findOpenRebalancePullRequest("U1")).toBeUndefined();
     const attempt = world.forge.createPullRequest({
-      head: rebalanceBranch("U1"),
+      head: planBranch("U1"),
       base: "main",
       title: "Rebalance U1",
       body: "b",

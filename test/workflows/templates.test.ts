@@ -69,6 +69,8 @@ describe("ops-repo workflow templates", () => {
     expect(run.run).toBe('npx --no folioctl preview --pr "$PR_NUMBER"');
     expect(run.env?.["PR_NUMBER"]).toBe("${{ github.event.pull_request.number }}");
     expect(run.env?.["FOLIOCTL_GATEWAY"]).toBe("${{ secrets.FOLIOCTL_READONLY_GATEWAY }}");
+    // The workflow token's comments are github-actions[bot]'s; preview edits only its own comment.
+    expect(run.env?.["FOLIOCTL_BOT_LOGIN"]).toBe("github-actions[bot]");
   });
 
   it("propose: weekdays in US market hours, on intent merged to main, on demand; one group per account", async () => {
@@ -90,6 +92,8 @@ describe("ops-repo workflow templates", () => {
     expect(run.run).toBe("npx --no folioctl propose");
     // Pull requests opened with GITHUB_TOKEN start no workflows: propose uses the App's token.
     expect(run.env?.["FOLIOCTL_GITHUB_TOKEN"]).toBe(APP_TOKEN);
+    // An installation token cannot say whose it is: propose finds its pull request by the App's login.
+    expect(run.env?.["FOLIOCTL_BOT_LOGIN"]).toBe("${{ steps.app.outputs.app-slug }}[bot]");
     expect(await source("propose")).not.toContain("github.token");
   });
 
@@ -105,6 +109,7 @@ describe("ops-repo workflow templates", () => {
       FOLIOCTL_GATEWAY: "${{ secrets.FOLIOCTL_GATEWAY }}",
       FOLIOCTL_CLIENT_ID: "23",
       FOLIOCTL_GITHUB_TOKEN: APP_TOKEN,
+      FOLIOCTL_BOT_LOGIN: "${{ steps.app.outputs.app-slug }}[bot]",
     });
   });
 

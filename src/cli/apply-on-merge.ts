@@ -1,0 +1,86 @@
+import { renderApplyText } from "../apply/render-apply-report.js";
+import { parseDuration } from "../core/parse-duration.js";
+import { UsageError } from "../errors.js";
+import { runApplyOnMerge, type ApplyOnMergeResult } from "../gitops/apply-on-merge.js";
+import {
+  createForge,
+  gatewayBroker,
+  gatewaySnapshot,
+  openOpsRepo,
+  requireGateway,
+} from "../gitops/gitops-context.js";
+import { runIdentityFromEnv } from "../gitops/run-identity.js";
+import { TOOL_VERSION } from "../version.js";
+import type { ApplyFlags } from "./apply.js";
+import { progressPrinter } from "./apply-progress.js";
+import type { CliContext } from "./context.js";
+import { describeProposal } from "./propose.js";
+import { systemClock } from "./system-clock.js";
+
+/** `folioctl apply --on-merge`: the apply workflow's step. Exit codes as plain apply: 0, 3, 4, 1. */
+export async function applyOnMergeCommand(flags: ApplyFlags, ctx: CliContext): Promise<number> {
+  const sha = (flags.sha ?? ctx.env["GITHUB_SHA"] ?? "").trim();
+  if (!/^[0-9a-f]{40}$/i.test(sha)) {
+    throw new UsageError(
+      sha === ""
+        ? "apply --on-merge needs the commit pushed to main"
+        : `--sha "${sha}" is not a full commit sha`,
+      { hint: 'Pass --sha with the 40-character sha (in the workflow: --sha "$GITHUB_SHA").' },
+    );
+  }
+  if (!/^\d{1,3}$/.test(flags.requireApprovals)) {
+    throw new UsageError(`--require-approvals "${flags.requireApprovals}" is not a whole number`, {
+      hint: "Pass how many approvals a plan needs, for example --require-approvals 1 (0 leaves it to the branch ruleset).",
+    });
+  }
+  const waveTimeoutMs = parseDuration(flags.waveTimeout);
+  if (waveTimeoutMs === undefined) {
+    throw new UsageError(`--wave-timeout "${flags.waveTimeout}" is not a duration`, {
+      hint: "Write it like 90s, 10m or 1h.",
+    });
+  }
+  const address = requireGateway(flags, ctx.env, "apply");
+  const forge = createForge(ctx.env);
+  const repo = await openOpsRepo(flags, ctx.env, ctx.cwd, systemClock);
+  const log = (line: string): void => void ctx.stderr.write(`${line}\n`);
+  const result = await runApplyOnMerge(
+    {
+      forge,
+      repo,
+      snapshot: gatewaySnapshot(address, systemClock),
+      broker: gatewayBroker(address, systemClock),
+      now: systemClock.now,
+      toolVersion: TOOL_VERSION,
+      log,
+    },
+    {
+      sha: sha.toLowerCase(),
+      requireApprovals: Number(flags.requireApprovals),
+      waveTimeoutMs,
+      identity: runIdentityFromEnv(ctx.env, "folioctl apply --on-merge"),
+      onProgress: progressPrinter(ctx.stderr),
+    },
+  );
+  printResult(result, flags, ctx);
+  return result.exitCode;
+}
+
+function printResult(result: ApplyOnMergeResult, flags: ApplyFlags, ctx: CliContext): void {
+  if (result.nothingToApply) {
+    if (flags.json) ctx.stdout.write(`${JSON.stringify({ outcome: "nothing-to-apply" })}\n`);
+    return;
+  }
+  const { record, refusal } = result;
+  if (record?.refusal)
+    ctx.stderr.write(`folioctl: refused (${record.refusal.reason}): ${record.refusal.message}\n`);
+  else if (refusal)
+    ctx.stderr.write(`folioctl: refused (${refusal.reason}): ${refusal.message}\n  hint: ${refusal.hint}\n`);
+  if (record?.error) ctx.stderr.write(`folioctl: error: ${record.error}\n`);
+  if (flags.json) {
+    ctx.stdout.write(`${JSON.stringify(record ?? { outcome: "refused", refusal }, null, 2)}\n`);
+  } else if (record) ctx.stdout.write(renderApplyText(record));
+  if (result.report?.ledger)
+    ctx.stderr.write(`ledger: ${result.report.ledger.path} at ${result.report.ledger.sha}\n`);
+  const again = result.repropose;
+  if (again && "result" in again) ctx.stderr.write(`propose: ${describeProposal(again.result)}`);
+}

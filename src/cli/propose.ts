@@ -1,0 +1,88 @@
+import type { Command } from "commander";
+import { planSummary } from "../core/plan-summary.js";
+import { createForge, gatewaySnapshot, openOpsRepo, requireGateway } from "../gitops/gitops-context.js";
+import type { GatewayFlags, RepoFlags } from "../gitops/gitops-context.js";
+import { runPropose, type ProposeResult } from "../gitops/propose.js";
+import { TOOL_VERSION } from "../version.js";
+import type { CliContext } from "./context.js";
+import { EXIT } from "./exit-codes.js";
+import type { RunAction } from "./main.js";
+import { systemClock } from "./system-clock.js";
+
+interface ProposeFlags extends RepoFlags, GatewayFlags {
+  json?: boolean;
+}
+
+// `folioctl propose`: exit 0 whatever it did (opened, updated, kept, closed, nothing to do), 1 on error.
+export function registerProposeCommand(program: Command, ctx: CliContext, run: RunAction): void {
+  program
+    .command("propose")
+    .description(
+      "plan against the live account and keep one rebalance pull request per account up to date (exit 0 done, 1 error)",
+    )
+    .option("--repo <dir>", "clone of the ops repository (default: the current directory)")
+    .option("--remote <name>", "the remote that is the ops repository on GitHub", "origin")
+    .option("--main-branch <name>", "the branch that holds the desired state", "main")
+    .option("--gateway <host:port>", "IB Gateway address (or FOLIOCTL_GATEWAY); read-only is enough")
+    .option("--client-id <n>", "API client id (or FOLIOCTL_CLIENT_ID; default 101)")
+    .option("--json", "print what propose did as JSON")
+    .action((flags: ProposeFlags) => run(() => propose(flags, ctx)));
+}
+
+async function propose(flags: ProposeFlags, ctx: CliContext): Promise<number> {
+  const address = requireGateway(flags, ctx.env, "propose");
+  const forge = createForge(ctx.env);
+  const repo = await openOpsRepo(flags, ctx.env, ctx.cwd, systemClock);
+  const result = await runPropose({
+    forge,
+    repo,
+    snapshot: gatewaySnapshot(address, systemClock),
+    now: systemClock.now,
+    toolVersion: TOOL_VERSION,
+    log: (line) => ctx.stderr.write(`${line}\n`),
+  });
+  ctx.stdout.write(
+    flags.json ? `${JSON.stringify(proposeJson(result), null, 2)}\n` : describeProposal(result),
+  );
+  return EXIT.ok;
+}
+
+/** What propose did, in one or two lines for a person or a CI log. */
+export function describeProposal(result: ProposeResult): string {
+  const { pull, plan, account } = result;
+  const link = pull ? `\n${pull.url}\n` : "\n";
+  const hash = plan ? plan.hash.slice(0, 12) : "";
+  switch (result.action) {
+    case "opened":
+    case "reopened":
+    case "updated": {
+      const why = result.reason ? ` (${result.reason})` : "";
+      return `${capital(result.action)} #${pull?.number} for ${account} with plan ${hash}${why}: ${plan ? planSummary(plan) : ""}${link}`;
+    }
+    case "kept":
+      return `#${pull?.number} for ${account} keeps plan ${hash}: it is still good${result.unchanged ? "; nothing changed" : ""}${link}`;
+    case "closed":
+      return `Closed #${pull?.number} for ${account}: ${result.reason ?? ""}${link}`;
+    case "nothing-to-do":
+      return `${account}: ${result.reason ?? "nothing to do"}; no pull request to keep\n`;
+    case "suspended":
+      return `Nothing proposed for ${account}: ${result.reason ?? "trading is suspended"}\n`;
+  }
+}
+
+export function proposeJson(result: ProposeResult): Record<string, unknown> {
+  return {
+    action: result.action,
+    account: result.account,
+    mainSha: result.mainSha,
+    unchanged: result.unchanged,
+    pullRequest: result.pull ? { number: result.pull.number, url: result.pull.url } : null,
+    planHash: result.plan?.hash ?? null,
+    orders: result.plan?.orders.length ?? 0,
+    reason: result.reason ?? null,
+  };
+}
+
+function capital(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1);
+}

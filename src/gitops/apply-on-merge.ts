@@ -1,0 +1,284 @@
+// `folioctl apply --on-merge`: for a push to main, apply the plan its merged rebalance pull request
+// brought, or refuse. The checks that need no broker come first (provenance, approval, intent on main),
+// then the lock, then the apply engine with the plan and portfolio.yaml exactly as they are at the commit.
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildLedgerRecord } from "../apply/build-ledger-record.js";
+import type { ProgressEvent } from "../apply/execution-types.js";
+import type { LedgerRecord } from "../apply/ledger.js";
+import type { Refusal } from "../apply/refusal.js";
+import { runApply } from "../apply/run-apply.js";
+import type { Broker } from "../broker/broker.js";
+import type { Plan } from "../core/plan.js";
+import { REBALANCE_LABEL, type PullRequest } from "../forge/forge.js";
+import type { LockInfo } from "../git/git-repo.js";
+import { LockHeldError } from "../git/lock-held-error.js";
+import { planBranch, planPath } from "../git/ops-repo-layout.js";
+import { checkApproval } from "./check-approval.js";
+import { checkProvenance } from "./check-provenance.js";
+import { findPlanAccount } from "./find-plan-account.js";
+import type { GitOpsDeps } from "./gitops-deps.js";
+import { runPropose, type ProposeResult } from "./propose.js";
+import { PORTFOLIO_PATH, readPortfolioAt } from "./read-portfolio-at.js";
+import { applyStatusContext, reportApply, type ApplyReport } from "./report-apply.js";
+import type { RunIdentity } from "./run-identity.js";
+
+export interface ApplyOnMergeDeps extends GitOpsDeps {
+  /** A new connection to the trading gateway; apply opens and closes it. */
+  broker: () => Broker;
+}
+
+export interface ApplyOnMergeOptions {
+  /** The commit on main the push brought (GITHUB_SHA). */
+  sha: string;
+  /** Approvals at the merged head, by others than the author; 0 leaves it to the branch ruleset. */
+  requireApprovals: number;
+  waveTimeoutMs: number;
+  identity: RunIdentity;
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+export interface ApplyOnMergeResult {
+  /** 0 applied (or already, or nothing to apply), 3 refused, 4 partial, 1 error. */
+  exitCode: number;
+  account?: string;
+  pull?: PullRequest;
+  record?: LedgerRecord;
+  /** Set when the apply was refused before a record could be made (the plan is unreadable, or locked). */
+  refusal?: Refusal;
+  report?: ApplyReport;
+  /** After a refused or partial apply: the fresh proposal, or why it failed. */
+  repropose?: { result: ProposeResult } | { error: string };
+  /** True when the commit changed no plan file. */
+  nothingToApply?: boolean;
+}
+
+const EXIT_BY_OUTCOME: Record<LedgerRecord["outcome"], number> = {
+  applied: 0,
+  "already-applied": 0,
+  refused: 3,
+  partial: 4,
+  error: 1,
+};
+
+export async function runApplyOnMerge(
+  deps: ApplyOnMergeDeps,
+  options: ApplyOnMergeOptions,
+): Promise<ApplyOnMergeResult> {
+  const { forge, repo, log } = deps;
+  const startedAt = deps.now();
+  const mainSha = await repo.fetch();
+  const sha = options.sha;
+  const account = await findPlanAccount(repo, sha);
+  if (account === undefined) {
+    log(`apply: commit ${sha.slice(0, 12)} changes no plans/<account>.plan.json; nothing to apply`);
+    return { exitCode: 0, nothingToApply: true };
+  }
+  const path = planPath(account);
+  const planBytes = await repo.readFile(sha, path);
+  if (planBytes === null) throw new Error(`internal: ${path} changed at ${sha} but cannot be read`);
+  const pull = await forge.findMergedPullRequestForCommit(sha);
+  const botLogin = await forge.currentLogin();
+  log(`apply: ${path} at ${sha.slice(0, 12)}${pull ? `, merged in #${pull.number}` : ""}`);
+
+  const provenance = checkProvenance({
+    account,
+    sha,
+    pull,
+    botLogin,
+    planText: Buffer.from(planBytes).toString("utf8"),
+  });
+  // Only folioctl's own pull request gets a state label; a person's gets the report comment alone.
+  const labelPull = pull !== undefined && isBotPull(pull, account, botLogin);
+  const refuseEarly = (refusal: Refusal, plan: Plan | undefined) =>
+    finishRefused(deps, { account, sha, pull, labelPull, refusal, plan, startedAt, options });
+  if (!provenance.ok) return refuseEarly(provenance.refusal, provenance.plan);
+  const { plan, pull: merged } = provenance;
+
+  const approval = checkApproval(merged, await forge.getApproval(merged.number), options.requireApprovals);
+  if (approval) return refuseEarly(approval, plan);
+
+  // The intent may have moved on after the merge (apply can wait hours for its environment's approval).
+  // The kill switch is named as such, not as the change of portfolio.yaml that switched it on.
+  const onMain = await readPortfolioAt(repo, mainSha);
+  if (onMain.portfolio.suspend) {
+    return refuseEarly(
+      {
+        reason: "suspended",
+        message: `trading is suspended: ${PORTFOLIO_PATH} on main (at ${mainSha.slice(0, 12)}) has \`suspend: true\``,
+        hint: "Nothing was sent. Set `suspend: false` in portfolio.yaml on main when trading may resume.",
+      },
+      plan,
+    );
+  }
+  if (onMain.sha256 !== plan.portfolioHash) {
+    return refuseEarly(
+      {
+        reason: "intent-changed",
+        message:
+          `${PORTFOLIO_PATH} on main (at ${mainSha.slice(0, 12)}) is not the one the plan was made from ` +
+          `(plan made from ${plan.portfolioHash.slice(0, 12)}, main has ${onMain.sha256.slice(0, 12)})`,
+        hint: "Nothing was sent. A fresh plan for the new portfolio.yaml is proposed for review.",
+      },
+      plan,
+    );
+  }
+
+  let lock: LockInfo;
+  try {
+    lock = await repo.acquireLock({
+      account,
+      holder: options.identity.holder,
+      runId: options.identity.runId,
+    });
+  } catch (error) {
+    if (!(error instanceof LockHeldError)) throw error;
+    // The holder reports on the pull request; this run only says why it stopped.
+    const refusal: Refusal = { reason: "locked", message: error.message, hint: error.hint ?? "" };
+    log(`apply: refused (locked): ${error.message}`);
+    return { exitCode: 3, account, pull: merged, refusal };
+  }
+
+  let result: ApplyOnMergeResult;
+  try {
+    await forge
+      .setCommitStatus(sha, {
+        state: "pending",
+        context: applyStatusContext(account),
+        description: `applying plan ${plan.hash.slice(0, 12)}`,
+        ...(options.identity.url === undefined ? {} : { targetUrl: options.identity.url }),
+      })
+      .catch((error: unknown) => log(`apply: could not set the pending status: ${String(error)}`));
+    const record = await applyAtCommit(deps, options, sha, path, planBytes).catch(async (error: unknown) => {
+      // Nothing reached the broker (the engine reports broker failures as a record): say so and stop.
+      const message = error instanceof Error ? error.message : String(error);
+      await forge
+        .setCommitStatus(sha, {
+          state: "error",
+          context: applyStatusContext(account),
+          description: `failed: ${message.split("\n")[0] ?? ""}`,
+        })
+        .catch(() => undefined);
+      throw error;
+    });
+    const report = await reportApply(deps, {
+      account,
+      sha,
+      pull: merged,
+      labelPull: true,
+      record,
+      ...(options.identity.url === undefined ? {} : { runUrl: options.identity.url }),
+    });
+    const exitCode = EXIT_BY_OUTCOME[record.outcome];
+    result = {
+      exitCode: exitCode === 0 && report.problems.length > 0 ? 1 : exitCode,
+      account,
+      pull: merged,
+      record,
+      report,
+    };
+  } finally {
+    const released = await repo.releaseLock(lock).catch((error: unknown) => {
+      log(`apply: could not release ${lock.account}'s lock: ${String(error)}`);
+      return "failed";
+    });
+    if (released === "held-by-other") log(`apply: the lock was taken over by someone else; left alone`);
+  }
+  if (result.record?.outcome === "refused" || result.record?.outcome === "partial") {
+    result.repropose = await repropose(deps);
+  }
+  return result;
+}
+
+/** Runs the apply engine on the plan and portfolio.yaml exactly as the merge commit has them. */
+async function applyAtCommit(
+  deps: ApplyOnMergeDeps,
+  options: ApplyOnMergeOptions,
+  sha: string,
+  path: string,
+  planBytes: Uint8Array,
+): Promise<LedgerRecord> {
+  const portfolioBytes = await deps.repo.readFile(sha, PORTFOLIO_PATH);
+  const dir = await mkdtemp(join(tmpdir(), "folioctl-apply-"));
+  try {
+    const planFile = join(dir, path.replace(/^plans\//, ""));
+    const portfolioFile = join(dir, PORTFOLIO_PATH);
+    await writeFile(planFile, planBytes);
+    if (portfolioBytes !== null) await writeFile(portfolioFile, portfolioBytes);
+    const result = await runApply({
+      planFile,
+      portfolioFile,
+      broker: deps.broker(),
+      now: deps.now,
+      toolVersion: deps.toolVersion,
+      waveTimeoutMs: options.waveTimeoutMs,
+      ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+    });
+    return result.record;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+interface EarlyRefusal {
+  account: string;
+  sha: string;
+  pull: PullRequest | undefined;
+  labelPull: boolean;
+  refusal: Refusal;
+  plan: Plan | undefined;
+  startedAt: Date;
+  options: ApplyOnMergeOptions;
+}
+
+/** A refusal before the lock: recorded (when the plan can be read), reported, and a fresh plan proposed. */
+async function finishRefused(deps: ApplyOnMergeDeps, input: EarlyRefusal): Promise<ApplyOnMergeResult> {
+  const { refusal, plan } = input;
+  deps.log(`apply: refused (${refusal.reason}): ${refusal.message}`);
+  const record =
+    plan === undefined
+      ? undefined
+      : buildLedgerRecord({
+          plan,
+          toolVersion: deps.toolVersion,
+          startedAt: input.startedAt,
+          finishedAt: deps.now(),
+          refusal,
+        });
+  const report = await reportApply(deps, {
+    account: input.account,
+    sha: input.sha,
+    labelPull: input.labelPull,
+    ...(input.pull === undefined ? {} : { pull: input.pull }),
+    ...(record === undefined ? { refusal } : { record }),
+    ...(input.options.identity.url === undefined ? {} : { runUrl: input.options.identity.url }),
+  });
+  return {
+    exitCode: 3,
+    account: input.account,
+    ...(input.pull === undefined ? {} : { pull: input.pull }),
+    ...(record === undefined ? { refusal } : { record }),
+    report,
+    repropose: await repropose(deps),
+  };
+}
+
+async function repropose(deps: GitOpsDeps): Promise<{ result: ProposeResult } | { error: string }> {
+  deps.log("apply: proposing a fresh plan for review");
+  try {
+    return { result: await runPropose(deps) };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    deps.log(`apply: the fresh proposal failed: ${message}`);
+    return { error: message };
+  }
+}
+
+function isBotPull(pull: PullRequest, account: string, botLogin: string): boolean {
+  return (
+    pull.author.toLowerCase() === botLogin.toLowerCase() &&
+    pull.headRef === planBranch(account) &&
+    pull.labels.some((label) => label.toLowerCase() === REBALANCE_LABEL)
+  );
+}

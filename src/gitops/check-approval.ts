@@ -1,0 +1,33 @@
+import type { Refusal } from "../apply/refusal.js";
+import type { Approval, PullRequest } from "../forge/forge.js";
+
+/**
+ * Enough approvals at the head that was merged, by people other than the author, and no one's latest
+ * verdict asking for changes. `required` 0 switches the check off (the branch ruleset then decides alone).
+ */
+export function checkApproval(pull: PullRequest, approval: Approval, required: number): Refusal | undefined {
+  if (required <= 0) return undefined;
+  const problems: string[] = [];
+  if (approval.approvedBy.length < required) {
+    const who = approval.approvedBy.length > 0 ? ` (${approval.approvedBy.join(", ")})` : "";
+    problems.push(
+      `#${pull.number} was merged with ${approval.approvedBy.length} approval${approval.approvedBy.length === 1 ? "" : "s"}${who} ` +
+        `at its head ${approval.headSha.slice(0, 12)}; ${required} ${required === 1 ? "is" : "are"} required`,
+    );
+  }
+  if (approval.changesRequestedBy.length > 0) {
+    problems.push(`${approval.changesRequestedBy.join(", ")} requested changes`);
+  }
+  if (problems.length === 0) return undefined;
+  const ignored = approval.ignored.map(
+    (entry) =>
+      `${entry.reviewer}'s approval does not count (${entry.reason === "author" ? "the author" : "given before the last push"})`,
+  );
+  return {
+    reason: "unapproved",
+    message: [...problems, ...ignored].join("; "),
+    hint:
+      "Nothing was sent. A plan needs an approval at its latest commit before it is merged; a fresh plan is " +
+      "proposed for review (require approvals in the branch ruleset so that such a merge is impossible).",
+  };
+}

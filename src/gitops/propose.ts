@@ -1,0 +1,179 @@
+// `folioctl propose`: keeps exactly one rebalance pull request per account in step with portfolio.yaml on
+// main and the live account. Run twice on an unchanged world, the second run writes nothing.
+import { computePlan } from "../core/compute-plan.js";
+import { formatPlanFile } from "../core/format-plan-file.js";
+import type { Plan } from "../core/plan.js";
+import { planSummary } from "../core/plan-summary.js";
+import { ForgeError } from "../errors.js";
+import type { PullRequest } from "../forge/forge.js";
+import { REBALANCE_LABEL, STATE_LABELS } from "../forge/forge.js";
+import { planPath } from "../git/ops-repo-layout.js";
+import { planProblemsError } from "./describe-plan-problems.js";
+import type { GitOpsDeps } from "./gitops-deps.js";
+import { keepExistingPlan } from "./keep-existing-plan.js";
+import { planPullRequestBody, planPullRequestTitle } from "./plan-pull-request.js";
+import { readBranchPlan } from "./read-branch-plan.js";
+import { PORTFOLIO_PATH, readPortfolioAt } from "./read-portfolio-at.js";
+
+/**
+ * What propose did: `opened`, `reopened` or `updated` a pull request with a new plan; `kept` the plan
+ * under review; `closed` the pull request because nothing is out of band (or trading is suspended);
+ * `nothing-to-do` and `suspended` when there was no pull request to touch.
+ */
+export type ProposeAction =
+  "opened" | "reopened" | "updated" | "kept" | "closed" | "nothing-to-do" | "suspended";
+
+export interface ProposeResult {
+  action: ProposeAction;
+  account: string;
+  /** The main commit the plan was made from. */
+  mainSha: string;
+  pull?: PullRequest;
+  /** The plan the pull request now carries (the kept one, or the new one), or the empty plan. */
+  plan?: Plan;
+  /** Why the plan under review was replaced, or why the pull request was closed. */
+  reason?: string;
+  /** True when the run changed nothing on GitHub or in git. */
+  unchanged: boolean;
+}
+
+export async function runPropose(deps: GitOpsDeps): Promise<ProposeResult> {
+  const { forge, repo, log } = deps;
+  const mainSha = await repo.fetch();
+  const { portfolio, sha256 } = await readPortfolioAt(repo, mainSha);
+  const account = portfolio.account;
+  const open = await forge.findOpenRebalancePullRequest(account);
+
+  if (portfolio.suspend) {
+    const reason = `trading is suspended: ${PORTFOLIO_PATH} on main (${mainSha.slice(0, 12)}) has \`suspend: true\``;
+    log(`propose ${account}: ${reason}; proposing nothing`);
+    if (!open) return { action: "suspended", account, mainSha, reason, unchanged: true };
+    await forge.closePullRequest(
+      open.number,
+      `Closing: ${reason}. No plan is proposed while it is; set \`suspend: false\` in a reviewed pull ` +
+        "request to trade again, and folioctl proposes a fresh plan.",
+    );
+    return { action: "closed", account, mainSha, pull: open, reason, unchanged: false };
+  }
+
+  const snapshot = await deps.snapshot(portfolio);
+  const now = deps.now();
+  const result = computePlan(portfolio, snapshot, {
+    now: now.toISOString(),
+    toolVersion: deps.toolVersion,
+    portfolioHash: sha256,
+    sourceCommit: mainSha,
+  });
+  if (!result.ok) throw planProblemsError(account, result.errors);
+  const { plan } = result;
+
+  if (plan.orders.length === 0) {
+    const reason = planSummary(plan);
+    log(`propose ${account}: ${reason}`);
+    if (!open) return { action: "nothing-to-do", account, mainSha, plan, reason, unchanged: true };
+    await forge.closePullRequest(
+      open.number,
+      `Closing: nothing to do for ${account} any more. ${reason}.\n\n` +
+        "folioctl opens this pull request again when a holding drifts out of its band.",
+    );
+    return { action: "closed", account, mainSha, pull: open, plan, reason, unchanged: false };
+  }
+
+  let reason: string | undefined;
+  if (open) {
+    const existing = await readBranchPlan(repo, open.headSha, account);
+    if (existing.ok) {
+      const decision = keepExistingPlan({
+        existing: existing.plan,
+        fresh: plan,
+        snapshot,
+        portfolio,
+        portfolioHash: sha256,
+        now,
+      });
+      if (decision.keep) return keep(deps, open, existing.plan, mainSha);
+      reason = decision.reason;
+    } else reason = existing.reason;
+    log(`propose ${account}: replacing plan on #${open.number}: ${reason}`);
+  }
+
+  const commit = await repo.commitPlan({
+    account,
+    content: formatPlanFile(plan),
+    message: `folioctl plan ${plan.hash.slice(0, 12)} for ${account}\n\n${planSummary(plan)}\n`,
+  });
+  let pull = open;
+  let action: ProposeAction = "updated";
+  if (!pull) {
+    // A closed, unmerged bot pull request is brought back rather than a second one opened next to it.
+    const closed = await forge.findClosedRebalancePullRequest(account);
+    if (closed) {
+      try {
+        pull = await forge.reopenPullRequest(closed.number);
+        action = "reopened";
+      } catch (error) {
+        if (!(error instanceof ForgeError)) throw error;
+        log(`propose ${account}: cannot reopen #${closed.number} (${error.message}); opening a new one`);
+      }
+    }
+  }
+  await repo.pushPlan(commit);
+  const title = planPullRequestTitle(plan);
+  const body = planPullRequestBody(plan);
+  if (pull) {
+    await forge.updatePullRequest(pull.number, { title, body });
+    await forge.setStateLabel(pull.number, "pending");
+  } else {
+    pull = await forge.createPullRequest({
+      head: commit.branch,
+      base: repo.mainBranch,
+      title,
+      body,
+      labels: [REBALANCE_LABEL, STATE_LABELS.pending],
+    });
+    action = "opened";
+  }
+  log(
+    `propose ${account}: ${action} #${pull.number} with plan ${plan.hash.slice(0, 12)} (${planPath(account)})`,
+  );
+  return {
+    action,
+    account,
+    mainSha,
+    pull,
+    plan,
+    unchanged: false,
+    ...(reason === undefined ? {} : { reason }),
+  };
+}
+
+/** The plan under review stays; only a hand-edited title, body or label is put back. */
+async function keep(
+  deps: GitOpsDeps,
+  open: PullRequest,
+  plan: Plan,
+  mainSha: string,
+): Promise<ProposeResult> {
+  const edited = await deps.forge.updatePullRequest(open.number, {
+    title: planPullRequestTitle(plan),
+    body: planPullRequestBody(plan),
+  });
+  const labels = open.labels.map((label) => label.toLowerCase());
+  const onlyPending =
+    labels.includes(STATE_LABELS.pending) &&
+    !labels.includes(STATE_LABELS.applied) &&
+    !labels.includes(STATE_LABELS.refused);
+  if (!onlyPending) await deps.forge.setStateLabel(open.number, "pending");
+  deps.log(
+    `propose ${plan.account}: #${open.number} keeps plan ${plan.hash.slice(0, 12)}: it is still good` +
+      (edited ? " (title and body restored)" : ""),
+  );
+  return {
+    action: "kept",
+    account: plan.account,
+    mainSha,
+    pull: open,
+    plan,
+    unchanged: !edited && onlyPending,
+  };
+}

@@ -1,0 +1,138 @@
+// apply --on-merge after the engine ran: partial fills, a refusal of the engine's own, and commits that
+// did not come from folioctl's pull request.
+import { afterEach, describe, expect, it } from "vitest";
+import { ACCOUNT, BOT, EXAMPLE, LoopWorld, PLAN_FILE, portfolioYaml } from "./support/loop-world.js";
+
+const APPLY = { FOLIOCTL_CLIENT_ID: "23" };
+const STATUS = `folioctl/apply (${ACCOUNT})`;
+
+let world: LoopWorld | undefined;
+
+afterEach(async () => {
+  const stopping = world;
+  world = undefined;
+  if (!stopping) return;
+  await stopping.stop();
+  stopping.github.assertNoViolations();
+});
+
+async function givenAMergedPlan(): Promise<{ w: LoopWorld; number: number; sha: string }> {
+  const w = await LoopWorld.start();
+  world = w;
+  await w.mergeIntent(portfolioYaml(EXAMPLE));
+  await w.run(["propose"]);
+  const number = w.openBotPull()?.number ?? 0;
+  await w.alice.approve(w.repo, number);
+  return { w, number, sha: await w.bob.merge(w.repo, number) };
+}
+
+async function ledgerRecords(w: LoopWorld): Promise<Array<Record<string, unknown>>> {
+  const files = await w.filesOnMain(`ledger/${ACCOUNT}`);
+  return Promise.all(
+    files.map(async (f) => JSON.parse((await w.mainFile(f)) ?? "{}") as Record<string, unknown>),
+  );
+}
+
+describe("apply --on-merge reports what the engine did", () => {
+  it("a partial apply is labelled applied, fails its status, and proposes the rest", async () => {
+    const { w, number, sha } = await givenAMergedPlan();
+    w.sim.injectFault({ type: "reject", symbol: "VNQ", reason: "not enough buying power" });
+
+    const run = await w.run(["apply", "--on-merge", "--sha", sha], APPLY);
+
+    expect(run.code).toBe(4);
+    expect(run.stdout).toContain("partly applied");
+    expect(w.repo.pulls.find((p) => p.number === number)?.labels).toEqual(["folioctl", "folioctl: applied"]);
+    expect(w.repo.statuses.at(-1)).toMatchObject({
+      sha,
+      context: STATUS,
+      state: "failure",
+      description: "partly applied: 2/3 legs filled",
+    });
+    expect(await ledgerRecords(w)).toEqual([expect.objectContaining({ outcome: "partial" })]);
+    // The fresh plan is for what is still out of band: VNQ.
+    const fresh = w.openBotPull();
+    expect(fresh?.number).toBe(number + 1);
+    expect(fresh?.body).toMatch(/\| B1 \| BUY \| \d+ \| VNQ \|/);
+    expect(run.stderr).toContain(`propose: Opened #${number + 1}`);
+  });
+
+  it("a plan gone stale between merge and apply is refused by the engine, recorded, and proposed afresh", async () => {
+    const { w, number, sha } = await givenAMergedPlan();
+    w.sim.setQuote(31230302, { bid: 90.0, ask: 90.1, last: 90.05 });
+
+    const run = await w.run(["apply", "--on-merge", "--sha", sha], APPLY);
+
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/refused \(stale\): .*VNQ price: planned 88\.4, now 90\.05/);
+    expect(w.sim.orders()).toEqual([]);
+    expect(w.repo.pulls.find((p) => p.number === number)?.labels).toEqual(["folioctl", "folioctl: refused"]);
+    const report = w.repo.comments.find((c) => c.issueNumber === number && c.author === BOT)?.body ?? "";
+    expect(report).toContain("refused: nothing was sent (stale)");
+    expect(report).toMatch(/ledger: `ledger\/DU1234567\/\d{8}T\d{6}Z-[0-9a-f]{12}\.json`/);
+    expect(await ledgerRecords(w)).toEqual([
+      expect.objectContaining({ outcome: "refused", refusal: expect.objectContaining({ reason: "stale" }) }),
+    ]);
+    expect(w.openBotPull()?.number).toBe(number + 1);
+  });
+
+  it("the kill switch merged after the plan refuses it as suspended, and nothing new is proposed", async () => {
+    const { w, number, sha } = await givenAMergedPlan();
+    await w.mergeIntent(
+      portfolioYaml(EXAMPLE, (y) => y.replace("suspend: false", "suspend: true")),
+      "Stop",
+    );
+
+    const run = await w.run(["apply", "--on-merge", "--sha", sha], APPLY);
+
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(
+      /refused \(suspended\): trading is suspended: portfolio\.yaml on main \(at \w{12}\)/,
+    );
+    expect(w.sim.orders()).toEqual([]);
+    expect(w.repo.pulls.find((p) => p.number === number)?.labels).toEqual(["folioctl", "folioctl: refused"]);
+    expect(run.stderr).toContain("Nothing proposed for DU1234567: trading is suspended");
+    expect(w.openBotPull()).toBeUndefined();
+  });
+
+  it("a plan merged from a person's pull request is refused as tampered, commented there but not labelled", async () => {
+    const { w, sha: first } = await givenAMergedPlan();
+    expect((await w.run(["apply", "--on-merge", "--sha", first], APPLY)).code).toBe(0);
+    const planText = (await w.mainFile(PLAN_FILE)) ?? "";
+    // A person copies the applied plan back in through their own pull request.
+    await w.alice.push(w.repo, { branch: "again", files: { [PLAN_FILE]: planText.replace(/\n$/, "\n\n") } });
+    const theirs = await w.alice.openPullRequest(w.repo, { head: "again", title: "Apply it again" });
+    await w.bob.approve(w.repo, theirs.number);
+    const sha = await w.bob.merge(w.repo, theirs.number);
+    const orders = w.sim.orders().length;
+
+    const run = await w.run(["apply", "--on-merge", "--sha", sha], APPLY);
+
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain(
+      `refused (tampered): #${theirs.number} (by alice, from again) is not folioctl's rebalance pull request for ${ACCOUNT}`,
+    );
+    expect(w.sim.orders()).toHaveLength(orders);
+    expect(w.repo.pulls.find((p) => p.number === theirs.number)?.labels).toEqual([]);
+    expect(
+      w.repo.comments.some((c) => c.issueNumber === theirs.number && c.body.includes("(tampered)")),
+    ).toBe(true);
+  });
+
+  it("a commit that changes the plans of two accounts is applied for neither", async () => {
+    const w = await LoopWorld.start();
+    world = w;
+    const sha = await w.alice.push(w.repo, {
+      branch: "main",
+      files: { "plans/DU1111111.plan.json": "{}\n", "plans/DU2222222.plan.json": "{}\n" },
+    });
+
+    const run = await w.run(["apply", "--on-merge", "--sha", sha], APPLY);
+
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      "changes the plans of several accounts (DU1111111, DU2222222); nothing was applied",
+    );
+    expect(w.sim.orders()).toEqual([]);
+  });
+});
