@@ -14,6 +14,8 @@ interface LegState {
   /** IB's latest status word for this leg's order. */
   brokerStatus: string | undefined;
   fills: Map<string, LegFill>;
+  /** Progress has said "placed" (or "resumed") for this leg; fills are reported after that. */
+  announced: boolean;
 }
 
 /**
@@ -36,6 +38,7 @@ export class LegTracker {
         spec,
         brokerStatus: undefined,
         fills: new Map(),
+        announced: false,
         outcome: {
           leg: spec.leg,
           orderRef,
@@ -101,6 +104,9 @@ export class LegTracker {
       quantity,
       orderId,
     });
+    s.announced = true;
+    // A fill can arrive before the placement's acknowledgement: report it now, after "placed".
+    if (s.fills.size > 0) this.reportFill(s, [...s.fills.values()].at(-1)?.price ?? 0);
   }
 
   markRejected(leg: string, message: string): void {
@@ -126,6 +132,7 @@ export class LegTracker {
       s.brokerStatus = order.status;
       if (first && resuming) {
         s.outcome.resumed = true;
+        s.announced = true;
         this.onProgress({
           kind: "resumed",
           leg: s.spec.leg,
@@ -207,13 +214,19 @@ export class LegTracker {
     const filled = [...s.fills.values()].reduce((sum, f) => sum + f.shares, 0);
     s.outcome.filledQuantity = filled;
     s.outcome.sentQuantity = Math.max(s.outcome.sentQuantity, filled);
+    // Until this run announced the leg (placed, or found from an earlier run), markPlaced reports it.
+    if (resuming) s.announced = true;
+    if (s.announced) this.reportFill(s, execution.price);
+  }
+
+  private reportFill(s: LegState, price: number): void {
     this.onProgress({
       kind: "filled",
       leg: s.spec.leg,
       symbol: s.spec.contract.symbol,
-      filled,
+      filled: s.outcome.filledQuantity,
       quantity: s.outcome.sentQuantity,
-      price: execution.price,
+      price,
     });
   }
 

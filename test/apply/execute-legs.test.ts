@@ -93,6 +93,12 @@ describe("executeLegs against the simulator", () => {
     // The sell was placed and filled before the first buy was placed.
     const placed = events.filter((e) => e.kind === "placed").map((e) => (e as { leg: string }).leg);
     expect(placed).toEqual(["S1", "B1", "B2"]);
+    // Progress reads in order: a leg's fill is never reported before the leg was placed.
+    for (const leg of placed) {
+      const placedAt = events.findIndex((e) => e.kind === "placed" && e.leg === leg);
+      const filledAt = events.findIndex((e) => e.kind === "filled" && e.leg === leg);
+      expect(filledAt, leg).toBeGreaterThan(placedAt);
+    }
     const firstBuy = sim.orders().find((o) => o.orderRef === REFS.B1)!;
     const sell = sim.orders().find((o) => o.orderRef === REFS.S1)!;
     expect(sell.orderId).toBeLessThan(firstBuy.orderId);
