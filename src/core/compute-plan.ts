@@ -121,7 +121,7 @@ export function computePlan(
     .map((line) => ({
       holding: line.holding,
       shares: line.shares,
-      reason: reasonFor(portfolio, line, rows),
+      reason: reasonFor(line, rows),
     }));
   const orders = buildOrders(portfolio, orderLines);
 
@@ -133,27 +133,28 @@ export function computePlan(
     ...valuation.warnings,
     ...planWarnings(portfolio, snapshot, { kept, rows: rows.weights, lines, netLiquidation, managedValue }),
   ];
+  // Keys in sorted order: the plan is hashed in canonical form, and sorted objects need no copy.
   const unsigned: Omit<Plan, "hash"> = {
-    schemaVersion: PLAN_SCHEMA_VERSION,
     account: portfolio.account,
     baseCurrency: portfolio.baseCurrency,
-    createdAt: formatIsoTime(nowMs),
-    expiresAt: formatIsoTime(nowMs + ttlMs),
-    sourceCommit: options.sourceCommit,
-    portfolioHash: options.portfolioHash,
-    toolVersion: options.toolVersion,
-    mode: portfolio.trading.mode,
-    rebalanceTo: portfolio.trading.rebalanceTo,
-    netLiquidation: roundMoney(netLiquidation),
-    managedValue: roundMoney(managedValue),
-    snapshot: snapshotFingerprint(snapshot, valuation.prices),
-    orders,
-    weights: rows.weights,
-    drift: { before: roundPercent(rows.driftBefore), after: roundPercent(rows.driftAfter) },
-    turnover: { value: roundMoney(turnover), percent: roundPercent(turnover / netLiquidation) },
-    estimatedCommissions: roundMoney(rows.commissionsBase),
     cashAfter: rows.cashAfter,
+    createdAt: formatIsoTime(nowMs),
+    drift: { after: roundPercent(rows.driftAfter), before: roundPercent(rows.driftBefore) },
+    estimatedCommissions: roundMoney(rows.commissionsBase),
+    expiresAt: formatIsoTime(nowMs + ttlMs),
+    managedValue: roundMoney(managedValue),
+    mode: portfolio.trading.mode,
+    netLiquidation: roundMoney(netLiquidation),
+    orders,
+    portfolioHash: options.portfolioHash,
+    rebalanceTo: portfolio.trading.rebalanceTo,
+    schemaVersion: PLAN_SCHEMA_VERSION,
+    snapshot: snapshotFingerprint(snapshot, valuation.prices),
+    ...(options.sourceCommit === undefined ? {} : { sourceCommit: options.sourceCommit }),
+    toolVersion: options.toolVersion,
+    turnover: { percent: roundPercent(turnover / netLiquidation), value: roundMoney(turnover) },
     warnings,
+    weights: rows.weights,
   };
   return { ok: true, plan: { ...unsigned, hash: hashPlan(unsigned) } };
 }
@@ -238,18 +239,14 @@ function trade(portfolio: Portfolio, lines: Line[], cashBase: number, managedVal
   });
 }
 
-function reasonFor(portfolio: Portfolio, line: Line, rows: ReturnType<typeof weightRows>): string {
+function reasonFor(line: Line, rows: ReturnType<typeof weightRows>): string {
   const { holding } = line;
-  if (holding.kind === "unmanaged") return `not in targets (trading.unmanaged: sell)`;
+  if (holding.kind === "unmanaged") return "not in targets (trading.unmanaged: sell)";
   const row = rows.byConId.get(holding.conId);
   if (row === undefined) return "";
-  const where = `${row.before.toFixed(2)}% vs target ${row.target.toFixed(2)}% ±${row.band.toFixed(2)}`;
-  const after = `after ${row.after.toFixed(2)}%`;
-  if (line.primary) {
-    const aim = portfolio.trading.rebalanceTo === "band-edge" ? "toward the band edge" : "toward target";
-    return `out of band (${where}): ${aim}, ${after}`;
-  }
-  const role =
-    line.shares > 0 ? "takes cash the other trades leave over" : "raises cash the other trades need";
-  return `in band (${where}): ${role}, ${after}`;
+  const move = `${row.before.toFixed(2)}% → ${row.after.toFixed(2)}%`;
+  if (line.primary) return `out of band: ${move}, target ${row.target.toFixed(2)}% ±${row.band.toFixed(2)}`;
+  return line.shares > 0
+    ? `in band: ${move}, takes cash the out-of-band trades free`
+    : `in band: ${move}, raises cash the out-of-band trades need`;
 }

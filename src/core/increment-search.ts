@@ -1,9 +1,11 @@
 import { TURNOVER_PENALTY } from "./allocate-continuous.js";
 import { reachCost, reachOf, type Reach, type RebalanceProblem } from "./rebalance-problem.js";
 
-/** Above this many holdings, exchanges only pair the most promising candidates. */
+/** Above this many holdings, exchanges and kicks only try the most promising candidates. */
 const EXHAUSTIVE_UP_TO = 120;
 const CANDIDATES = 40;
+/** On large portfolios each exchange scan gains little; a bounded number keeps planning fast. */
+const LARGE_EXCHANGE_SCANS = 4;
 
 export interface SearchItem {
   reach: Reach;
@@ -13,8 +15,6 @@ export interface SearchItem {
   minUnits: number;
   commission: (units: number) => number;
 }
-
-export type Move = [index: number, units: number];
 
 /**
  * The state of a whole-increment search with its objective kept up to date in O(1) per change: the drift
@@ -28,13 +28,15 @@ export class IncrementSearch {
   readonly cashFloor: number;
   readonly scale: number;
   readonly eps: number;
-  units: number[];
-  cost: number[];
-  fee: number[];
-  spend = 0;
-  fees = 0;
-  holdingCost = 0;
-  buys = 0;
+  readonly units: number[];
+  private readonly cost: number[];
+  private readonly fee: number[];
+  private spend = 0;
+  private fees = 0;
+  private holdingCost = 0;
+  private buys = 0;
+  /** Cash shortfall of the last evaluated move, beside its gain, so that evaluation allocates nothing. */
+  private lastShortfall = 0;
 
   constructor(problem: RebalanceProblem) {
     const { holdings, cash, rebalanceTo } = problem;
@@ -89,6 +91,10 @@ export class IncrementSearch {
     return Math.max(0, this.cashFloor - (this.cashValue - spend - fees) - this.eps);
   }
 
+  shortfall(): number {
+    return this.cashShortfallOf(this.spend, this.fees, this.buys);
+  }
+
   set(i: number, k: number): void {
     const item = this.items[i] as SearchItem;
     const old = this.units[i] as number;
@@ -103,6 +109,12 @@ export class IncrementSearch {
     this.fee[i] = fee;
   }
 
+  restore(units: number[]): void {
+    units.forEach((k, i) => {
+      if (k !== this.units[i]) this.set(i, k);
+    });
+  }
+
   /** The next quantity one step up (+1) or down (-1), jumping over orders below the minimum. */
   step(i: number, dir: 1 | -1): number | undefined {
     const item = this.items[i] as SearchItem;
@@ -113,32 +125,33 @@ export class IncrementSearch {
     return next < item.lo || next > item.hi ? undefined : next;
   }
 
-  /** Objective change and cash shortfall after moving holdings to new quantities. */
-  evaluate(moves: Move[]): { gain: number; shortfall: number } {
+  /**
+   * Objective gain of moving holding i to k (and j to kj when j >= 0), whether or not cash stays above
+   * its floor; the shortfall is left in lastShortfall.
+   */
+  delta(i: number, k: number, j = -1, kj = 0): number {
     let spend = this.spend;
     let holdingCost = this.holdingCost;
     let fees = this.fees;
     let buys = this.buys;
-    for (const [i, k] of moves) {
-      const old = this.units[i] as number;
-      spend += (k - old) * (this.items[i] as SearchItem).unit;
-      holdingCost += this.itemCost(i, k) - (this.cost[i] as number);
-      fees += this.itemFee(i, k) - (this.fee[i] as number);
-      buys += (k > 0 ? 1 : 0) - (old > 0 ? 1 : 0);
+    for (let m = 0; m < 2; m++) {
+      const index = m === 0 ? i : j;
+      if (index < 0) break;
+      const next = m === 0 ? k : kj;
+      const old = this.units[index] as number;
+      spend += (next - old) * (this.items[index] as SearchItem).unit;
+      holdingCost += this.itemCost(index, next) - (this.cost[index] as number);
+      fees += this.itemFee(index, next) - (this.fee[index] as number);
+      buys += (next > 0 ? 1 : 0) - (old > 0 ? 1 : 0);
     }
-    return {
-      gain: this.objective() - this.objectiveOf(holdingCost, spend),
-      shortfall: this.cashShortfallOf(spend, fees, buys),
-    };
+    this.lastShortfall = this.cashShortfallOf(spend, fees, buys);
+    return this.objective() - this.objectiveOf(holdingCost, spend);
   }
 
-  gainOf(moves: Move[]): number {
-    const { gain, shortfall } = this.evaluate(moves);
-    return shortfall > 0 ? -Infinity : gain;
-  }
-
-  shortfall(): number {
-    return this.cashShortfallOf(this.spend, this.fees, this.buys);
+  /** Gain of a feasible move; -Infinity when it would take cash below the floor. */
+  gain(i: number, k: number, j = -1, kj = 0): number {
+    const gain = this.delta(i, k, j, kj);
+    return this.lastShortfall > 0 ? -Infinity : gain;
   }
 
   /** Cash-safe rounding of the continuous flows: buys down, sells away from zero (more cash). */
@@ -157,79 +170,105 @@ export class IncrementSearch {
   repair(locked = -1): boolean {
     while (this.shortfall() > 0) {
       const before = this.shortfall();
-      let best: Move | undefined;
+      let best = -1;
+      let bestK = 0;
       let bestScore = -Infinity;
       for (let i = 0; i < this.size; i++) {
         if (i === locked) continue;
         const k = this.step(i, -1);
         if (k === undefined) continue;
-        const { gain, shortfall } = this.evaluate([[i, k]]);
-        const freed = before - shortfall;
+        const gain = this.delta(i, k);
+        const freed = before - this.lastShortfall;
         if (!(freed > 0)) continue;
         const score = gain / freed;
-        if (score > bestScore) [best, bestScore] = [[i, k], score];
+        if (score > bestScore) [best, bestK, bestScore] = [i, k, score];
       }
-      if (best === undefined) return false;
-      this.set(best[0], best[1]);
+      if (best < 0) return false;
+      this.set(best, bestK);
     }
     return true;
   }
 
   /** Improving single steps, best gain per unit first; then exchanges when `exchanges` is set. */
   descend(exchanges: boolean): void {
+    let scans = this.size > EXHAUSTIVE_UP_TO ? LARGE_EXCHANGE_SCANS : Infinity;
     for (;;) {
       if (this.singles()) continue;
-      if (exchanges && this.exchange()) continue;
+      if (exchanges && scans-- > 0 && this.exchange()) continue;
       return;
     }
   }
 
   singles(): boolean {
-    const candidates: { i: number; k: number; ratio: number }[] = [];
+    // Parallel arrays rather than an object per candidate: this runs over every holding, many times.
+    const index: number[] = [];
+    const units: number[] = [];
+    const ratio: number[] = [];
+    const consider = (i: number, k: number | undefined): void => {
+      if (k === undefined) return;
+      const gain = this.gain(i, k);
+      if (!(gain > this.eps)) return;
+      index.push(i);
+      units.push(k);
+      ratio.push(gain / (Math.abs(k - (this.units[i] as number)) * (this.items[i] as SearchItem).unit));
+    };
     for (let i = 0; i < this.size; i++) {
-      for (const dir of [1, -1] as const) {
-        const k = this.step(i, dir);
-        if (k === undefined) continue;
-        const gain = this.gainOf([[i, k]]);
-        if (gain > this.eps) {
-          const moved = Math.abs(k - (this.units[i] as number)) * (this.items[i] as SearchItem).unit;
-          candidates.push({ i, k, ratio: gain / moved });
-        }
-      }
+      consider(i, this.step(i, 1));
+      consider(i, this.step(i, -1));
     }
-    candidates.sort((a, b) => b.ratio - a.ratio || a.i - b.i || a.k - b.k);
+    if (index.length === 0) return false;
+    const order = index.map((_, c) => c);
+    order.sort(
+      (a, b) =>
+        (ratio[b] as number) - (ratio[a] as number) ||
+        (index[a] as number) - (index[b] as number) ||
+        (units[a] as number) - (units[b] as number),
+    );
     let improved = false;
-    const touched = new Set<number>();
-    for (const { i, k } of candidates) {
-      if (touched.has(i) || !(this.gainOf([[i, k]]) > this.eps)) continue;
+    const touched = new Uint8Array(this.size);
+    for (const c of order) {
+      const i = index[c] as number;
+      const k = units[c] as number;
+      if (touched[i] === 1 || !(this.gain(i, k) > this.eps)) continue;
       this.set(i, k);
-      touched.add(i);
+      touched[i] = 1;
       improved = true;
     }
     return improved;
   }
 
-  /** The best exchange of one step up and one step down, if it improves. */
+  /**
+   * Exchanges of one step up and one step down. Small portfolios take the best one; large ones take
+   * every improving exchange that does not touch a holding already moved, best first.
+   */
   exchange(): boolean {
     const ups = this.shortlist(1);
     const downs = this.shortlist(-1);
-    let best: Move[] | undefined;
-    let bestGain = this.eps;
+    const found: { i: number; ki: number; j: number; kj: number; gain: number }[] = [];
     for (const i of ups) {
       const ki = this.step(i, 1) as number;
       for (const j of downs) {
         if (i === j) continue;
-        const moves: Move[] = [
-          [i, ki],
-          [j, this.step(j, -1) as number],
-        ];
-        const gain = this.gainOf(moves);
-        if (gain > bestGain) [best, bestGain] = [moves, gain];
+        const kj = this.step(j, -1) as number;
+        const gain = this.gain(i, ki, j, kj);
+        if (gain > this.eps) found.push({ i, ki, j, kj, gain });
       }
     }
-    if (best === undefined) return false;
-    for (const [i, k] of best) this.set(i, k);
-    return true;
+    if (found.length === 0) return false;
+    found.sort((a, b) => b.gain - a.gain || a.i - b.i || a.j - b.j);
+    const batch = this.size > EXHAUSTIVE_UP_TO;
+    const touched = new Set<number>();
+    let improved = false;
+    for (const { i, ki, j, kj } of found) {
+      if (touched.has(i) || touched.has(j)) continue;
+      if (improved && !(this.gain(i, ki, j, kj) > this.eps)) continue;
+      this.set(i, ki);
+      this.set(j, kj);
+      touched.add(i).add(j);
+      improved = true;
+      if (!batch) break;
+    }
+    return improved;
   }
 
   /** Holdings that can step in `dir`; only the best few by their own gain when there are many. */
@@ -237,11 +276,17 @@ export class IncrementSearch {
     const list: number[] = [];
     for (let i = 0; i < this.size; i++) if (this.step(i, dir) !== undefined) list.push(i);
     if (list.length <= EXHAUSTIVE_UP_TO) return list;
-    return list
-      .map((i) => ({ i, gain: this.evaluate([[i, this.step(i, dir) as number]]).gain }))
-      .sort((a, b) => b.gain - a.gain || a.i - b.i)
-      .slice(0, CANDIDATES)
-      .map((c) => c.i);
+    // A bounded insertion keeps the best few without sorting every holding.
+    const best: { i: number; gain: number }[] = [];
+    for (const i of list) {
+      const gain = this.delta(i, this.step(i, dir) as number);
+      if (best.length === CANDIDATES && gain <= (best[best.length - 1] as { gain: number }).gain) continue;
+      let at = best.length;
+      while (at > 0 && (best[at - 1] as { gain: number }).gain < gain) at--;
+      best.splice(at, 0, { i, gain });
+      if (best.length > CANDIDATES) best.pop();
+    }
+    return best.map((c) => c.i);
   }
 
   /** Forces one holding a step further, repairs cash, descends; keeps the result when it is better. */
@@ -266,11 +311,5 @@ export class IncrementSearch {
       }
       if (!improved) return;
     }
-  }
-
-  restore(units: number[]): void {
-    units.forEach((k, i) => {
-      if (k !== this.units[i]) this.set(i, k);
-    });
   }
 }
