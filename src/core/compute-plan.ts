@@ -171,8 +171,10 @@ function classify(portfolio: Portfolio, holdings: ValuedHolding[]): { lines: Lin
   for (const holding of holdings) {
     const increment = holding.contract?.sizeIncrement ?? 1;
     const line: Line = { holding, increment, shares: 0, primary: false, secondary: false };
+    const whole = Math.floor(holding.quantity / increment + 1e-9) * increment;
+    const worth = whole * (holding.price ?? 0) * holding.fx;
     if (holding.kind === "target") lines.push(line);
-    else if (sells && holding.quantity > 0 && holding.price !== undefined) lines.push(line);
+    else if (sells && whole > 0 && worth >= portfolio.trading.minTradeValue) lines.push(line);
     else kept.push(holding);
   }
   return { lines, kept };
@@ -196,23 +198,57 @@ function trade(portfolio: Portfolio, lines: Line[], cashBase: number, managedVal
   if (!outOfBand) return;
 
   let cashValue = cashBase;
+  let forcedFees = 0;
   for (const line of lines) {
     const { holding, increment } = line;
     if (holding.kind !== "unmanaged" || holding.price === undefined) continue;
     line.shares = -Math.floor(holding.quantity / increment + 1e-9) * increment;
-    const commission = estimateCommission(trading.commission, -line.shares, holding.price);
-    cashValue += (-line.shares * holding.price - commission) * holding.fx;
+    const commission = estimateCommission(trading.commission, -line.shares, holding.price) * holding.fx;
+    forcedFees += commission;
+    cashValue += -line.shares * holding.price * holding.fx - commission;
   }
 
   const targets = lines.filter((line) => line.holding.kind === "target");
+  // Weights after the plan are over what commissions leave of the account, so the targets are too.
+  // Commissions depend on the orders: plan, take the commissions, plan again until they settle.
+  let fees = forcedFees;
+  let units: number[] = [];
+  for (let round = 0; round < 4; round++) {
+    const base = managedValue - fees;
+    units = solveRebalance(rebalanceProblem(portfolio, targets, cashValue, base, managedValue)).units;
+    const next =
+      forcedFees +
+      targets.reduce((sum, line, i) => {
+        const { holding, increment } = line;
+        const shares = Math.abs(units[i] ?? 0) * increment;
+        return sum + estimateCommission(trading.commission, shares, holding.price as number) * holding.fx;
+      }, 0);
+    if (Math.abs(next - fees) < 0.005) break;
+    fees = next;
+  }
+  targets.forEach((line, i) => {
+    line.shares = (units[i] ?? 0) * line.increment;
+    line.secondary = !line.primary && line.shares !== 0;
+  });
+}
+
+/** The numeric problem for the optimiser; targets and bands over `base`, band status over `before`. */
+function rebalanceProblem(
+  portfolio: Portfolio,
+  targets: Line[],
+  cashValue: number,
+  base: number,
+  before: number,
+): RebalanceProblem {
+  const { bands, trading, cash } = portfolio;
   const holdings: RebalanceHolding[] = targets.map(({ holding, increment, primary }) => {
     const price = holding.price as number;
     const unit = increment * price * holding.fx;
     const held = holding.quantity > 0 ? Math.floor(holding.quantity / increment + 1e-9) : 0;
     return {
       value: holding.value,
-      target: holding.targetWeight * managedValue,
-      band: bandWidth(holding.targetWeight, bands) * managedValue,
+      target: holding.targetWeight * base,
+      band: bandWidth(holding.targetWeight, bands) * base,
       primary,
       unit,
       sellableUnits: trading.mode === "buy-only" ? 0 : held,
@@ -221,22 +257,19 @@ function trade(portfolio: Portfolio, lines: Line[], cashBase: number, managedVal
       commission: (units) => estimateCommission(trading.commission, units * increment, price) * holding.fx,
     };
   });
-  const problem: RebalanceProblem = {
+  const cashTarget = cash.weight / 100;
+  const cashBand = bandWidth(cashTarget, bands);
+  return {
     holdings,
     rebalanceTo: trading.rebalanceTo,
     cash: {
       value: cashValue,
-      target: cashTarget * managedValue,
-      band: cashBand * managedValue,
-      primary: !isInBand(cashValue / managedValue, cashTarget, cashBand),
+      target: cashTarget * base,
+      band: cashBand * base,
+      primary: !isInBand(cashValue / before, cashTarget, cashBand),
       floor: cash.minimum,
     },
   };
-  const { units } = solveRebalance(problem);
-  targets.forEach((line, i) => {
-    line.shares = (units[i] ?? 0) * line.increment;
-    line.secondary = !line.primary && line.shares !== 0;
-  });
 }
 
 function reasonFor(line: Line, rows: ReturnType<typeof weightRows>): string {

@@ -1,11 +1,16 @@
 import { TURNOVER_PENALTY } from "./allocate-continuous.js";
-import { reachCost, reachOf, type Reach, type RebalanceProblem } from "./rebalance-problem.js";
+import { MaxHeap } from "./max-heap.js";
+import { reachCost, reachOf, ROOM_COST, type Reach, type RebalanceProblem } from "./rebalance-problem.js";
 
 /** Above this many holdings, exchanges and kicks only try the most promising candidates. */
 const EXHAUSTIVE_UP_TO = 120;
 const CANDIDATES = 40;
 /** On large portfolios each exchange scan gains little; a bounded number keeps planning fast. */
 const LARGE_EXCHANGE_SCANS = 4;
+/** Multi-step exchanges must gain at least this share of the portfolio to be worth another round. */
+const POLISH_GAIN = 1e-9;
+/** Multi-step exchanges try up to this many steps of one holding. */
+const MULTI_STEPS = 12;
 
 export interface SearchItem {
   reach: Reach;
@@ -15,6 +20,16 @@ export interface SearchItem {
   minUnits: number;
   commission: (units: number) => number;
 }
+
+interface Candidate {
+  i: number;
+  k: number;
+  ratio: number;
+  /** Value the step moves. */
+  size: number;
+}
+
+const DIRECTIONS = [1, -1] as const;
 
 /**
  * The state of a whole-increment search with its objective kept up to date in O(1) per change: the drift
@@ -71,19 +86,24 @@ export class IncrementSearch {
     if (k === 0) return 0;
     const item = this.items[i] as SearchItem;
     const traded = Math.abs(k) * item.unit;
-    return reachCost(item.reach, k * item.unit) + TURNOVER_PENALTY * traded + item.commission(Math.abs(k));
+    return (
+      reachCost(item.reach, k * item.unit, ROOM_COST) +
+      TURNOVER_PENALTY * traded +
+      item.commission(Math.abs(k))
+    );
   }
 
   itemFee(i: number, k: number): number {
     return k === 0 ? 0 : (this.items[i] as SearchItem).commission(Math.abs(k));
   }
 
-  objectiveOf(holdingCost: number, spend: number): number {
-    return holdingCost + reachCost(this.cashReach, -spend);
+  /** Commissions leave cash too: the cash term sees cash after them. */
+  objectiveOf(holdingCost: number, spend: number, fees: number): number {
+    return holdingCost + reachCost(this.cashReach, -spend - fees);
   }
 
   objective(): number {
-    return this.objectiveOf(this.holdingCost, this.spend);
+    return this.objectiveOf(this.holdingCost, this.spend, this.fees);
   }
 
   cashShortfallOf(spend: number, fees: number, buys: number): number {
@@ -145,7 +165,7 @@ export class IncrementSearch {
       buys += (next > 0 ? 1 : 0) - (old > 0 ? 1 : 0);
     }
     this.lastShortfall = this.cashShortfallOf(spend, fees, buys);
-    return this.objective() - this.objectiveOf(holdingCost, spend);
+    return this.objective() - this.objectiveOf(holdingCost, spend, fees);
   }
 
   /** Gain of a feasible move; -Infinity when it would take cash below the floor. */
@@ -190,51 +210,92 @@ export class IncrementSearch {
   }
 
   /** Improving single steps, best gain per unit first; then exchanges when `exchanges` is set. */
-  descend(exchanges: boolean): void {
+  descend(exchanges: boolean, locked = -1): void {
     let scans = this.size > EXHAUSTIVE_UP_TO ? LARGE_EXCHANGE_SCANS : Infinity;
     for (;;) {
-      if (this.singles()) continue;
+      if (this.singles(locked)) continue;
       if (exchanges && scans-- > 0 && this.exchange()) continue;
       return;
     }
   }
 
-  singles(): boolean {
-    // Parallel arrays rather than an object per candidate: this runs over every holding, many times.
-    const index: number[] = [];
-    const units: number[] = [];
-    const ratio: number[] = [];
-    const consider = (i: number, k: number | undefined): void => {
-      if (k === undefined) return;
-      const gain = this.gain(i, k);
-      if (!(gain > this.eps)) return;
-      index.push(i);
-      units.push(k);
-      ratio.push(gain / (Math.abs(k - (this.units[i] as number)) * (this.items[i] as SearchItem).unit));
-    };
-    for (let i = 0; i < this.size; i++) {
-      consider(i, this.step(i, 1));
-      consider(i, this.step(i, -1));
-    }
-    if (index.length === 0) return false;
-    const order = index.map((_, c) => c);
-    order.sort(
+  /**
+   * Greedy marginal rounding: improving single steps taken best gain per unit of value first, each
+   * checked again when it comes out of the queue (the cash term changes as steps are taken) and put
+   * back when it has fallen behind. `locked` stays put. True when anything moved.
+   */
+  singles(locked = -1): boolean {
+    // Equal gains per unit go smallest step first: small steps fill what is left more closely.
+    const queue = new MaxHeap<Candidate>(
       (a, b) =>
-        (ratio[b] as number) - (ratio[a] as number) ||
-        (index[a] as number) - (index[b] as number) ||
-        (units[a] as number) - (units[b] as number),
+        a.ratio > b.ratio ||
+        (a.ratio === b.ratio &&
+          (a.size < b.size || (a.size === b.size && (a.i < b.i || (a.i === b.i && a.k < b.k))))),
     );
+    const offer = (i: number): void => {
+      for (const dir of DIRECTIONS) {
+        const k = this.step(i, dir);
+        if (k === undefined) continue;
+        const ratio = this.ratioOf(i, k);
+        if (ratio > 0) queue.push({ i, k, ratio, size: this.stepSize(i, k) });
+      }
+    };
+    for (let i = 0; i < this.size; i++) if (i !== locked) offer(i);
     let improved = false;
-    const touched = new Uint8Array(this.size);
-    for (const c of order) {
-      const i = index[c] as number;
-      const k = units[c] as number;
-      if (touched[i] === 1 || !(this.gain(i, k) > this.eps)) continue;
-      this.set(i, k);
-      touched[i] = 1;
+    for (let top = queue.pop(); top !== undefined; top = queue.pop()) {
+      const { i, k } = top;
+      if (this.step(i, 1) !== k && this.step(i, -1) !== k) continue;
+      const ratio = this.ratioOf(i, k);
+      if (!(ratio > 0)) continue;
+      const next = queue.peek();
+      if (next !== undefined && ratio < next.ratio) {
+        queue.push({ i, k, ratio, size: top.size });
+        continue;
+      }
+      this.set(i, this.gallop(i, k, ratio));
       improved = true;
+      offer(i);
     }
     return improved;
+  }
+
+  /**
+   * From a step to k taken at `ratio`, the furthest quantity in the same direction reached at the same
+   * ratio: a holding with cheap shares crosses a wide linear stretch in a few evaluations, not one per share.
+   */
+  private gallop(i: number, k: number, ratio: number): number {
+    const item = this.items[i] as SearchItem;
+    if (k === 0) return k;
+    const dir = k > (this.units[i] as number) ? 1 : -1;
+    // Toward zero, stop at the smallest order allowed: below it only the step to zero is a move.
+    let limit = dir > 0 ? item.hi : item.lo;
+    if (k < 0 && dir > 0) limit = -item.minUnits;
+    if (k > 0 && dir < 0) limit = item.minUnits;
+    const keeps = (to: number): boolean => this.ratioOf(i, to) >= ratio;
+    let good = k;
+    let stride = 1;
+    while (dir * (limit - good) >= stride && keeps(good + dir * stride)) {
+      good += dir * stride;
+      stride *= 2;
+    }
+    for (stride = Math.floor(stride / 2); stride >= 1; stride = Math.floor(stride / 2)) {
+      if (dir * (limit - good) >= stride && keeps(good + dir * stride)) good += dir * stride;
+    }
+    return good;
+  }
+
+  /**
+   * Gain per unit of value of moving holding i to k, rounded to nine significant digits so that steps
+   * equally good up to float noise compare equal; 0 when it does not improve.
+   */
+  private ratioOf(i: number, k: number): number {
+    const gain = this.gain(i, k);
+    if (!(gain > this.eps)) return 0;
+    return Number((gain / this.stepSize(i, k)).toPrecision(9));
+  }
+
+  private stepSize(i: number, k: number): number {
+    return Math.abs(k - (this.units[i] as number)) * (this.items[i] as SearchItem).unit;
   }
 
   /**
@@ -271,6 +332,55 @@ export class IncrementSearch {
     return improved;
   }
 
+  /**
+   * Exchanges of several steps: one holding up by a steps, another down by b, with one of a and b
+   * from 1 to MULTI_STEPS and the other sized to match in value (give or take the cash left over).
+   * This is what spends a remainder of cash that no single share fits. Takes the best, if it improves.
+   */
+  multiExchange(): boolean {
+    const cashLeft = this.cashValue - this.spend - this.fees - this.cashFloor;
+    let best: [number, number, number, number] | undefined;
+    let bestGain = POLISH_GAIN * this.scale;
+    const consider = (i: number, ki: number, j: number, kj: number): void => {
+      if (!this.allowed(i, ki) || !this.allowed(j, kj)) return;
+      const gain = this.gain(i, ki, j, kj);
+      if (gain > bestGain) [best, bestGain] = [[i, ki, j, kj], gain];
+    };
+    for (let i = 0; i < this.size; i++) {
+      const ui = (this.items[i] as SearchItem).unit;
+      const ki = this.units[i] as number;
+      for (let j = 0; j < this.size; j++) {
+        if (i === j) continue;
+        const uj = (this.items[j] as SearchItem).unit;
+        const kj = this.units[j] as number;
+        for (let n = 1; n <= MULTI_STEPS; n++) {
+          // j down n steps, i up by about as much value (with or without the cash left over)...
+          for (const extra of [0, cashLeft]) {
+            const a = (n * uj + extra) / ui;
+            consider(i, ki + Math.floor(a), j, kj - n);
+            consider(i, ki + Math.ceil(a), j, kj - n);
+          }
+          // ...or i up n steps, j down by about as much value.
+          const b = (n * ui - cashLeft) / uj;
+          consider(i, ki + n, j, kj - Math.floor(b));
+          consider(i, ki + n, j, kj - Math.ceil(b));
+        }
+      }
+    }
+    if (best === undefined) return false;
+    const [i, ki, j, kj] = best;
+    this.set(i, ki);
+    this.set(j, kj);
+    return true;
+  }
+
+  /** Whether holding i may hold quantity k: within its bounds, and not an order below the minimum. */
+  private allowed(i: number, k: number): boolean {
+    const item = this.items[i] as SearchItem;
+    if (k === this.units[i]) return false;
+    return k >= item.lo && k <= item.hi && (k === 0 || Math.abs(k) >= item.minUnits);
+  }
+
   /** Holdings that can step in `dir`; only the best few by their own gain when there are many. */
   shortlist(dir: 1 | -1): number[] {
     const list: number[] = [];
@@ -300,7 +410,8 @@ export class IncrementSearch {
           const saved = [...this.units];
           const before = this.objective();
           this.set(i, k);
-          if (this.repair(i)) this.descend(false);
+          // The kicked holding stays where it was pushed, or the descent would just undo the kick.
+          if (this.repair(i)) this.descend(false, i);
           if (this.shortfall() === 0 && this.objective() < before - this.eps) {
             improved = true;
             this.descend(true);

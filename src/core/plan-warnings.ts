@@ -42,7 +42,11 @@ export function planWarnings(
       );
     } else if (unmanaged === "sell") {
       const why =
-        holding.quantity < 0 ? "it is a short position, which folioctl never covers" : `${mode} never sells`;
+        holding.quantity < 0
+          ? "it is a short position, which folioctl never covers"
+          : mode === "buy-only"
+            ? "buy-only never sells"
+            : "less than one increment, or worth less than minTradeValue";
       warnings.push(
         planWarning("unmanaged-not-sold", `${what}; not sold: ${why}`, holding.symbol, holding.conId),
       );
