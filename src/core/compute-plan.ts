@@ -1,4 +1,5 @@
 import { bandWidth, isInBand } from "./band-width.js";
+import { allocateContinuous } from "./allocate-continuous.js";
 import { buildOrders, type OrderLine } from "./build-orders.js";
 import { checkGuardrails } from "./check-guardrails.js";
 import { checkSnapshot } from "./check-snapshot.js";
@@ -210,24 +211,35 @@ function trade(portfolio: Portfolio, lines: Line[], cashBase: number, managedVal
 
   const targets = lines.filter((line) => line.holding.kind === "target");
   // Weights after the plan are over what commissions leave of the account, so the targets are too.
-  // Commissions depend on the orders: plan, take the commissions, plan again until they settle.
-  let fees = forcedFees;
-  let units: number[] = [];
+  // Commissions depend on the orders: estimate them from the continuous allocation, plan, and plan
+  // again (from that solution) until they settle to within a ten-millionth of the account.
+  const feesOf = (shares: (i: number) => number): number =>
+    forcedFees +
+    targets.reduce((sum, { holding, increment }, i) => {
+      const traded = Math.abs(shares(i)) * increment;
+      return sum + estimateCommission(trading.commission, traded, holding.price as number) * holding.fx;
+    }, 0);
+  const problemFor = (fees: number): RebalanceProblem =>
+    rebalanceProblem(portfolio, targets, cashValue, managedValue - fees, managedValue);
+  const continuous = allocateContinuous(problemFor(forcedFees)).flows;
+  const problem0 = problemFor(forcedFees);
+  let fees = feesOf((i) => {
+    const holding = problem0.holdings[i];
+    const shares = Math.round((continuous[i] ?? 0) / (holding?.unit ?? 1));
+    return Math.abs(shares) < (holding?.minUnits ?? 1) ? 0 : shares;
+  });
+  const tolerance = Math.max(0.005, 1e-7 * managedValue);
+  let units: number[] | undefined;
   for (let round = 0; round < 4; round++) {
-    const base = managedValue - fees;
-    units = solveRebalance(rebalanceProblem(portfolio, targets, cashValue, base, managedValue)).units;
-    const next =
-      forcedFees +
-      targets.reduce((sum, line, i) => {
-        const { holding, increment } = line;
-        const shares = Math.abs(units[i] ?? 0) * increment;
-        return sum + estimateCommission(trading.commission, shares, holding.price as number) * holding.fx;
-      }, 0);
-    if (Math.abs(next - fees) < 0.005) break;
+    units = solveRebalance(problemFor(fees), units).units;
+    const solved = units;
+    const next = feesOf((i) => solved[i] ?? 0);
+    if (Math.abs(next - fees) < tolerance) break;
     fees = next;
   }
+  const chosen = units ?? [];
   targets.forEach((line, i) => {
-    line.shares = (units[i] ?? 0) * line.increment;
+    line.shares = (chosen[i] ?? 0) * line.increment;
     line.secondary = !line.primary && line.shares !== 0;
   });
 }
@@ -277,8 +289,11 @@ function reasonFor(line: Line, rows: ReturnType<typeof weightRows>): string {
   if (holding.kind === "unmanaged") return "not in targets (trading.unmanaged: sell)";
   const row = rows.byConId.get(holding.conId);
   if (row === undefined) return "";
-  const move = `${row.before.toFixed(2)}% → ${row.after.toFixed(2)}%`;
-  if (line.primary) return `out of band: ${move}, target ${row.target.toFixed(2)}% ±${row.band.toFixed(2)}`;
+  // Small targets need more decimals to show a move at all.
+  const decimals = row.target >= 1 ? 2 : 4;
+  const pct = (value: number): string => `${value.toFixed(decimals)}%`;
+  const move = `${pct(row.before)} → ${pct(row.after)}`;
+  if (line.primary) return `out of band: ${move}, target ${pct(row.target)} ±${row.band.toFixed(decimals)}`;
   return line.shares > 0
     ? `in band: ${move}, takes cash the out-of-band trades free`
     : `in band: ${move}, raises cash the out-of-band trades need`;

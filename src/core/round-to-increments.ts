@@ -20,9 +20,10 @@ const POLISH_ROUNDS = 6;
  * portfolios finish with an exact branch and bound over a window around the flows, then descents, kicks
  * and multi-step exchanges (which spend what cash is left over) until none helps.
  */
-export function roundToIncrements(problem: RebalanceProblem, flows: number[]): number[] {
+export function roundToIncrements(problem: RebalanceProblem, flows: number[], start?: number[]): number[] {
   const search = new IncrementSearch(problem);
-  search.start(flows);
+  if (start === undefined) search.start(flows);
+  else search.restore(start.map((k, i) => search.clamp(i, k)));
   search.repair();
   search.descend(true);
   if (search.size <= KICK_UP_TO) search.kick();

@@ -95,7 +95,11 @@ export function makeSnapshot(holdings: HoldingSpec[], options: SnapshotOptions =
       minTick: h.minTick ?? 0.01,
       sizeIncrement: h.sizeIncrement ?? 1,
     });
-    value += (h.quantity ?? 0) * (h.price ?? 0) * (rates[currency] ?? 0);
+    const q = h.quote ?? {};
+    const mark =
+      h.price ??
+      (q.bid !== undefined && q.ask !== undefined ? (q.bid + q.ask) / 2 : (q.last ?? q.close ?? 0));
+    value += (h.quantity ?? 0) * mark * (rates[currency] ?? 0);
   }
   snapshot.netLiquidation = options.netLiquidation ?? Math.round(value * 100) / 100;
   return snapshot;
