@@ -57,7 +57,9 @@ export async function planningBench(): Promise<BenchSection> {
   const row = (name: string, values: number[]): string =>
     `| ${name} | ${pct(percentile(values, 0.5))} | ${pct(percentile(values, 0.95))} | ${pct(Math.max(...values))} |`;
 
-  const timing = SIZES.map((size) => timeSize(size));
+  const everything = SIZES.map((size) => timeSize(size, { absolute: 0, relative: 25 }));
+  const defaults = SIZES.map((size) => timeSize(size, { absolute: 1, relative: 25 }));
+  const ms = (value: number): string => `${value.toFixed(1)} ms`;
   const markdown = [
     `${CASES} generated accounts (seed ${SEED}): 3 to 30 targets, prices 5 to 3,000, accounts 5,000 to`,
     "5,000,000 (log-uniform), a cash target of 0-5%, holdings scattered around the targets, bands at zero so",
@@ -82,37 +84,45 @@ export async function planningBench(): Promise<BenchSection> {
     "share of an expensive one; folioctl's policy never trades a holding away from its target nor more than",
     "one increment past it.",
     "",
-    "Planning time (`computePlan`, everything included: matching, valuation, optimiser, plan document and",
-    "its SHA-256), median and p95 of repeated runs after warm-up. Bands at zero, so every holding trades;",
-    "IB fixed commissions and minTradeValue 100; account value 20,000 per target.",
+    "Planning time: `computePlan` with everything included (matching, valuation, optimiser, plan document and",
+    "its SHA-256), median and p95 of repeated runs after warm-up; account value 20,000 per target, IB fixed",
+    "commissions, minTradeValue 100. With bands at zero every holding trades; with the default bands (1",
+    "point / 25%) only those out of band do.",
     "",
-    "| targets | orders | median | p95 |",
-    "| ---: | ---: | ---: | ---: |",
-    ...timing.map(
-      (t) =>
-        `| ${t.size.toLocaleString("en-US")} | ${t.orders.toLocaleString("en-US")} | ${t.median.toFixed(1)} ms | ${t.p95.toFixed(1)} ms |`,
-    ),
+    "| targets | bands 0: orders | median | p95 | bands 1/25: orders | median | p95 |",
+    "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ...SIZES.map((size, i) => {
+      const a = everything[i] as Timing;
+      const b = defaults[i] as Timing;
+      return `| ${size.toLocaleString("en-US")} | ${a.orders.toLocaleString("en-US")} | ${ms(a.median)} | ${ms(a.p95)} | ${b.orders.toLocaleString("en-US")} | ${ms(b.median)} | ${ms(b.p95)} |`;
+    }),
   ].join("\n");
   return { title: "Planning: residual drift and planning time", markdown };
 }
 
-function timeSize(size: number): { size: number; orders: number; median: number; p95: number } {
+interface Timing {
+  orders: number;
+  median: number;
+  p95: number;
+}
+
+function timeSize(size: number, bands: { absolute: number; relative: number }): Timing {
   const generated = generateCase(seededRandom(SEED + size), {
     targets: [size, size],
     prices: [5, 3_000],
     accounts: [size * 20_000, size * 20_000],
-    settings: (base) => ({ ...base, bands: { absolute: 0, relative: 25 } }),
+    settings: (base) => ({ ...base, bands }),
   });
-  const runs = size >= 10_000 ? 15 : 30;
+  const runs = size >= 10_000 ? 25 : 40;
   let orders = 0;
-  for (let i = 0; i < 3; i++) orders = planCase(generated).orders.length;
+  for (let i = 0; i < 5; i++) orders = planCase(generated).orders.length;
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const start = performance.now();
     planCase(generated);
     times.push(performance.now() - start);
   }
-  return { size, orders, median: percentile(times, 0.5), p95: percentile(times, 0.95) };
+  return { orders, median: percentile(times, 0.5), p95: percentile(times, 0.95) };
 }
 
 function ratio(a: number, b: number): number {

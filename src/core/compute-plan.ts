@@ -4,7 +4,7 @@ import { buildOrders, type OrderLine } from "./build-orders.js";
 import { checkGuardrails } from "./check-guardrails.js";
 import { checkSnapshot } from "./check-snapshot.js";
 import { estimateCommission } from "./estimate-commission.js";
-import { hashPlan } from "./hash-plan.js";
+import { hashSortedPlan } from "./hash-plan.js";
 import { formatIsoTime, parseIsoTime } from "./iso-time.js";
 import { parseDuration } from "./parse-duration.js";
 import {
@@ -157,7 +157,7 @@ export function computePlan(
     warnings,
     weights: rows.weights,
   };
-  return { ok: true, plan: { ...unsigned, hash: hashPlan(unsigned) } };
+  return { ok: true, plan: { ...unsigned, hash: hashSortedPlan(unsigned) } };
 }
 
 function fail(errors: PlanProblem[]): PlanResult {

@@ -7,8 +7,10 @@ const EXHAUSTIVE_UP_TO = 120;
 const CANDIDATES = 40;
 /** On large portfolios each exchange scan gains little; a bounded number keeps planning fast. */
 const LARGE_EXCHANGE_SCANS = 4;
-/** Multi-step exchanges must gain at least this share of the portfolio to be worth another round. */
+/** Kicks and multi-step exchanges must gain at least this share of the portfolio to be kept. */
 const POLISH_GAIN = 1e-9;
+/** Each round of kicks that improves earns another; this many at most. */
+const KICK_ROUNDS = 20;
 /** Multi-step exchanges try up to this many steps of one holding. */
 const MULTI_STEPS = 12;
 
@@ -420,7 +422,7 @@ export class IncrementSearch {
 
   /** Forces one holding a step further, repairs cash, descends; keeps the result when it is better. */
   kick(): void {
-    for (let round = 0; round < 2 * this.size + 10; round++) {
+    for (let round = 0; round < KICK_ROUNDS; round++) {
       let improved = false;
       for (const dir of [1, -1] as const) {
         for (const i of this.shortlist(dir)) {
@@ -431,7 +433,7 @@ export class IncrementSearch {
           this.set(i, k);
           // The kicked holding stays where it was pushed, or the descent would just undo the kick.
           if (this.repair(i)) this.descend(false, i);
-          if (this.shortfall() === 0 && this.objective() < before - this.eps) {
+          if (this.shortfall() === 0 && this.objective() < before - POLISH_GAIN * this.scale) {
             improved = true;
             this.descend(true);
           } else {

@@ -3,13 +3,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { formatDiagnostic } from "../../src/config/diagnostic.js";
+import schema from "../../schema/snapshot.schema.json" with { type: "json" };
 import { loadSnapshotFile, parseSnapshot } from "../../src/config/load-snapshot.js";
+import type { Snapshot } from "../../src/core/snapshot.js";
 
 const FIXTURE = new URL("../fixtures/snapshots/three-etf.json", import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), "folioctl-snapshot-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const minimal = {
+const minimal: Snapshot = {
   account: "DU1234567",
   baseCurrency: "USD",
   asOf: "2026-11-24T15:00:00Z",
@@ -19,6 +21,7 @@ const minimal = {
   positions: [],
   quotes: [],
   contracts: [],
+  openOrders: [],
 };
 
 describe("loading a snapshot file", () => {
@@ -27,8 +30,9 @@ describe("loading a snapshot file", () => {
     expect(loaded.ok).toBe(true);
     if (!loaded.ok) return;
     expect(loaded.snapshot.positions.map((p) => p.symbol)).toEqual(["VTI", "BND", "VNQ"]);
+    const { openOrders: _omitted, ...withoutOrders } = minimal;
     const bare = parseSnapshot(
-      JSON.stringify({ ...minimal, quotes: [{ conId: 1, last: 5, time: "2026-11-24T15:00:00Z" }] }),
+      JSON.stringify({ ...withoutOrders, quotes: [{ conId: 1, last: 5, time: "2026-11-24T15:00:00Z" }] }),
       "s.json",
     );
     expect(bare.ok && [bare.snapshot.openOrders, bare.snapshot.quotes[0]?.delayed]).toEqual([[], false]);
@@ -79,5 +83,60 @@ describe("loading a snapshot file", () => {
     expect(empty.ok ? [] : empty.errors.map((e) => e.message)).toEqual([
       "not valid JSON: unexpected end of file",
     ]);
+  });
+});
+
+describe("snapshot schema and the Snapshot type", () => {
+  // Every field the type has, optional ones included: the schema must accept it and have no others.
+  const full: Snapshot = {
+    ...minimal,
+    positions: [{ conId: 1, symbol: "VTI", currency: "USD", quantity: 2, avgCost: 200 }],
+    quotes: [
+      { conId: 1, bid: 1, ask: 2, last: 1.5, close: 1.4, time: "2026-11-24T15:00:00Z", delayed: true },
+    ],
+    contracts: [
+      {
+        conId: 1,
+        symbol: "VTI",
+        secType: "STK",
+        exchange: "SMART",
+        primaryExchange: "ARCA",
+        currency: "USD",
+        minTick: 0.01,
+        sizeIncrement: 1,
+        longName: "Vanguard Total Stock Market ETF",
+        timeZoneId: "America/New_York",
+        liquidHours: "20261124:0930-20261124:1600",
+      },
+    ],
+    openOrders: [
+      {
+        orderId: 1,
+        permId: 2,
+        conId: 1,
+        symbol: "VTI",
+        side: "BUY",
+        quantity: 1,
+        filled: 0,
+        orderType: "LMT",
+        limitPrice: 1,
+        orderRef: "x",
+        status: "Submitted",
+      },
+    ],
+  };
+
+  it("accepts every field of the type", () => {
+    expect(parseSnapshot(JSON.stringify(full), "full.json").ok).toBe(true);
+  });
+
+  it("has no field the type lacks", () => {
+    const defs = schema.$defs as Record<string, { properties?: Record<string, unknown> }>;
+    const keys = (o: object): string[] => Object.keys(o).sort();
+    expect(keys(schema.properties)).toEqual(keys(full));
+    expect(keys(defs["position"]?.properties ?? {})).toEqual(keys(full.positions[0] as object));
+    expect(keys(defs["quote"]?.properties ?? {})).toEqual(keys(full.quotes[0] as object));
+    expect(keys(defs["contract"]?.properties ?? {})).toEqual(keys(full.contracts[0] as object));
+    expect(keys(defs["openOrder"]?.properties ?? {})).toEqual(keys(full.openOrders[0] as object));
   });
 });
