@@ -154,7 +154,9 @@ describe("writing the plan file", () => {
   it("exits 1 with a message when the plan cannot be written", async () => {
     const run = await plan("three-etf.json", "--out", join(dir, "no-such-dir", "plan.json"));
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain(`folioctl: error: cannot write the plan to ${join(dir, "no-such-dir", "plan.json")} (ENOENT)`);
+    expect(run.stderr).toContain(
+      `folioctl: error: cannot write the plan to ${join(dir, "no-such-dir", "plan.json")} (ENOENT)`,
+    );
     expect(run.stderr).toContain("hint: check that the directory exists and is writable");
   });
 });
