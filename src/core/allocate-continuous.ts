@@ -1,4 +1,4 @@
-import { reachOf, type RebalanceProblem } from "./rebalance-problem.js";
+import { reachOf, ROOM_COST, type RebalanceProblem } from "./rebalance-problem.js";
 
 /** Cost per unit of value traded in a holding: breaks ties toward less turnover, never trades by itself. */
 export const TURNOVER_PENALTY = 1e-6;
@@ -25,8 +25,8 @@ export interface ContinuousAllocation {
  * The continuous relaxation of the rebalance, solved exactly: every unit of value moves from a supply
  * (a holding above its target, or cash above its own) to a demand (below target), through cash.
  * Out-of-band assets move toward their aim with a gain of 1 per unit; in-band assets only lend room
- * toward their target (gain 0), so in-band holdings take or give value only when an out-of-band asset
- * needs a counterpart, and never trade with each other. Cash comes before holdings at equal gain, because
+ * toward their target (at ROOM_COST per unit for holdings, free for cash), so in-band holdings take or
+ * give value only when an out-of-band asset needs a counterpart, and never trade with each other. Cash comes before holdings at equal gain, because
  * it costs no turnover. Within one gain level the largest deviations are served first (water-filling):
  * the most underweight holdings are bought first, the most overweight sold first.
  */
@@ -51,12 +51,12 @@ export function allocateContinuous(problem: RebalanceProblem): ContinuousAllocat
     const room = reach.targetReach - reach.primaryReach;
     if (reach.direction > 0 && holding.canBuy) {
       add(demand, 1 - TURNOVER_PENALTY, index, primary);
-      add(demand, -TURNOVER_PENALTY, index, room);
+      add(demand, -ROOM_COST - TURNOVER_PENALTY, index, room);
     } else if (reach.direction < 0 && holding.sellableUnits > 0) {
       const sellable = holding.sellableUnits * holding.unit;
       const first = Math.min(primary, sellable);
       add(supply, -1 + TURNOVER_PENALTY, index, first);
-      add(supply, TURNOVER_PENALTY, index, Math.min(room, sellable - first));
+      add(supply, ROOM_COST + TURNOVER_PENALTY, index, Math.min(room, sellable - first));
     }
   });
   const cashReach = reachOf(cash, rebalanceTo);

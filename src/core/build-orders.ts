@@ -28,27 +28,29 @@ export function buildOrders(portfolio: Portfolio, lines: OrderLine[]): PlanOrder
     const side = line.shares > 0 ? "BUY" : "SELL";
     const quantity = roundQuantity(Math.abs(line.shares));
     const price = holding.price as number;
+    const limit =
+      orderType === "LMT"
+        ? limitPrice(side, price, limitOffsetBps, holding.contract?.minTick ?? 0.01)
+        : undefined;
+    // Keys in sorted order: the plan is hashed in canonical form, and sorted objects need no copy.
     return {
-      leg,
       conId: holding.conId,
-      symbol: holding.symbol,
-      secType: holding.secType,
-      exchange: holding.exchange,
-      primaryExchange: holding.primaryExchange,
       currency: holding.currency,
-      side,
-      quantity,
-      orderType,
-      limitPrice:
-        orderType === "LMT"
-          ? limitPrice(side, price, limitOffsetBps, holding.contract?.minTick ?? 0.01)
-          : undefined,
-      timeInForce: "DAY",
+      estimatedCommission: roundMoney(estimateCommission(commission, quantity, price)),
       estimatedPrice: price,
       estimatedValue: roundMoney(quantity * price),
       estimatedValueBase: roundMoney(quantity * price * holding.fx),
-      estimatedCommission: roundMoney(estimateCommission(commission, quantity, price)),
+      exchange: holding.exchange,
+      leg,
+      ...(limit === undefined ? {} : { limitPrice: limit }),
+      orderType,
+      ...(holding.primaryExchange === undefined ? {} : { primaryExchange: holding.primaryExchange }),
+      quantity,
       reason: line.reason,
+      secType: holding.secType,
+      side,
+      symbol: holding.symbol,
+      timeInForce: "DAY",
     };
   };
   return [

@@ -2,51 +2,134 @@
  * JSON with object keys sorted (by UTF-16 code units, as RFC 8785 does), no insignificant whitespace,
  * and numbers and strings written as JSON.stringify writes them. Two equal documents give the same bytes
  * whatever order their keys were built in, which is what a hash needs. Keys whose value is undefined are
- * left out, as JSON.stringify does; NaN and infinities are refused rather than turned into null.
+ * left out, as JSON.stringify does; NaN, infinities and undefined array items are refused rather than
+ * turned into null.
  */
 export function canonicalJson(value: unknown): string {
+  const state: State = { integerKeys: false };
+  let sorted: unknown;
+  try {
+    sorted = sortKeys(value, state);
+  } catch (error) {
+    if (!(error instanceof Unwritable)) throw error;
+    const path = error.trail.join("").replace(/^\./, "");
+    throw new TypeError(`canonical JSON: ${path === "" ? "the value" : path} is ${error.what}`, {
+      cause: error,
+    });
+  }
+  // Objects order integer-like keys ("10", "9") numerically whatever the insertion order, so for those
+  // rare documents the text is written out by hand. Plans never have such keys.
+  if (!state.integerKeys) return JSON.stringify(sorted);
   const out: string[] = [];
-  write(value, out, "");
+  write(sorted, out);
   return out.join("");
 }
 
-function write(value: unknown, out: string[], path: string): void {
-  if (value === null) {
-    out.push("null");
-    return;
+interface State {
+  integerKeys: boolean;
+}
+
+/** Thrown up the walk, collecting where the value was, so that the happy path keeps no trail. */
+class Unwritable extends Error {
+  readonly trail: string[] = [];
+  constructor(readonly what: string) {
+    super(what);
   }
+}
+
+const INTEGER_KEY = /^(0|[1-9][0-9]*)$/;
+
+function isIntegerKey(key: string): boolean {
+  const first = key.charCodeAt(0);
+  return first >= 48 && first <= 57 && INTEGER_KEY.test(key);
+}
+
+function rethrow(error: unknown, segment: string): never {
+  if (error instanceof Unwritable) error.trail.unshift(segment);
+  throw error;
+}
+
+/** The same value with every object's keys in sorted order; objects already sorted are not copied. */
+function sortKeys(value: unknown, state: State): unknown {
+  if (value === null) return null;
   switch (typeof value) {
     case "number":
-      if (!Number.isFinite(value)) throw new TypeError(`canonical JSON: ${path || "value"} is ${value}`);
-      out.push(JSON.stringify(value));
-      return;
+      if (Number.isFinite(value)) return value;
+      throw new Unwritable(String(value));
     case "string":
     case "boolean":
-      out.push(JSON.stringify(value));
-      return;
+      return value;
     case "object":
       break;
     default:
-      throw new TypeError(`canonical JSON: ${path || "value"} is a ${typeof value}`);
+      throw new Unwritable(typeof value);
+  }
+  if (Array.isArray(value)) {
+    let items: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      let converted: unknown;
+      try {
+        if (item === undefined) throw new Unwritable("undefined");
+        converted = sortKeys(item, state);
+      } catch (error) {
+        rethrow(error, `[${i}]`);
+      }
+      if (converted !== item) items ??= value.slice(0, i);
+      if (items !== undefined) items.push(converted);
+    }
+    return items ?? value;
+  }
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  let changed = false;
+  for (let i = 1; i < keys.length; i++) if ((keys[i - 1] as string) > (keys[i] as string)) changed = true;
+  // Converted children are kept only once something differs: documents built sorted are not copied.
+  let children: Map<string, unknown> | undefined;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    if (!state.integerKeys && isIntegerKey(key)) state.integerKeys = true;
+    const child = record[key];
+    let converted: unknown;
+    try {
+      converted = child === undefined ? undefined : sortKeys(child, state);
+    } catch (error) {
+      rethrow(error, `.${key}`);
+    }
+    if (!changed && (child === undefined || converted !== child)) changed = true;
+    if (changed && children === undefined) {
+      children = new Map();
+      for (let j = 0; j < i; j++) children.set(keys[j] as string, record[keys[j] as string]);
+    }
+    if (children !== undefined && converted !== undefined) children.set(key, converted);
+  }
+  if (children === undefined) return value;
+  const out: Record<string, unknown> = {};
+  for (const key of [...children.keys()].sort()) out[key] = children.get(key);
+  return out;
+}
+
+function write(value: unknown, out: string[]): void {
+  if (value === null || typeof value !== "object") {
+    out.push(JSON.stringify(value));
+    return;
   }
   if (Array.isArray(value)) {
     out.push("[");
     value.forEach((item, i) => {
       if (i > 0) out.push(",");
-      write(item, out, `${path}[${i}]`);
+      write(item, out);
     });
     out.push("]");
     return;
   }
   const record = value as Record<string, unknown>;
-  const keys = Object.keys(record)
-    .filter((key) => record[key] !== undefined)
-    .sort();
+  const keys = Object.keys(record).sort();
   out.push("{");
   keys.forEach((key, i) => {
     if (i > 0) out.push(",");
     out.push(JSON.stringify(key), ":");
-    write(record[key], out, path === "" ? key : `${path}.${key}`);
+    write(record[key], out);
   });
   out.push("}");
 }

@@ -44,8 +44,11 @@ export function checkSnapshot(portfolio: Portfolio, snapshot: Snapshot): PlanPro
       message: `asOf is not an ISO 8601 time: "${snapshot.asOf}"`,
     });
   }
+  const valid = new Set<string>();
   snapshot.quotes.forEach((quote, i) => {
-    if (parseIsoTime(quote.time) === undefined) {
+    if (valid.has(quote.time)) return;
+    if (parseIsoTime(quote.time) !== undefined) valid.add(quote.time);
+    else {
       problems.push({
         code: "invalid-time",
         document: "snapshot",

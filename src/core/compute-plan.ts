@@ -1,9 +1,10 @@
 import { bandWidth, isInBand } from "./band-width.js";
+import { allocateContinuous } from "./allocate-continuous.js";
 import { buildOrders, type OrderLine } from "./build-orders.js";
 import { checkGuardrails } from "./check-guardrails.js";
 import { checkSnapshot } from "./check-snapshot.js";
 import { estimateCommission } from "./estimate-commission.js";
-import { hashPlan } from "./hash-plan.js";
+import { hashSortedPlan } from "./hash-plan.js";
 import { formatIsoTime, parseIsoTime } from "./iso-time.js";
 import { parseDuration } from "./parse-duration.js";
 import {
@@ -121,7 +122,7 @@ export function computePlan(
     .map((line) => ({
       holding: line.holding,
       shares: line.shares,
-      reason: reasonFor(portfolio, line, rows),
+      reason: reasonFor(line, rows),
     }));
   const orders = buildOrders(portfolio, orderLines);
 
@@ -133,29 +134,30 @@ export function computePlan(
     ...valuation.warnings,
     ...planWarnings(portfolio, snapshot, { kept, rows: rows.weights, lines, netLiquidation, managedValue }),
   ];
+  // Keys in sorted order: the plan is hashed in canonical form, and sorted objects need no copy.
   const unsigned: Omit<Plan, "hash"> = {
-    schemaVersion: PLAN_SCHEMA_VERSION,
     account: portfolio.account,
     baseCurrency: portfolio.baseCurrency,
-    createdAt: formatIsoTime(nowMs),
-    expiresAt: formatIsoTime(nowMs + ttlMs),
-    sourceCommit: options.sourceCommit,
-    portfolioHash: options.portfolioHash,
-    toolVersion: options.toolVersion,
-    mode: portfolio.trading.mode,
-    rebalanceTo: portfolio.trading.rebalanceTo,
-    netLiquidation: roundMoney(netLiquidation),
-    managedValue: roundMoney(managedValue),
-    snapshot: snapshotFingerprint(snapshot, valuation.prices),
-    orders,
-    weights: rows.weights,
-    drift: { before: roundPercent(rows.driftBefore), after: roundPercent(rows.driftAfter) },
-    turnover: { value: roundMoney(turnover), percent: roundPercent(turnover / netLiquidation) },
-    estimatedCommissions: roundMoney(rows.commissionsBase),
     cashAfter: rows.cashAfter,
+    createdAt: formatIsoTime(nowMs),
+    drift: { after: roundPercent(rows.driftAfter), before: roundPercent(rows.driftBefore) },
+    estimatedCommissions: roundMoney(rows.commissionsBase),
+    expiresAt: formatIsoTime(nowMs + ttlMs),
+    managedValue: roundMoney(managedValue),
+    mode: portfolio.trading.mode,
+    netLiquidation: roundMoney(netLiquidation),
+    orders,
+    portfolioHash: options.portfolioHash,
+    rebalanceTo: portfolio.trading.rebalanceTo,
+    schemaVersion: PLAN_SCHEMA_VERSION,
+    snapshot: snapshotFingerprint(snapshot, valuation.prices),
+    ...(options.sourceCommit === undefined ? {} : { sourceCommit: options.sourceCommit }),
+    toolVersion: options.toolVersion,
+    turnover: { percent: roundPercent(turnover / netLiquidation), value: roundMoney(turnover) },
     warnings,
+    weights: rows.weights,
   };
-  return { ok: true, plan: { ...unsigned, hash: hashPlan(unsigned) } };
+  return { ok: true, plan: { ...unsigned, hash: hashSortedPlan(unsigned) } };
 }
 
 function fail(errors: PlanProblem[]): PlanResult {
@@ -170,8 +172,10 @@ function classify(portfolio: Portfolio, holdings: ValuedHolding[]): { lines: Lin
   for (const holding of holdings) {
     const increment = holding.contract?.sizeIncrement ?? 1;
     const line: Line = { holding, increment, shares: 0, primary: false, secondary: false };
+    const whole = Math.floor(holding.quantity / increment + 1e-9) * increment;
+    const worth = whole * (holding.price ?? 0) * holding.fx;
     if (holding.kind === "target") lines.push(line);
-    else if (sells && holding.quantity > 0 && holding.price !== undefined) lines.push(line);
+    else if (sells && whole > 0 && worth >= portfolio.trading.minTradeValue) lines.push(line);
     else kept.push(holding);
   }
   return { lines, kept };
@@ -195,23 +199,68 @@ function trade(portfolio: Portfolio, lines: Line[], cashBase: number, managedVal
   if (!outOfBand) return;
 
   let cashValue = cashBase;
+  let forcedFees = 0;
   for (const line of lines) {
     const { holding, increment } = line;
     if (holding.kind !== "unmanaged" || holding.price === undefined) continue;
     line.shares = -Math.floor(holding.quantity / increment + 1e-9) * increment;
-    const commission = estimateCommission(trading.commission, -line.shares, holding.price);
-    cashValue += (-line.shares * holding.price - commission) * holding.fx;
+    const commission = estimateCommission(trading.commission, -line.shares, holding.price) * holding.fx;
+    forcedFees += commission;
+    cashValue += -line.shares * holding.price * holding.fx - commission;
   }
 
   const targets = lines.filter((line) => line.holding.kind === "target");
+  // Weights after the plan are over what commissions leave of the account, so the targets are too.
+  // Commissions depend on the orders: estimate them from the continuous allocation, plan, and plan
+  // again (from that solution) until they settle to within a ten-millionth of the account.
+  const feesOf = (shares: (i: number) => number): number =>
+    forcedFees +
+    targets.reduce((sum, { holding, increment }, i) => {
+      const traded = Math.abs(shares(i)) * increment;
+      return sum + estimateCommission(trading.commission, traded, holding.price as number) * holding.fx;
+    }, 0);
+  const problemFor = (fees: number): RebalanceProblem =>
+    rebalanceProblem(portfolio, targets, cashValue, managedValue - fees, managedValue);
+  const continuous = allocateContinuous(problemFor(forcedFees)).flows;
+  const problem0 = problemFor(forcedFees);
+  let fees = feesOf((i) => {
+    const holding = problem0.holdings[i];
+    const shares = Math.round((continuous[i] ?? 0) / (holding?.unit ?? 1));
+    return Math.abs(shares) < (holding?.minUnits ?? 1) ? 0 : shares;
+  });
+  const tolerance = Math.max(0.005, 1e-7 * managedValue);
+  let units: number[] | undefined;
+  for (let round = 0; round < 4; round++) {
+    units = solveRebalance(problemFor(fees), units).units;
+    const solved = units;
+    const next = feesOf((i) => solved[i] ?? 0);
+    if (Math.abs(next - fees) < tolerance) break;
+    fees = next;
+  }
+  const chosen = units ?? [];
+  targets.forEach((line, i) => {
+    line.shares = (chosen[i] ?? 0) * line.increment;
+    line.secondary = !line.primary && line.shares !== 0;
+  });
+}
+
+/** The numeric problem for the optimiser; targets and bands over `base`, band status over `before`. */
+function rebalanceProblem(
+  portfolio: Portfolio,
+  targets: Line[],
+  cashValue: number,
+  base: number,
+  before: number,
+): RebalanceProblem {
+  const { bands, trading, cash } = portfolio;
   const holdings: RebalanceHolding[] = targets.map(({ holding, increment, primary }) => {
     const price = holding.price as number;
     const unit = increment * price * holding.fx;
     const held = holding.quantity > 0 ? Math.floor(holding.quantity / increment + 1e-9) : 0;
     return {
       value: holding.value,
-      target: holding.targetWeight * managedValue,
-      band: bandWidth(holding.targetWeight, bands) * managedValue,
+      target: holding.targetWeight * base,
+      band: bandWidth(holding.targetWeight, bands) * base,
       primary,
       unit,
       sellableUnits: trading.mode === "buy-only" ? 0 : held,
@@ -220,36 +269,32 @@ function trade(portfolio: Portfolio, lines: Line[], cashBase: number, managedVal
       commission: (units) => estimateCommission(trading.commission, units * increment, price) * holding.fx,
     };
   });
-  const problem: RebalanceProblem = {
+  const cashTarget = cash.weight / 100;
+  const cashBand = bandWidth(cashTarget, bands);
+  return {
     holdings,
     rebalanceTo: trading.rebalanceTo,
     cash: {
       value: cashValue,
-      target: cashTarget * managedValue,
-      band: cashBand * managedValue,
-      primary: !isInBand(cashValue / managedValue, cashTarget, cashBand),
+      target: cashTarget * base,
+      band: cashBand * base,
+      primary: !isInBand(cashValue / before, cashTarget, cashBand),
       floor: cash.minimum,
     },
   };
-  const { units } = solveRebalance(problem);
-  targets.forEach((line, i) => {
-    line.shares = (units[i] ?? 0) * line.increment;
-    line.secondary = !line.primary && line.shares !== 0;
-  });
 }
 
-function reasonFor(portfolio: Portfolio, line: Line, rows: ReturnType<typeof weightRows>): string {
+function reasonFor(line: Line, rows: ReturnType<typeof weightRows>): string {
   const { holding } = line;
-  if (holding.kind === "unmanaged") return `not in targets (trading.unmanaged: sell)`;
+  if (holding.kind === "unmanaged") return "not in targets (trading.unmanaged: sell)";
   const row = rows.byConId.get(holding.conId);
   if (row === undefined) return "";
-  const where = `${row.before.toFixed(2)}% vs target ${row.target.toFixed(2)}% ±${row.band.toFixed(2)}`;
-  const after = `after ${row.after.toFixed(2)}%`;
-  if (line.primary) {
-    const aim = portfolio.trading.rebalanceTo === "band-edge" ? "toward the band edge" : "toward target";
-    return `out of band (${where}): ${aim}, ${after}`;
-  }
-  const role =
-    line.shares > 0 ? "takes cash the other trades leave over" : "raises cash the other trades need";
-  return `in band (${where}): ${role}, ${after}`;
+  // Small targets need more decimals to show a move at all.
+  const decimals = row.target >= 1 ? 2 : 4;
+  const pct = (value: number): string => `${value.toFixed(decimals)}%`;
+  const move = `${pct(row.before)} → ${pct(row.after)}`;
+  if (line.primary) return `out of band: ${move}, target ${pct(row.target)} ±${row.band.toFixed(decimals)}`;
+  return line.shares > 0
+    ? `in band: ${move}, takes cash the out-of-band trades free`
+    : `in band: ${move}, raises cash the out-of-band trades need`;
 }

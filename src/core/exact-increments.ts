@@ -21,7 +21,8 @@ interface Choice {
  * the remaining holdings to fractional amounts: each costs at least its own minimum, and the cash term at
  * least its minimum over the sums those minima allow. That is a valid bound because every holding's cost
  * rises by at least one per unit of value away from its minimum while the cash term can fall by at most
- * one. Commissions and the turnover tie-break only add, so leaving them out keeps the bound valid.
+ * one. The turnover tie-break only adds; a commission adds its own amount to the objective and moves the
+ * cash term by at most as much, so leaving the remaining holdings' commissions out keeps the bound valid.
  * Improves `search` in place when it finds a better feasible plan.
  */
 export function improveExactly(search: IncrementSearch, flows: number[]): void {
@@ -67,17 +68,18 @@ export function improveExactly(search: IncrementSearch, flows: number[]): void {
   const visit = (d: number, cost: number, spend: number, fees: number, buys: number): void => {
     if (++nodes > NODE_BUDGET) return;
     if (d === n) {
-      const total = cost + cashCost(spend);
+      const total = cost + cashCost(spend + fees);
       if (total < best - search.eps && search.cashShortfallOf(spend, fees, buys) === 0) {
         best = total;
         bestUnits = [...units];
       }
       return;
     }
+    const paid = spend + fees;
     const bound =
       cost +
       (restMin[d] as number) +
-      minOver(cashCost, cashBreaks(cashReach), spend + (restLo[d] as number), spend + (restHi[d] as number));
+      minOver(cashCost, cashBreaks(cashReach), paid + (restLo[d] as number), paid + (restHi[d] as number));
     if (bound >= best - search.eps) return;
     if (buys > 0 && search.cashShortfallOf(spend + (restSpend[d] as number), fees, buys) > 0) return;
     const choice = choices[d] as Choice;

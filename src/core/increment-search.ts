@@ -1,9 +1,18 @@
 import { TURNOVER_PENALTY } from "./allocate-continuous.js";
-import { reachCost, reachOf, type Reach, type RebalanceProblem } from "./rebalance-problem.js";
+import { MaxHeap } from "./max-heap.js";
+import { reachCost, reachOf, ROOM_COST, type Reach, type RebalanceProblem } from "./rebalance-problem.js";
 
-/** Above this many holdings, exchanges only pair the most promising candidates. */
+/** Above this many holdings, exchanges and kicks only try the most promising candidates. */
 const EXHAUSTIVE_UP_TO = 120;
 const CANDIDATES = 40;
+/** On large portfolios each exchange scan gains little; a bounded number keeps planning fast. */
+const LARGE_EXCHANGE_SCANS = 4;
+/** Kicks and multi-step exchanges must gain at least this share of the portfolio to be kept. */
+const POLISH_GAIN = 1e-9;
+/** Each round of kicks that improves earns another; this many at most. */
+const KICK_ROUNDS = 20;
+/** Multi-step exchanges try up to this many steps of one holding. */
+const MULTI_STEPS = 12;
 
 export interface SearchItem {
   reach: Reach;
@@ -14,7 +23,15 @@ export interface SearchItem {
   commission: (units: number) => number;
 }
 
-export type Move = [index: number, units: number];
+interface Candidate {
+  i: number;
+  k: number;
+  ratio: number;
+  /** Value the step moves. */
+  size: number;
+}
+
+const DIRECTIONS = [1, -1] as const;
 
 /**
  * The state of a whole-increment search with its objective kept up to date in O(1) per change: the drift
@@ -28,13 +45,15 @@ export class IncrementSearch {
   readonly cashFloor: number;
   readonly scale: number;
   readonly eps: number;
-  units: number[];
-  cost: number[];
-  fee: number[];
-  spend = 0;
-  fees = 0;
-  holdingCost = 0;
-  buys = 0;
+  readonly units: number[];
+  private readonly cost: number[];
+  private readonly fee: number[];
+  private spend = 0;
+  private fees = 0;
+  private holdingCost = 0;
+  private buys = 0;
+  /** Cash shortfall of the last evaluated move, beside its gain, so that evaluation allocates nothing. */
+  private lastShortfall = 0;
 
   constructor(problem: RebalanceProblem) {
     const { holdings, cash, rebalanceTo } = problem;
@@ -69,24 +88,33 @@ export class IncrementSearch {
     if (k === 0) return 0;
     const item = this.items[i] as SearchItem;
     const traded = Math.abs(k) * item.unit;
-    return reachCost(item.reach, k * item.unit) + TURNOVER_PENALTY * traded + item.commission(Math.abs(k));
+    return (
+      reachCost(item.reach, k * item.unit, ROOM_COST) +
+      TURNOVER_PENALTY * traded +
+      item.commission(Math.abs(k))
+    );
   }
 
   itemFee(i: number, k: number): number {
     return k === 0 ? 0 : (this.items[i] as SearchItem).commission(Math.abs(k));
   }
 
-  objectiveOf(holdingCost: number, spend: number): number {
-    return holdingCost + reachCost(this.cashReach, -spend);
+  /** Commissions leave cash too: the cash term sees cash after them. */
+  objectiveOf(holdingCost: number, spend: number, fees: number): number {
+    return holdingCost + reachCost(this.cashReach, -spend - fees);
   }
 
   objective(): number {
-    return this.objectiveOf(this.holdingCost, this.spend);
+    return this.objectiveOf(this.holdingCost, this.spend, this.fees);
   }
 
   cashShortfallOf(spend: number, fees: number, buys: number): number {
     if (buys === 0) return 0;
     return Math.max(0, this.cashFloor - (this.cashValue - spend - fees) - this.eps);
+  }
+
+  shortfall(): number {
+    return this.cashShortfallOf(this.spend, this.fees, this.buys);
   }
 
   set(i: number, k: number): void {
@@ -103,6 +131,19 @@ export class IncrementSearch {
     this.fee[i] = fee;
   }
 
+  /** The nearest quantity holding i may hold: within its bounds, and not an order below the minimum. */
+  clamp(i: number, k: number): number {
+    const item = this.items[i] as SearchItem;
+    const inside = Math.min(item.hi, Math.max(item.lo, k));
+    return inside !== 0 && Math.abs(inside) < item.minUnits ? 0 : inside;
+  }
+
+  restore(units: number[]): void {
+    units.forEach((k, i) => {
+      if (k !== this.units[i]) this.set(i, k);
+    });
+  }
+
   /** The next quantity one step up (+1) or down (-1), jumping over orders below the minimum. */
   step(i: number, dir: 1 | -1): number | undefined {
     const item = this.items[i] as SearchItem;
@@ -113,32 +154,45 @@ export class IncrementSearch {
     return next < item.lo || next > item.hi ? undefined : next;
   }
 
-  /** Objective change and cash shortfall after moving holdings to new quantities. */
-  evaluate(moves: Move[]): { gain: number; shortfall: number } {
+  /**
+   * Objective gain of moving holding i to k (and j to kj when j >= 0), whether or not cash stays above
+   * its floor; the shortfall is left in lastShortfall.
+   */
+  delta(i: number, k: number, j = -1, kj = 0): number {
+    if (j < 0) return this.delta1(i, k);
     let spend = this.spend;
     let holdingCost = this.holdingCost;
     let fees = this.fees;
     let buys = this.buys;
-    for (const [i, k] of moves) {
-      const old = this.units[i] as number;
-      spend += (k - old) * (this.items[i] as SearchItem).unit;
-      holdingCost += this.itemCost(i, k) - (this.cost[i] as number);
-      fees += this.itemFee(i, k) - (this.fee[i] as number);
-      buys += (k > 0 ? 1 : 0) - (old > 0 ? 1 : 0);
+    for (let m = 0; m < 2; m++) {
+      const index = m === 0 ? i : j;
+      if (index < 0) break;
+      const next = m === 0 ? k : kj;
+      const old = this.units[index] as number;
+      spend += (next - old) * (this.items[index] as SearchItem).unit;
+      holdingCost += this.itemCost(index, next) - (this.cost[index] as number);
+      fees += this.itemFee(index, next) - (this.fee[index] as number);
+      buys += (next > 0 ? 1 : 0) - (old > 0 ? 1 : 0);
     }
-    return {
-      gain: this.objective() - this.objectiveOf(holdingCost, spend),
-      shortfall: this.cashShortfallOf(spend, fees, buys),
-    };
+    this.lastShortfall = this.cashShortfallOf(spend, fees, buys);
+    return this.objective() - this.objectiveOf(holdingCost, spend, fees);
   }
 
-  gainOf(moves: Move[]): number {
-    const { gain, shortfall } = this.evaluate(moves);
-    return shortfall > 0 ? -Infinity : gain;
+  /** delta() for one holding, without the loop: the search spends most of its time here. */
+  private delta1(i: number, k: number): number {
+    const old = this.units[i] as number;
+    const spend = this.spend + (k - old) * (this.items[i] as SearchItem).unit;
+    const holdingCost = this.holdingCost + this.itemCost(i, k) - (this.cost[i] as number);
+    const fees = this.fees + this.itemFee(i, k) - (this.fee[i] as number);
+    const buys = this.buys + (k > 0 ? 1 : 0) - (old > 0 ? 1 : 0);
+    this.lastShortfall = this.cashShortfallOf(spend, fees, buys);
+    return this.objective() - this.objectiveOf(holdingCost, spend, fees);
   }
 
-  shortfall(): number {
-    return this.cashShortfallOf(this.spend, this.fees, this.buys);
+  /** Gain of a feasible move; -Infinity when it would take cash below the floor. */
+  gain(i: number, k: number, j = -1, kj = 0): number {
+    const gain = this.delta(i, k, j, kj);
+    return this.lastShortfall > 0 ? -Infinity : gain;
   }
 
   /** Cash-safe rounding of the continuous flows: buys down, sells away from zero (more cash). */
@@ -157,79 +211,195 @@ export class IncrementSearch {
   repair(locked = -1): boolean {
     while (this.shortfall() > 0) {
       const before = this.shortfall();
-      let best: Move | undefined;
+      let best = -1;
+      let bestK = 0;
       let bestScore = -Infinity;
       for (let i = 0; i < this.size; i++) {
         if (i === locked) continue;
         const k = this.step(i, -1);
         if (k === undefined) continue;
-        const { gain, shortfall } = this.evaluate([[i, k]]);
-        const freed = before - shortfall;
+        const gain = this.delta(i, k);
+        const freed = before - this.lastShortfall;
         if (!(freed > 0)) continue;
         const score = gain / freed;
-        if (score > bestScore) [best, bestScore] = [[i, k], score];
+        if (score > bestScore) [best, bestK, bestScore] = [i, k, score];
       }
-      if (best === undefined) return false;
-      this.set(best[0], best[1]);
+      if (best < 0) return false;
+      this.set(best, bestK);
     }
     return true;
   }
 
   /** Improving single steps, best gain per unit first; then exchanges when `exchanges` is set. */
-  descend(exchanges: boolean): void {
+  descend(exchanges: boolean, locked = -1): void {
+    let scans = this.size > EXHAUSTIVE_UP_TO ? LARGE_EXCHANGE_SCANS : Infinity;
     for (;;) {
-      if (this.singles()) continue;
-      if (exchanges && this.exchange()) continue;
+      if (this.singles(locked)) continue;
+      if (exchanges && scans-- > 0 && this.exchange()) continue;
       return;
     }
   }
 
-  singles(): boolean {
-    const candidates: { i: number; k: number; ratio: number }[] = [];
-    for (let i = 0; i < this.size; i++) {
-      for (const dir of [1, -1] as const) {
+  /**
+   * Greedy marginal rounding: improving single steps taken best gain per unit of value first, each
+   * checked again when it comes out of the queue (the cash term changes as steps are taken) and put
+   * back when it has fallen behind. `locked` stays put. True when anything moved.
+   */
+  singles(locked = -1): boolean {
+    // Equal gains per unit go smallest step first: small steps fill what is left more closely.
+    const queue = new MaxHeap<Candidate>(
+      (a, b) =>
+        a.ratio > b.ratio ||
+        (a.ratio === b.ratio &&
+          (a.size < b.size || (a.size === b.size && (a.i < b.i || (a.i === b.i && a.k < b.k))))),
+    );
+    const offer = (i: number): void => {
+      for (const dir of DIRECTIONS) {
         const k = this.step(i, dir);
         if (k === undefined) continue;
-        const gain = this.gainOf([[i, k]]);
-        if (gain > this.eps) {
-          const moved = Math.abs(k - (this.units[i] as number)) * (this.items[i] as SearchItem).unit;
-          candidates.push({ i, k, ratio: gain / moved });
-        }
+        const ratio = this.ratioOf(i, k);
+        if (ratio > 0) queue.push({ i, k, ratio, size: this.stepSize(i, k) });
       }
-    }
-    candidates.sort((a, b) => b.ratio - a.ratio || a.i - b.i || a.k - b.k);
+    };
+    for (let i = 0; i < this.size; i++) if (i !== locked) offer(i);
     let improved = false;
-    const touched = new Set<number>();
-    for (const { i, k } of candidates) {
-      if (touched.has(i) || !(this.gainOf([[i, k]]) > this.eps)) continue;
-      this.set(i, k);
-      touched.add(i);
+    for (let top = queue.pop(); top !== undefined; top = queue.pop()) {
+      const { i, k } = top;
+      if (this.step(i, 1) !== k && this.step(i, -1) !== k) continue;
+      const ratio = this.ratioOf(i, k);
+      if (!(ratio > 0)) continue;
+      const next = queue.peek();
+      if (next !== undefined && ratio < next.ratio) {
+        queue.push({ i, k, ratio, size: top.size });
+        continue;
+      }
+      this.set(i, this.gallop(i, k, ratio));
       improved = true;
+      offer(i);
     }
     return improved;
   }
 
-  /** The best exchange of one step up and one step down, if it improves. */
+  /**
+   * From a step to k taken at `ratio`, the furthest quantity in the same direction reached at the same
+   * ratio: a holding with cheap shares crosses a wide linear stretch in a few evaluations, not one per share.
+   */
+  private gallop(i: number, k: number, ratio: number): number {
+    const item = this.items[i] as SearchItem;
+    if (k === 0) return k;
+    const dir = k > (this.units[i] as number) ? 1 : -1;
+    // Toward zero, stop at the smallest order allowed: below it only the step to zero is a move.
+    let limit = dir > 0 ? item.hi : item.lo;
+    if (k < 0 && dir > 0) limit = -item.minUnits;
+    if (k > 0 && dir < 0) limit = item.minUnits;
+    const keeps = (to: number): boolean => this.ratioOf(i, to) >= ratio;
+    let good = k;
+    let stride = 1;
+    while (dir * (limit - good) >= stride && keeps(good + dir * stride)) {
+      good += dir * stride;
+      stride *= 2;
+    }
+    for (stride = Math.floor(stride / 2); stride >= 1; stride = Math.floor(stride / 2)) {
+      if (dir * (limit - good) >= stride && keeps(good + dir * stride)) good += dir * stride;
+    }
+    return good;
+  }
+
+  /**
+   * Gain per unit of value of moving holding i to k (at most about 2), rounded to nine decimals so that
+   * steps equally good up to float noise compare equal; 0 when it does not improve.
+   */
+  private ratioOf(i: number, k: number): number {
+    const gain = this.gain(i, k);
+    if (!(gain > this.eps)) return 0;
+    return Math.round((gain / this.stepSize(i, k)) * 1e9) / 1e9;
+  }
+
+  private stepSize(i: number, k: number): number {
+    return Math.abs(k - (this.units[i] as number)) * (this.items[i] as SearchItem).unit;
+  }
+
+  /**
+   * Exchanges of one step up and one step down. Small portfolios take the best one; large ones take
+   * every improving exchange that does not touch a holding already moved, best first.
+   */
   exchange(): boolean {
     const ups = this.shortlist(1);
     const downs = this.shortlist(-1);
-    let best: Move[] | undefined;
-    let bestGain = this.eps;
+    const found: { i: number; ki: number; j: number; kj: number; gain: number }[] = [];
     for (const i of ups) {
       const ki = this.step(i, 1) as number;
       for (const j of downs) {
         if (i === j) continue;
-        const moves: Move[] = [
-          [i, ki],
-          [j, this.step(j, -1) as number],
-        ];
-        const gain = this.gainOf(moves);
-        if (gain > bestGain) [best, bestGain] = [moves, gain];
+        const kj = this.step(j, -1) as number;
+        const gain = this.gain(i, ki, j, kj);
+        if (gain > this.eps) found.push({ i, ki, j, kj, gain });
+      }
+    }
+    if (found.length === 0) return false;
+    found.sort((a, b) => b.gain - a.gain || a.i - b.i || a.j - b.j);
+    const batch = this.size > EXHAUSTIVE_UP_TO;
+    const touched = new Set<number>();
+    let improved = false;
+    for (const { i, ki, j, kj } of found) {
+      if (touched.has(i) || touched.has(j)) continue;
+      if (improved && !(this.gain(i, ki, j, kj) > this.eps)) continue;
+      this.set(i, ki);
+      this.set(j, kj);
+      touched.add(i).add(j);
+      improved = true;
+      if (!batch) break;
+    }
+    return improved;
+  }
+
+  /**
+   * Exchanges of several steps: one holding up by a steps, another down by b, with one of a and b
+   * from 1 to MULTI_STEPS and the other sized to match in value (give or take the cash left over).
+   * This is what spends a remainder of cash that no single share fits. Takes the best, if it improves.
+   */
+  multiExchange(): boolean {
+    const cashLeft = this.cashValue - this.spend - this.fees - this.cashFloor;
+    let best: [number, number, number, number] | undefined;
+    let bestGain = POLISH_GAIN * this.scale;
+    const consider = (i: number, ki: number, j: number, kj: number): void => {
+      if (!this.allowed(i, ki) || !this.allowed(j, kj)) return;
+      const gain = this.gain(i, ki, j, kj);
+      if (gain > bestGain) [best, bestGain] = [[i, ki, j, kj], gain];
+    };
+    for (let i = 0; i < this.size; i++) {
+      const ui = (this.items[i] as SearchItem).unit;
+      const ki = this.units[i] as number;
+      for (let j = 0; j < this.size; j++) {
+        if (i === j) continue;
+        const uj = (this.items[j] as SearchItem).unit;
+        const kj = this.units[j] as number;
+        for (let n = 1; n <= MULTI_STEPS; n++) {
+          // j down n steps, i up by about as much value (with or without the cash left over)...
+          for (const extra of [0, cashLeft]) {
+            const a = (n * uj + extra) / ui;
+            consider(i, ki + Math.floor(a), j, kj - n);
+            consider(i, ki + Math.ceil(a), j, kj - n);
+          }
+          // ...or i up n steps, j down by about as much value.
+          const b = (n * ui - cashLeft) / uj;
+          consider(i, ki + n, j, kj - Math.floor(b));
+          consider(i, ki + n, j, kj - Math.ceil(b));
+        }
       }
     }
     if (best === undefined) return false;
-    for (const [i, k] of best) this.set(i, k);
+    const [i, ki, j, kj] = best;
+    this.set(i, ki);
+    this.set(j, kj);
     return true;
+  }
+
+  /** Whether holding i may hold quantity k: within its bounds, and not an order below the minimum. */
+  private allowed(i: number, k: number): boolean {
+    const item = this.items[i] as SearchItem;
+    if (k === this.units[i]) return false;
+    return k >= item.lo && k <= item.hi && (k === 0 || Math.abs(k) >= item.minUnits);
   }
 
   /** Holdings that can step in `dir`; only the best few by their own gain when there are many. */
@@ -237,16 +407,22 @@ export class IncrementSearch {
     const list: number[] = [];
     for (let i = 0; i < this.size; i++) if (this.step(i, dir) !== undefined) list.push(i);
     if (list.length <= EXHAUSTIVE_UP_TO) return list;
-    return list
-      .map((i) => ({ i, gain: this.evaluate([[i, this.step(i, dir) as number]]).gain }))
-      .sort((a, b) => b.gain - a.gain || a.i - b.i)
-      .slice(0, CANDIDATES)
-      .map((c) => c.i);
+    // A bounded insertion keeps the best few without sorting every holding.
+    const best: { i: number; gain: number }[] = [];
+    for (const i of list) {
+      const gain = this.delta(i, this.step(i, dir) as number);
+      if (best.length === CANDIDATES && gain <= (best[best.length - 1] as { gain: number }).gain) continue;
+      let at = best.length;
+      while (at > 0 && (best[at - 1] as { gain: number }).gain < gain) at--;
+      best.splice(at, 0, { i, gain });
+      if (best.length > CANDIDATES) best.pop();
+    }
+    return best.map((c) => c.i);
   }
 
   /** Forces one holding a step further, repairs cash, descends; keeps the result when it is better. */
   kick(): void {
-    for (let round = 0; round < 2 * this.size + 10; round++) {
+    for (let round = 0; round < KICK_ROUNDS; round++) {
       let improved = false;
       for (const dir of [1, -1] as const) {
         for (const i of this.shortlist(dir)) {
@@ -255,8 +431,9 @@ export class IncrementSearch {
           const saved = [...this.units];
           const before = this.objective();
           this.set(i, k);
-          if (this.repair(i)) this.descend(false);
-          if (this.shortfall() === 0 && this.objective() < before - this.eps) {
+          // The kicked holding stays where it was pushed, or the descent would just undo the kick.
+          if (this.repair(i)) this.descend(false, i);
+          if (this.shortfall() === 0 && this.objective() < before - POLISH_GAIN * this.scale) {
             improved = true;
             this.descend(true);
           } else {
@@ -266,11 +443,5 @@ export class IncrementSearch {
       }
       if (!improved) return;
     }
-  }
-
-  restore(units: number[]): void {
-    units.forEach((k, i) => {
-      if (k !== this.units[i]) this.set(i, k);
-    });
   }
 }

@@ -1,3 +1,4 @@
+import { planWarning } from "./plan-warning.js";
 import { formatMoney, formatQuantity } from "./format-number.js";
 import type { PlanWarning, PlanWeight } from "./plan.js";
 import type { Portfolio } from "./portfolio.js";
@@ -7,6 +8,8 @@ import type { Line } from "./weight-rows.js";
 
 /** Planned against a broker figure further off than this, the snapshot is probably inconsistent. */
 const NET_LIQUIDATION_TOLERANCE = 0.01;
+/** Holdings named one by one when they stay out of band. */
+const OUT_OF_BAND_WARNINGS = 10;
 
 export interface WarningContext {
   kept: ValuedHolding[];
@@ -29,32 +32,37 @@ export function planWarnings(
     const share = ((holding.value / context.netLiquidation) * 100).toFixed(2);
     const what = `${holding.symbol} (conId ${holding.conId}): ${formatQuantity(holding.quantity)} shares, ${formatMoney(holding.value)} ${base} (${share}% of net liquidation), not in targets`;
     if (unmanaged === "warn") {
-      warnings.push({
-        code: "unmanaged-position",
-        symbol: holding.symbol,
-        conId: holding.conId,
-        message: `${what}; left alone and outside the weights (trading.unmanaged: warn)`,
-      });
+      warnings.push(
+        planWarning(
+          "unmanaged-position",
+          `${what}; left alone and outside the weights (trading.unmanaged: warn)`,
+          holding.symbol,
+          holding.conId,
+        ),
+      );
     } else if (unmanaged === "sell") {
       const why =
-        holding.quantity < 0 ? "it is a short position, which folioctl never covers" : `${mode} never sells`;
-      warnings.push({
-        code: "unmanaged-not-sold",
-        symbol: holding.symbol,
-        conId: holding.conId,
-        message: `${what}; not sold: ${why}`,
-      });
+        holding.quantity < 0
+          ? "it is a short position, which folioctl never covers"
+          : mode === "buy-only"
+            ? "buy-only never sells"
+            : "less than one increment, or worth less than minTradeValue";
+      warnings.push(
+        planWarning("unmanaged-not-sold", `${what}; not sold: ${why}`, holding.symbol, holding.conId),
+      );
     }
   }
   for (const line of context.lines) {
     const remainder = line.holding.quantity + line.shares;
     if (line.holding.kind === "unmanaged" && line.shares < 0 && remainder > 0) {
-      warnings.push({
-        code: "fractional-remainder",
-        symbol: line.holding.symbol,
-        conId: line.holding.conId,
-        message: `${line.holding.symbol}: ${formatQuantity(remainder)} shares remain after selling whole increments of ${line.increment}`,
-      });
+      warnings.push(
+        planWarning(
+          "fractional-remainder",
+          `${line.holding.symbol}: ${formatQuantity(remainder)} shares remain after selling whole increments of ${line.increment}`,
+          line.holding.symbol,
+          line.holding.conId,
+        ),
+      );
     }
   }
   const reported = snapshot.netLiquidation;
@@ -62,10 +70,12 @@ export function planWarnings(
     Math.abs(context.netLiquidation - reported) >
     NET_LIQUIDATION_TOLERANCE * Math.max(1, Math.abs(reported))
   ) {
-    warnings.push({
-      code: "net-liquidation-mismatch",
-      message: `net liquidation at the plan's prices is ${formatMoney(context.netLiquidation)} ${base}, the broker reports ${formatMoney(reported)} ${base}: check prices and positions`,
-    });
+    warnings.push(
+      planWarning(
+        "net-liquidation-mismatch",
+        `net liquidation at the plan's prices is ${formatMoney(context.netLiquidation)} ${base}, the broker reports ${formatMoney(reported)} ${base}: check prices and positions`,
+      ),
+    );
   }
   if (snapshot.openOrders.length > 0) {
     const list = snapshot.openOrders
@@ -73,22 +83,44 @@ export function planWarnings(
       .map((o) => `${o.side} ${formatQuantity(o.quantity - o.filled)} ${o.symbol}`)
       .join(", ");
     const more = snapshot.openOrders.length > 5 ? ", ..." : "";
-    warnings.push({
-      code: "open-orders",
-      message: `${snapshot.openOrders.length} open order(s) in the account (${list}${more}): the plan does not count them, and apply never touches orders it did not place`,
-    });
+    warnings.push(
+      planWarning(
+        "open-orders",
+        `${snapshot.openOrders.length} open order(s) in the account (${list}${more}): the plan does not count them, and apply never touches orders it did not place`,
+      ),
+    );
   }
-  const units = new Map(context.lines.map((line) => [line.holding.conId, line]));
-  for (const row of context.rows) {
-    if (row.inBandAfter) continue;
+  // One warning per holding left out of band, largest deviations first; past a few, one line for the rest
+  // (the weights table has them all).
+  const off = context.rows
+    .filter((row) => !row.inBandAfter)
+    .sort(
+      (a, b) =>
+        Math.abs(b.after - b.target) - Math.abs(a.after - a.target) || (a.conId ?? 0) - (b.conId ?? 0),
+    );
+  const units = new Map(off.length === 0 ? [] : context.lines.map((line) => [line.holding.conId, line]));
+  for (const row of off.slice(0, OUT_OF_BAND_WARNINGS)) {
     const where = `${row.after.toFixed(2)}% vs target ${row.target.toFixed(2)}% ±${row.band.toFixed(2)}`;
     const line = row.conId === undefined ? undefined : units.get(row.conId);
-    warnings.push({
-      code: "out-of-band-after",
-      symbol: row.symbol,
-      conId: row.conId,
-      message: `${row.symbol} stays out of band after this plan (${where}): ${whyOff(portfolio, row, line, context.managedValue)}`,
-    });
+    const why = whyOff(portfolio, row, line, context.managedValue);
+    const name = row.kind === "cash" ? "cash" : row.symbol;
+    warnings.push(
+      planWarning(
+        "out-of-band-after",
+        `${name} stays out of band after this plan (${where}): ${why}`,
+        row.symbol,
+        row.conId,
+      ),
+    );
+  }
+  if (off.length > OUT_OF_BAND_WARNINGS) {
+    const more = off.length - OUT_OF_BAND_WARNINGS;
+    warnings.push(
+      planWarning(
+        "out-of-band-after",
+        `${more} more holding(s) stay out of band after this plan; the weights table lists them (in band: no)`,
+      ),
+    );
   }
   return warnings;
 }
@@ -98,6 +130,7 @@ function whyOff(portfolio: Portfolio, row: PlanWeight, line: Line | undefined, m
   const over = row.after > row.target;
   if (mode === "buy-only" && over) return "buy-only never sells";
   if (mode === "sell-only" && !over) return "sell-only never buys";
+  if (row.band === 0) return "a band of 0 cannot be met in whole shares";
   if (line?.holding.price !== undefined) {
     const share = ((line.increment * line.holding.price * line.holding.fx) / managedValue) * 100;
     if (share > 2 * row.band)

@@ -89,9 +89,6 @@ export interface PlanWeight {
   currency?: string;
   quantityBefore?: number;
   quantityAfter?: number;
-  /** In baseCurrency. */
-  valueBefore: number;
-  valueAfter: number;
   before: number;
   target: number;
   after: number;

@@ -40,7 +40,7 @@ export interface RebalanceProblem {
 /**
  * Where one asset may go and what it costs, along the direction toward its target:
  * moving `s` value toward the target costs -s up to `primaryReach` (drift that counts, it is out of band),
- * nothing from there to the target (`targetReach`: in-band room, or the band-edge to target stretch),
+ * then `roomCost` per unit to the target (`targetReach`: in-band room, or the band-edge to target stretch),
  * and +1 per unit past the target. Moving away from the target costs +1 per unit.
  */
 export interface Reach {
@@ -51,22 +51,34 @@ export interface Reach {
 }
 
 export function reachOf(
-  asset: { value: number; target: number; band: number; primary: boolean },
+  asset: { value: number; target: number; band: number; primary: boolean; unit?: number },
   rebalanceTo: "target" | "band-edge",
 ): Reach {
   const gap = asset.target - asset.value;
   const direction = gap > 0 ? 1 : gap < 0 ? -1 : 0;
   const targetReach = Math.abs(gap);
   if (!asset.primary) return { direction, primaryReach: 0, targetReach };
-  const primaryReach = rebalanceTo === "band-edge" ? Math.max(0, targetReach - asset.band) : targetReach;
-  return { direction, primaryReach, targetReach };
+  if (rebalanceTo === "target") return { direction, primaryReach: targetReach, targetReach };
+  // To the band edge in whole increments: the one that crosses the edge still counts, or the plan
+  // would stop a fraction of a share outside the band.
+  const toEdge = Math.max(0, targetReach - asset.band);
+  const unit = asset.unit ?? 0;
+  const crossing = unit > 0 ? Math.ceil(toEdge / unit - 1e-9) * unit : toEdge;
+  return { direction, primaryReach: Math.min(targetReach, crossing), targetReach };
 }
 
+/**
+ * Trading a holding within its band costs this per unit of value: an out-of-band asset's gain (1 per
+ * unit) pays for it, a few dollars of commissions or rounding in cash do not.
+ */
+export const ROOM_COST = 0.5;
+
 /** Cost (negative is better) of moving an asset from its current value by `delta`. Convex in delta. */
-export function reachCost(reach: Reach, delta: number): number {
+export function reachCost(reach: Reach, delta: number, roomCost = 0): number {
   if (reach.direction === 0) return Math.abs(delta);
   const s = reach.direction * delta;
   if (s <= reach.primaryReach) return -s;
-  if (s <= reach.targetReach) return -reach.primaryReach;
-  return -reach.primaryReach + (s - reach.targetReach);
+  const room = reach.targetReach - reach.primaryReach;
+  if (s <= reach.targetReach) return -reach.primaryReach + roomCost * (s - reach.primaryReach);
+  return -reach.primaryReach + roomCost * room + (s - reach.targetReach);
 }

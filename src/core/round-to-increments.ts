@@ -8,6 +8,7 @@ export const MINIMUM_IMPROVEMENT = 2e-5;
 const KICK_UP_TO = 400;
 /** Exact search over a window around the continuous flows. */
 const EXACT_UP_TO = 40;
+const POLISH_ROUNDS = 6;
 
 /**
  * Whole increments near the continuous allocation that minimise the rebalance objective (see
@@ -16,15 +17,25 @@ const EXACT_UP_TO = 40;
  * step up, one down). Whole shares of expensive holdings need several other trades to pay for them, which
  * no single or paired step finds; so each local optimum is kicked (one holding forced one step further),
  * repaired (cash raised where it costs least) and descended again, keeping the kick when it helps. Small
- * portfolios finish with an exact branch and bound over a window around the flows.
+ * portfolios finish with an exact branch and bound over a window around the flows, then descents, kicks
+ * and multi-step exchanges (which spend what cash is left over) until none helps.
  */
-export function roundToIncrements(problem: RebalanceProblem, flows: number[]): number[] {
+export function roundToIncrements(problem: RebalanceProblem, flows: number[], start?: number[]): number[] {
   const search = new IncrementSearch(problem);
-  search.start(flows);
+  if (start === undefined) search.start(flows);
+  else search.restore(start.map((k, i) => search.clamp(i, k)));
   search.repair();
   search.descend(true);
   if (search.size <= KICK_UP_TO) search.kick();
-  if (search.size <= EXACT_UP_TO) improveExactly(search, flows);
+  if (search.size <= EXACT_UP_TO) {
+    improveExactly(search, flows);
+    // The exact search only looks near the flows; what it found may open moves further out.
+    for (let round = 0; round < POLISH_ROUNDS; round++) {
+      search.descend(true);
+      search.kick();
+      if (!search.multiExchange()) break;
+    }
+  }
   if (search.shortfall() > 0 || search.objective() > -MINIMUM_IMPROVEMENT * search.scale)
     return flows.map(() => 0);
   return [...search.units];

@@ -9,8 +9,11 @@ export interface RebalanceSolution {
   flows: number[];
 }
 
-/** Continuous allocation first (policy: bands, modes, water-filling), then whole increments near it. */
-export function solveRebalance(problem: RebalanceProblem): RebalanceSolution {
+/**
+ * Continuous allocation first (policy: bands, modes, water-filling), then whole increments near it.
+ * `start`, a solution of a nearby problem, makes the search begin there instead of at the rounded flows.
+ */
+export function solveRebalance(problem: RebalanceProblem, start?: number[]): RebalanceSolution {
   const { flows } = allocateContinuous(problem);
-  return { units: roundToIncrements(problem, flows), flows };
+  return { units: roundToIncrements(problem, flows, start), flows };
 }

@@ -1,3 +1,4 @@
+import { planWarning } from "./plan-warning.js";
 import { parseIsoTime } from "./iso-time.js";
 import type { PlanPrice, PlanProblem, PlanWarning } from "./plan.js";
 import type { Portfolio } from "./portfolio.js";
@@ -52,46 +53,57 @@ export function valueHoldings(
   const positions = new Map<number, SnapshotPosition>(snapshot.positions.map((p) => [p.conId, p]));
   const contracts = new Map<number, SnapshotContract>(snapshot.contracts.map((c) => [c.conId, c]));
   const result: Valuation = { holdings: [], prices: [], warnings: [], problems: [] };
+  // Quotes taken in one sweep share their time: parse each distinct text once.
+  const times = new Map<string, number>();
   const rate = (currency: string): number => snapshot.exchangeRates[currency] ?? Number.NaN;
 
   const price = (conId: number, symbol: string, currency: string): number | undefined => {
     const quote = quotes.get(conId);
     const valuation = valuationPrice(quote);
     if (quote === undefined || valuation === undefined) return undefined;
-    const quoteMs = parseIsoTime(quote.time) ?? nowMs;
+    let quoteMs = times.get(quote.time);
+    if (quoteMs === undefined) times.set(quote.time, (quoteMs = parseIsoTime(quote.time) ?? nowMs));
     const ageSeconds = Math.max(0, Math.round((nowMs - quoteMs) / 1000));
+    // Keys in sorted order: the plan is hashed in canonical form, and sorted objects need no copy.
     result.prices.push({
-      conId,
-      symbol,
-      currency,
-      ...valuation,
-      time: quote.time,
       ageSeconds,
+      conId,
+      currency,
       delayed: quote.delayed,
+      price: valuation.price,
+      source: valuation.source,
+      symbol,
+      time: quote.time,
     });
     if (quote.delayed) {
-      result.warnings.push({
-        code: "price-delayed",
-        symbol,
-        conId,
-        message: `${symbol}: valued with delayed market data (no real-time subscription)`,
-      });
+      result.warnings.push(
+        planWarning(
+          "price-delayed",
+          `${symbol}: valued with delayed market data (no real-time subscription)`,
+          symbol,
+          conId,
+        ),
+      );
     }
     if (ageSeconds > PRICE_AGE_WARNING_SECONDS) {
-      result.warnings.push({
-        code: "price-old",
-        symbol,
-        conId,
-        message: `${symbol}: the price is ${describeAge(ageSeconds)} old (quote of ${quote.time})`,
-      });
+      result.warnings.push(
+        planWarning(
+          "price-old",
+          `${symbol}: the price is ${describeAge(ageSeconds)} old (quote of ${quote.time})`,
+          symbol,
+          conId,
+        ),
+      );
     }
     if (valuation.source === "close") {
-      result.warnings.push({
-        code: "price-close",
-        symbol,
-        conId,
-        message: `${symbol}: valued at the previous close ${valuation.price} ${currency} (no bid/ask or last trade)`,
-      });
+      result.warnings.push(
+        planWarning(
+          "price-close",
+          `${symbol}: valued at the previous close ${valuation.price} ${currency} (no bid/ask or last trade)`,
+          symbol,
+          conId,
+        ),
+      );
     }
     return valuation.price;
   };
@@ -165,12 +177,14 @@ export function valueHoldings(
       });
     } else {
       result.holdings.push({ ...base, value: position.quantity * position.avgCost * fx });
-      result.warnings.push({
-        code: "valued-at-cost",
-        symbol: position.symbol,
-        conId: position.conId,
-        message: `${position.symbol}: no price in the snapshot; valued at its average cost ${position.avgCost} ${position.currency}`,
-      });
+      result.warnings.push(
+        planWarning(
+          "valued-at-cost",
+          `${position.symbol}: no price in the snapshot; valued at its average cost ${position.avgCost} ${position.currency}`,
+          position.symbol,
+          position.conId,
+        ),
+      );
     }
   }
   result.prices.sort((a, b) => a.conId - b.conId);

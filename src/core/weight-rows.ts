@@ -68,48 +68,49 @@ export function weightRows(
   const byConId = new Map<number, PlanWeight>();
   let driftBefore = 0;
   let driftAfter = 0;
-  const row = (
-    base: Pick<PlanWeight, "kind" | "symbol" | "conId" | "currency" | "quantityBefore" | "quantityAfter">,
-    target: number,
-    before: number,
-    afterValue: number,
-  ): PlanWeight => {
+  // Keys in sorted order: the plan is hashed in canonical form, and sorted objects need no copy.
+  const row = (line: Line | undefined, target: number, before: number, afterValue: number): PlanWeight => {
     const band = bandWidth(target, portfolio.bands);
     const wBefore = before / managedValue;
     const wAfter = afterValue / valueAfter;
     driftBefore += Math.abs(wBefore - target);
     driftAfter += Math.abs(wAfter - target);
+    const holding = line?.holding;
+    const inBandAfter = isInBand(wAfter, target, band);
+    const inBandBefore = isInBand(wBefore, target, band);
+    if (line === undefined || holding === undefined) {
+      return {
+        after: roundPercent(wAfter),
+        band: roundPercent(band),
+        before: roundPercent(wBefore),
+        inBandAfter,
+        inBandBefore,
+        kind: "cash",
+        symbol: "CASH",
+        target: roundPercent(target),
+      };
+    }
     return {
-      ...base,
-      valueBefore: roundMoney(before),
-      valueAfter: roundMoney(afterValue),
-      before: roundPercent(wBefore),
-      target: roundPercent(target),
       after: roundPercent(wAfter),
       band: roundPercent(band),
-      inBandBefore: isInBand(wBefore, target, band),
-      inBandAfter: isInBand(wAfter, target, band),
+      before: roundPercent(wBefore),
+      conId: holding.conId,
+      currency: holding.currency,
+      inBandAfter,
+      inBandBefore,
+      kind: holding.kind,
+      quantityAfter: roundQuantity(holding.quantity + line.shares),
+      quantityBefore: roundQuantity(holding.quantity),
+      symbol: holding.symbol,
+      target: roundPercent(target),
     };
   };
   for (const line of ordered) {
-    const { holding } = line;
-    const weight = row(
-      {
-        kind: holding.kind,
-        symbol: holding.symbol,
-        conId: holding.conId,
-        currency: holding.currency,
-        quantityBefore: roundQuantity(holding.quantity),
-        quantityAfter: roundQuantity(holding.quantity + line.shares),
-      },
-      holding.targetWeight,
-      holding.value,
-      after.get(line) ?? 0,
-    );
+    const weight = row(line, line.holding.targetWeight, line.holding.value, after.get(line) ?? 0);
     weights.push(weight);
-    byConId.set(holding.conId, weight);
+    byConId.set(line.holding.conId, weight);
   }
-  weights.push(row({ kind: "cash", symbol: "CASH" }, portfolio.cash.weight / 100, cashBefore, cashAfterBase));
+  weights.push(row(undefined, portfolio.cash.weight / 100, cashBefore, cashAfterBase));
   const cashAfter: Record<string, number> = {};
   for (const [currency, amount] of [...cash].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     cashAfter[currency] = roundMoney(amount);

@@ -11,6 +11,7 @@ import { formatPlanFile } from "../core/format-plan-file.js";
 import type { Plan, PlanProblem } from "../core/plan.js";
 import { renderMarkdown } from "../core/render-markdown.js";
 import { renderText } from "../core/render-text.js";
+import { InputError } from "../errors.js";
 import type { Snapshot } from "../core/snapshot.js";
 
 export type SnapshotResult = { ok: true; snapshot: Snapshot } | { ok: false; errors: Diagnostic[] };
@@ -95,6 +96,14 @@ function describeProblem(problem: PlanProblem, portfolioFile: string, snapshot: 
 /** A reader never sees half a plan: write next to the target, then rename over it. */
 async function writeAtomically(file: string, text: string): Promise<void> {
   const temporary = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
-  await writeFile(temporary, text, "utf8");
-  await rename(temporary, file);
+  try {
+    await writeFile(temporary, text, "utf8");
+    await rename(temporary, file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "error";
+    throw new InputError(`cannot write the plan to ${file} (${code})`, {
+      hint: "check that the directory exists and is writable",
+      cause: error,
+    });
+  }
 }

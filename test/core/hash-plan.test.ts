@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { formatPlanFile } from "../../src/core/format-plan-file.js";
+import { hashPlan, verifyPlanHash } from "../../src/core/hash-plan.js";
+import { makePortfolio, makeSnapshot, planOk } from "./plan-builders.js";
+
+const plan = planOk(
+  makePortfolio([
+    { symbol: "VTI", weight: 60 },
+    { symbol: "BND", weight: 40 },
+  ]),
+  makeSnapshot(
+    [
+      { symbol: "VTI", price: 100, quantity: 100 },
+      { symbol: "BND", price: 50, quantity: 20 },
+    ],
+    { cash: { USD: 5000 } },
+  ),
+);
+const roundTrip = (text: string): unknown => JSON.parse(text);
+
+describe("plan hash", () => {
+  it("is the SHA-256 of the canonical plan without its hash field", () => {
+    expect(plan.hash).toBe(hashPlan(plan));
+    expect(plan.hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("verifies a plan read back from its file, whatever its indentation", () => {
+    expect(verifyPlanHash(roundTrip(formatPlanFile(plan)))).toEqual({ ok: true, hash: plan.hash });
+    expect(verifyPlanHash(roundTrip(JSON.stringify(plan)))).toEqual({ ok: true, hash: plan.hash });
+  });
+
+  it("refuses a plan whose orders were edited after it was made", () => {
+    const edited = roundTrip(formatPlanFile(plan)) as typeof plan;
+    (edited.orders[0] as { quantity: number }).quantity += 1;
+    const check = verifyPlanHash(edited);
+    expect(check.ok).toBe(false);
+    expect(check.ok ? "" : check.message).toMatch(
+      /^the plan's content hashes to [0-9a-f]{12}, not to its recorded hash [0-9a-f]{12}: it was edited after it was made$/,
+    );
+  });
+
+  it.each([
+    [null, "the plan is not a JSON object"],
+    [[1, 2], "the plan is not a JSON object"],
+    [{ account: "DU1234567" }, "the plan has no hash field"],
+  ])("refuses %j", (value, message) => {
+    expect(verifyPlanHash(value)).toMatchObject({ ok: false, message });
+  });
+});
