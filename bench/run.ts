@@ -3,9 +3,10 @@
 import { writeFile } from "node:fs/promises";
 import { cpus, platform, release } from "node:os";
 import type { Bench } from "./bench-section.js";
+import { gatewayPacingBench } from "./gateway-pacing.js";
 import { planningBench } from "./planning.js";
 
-const benches: Bench[] = [planningBench];
+const benches: Bench[] = [planningBench, gatewayPacingBench];
 
 const sections = [];
 for (const bench of benches) {

@@ -111,10 +111,13 @@ describe("folioctl plan --snapshot", () => {
     expect(run.stderr).toContain(message);
   });
 
-  it("exits 64 without --snapshot", async () => {
-    const run = await runCli(["plan", "--portfolio", PORTFOLIO]);
-    expect(run.code).toBe(64);
-    expect(run.stderr).toContain("required option '--snapshot <file>' not specified");
+  it("without --snapshot or a gateway, plans against the built-in simulator and says so", async () => {
+    const run = await runCli(["plan", "--json"], { env: { FOLIOCTL_GATEWAY: "" } });
+    expect(run.stderr).toContain(
+      "no IB Gateway configured (--gateway or FOLIOCTL_GATEWAY): using the built-in simulator",
+    );
+    expect(run.code).toBe(2);
+    expect(JSON.parse(run.stdout).account).toBe("DU1234567");
   });
 });
 
