@@ -1,7 +1,7 @@
 // `npm run bench`: runs every area's benchmark, prints the results and writes bench/RESULTS.md.
 // An area adds itself with one import and one entry in `benches`.
 import { writeFile } from "node:fs/promises";
-import { cpus, platform, release } from "node:os";
+import { cpus, loadavg, platform, release } from "node:os";
 import type { Bench } from "./bench-section.js";
 import { gatewayPacingBench } from "./gateway-pacing.js";
 import { planningBench } from "./planning.js";
@@ -14,7 +14,10 @@ for (const bench of benches) {
   process.stdout.write(`## ${section.title}\n\n${section.markdown}\n\n`);
   sections.push(section);
 }
-const machine = `${cpus()[0]?.model ?? "unknown CPU"} (${cpus().length} cores), ${platform()} ${release()}, Node.js ${process.version}`;
+const load = loadavg()
+  .map((l) => l.toFixed(2))
+  .join(" ");
+const machine = `${cpus()[0]?.model ?? "unknown CPU"} (${cpus().length} cores, load average ${load} at the end), ${platform()} ${release()}, Node.js ${process.version}`;
 const text = [
   "# Benchmark results",
   "",

@@ -221,8 +221,8 @@ function trade(portfolio: Portfolio, lines: Line[], cashBase: number, managedVal
     }, 0);
   const problemFor = (fees: number): RebalanceProblem =>
     rebalanceProblem(portfolio, targets, cashValue, managedValue - fees, managedValue);
-  const continuous = allocateContinuous(problemFor(forcedFees)).flows;
   const problem0 = problemFor(forcedFees);
+  const continuous = allocateContinuous(problem0).flows;
   let fees = feesOf((i) => {
     const holding = problem0.holdings[i];
     const shares = Math.round((continuous[i] ?? 0) / (holding?.unit ?? 1));

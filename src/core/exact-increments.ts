@@ -2,7 +2,7 @@ import { reachCost, type Reach } from "./rebalance-problem.js";
 import type { IncrementSearch } from "./increment-search.js";
 
 /** Branch and bound stops after this many nodes and keeps the best plan found so far. */
-const NODE_BUDGET = 400_000;
+const NODE_BUDGET = 100_000;
 
 interface Choice {
   index: number;
@@ -60,6 +60,7 @@ export function improveExactly(search: IncrementSearch, flows: number[]): void {
 
   const cashReach = search.cashReach;
   const cashCost = (spend: number): number => reachCost(cashReach, -spend);
+  const breaks = cashBreaks(cashReach);
   let best = search.shortfall() === 0 ? search.objective() : Infinity;
   let bestUnits: number[] | undefined;
   const units = new Array<number>(search.size).fill(0);
@@ -79,7 +80,7 @@ export function improveExactly(search: IncrementSearch, flows: number[]): void {
     const bound =
       cost +
       (restMin[d] as number) +
-      minOver(cashCost, cashBreaks(cashReach), paid + (restLo[d] as number), paid + (restHi[d] as number));
+      minOver(cashCost, breaks, paid + (restLo[d] as number), paid + (restHi[d] as number));
     if (bound >= best - search.eps) return;
     if (buys > 0 && search.cashShortfallOf(spend + (restSpend[d] as number), fees, buys) > 0) return;
     const choice = choices[d] as Choice;

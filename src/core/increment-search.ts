@@ -6,11 +6,14 @@ import { reachCost, reachOf, ROOM_COST, type Reach, type RebalanceProblem } from
 const EXHAUSTIVE_UP_TO = 120;
 const CANDIDATES = 40;
 /** On large portfolios each exchange scan gains little; a bounded number keeps planning fast. */
-const LARGE_EXCHANGE_SCANS = 4;
+const LARGE_EXCHANGE_SCANS = 2;
 /** Kicks and multi-step exchanges must gain at least this share of the portfolio to be kept. */
 const POLISH_GAIN = 1e-9;
 /** Each round of kicks that improves earns another; this many at most. */
 const KICK_ROUNDS = 20;
+/** Kicks try every holding up to this many, else the most promising few. */
+const KICK_ALL_UP_TO = 40;
+const KICK_CANDIDATES = 24;
 /** Multi-step exchanges try up to this many steps of one holding. */
 const MULTI_STEPS = 12;
 
@@ -403,29 +406,30 @@ export class IncrementSearch {
   }
 
   /** Holdings that can step in `dir`; only the best few by their own gain when there are many. */
-  shortlist(dir: 1 | -1): number[] {
+  shortlist(dir: 1 | -1, allUpTo = EXHAUSTIVE_UP_TO, keep = CANDIDATES): number[] {
     const list: number[] = [];
     for (let i = 0; i < this.size; i++) if (this.step(i, dir) !== undefined) list.push(i);
-    if (list.length <= EXHAUSTIVE_UP_TO) return list;
+    if (list.length <= allUpTo) return list;
     // A bounded insertion keeps the best few without sorting every holding.
     const best: { i: number; gain: number }[] = [];
     for (const i of list) {
       const gain = this.delta(i, this.step(i, dir) as number);
-      if (best.length === CANDIDATES && gain <= (best[best.length - 1] as { gain: number }).gain) continue;
+      if (best.length === keep && gain <= (best[best.length - 1] as { gain: number }).gain) continue;
       let at = best.length;
       while (at > 0 && (best[at - 1] as { gain: number }).gain < gain) at--;
       best.splice(at, 0, { i, gain });
-      if (best.length > CANDIDATES) best.pop();
+      if (best.length > keep) best.pop();
     }
     return best.map((c) => c.i);
   }
 
   /** Forces one holding a step further, repairs cash, descends; keeps the result when it is better. */
   kick(): void {
+    let any = false;
     for (let round = 0; round < KICK_ROUNDS; round++) {
       let improved = false;
       for (const dir of [1, -1] as const) {
-        for (const i of this.shortlist(dir)) {
+        for (const i of this.shortlist(dir, KICK_ALL_UP_TO, KICK_CANDIDATES)) {
           const k = this.step(i, dir);
           if (k === undefined) continue;
           const saved = [...this.units];
@@ -435,13 +439,16 @@ export class IncrementSearch {
           if (this.repair(i)) this.descend(false, i);
           if (this.shortfall() === 0 && this.objective() < before - POLISH_GAIN * this.scale) {
             improved = true;
-            this.descend(true);
+            this.descend(false);
           } else {
             this.restore(saved);
           }
         }
       }
-      if (!improved) return;
+      any ||= improved;
+      if (!improved) break;
     }
+    // Exchanges cost a scan of all pairs: once, after the kicks, rather than after each.
+    if (any) this.descend(true);
   }
 }
