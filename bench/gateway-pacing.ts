@@ -4,6 +4,7 @@ import { executeLegs } from "../src/apply/execute-legs.js";
 import type { ExecutableLeg } from "../src/apply/execution-types.js";
 import { IbBroker } from "../src/broker/ib/ib-broker.js";
 import { takeSnapshot } from "../src/broker/take-snapshot.js";
+import { parsePortfolio } from "../src/config/load-portfolio.js";
 import type { Portfolio } from "../src/core/portfolio.js";
 import { startGatewaySim, type SimStateFile } from "../src/gateway-sim/index.js";
 import type { Bench } from "./bench-section.js";
@@ -41,35 +42,25 @@ function state(holdings: number, held: boolean): SimStateFile {
   };
 }
 
+/** The portfolio through the same loader as portfolio.yaml (JSON is YAML), so every default applies. */
 function portfolio(holdings: number): Portfolio {
-  const weight = 90 / holdings;
-  return {
+  const document = {
     version: 1,
     account: ACCOUNT,
     baseCurrency: "USD",
     targets: Array.from({ length: holdings }, (_, i) => ({
       symbol: `S${i}`,
       conId: 500_000 + i,
-      weight,
-      secType: "STK" as const,
-      exchange: "SMART",
-      currency: "USD",
+      weight: 90 / holdings,
     })),
-    cash: { weight: 10, minimum: 0 },
-    bands: { absolute: 1, relative: 25 },
-    trading: {
-      mode: "full",
-      rebalanceTo: "target",
-      minTradeValue: 0,
-      orderType: "MKT",
-      limitOffsetBps: 10,
-      unmanaged: "warn",
-      commission: { perShare: 0.005, minimum: 1, maximumPercent: 1 },
-    },
-    limits: { maxOrderValue: 1e9, maxTurnover: 200 },
-    tolerances: { priceMoveBps: 50, planTtl: "4h" },
-    suspend: false,
+    cash: { weight: 10 },
   };
+  // Equal weights of 90/N rarely sum to exactly 90 in floating point: give the rest to the last one.
+  const last = document.targets.at(-1);
+  if (last) last.weight += 90 - document.targets.reduce((sum, t) => sum + t.weight, 0);
+  const loaded = parsePortfolio(Buffer.from(JSON.stringify(document)), "bench-portfolio.json");
+  if (!loaded.ok) throw new Error(loaded.errors.map((e) => `${e.path}: ${e.message}`).join("; "));
+  return loaded.portfolio;
 }
 
 function row(what: string, messages: number, wallMs: number, violations: number): PacingRow {
