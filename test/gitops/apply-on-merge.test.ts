@@ -1,24 +1,23 @@
 // apply --on-merge after the engine ran: partial fills, a refusal of the engine's own, and commits that
 // did not come from folioctl's pull request.
 import { afterEach, describe, expect, it } from "vitest";
-import { ACCOUNT, BOT, EXAMPLE, LoopWorld, PLAN_FILE, portfolioYaml } from "./support/loop-world.js";
+import {
+  ACCOUNT,
+  BOT,
+  EXAMPLE,
+  LoopWorld,
+  stopLoopWorlds,
+  PLAN_FILE,
+  portfolioYaml,
+} from "./support/loop-world.js";
 
 const APPLY = { FOLIOCTL_CLIENT_ID: "23" };
 const STATUS = `folioctl/apply (${ACCOUNT})`;
 
-let world: LoopWorld | undefined;
-
-afterEach(async () => {
-  const stopping = world;
-  world = undefined;
-  if (!stopping) return;
-  await stopping.stop();
-  stopping.github.assertNoViolations();
-});
+afterEach(stopLoopWorlds);
 
 async function givenAMergedPlan(): Promise<{ w: LoopWorld; number: number; sha: string }> {
   const w = await LoopWorld.start();
-  world = w;
   await w.mergeIntent(portfolioYaml(EXAMPLE));
   await w.run(["propose"]);
   const number = w.openBotPull()?.number ?? 0;
@@ -121,7 +120,6 @@ describe("apply --on-merge reports what the engine did", () => {
 
   it("a commit that changes the plans of two accounts is applied for neither", async () => {
     const w = await LoopWorld.start();
-    world = w;
     const sha = await w.alice.push(w.repo, {
       branch: "main",
       files: { "plans/DU1111111.plan.json": "{}\n", "plans/DU2222222.plan.json": "{}\n" },

@@ -3,24 +3,22 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterEach, expect, it } from "vitest";
-import { ACCOUNT, EXAMPLE, LoopWorld, PLAN_FILE, portfolioYaml } from "./support/loop-world.js";
+import {
+  ACCOUNT,
+  EXAMPLE,
+  LoopWorld,
+  stopLoopWorlds,
+  PLAN_FILE,
+  portfolioYaml,
+} from "./support/loop-world.js";
 
 const BIN = fileURLToPath(new URL("../../bin/folioctl.js", import.meta.url));
 
-let world: LoopWorld | undefined;
-
-afterEach(async () => {
-  const stopping = world;
-  world = undefined;
-  if (!stopping) return;
-  await stopping.stop();
-  stopping.github.assertNoViolations();
-});
+afterEach(stopLoopWorlds);
 
 it("after a crash mid-apply and a re-run, no order was sent twice and the plan is applied", async () => {
   // Given a merged, approved plan with several orders
   const w = await LoopWorld.start();
-  world = w;
   await w.mergeIntent(portfolioYaml(EXAMPLE));
   expect((await w.run(["propose"])).code).toBe(0);
   const number = w.openBotPull()?.number ?? 0;

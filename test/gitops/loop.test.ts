@@ -14,6 +14,7 @@ import {
   EXAMPLE,
   IN_BAND,
   LoopWorld,
+  stopLoopWorlds,
   PLAN_FILE,
   portfolioYaml,
 } from "./support/loop-world.js";
@@ -21,20 +22,11 @@ import {
 const APPLY = { FOLIOCTL_CLIENT_ID: "23" };
 const STATUS = `folioctl/apply (${ACCOUNT})`;
 
-let world: LoopWorld | undefined;
-
-afterEach(async () => {
-  const stopping = world;
-  world = undefined;
-  if (!stopping) return;
-  await stopping.stop();
-  stopping.github.assertNoViolations();
-});
+afterEach(stopLoopWorlds);
 
 /** Given the example intent merged to main and propose's pull request open for it. */
 async function givenAProposedPlan(): Promise<{ world: LoopWorld; number: number; plan: Plan }> {
   const w = await LoopWorld.start();
-  world = w;
   await w.mergeIntent(portfolioYaml(EXAMPLE));
   const proposed = await w.run(["propose"]);
   expect(proposed.stderr).toContain("opened #");
@@ -72,7 +64,6 @@ describe("the demo's story", () => {
   it("intent merged, plan proposed once, approved and merged, applied with a ledger on main, then nothing to do", async () => {
     // Given an account in band with portfolio.yaml on main
     const w = await LoopWorld.start();
-    world = w;
     const before = await w.run(["propose"]);
     expect(before.code).toBe(0);
     expect(before.stdout).toContain("every holding is within its band");
@@ -368,7 +359,6 @@ describe("apply refuses what was not reviewed", () => {
 describe("a commit that brings no plan", () => {
   it("is nothing to apply", async () => {
     const w = await LoopWorld.start();
-    world = w;
     const { sha } = await w.mergeIntent(portfolioYaml(EXAMPLE));
 
     const run = await w.run(["apply", "--on-merge", "--sha", sha], APPLY);

@@ -1,16 +1,8 @@
 // `folioctl preview --pr N`: the pull request's portfolio.yaml as data, main's guardrails, one comment.
 import { afterEach, describe, expect, it } from "vitest";
-import { BOT, EXAMPLE, IN_BAND, LoopWorld, portfolioYaml } from "./support/loop-world.js";
+import { BOT, EXAMPLE, IN_BAND, LoopWorld, stopLoopWorlds, portfolioYaml } from "./support/loop-world.js";
 
-let world: LoopWorld | undefined;
-
-afterEach(async () => {
-  const stopping = world;
-  world = undefined;
-  if (!stopping) return;
-  await stopping.stop();
-  stopping.github.assertNoViolations();
-});
+afterEach(stopLoopWorlds);
 
 /** Given main in band and a person's open pull request that changes portfolio.yaml. */
 async function givenAnIntentPullRequest(
@@ -18,7 +10,6 @@ async function givenAnIntentPullRequest(
   main = portfolioYaml(IN_BAND),
 ): Promise<{ w: LoopWorld; number: number; headSha: string }> {
   const w = await LoopWorld.start({ portfolio: main });
-  world = w;
   await w.alice.push(w.repo, { branch: "intent", files: { "portfolio.yaml": proposed } });
   const pull = await w.alice.openPullRequest(w.repo, { head: "intent", title: "Change the allocation" });
   return { w, number: pull.number, headSha: pull.headSha };

@@ -7,23 +7,15 @@ import {
   EXAMPLE,
   IN_BAND,
   LoopWorld,
+  stopLoopWorlds,
   PLAN_FILE,
   portfolioYaml,
 } from "./support/loop-world.js";
 
-let world: LoopWorld | undefined;
-
-afterEach(async () => {
-  const stopping = world;
-  world = undefined;
-  if (!stopping) return;
-  await stopping.stop();
-  stopping.github.assertNoViolations();
-});
+afterEach(stopLoopWorlds);
 
 async function start(portfolio = portfolioYaml(EXAMPLE)): Promise<LoopWorld> {
-  world = await LoopWorld.start({ portfolio });
-  return world;
+  return LoopWorld.start({ portfolio });
 }
 
 function botComments(w: LoopWorld, number: number): string[] {

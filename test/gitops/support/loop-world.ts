@@ -76,7 +76,14 @@ export class LoopWorld {
     private readonly restoreHome: () => void,
   ) {}
 
+  /** Starts a world that `stopLoopWorlds()` (in afterEach) stops and checks. */
   static async start(options: LoopWorldOptions = {}): Promise<LoopWorld> {
+    const world = await LoopWorld.create(options);
+    running.add(world);
+    return world;
+  }
+
+  private static async create(options: LoopWorldOptions): Promise<LoopWorld> {
     const root = await mkdtemp(join(tmpdir(), "folioctl-loop-"));
     const home = join(root, "home");
     await mkdir(home);
@@ -231,6 +238,18 @@ export class LoopWorld {
     await this.sim.stop();
     await this.github.stop();
     await rm(this.root, { recursive: true, force: true });
+  }
+}
+
+const running = new Set<LoopWorld>();
+
+/** For afterEach: stops every world a test started, then fails the test on any GitHub contract violation. */
+export async function stopLoopWorlds(): Promise<void> {
+  const worlds = [...running];
+  running.clear();
+  for (const world of worlds) {
+    await world.stop();
+    world.github.assertNoViolations();
   }
 }
 
