@@ -3,27 +3,13 @@ import { EventName, OrderAction, OrderType, SecType } from "@stoqey/ib";
 import { afterEach, describe, expect, it } from "vitest";
 import { closeClients, connectClient } from "./support/ib-test-client.js";
 import { startTestSim, stopSims } from "./support/start-test-sim.js";
-import { ACCOUNT, BND, SHOP_CAD, VNQ, VTI } from "./support/test-state.js";
+import { bnd, order, vnq, vti } from "./support/test-orders.js";
+import { ACCOUNT, BND, SHOP_CAD, VTI } from "./support/test-state.js";
 
 afterEach(async () => {
   await closeClients();
   await stopSims();
 });
-
-const vti: Contract = { conId: VTI, symbol: "VTI", secType: SecType.STK, exchange: "SMART", currency: "USD" };
-const vnq: Contract = { conId: VNQ, symbol: "VNQ", secType: SecType.STK, exchange: "SMART", currency: "USD" };
-
-function order(fields: Partial<Order>): Order {
-  return {
-    action: OrderAction.BUY,
-    totalQuantity: 10,
-    orderType: OrderType.MKT,
-    account: ACCOUNT,
-    transmit: true,
-    tif: "DAY",
-    ...fields,
-  };
-}
 
 describe("placing orders", () => {
   it("fills a market buy at the ask: execDetails, Filled status, openOrder and commission, with orderRef echoed", async () => {
@@ -98,9 +84,10 @@ describe("placing orders", () => {
     const sim = await startTestSim();
     const client = await connectClient(sim.port, 1);
     const since = client.mark();
-    client.ib.placeOrder(1000, vnq, order({ totalQuantity: 300 }));
+    // 250 x 88.42 = 22,105: within the account's 25,000 of cash.
+    client.ib.placeOrder(1000, vnq, order({ totalQuantity: 250 }));
     const report = await client.waitFor(EventName.commissionReport, { since });
-    expect(report.args[0]).toMatchObject({ commission: 1.5 });
+    expect(report.args[0]).toMatchObject({ commission: 1.25 });
     const exec = client.named(EventName.execDetails, since)[0] as [number, Contract, { price: number }];
     expect(exec[2].price).toBe(88.42);
   });
@@ -312,7 +299,8 @@ describe("order lists and executions", () => {
     const client = await connectClient(sim.port, 1);
     let since = client.mark();
     client.ib.placeOrder(1000, vti, order({ orderRef: "buy-vti" }));
-    client.ib.placeOrder(1001, vnq, order({ action: OrderAction.SELL, orderRef: "sell-vnq" }));
+    // BND, which the account holds: a cash account cannot sell what it does not have.
+    client.ib.placeOrder(1001, bnd, order({ action: OrderAction.SELL, orderRef: "sell-bnd" }));
     await client.waitFor(EventName.orderStatus, { since, where: (x) => x[0] === 1001 && x[1] === "Filled" });
     const run = async (reqId: number, filter: Record<string, string | number>): Promise<string[]> => {
       since = client.mark();
@@ -320,10 +308,10 @@ describe("order lists and executions", () => {
       await client.waitFor(EventName.execDetailsEnd, { since });
       return client.named(EventName.execDetails, since).map((x) => (x[2] as { orderRef: string }).orderRef);
     };
-    expect(await run(1, { symbol: "VNQ" })).toEqual(["sell-vnq"]);
+    expect(await run(1, { symbol: "BND" })).toEqual(["sell-bnd"]);
     expect(await run(2, { side: "BUY" })).toEqual(["buy-vti"]);
     expect(await run(3, { acctCode: "DU0000000" })).toEqual([]);
-    expect(await run(4, { time: "20000101-00:00:00" })).toEqual(["buy-vti", "sell-vnq"]);
+    expect(await run(4, { time: "20000101-00:00:00" })).toEqual(["buy-vti", "sell-bnd"]);
     expect(await run(5, { time: "29990101-00:00:00" })).toEqual([]);
     expect(await run(6, { clientId: 2 })).toEqual([]);
   });

@@ -98,6 +98,30 @@ describe("state file", () => {
     ]);
   });
 
+  it("checks the account type and the margin rates, defaulting to a cash account and 25%", () => {
+    const text = (type: string, rates: string): string =>
+      [
+        "accounts:",
+        `  - { id: DU1234567, baseCurrency: USD, accountType: ${type} }`,
+        "contracts:",
+        `  - { conId: 1, symbol: A, currency: USD${rates} }`,
+        "",
+      ].join("\n");
+    const wrong = parseSimState(text("loan", ", initMarginRate: 1.5"), "sim.yaml");
+    expect(wrong.ok ? [] : wrong.errors.map((e) => `${e.line}:${e.column} ${e.path}: ${e.message}`)).toEqual([
+      "2:54 accounts[0].accountType: must be equal to one of the allowed values: cash, margin",
+      "4:59 contracts[0].initMarginRate: must be <= 1",
+    ]);
+    const inverted = parseSimState(text("margin", ", maintMarginRate: 0.3"), "sim.yaml");
+    expect(inverted.ok ? [] : inverted.errors.map((e) => `${e.path}: ${e.message}`)).toEqual([
+      "contracts[0].maintMarginRate: maintMarginRate 0.3 is above initMarginRate 0.25",
+    ]);
+    const plain = parseSimState(text("margin", "").replace(", accountType: margin", ""), "sim.yaml");
+    if (!plain.ok) throw new Error(JSON.stringify(plain.errors));
+    expect(plain.state.accounts[0]?.accountType).toBe("cash");
+    expect(plain.state.contracts[0]).toMatchObject({ initMarginRate: 0.25, maintMarginRate: 0.25 });
+  });
+
   it("reports YAML syntax errors and unreadable files", async () => {
     const bad = parseSimState("accounts: [\n", "broken.yaml");
     expect(bad.ok).toBe(false);

@@ -1,4 +1,5 @@
 // A new order as the broker records it from PLACE_ORDER, and the checks it must pass to be accepted.
+import { DEFAULT_MARGIN_RATE } from "../state/build-world.js";
 import type { SimContract, SimWorld } from "../state/sim-state.js";
 import type { PlaceOrderParse, WireContract } from "../wire/parse-place-order.js";
 import type { SimOrder } from "./sim-order.js";
@@ -69,12 +70,22 @@ export function orderProblem(order: SimOrder, world: SimWorld): string | undefin
   ) {
     return "a limit order needs a positive limit price";
   }
-  if (p.whatIf) return "what-if orders are not supported by the simulator";
   if (p.cashQty !== undefined) return "cash quantity orders are not supported by the simulator";
   if (p.algoStrategy !== "" && p.algoStrategy !== "Adaptive") {
     return `algo ${p.algoStrategy} is not supported by the simulator (Adaptive is)`;
   }
   return undefined;
+}
+
+/** IB's error 110, word for word. */
+export const TICK_MESSAGE = "The price does not conform to the minimum price variation for this contract.";
+
+/** A limit price must be a whole number of the contract's minimum ticks. */
+export function conformsToTick(order: SimOrder): boolean {
+  if (order.lmtPrice === undefined || !(order.orderType === "LMT" || order.orderType === "LOC")) return true;
+  const ticks = order.lmtPrice / order.contract.minTick;
+  // Prices arrive as decimal text (80.01 / 0.01 is 8000.999...): allow for binary noise, not a tick.
+  return Math.abs(ticks - Math.round(ticks)) < 1e-6;
 }
 
 /** Stands in for a contract the table does not have, so that the rejected order is still recorded. */
@@ -91,6 +102,8 @@ export function placeholderContract(wire: WireContract): SimContract {
     minTick: 0.01,
     sizeIncrement: 1,
     longName: "",
+    initMarginRate: DEFAULT_MARGIN_RATE,
+    maintMarginRate: DEFAULT_MARGIN_RATE,
     timeZoneId: undefined,
     liquidHoursText: undefined,
     tradingHoursText: undefined,

@@ -9,7 +9,9 @@ import { executionCommission, FIXED_US_PRICING } from "./commission.js";
 import type { FaultScript } from "./fault-script.js";
 import { findContracts } from "./find-contracts.js";
 import type { SimExecution, SimOrder } from "./sim-order.js";
-import { newOrder, orderProblem, placeholderContract } from "./new-order.js";
+import { fundsProblem } from "./funds-check.js";
+import { conformsToTick, newOrder, orderProblem, placeholderContract, TICK_MESSAGE } from "./new-order.js";
+import { previewOrder } from "./what-if.js";
 import { fillPrice, remaining } from "./sim-order.js";
 
 export interface BrokerObserver {
@@ -19,7 +21,9 @@ export interface BrokerObserver {
   orderHeld(order: SimOrder, warning: string): void;
   orderFilled(order: SimOrder, execution: SimExecution): void;
   orderCancelled(order: SimOrder): void;
-  /** An order-related error for the client: 103, 105, 200, 201, 10147, 10148... `order` when recorded. */
+  /** A what-if order's answer (order.preview): an openOrder only; nothing was placed. */
+  orderPreviewed(order: SimOrder): void;
+  /** An order-related error for the client: 103, 105, 110, 200, 201, 10147... `order` when recorded. */
   orderError(clientId: number, orderId: number, code: number, message: string, order?: SimOrder): void;
   /** Positions or cash changed (after a fill). */
   stateChanged(): void;
@@ -98,16 +102,23 @@ export class SimBroker {
       accounts: [...this.world.accounts.keys()],
       now: this.now(),
     });
-    this.allOrders.push(order);
+    // A what-if order is never recorded, not even as rejected.
+    if (!p.whatIf) this.allOrders.push(order);
+    const refuse = (code: number, message: string): void =>
+      p.whatIf
+        ? this.observer.orderError(clientId, order.orderId, code, message)
+        : this.reject(order, code, message);
     if (contract === undefined) {
       const message =
         matches.length === 0
           ? "No security definition has been found for the request"
           : `The contract description specified for ${p.contract.symbol} is ambiguous.`;
-      return this.reject(order, 200, message);
+      return refuse(200, message);
     }
     const problem = orderProblem(order, this.world);
-    if (problem !== undefined) return this.reject(order, 201, `Order rejected - reason:${problem}`);
+    if (problem !== undefined) return refuse(201, `Order rejected - reason:${problem}`);
+    if (!conformsToTick(order)) return refuse(110, TICK_MESSAGE);
+    if (p.whatIf) return this.preview(order);
     const reason = this.faults.rejection(contract.symbol);
     if (reason !== undefined) return this.reject(order, 201, `Order rejected - reason:${reason}`);
     if (!order.transmit) {
@@ -115,7 +126,16 @@ export class SimBroker {
       order.status = "Inactive";
       return this.observer.orderUpdated(order);
     }
+    const refused = fundsProblem(order, this.openOrders(), this.world, this.schedule);
+    if (refused !== undefined) return this.reject(order, 201, `Order rejected - reason:${refused}`);
     this.submit(order);
+  }
+
+  /** Answers a what-if order and forgets it: no order, no execution, only its id counts as used. */
+  private preview(order: SimOrder): void {
+    order.preview = previewOrder(order, this.openOrders(), this.world, this.schedule);
+    order.status = "PreSubmitted";
+    this.observer.orderPreviewed(order);
   }
 
   cancelOrder(clientId: number, orderId: number): void {
@@ -185,30 +205,43 @@ export class SimBroker {
       );
     }
     const wasSent = order.transmit;
-    order.placed = p;
-    order.wire = { fieldCount: parse.fieldCount, cursorEnd: parse.cursorEnd };
-    order.totalQuantity = p.totalQuantity ?? order.totalQuantity;
-    order.orderType = p.orderType.toUpperCase();
-    order.lmtPrice = p.lmtPrice;
-    order.auxPrice = p.auxPrice;
-    order.orderRef = p.orderRef;
-    order.outsideRth = p.outsideRth;
-    order.transmit = p.transmit;
-    const problem = orderProblem(order, this.world);
-    if (problem !== undefined) {
-      return this.observer.orderError(
-        order.clientId,
-        order.orderId,
-        201,
-        `Order rejected - reason:${problem}`,
-      );
+    const changed: SimOrder = {
+      ...order,
+      placed: p,
+      wire: { fieldCount: parse.fieldCount, cursorEnd: parse.cursorEnd },
+      totalQuantity: p.totalQuantity ?? order.totalQuantity,
+      orderType: p.orderType.toUpperCase(),
+      lmtPrice: p.lmtPrice,
+      auxPrice: p.auxPrice,
+      orderRef: p.orderRef,
+      outsideRth: p.outsideRth,
+      transmit: p.transmit,
+    };
+    // A refused modification leaves the working order as it was, as at IB.
+    const refusal = this.modificationProblem(order, changed);
+    if (refusal !== undefined) {
+      return this.observer.orderError(order.clientId, order.orderId, refusal.code, refusal.message);
     }
+    Object.assign(order, changed);
     if (!order.transmit) return this.observer.orderUpdated(order);
     if (!wasSent) return this.submit(order);
     // Reduced to what has already filled: the order is done.
     if (remaining(order) === 0) this.complete(order, "Filled");
     this.observer.orderUpdated(order);
     this.tryFill(order);
+  }
+
+  private modificationProblem(
+    order: SimOrder,
+    changed: SimOrder,
+  ): { code: number; message: string } | undefined {
+    const problem = orderProblem(changed, this.world);
+    if (problem !== undefined) return { code: 201, message: `Order rejected - reason:${problem}` };
+    if (!conformsToTick(changed)) return { code: 110, message: TICK_MESSAGE };
+    if (!changed.transmit) return undefined;
+    const others = this.openOrders().filter((o) => o !== order);
+    const funds = fundsProblem(changed, others, this.world, this.schedule);
+    return funds === undefined ? undefined : { code: 201, message: `Order rejected - reason:${funds}` };
   }
 
   private submit(order: SimOrder): void {

@@ -44,6 +44,22 @@ export interface SimOrder {
   completedAt: number | undefined;
   /** A partial-fill fault holds the remainder back (until a timer releases it, or for good). */
   remainderHeld: boolean;
+  /** Set for a what-if order: what it would do to the account. Such an order is never placed. */
+  preview?: OrderPreview;
+}
+
+/** A what-if order's answer, in the account's base currency (commission in the contract's). */
+export interface OrderPreview {
+  initMarginBefore: number;
+  maintMarginBefore: number;
+  equityWithLoanBefore: number;
+  initMarginAfter: number;
+  maintMarginAfter: number;
+  equityWithLoanAfter: number;
+  commission: number;
+  commissionCurrency: string;
+  /** Why the order would be refused; empty when it would be accepted. */
+  warning: string;
 }
 
 export interface SimExecution {
@@ -111,6 +127,17 @@ export function fillPrice(order: SimOrder, quote: SimQuote | undefined): number 
       price = undefined;
   }
   return price === undefined ? undefined : roundToIncrement(price, order.contract.minTick);
+}
+
+/**
+ * The price IB's pre-trade checks value an order at: its limit, or for market orders the touch now
+ * (on-close orders: the last price). Undefined when there is no quote to value a market order by.
+ */
+export function estimatedPrice(order: SimOrder, quote: SimQuote | undefined): number | undefined {
+  if (order.orderType === "LMT" || order.orderType === "LOC") return order.lmtPrice;
+  const buy = order.action === "BUY";
+  const touch = (buy ? quote?.ask : quote?.bid) ?? quote?.last ?? quote?.close;
+  return order.orderType === "MOC" ? (quote?.last ?? quote?.close ?? touch) : touch;
 }
 
 function marketable(buy: boolean, price: number, limit: number): boolean {

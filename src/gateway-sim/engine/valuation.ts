@@ -1,5 +1,6 @@
-// Account values as IB reports them: per-currency ledger rows and base-currency totals.
-import type { SimAccount, SimContract, SimQuote, SimWorld } from "../state/sim-state.js";
+// Account values as IB reports them: per-currency ledger rows, base-currency totals and margin
+// requirements (a cash account's positions are paid in full: its requirement is their whole value).
+import type { SimAccount, SimAccountType, SimContract, SimQuote, SimWorld } from "../state/sim-state.js";
 
 export interface CurrencyLedger {
   currency: string;
@@ -14,11 +15,15 @@ export interface CurrencyLedger {
 
 export interface AccountValues {
   account: string;
+  accountType: SimAccountType;
   baseCurrency: string;
   ledgers: CurrencyLedger[];
   /** Totals in the base currency. */
   base: Omit<CurrencyLedger, "currency" | "exchangeRate">;
   grossPositionValue: number;
+  /** In the base currency. Equity with loan value is the net liquidation value (stocks only). */
+  initMargin: number;
+  maintMargin: number;
 }
 
 /** The price a position is valued at: last, else close, else the mid, else its average cost. */
@@ -58,6 +63,9 @@ export function accountValues(world: SimWorld, account: SimAccount): AccountValu
   for (const [currency, amount] of account.cash) ledger(currency).cash += amount;
   for (const [currency, pnl] of account.realizedPnl) ledger(currency).realizedPnl += pnl;
   let gross = 0;
+  let initMargin = 0;
+  let maintMargin = 0;
+  const margin = account.accountType === "margin";
   for (const [conId, position] of account.positions) {
     const contract: SimContract | undefined = world.contracts.get(conId);
     if (contract === undefined || position.quantity === 0) continue;
@@ -66,7 +74,10 @@ export function accountValues(world: SimWorld, account: SimAccount): AccountValu
     const value = position.quantity * price;
     row.stockMarketValue += value;
     row.unrealizedPnl += (price - position.avgCost) * position.quantity;
-    gross += Math.abs(value) * row.exchangeRate;
+    const baseValue = Math.abs(value) * row.exchangeRate;
+    gross += baseValue;
+    initMargin += baseValue * (margin ? contract.initMarginRate : 1);
+    maintMargin += baseValue * (margin ? contract.maintMarginRate : 1);
   }
   const ledgers = [...byCurrency.values()];
   const base = { cash: 0, stockMarketValue: 0, netLiquidation: 0, realizedPnl: 0, unrealizedPnl: 0 };
@@ -80,9 +91,27 @@ export function accountValues(world: SimWorld, account: SimAccount): AccountValu
   }
   return {
     account: account.id,
+    accountType: account.accountType,
     baseCurrency: account.baseCurrency,
     ledgers,
     base,
     grossPositionValue: gross,
+    initMargin,
+    maintMargin,
   };
+}
+
+/** Equity with loan value less the initial margin: what new positions can draw on. */
+export function availableFunds(v: AccountValues): number {
+  return v.base.netLiquidation - v.initMargin;
+}
+
+/** Equity with loan value less the maintenance margin: below zero IB liquidates. */
+export function excessLiquidity(v: AccountValues): number {
+  return v.base.netLiquidation - v.maintMargin;
+}
+
+/** IB's buying power: available funds in a cash account, four times them under Reg T margin. */
+export function buyingPower(v: AccountValues): number {
+  return Math.max(0, availableFunds(v) * (v.accountType === "margin" ? 4 : 1));
 }

@@ -51,7 +51,6 @@ export function algoFields(order: SimOrder): string[] {
 }
 
 export function openOrder(order: SimOrder): string[] {
-  const commissionKnown = order.filled > 0;
   return [
     String(OUT.OPEN_ORDER),
     String(order.orderId),
@@ -127,22 +126,9 @@ export function openOrder(order: SimOrder): string[] {
     "0", // deltaNeutralContract present
     ...algoFields(order),
     "0", // solicited
-    "0", // whatIf
+    bool(order.preview !== undefined), // whatIf
     order.status,
-    UNSET_DOUBLE, // initMarginBefore
-    UNSET_DOUBLE, // maintMarginBefore
-    UNSET_DOUBLE, // equityWithLoanBefore
-    UNSET_DOUBLE, // initMarginChange
-    UNSET_DOUBLE, // maintMarginChange
-    UNSET_DOUBLE, // equityWithLoanChange
-    UNSET_DOUBLE, // initMarginAfter
-    UNSET_DOUBLE, // maintMarginAfter
-    UNSET_DOUBLE, // equityWithLoanAfter
-    commissionKnown ? num(order.commission) : UNSET_DOUBLE,
-    UNSET_DOUBLE, // minCommission
-    UNSET_DOUBLE, // maxCommission
-    commissionKnown ? order.contract.currency : "",
-    "", // warningText
+    ...orderStateFields(order),
     "0", // randomizeSize
     "0", // randomizePrice
     "0", // conditions count
@@ -176,6 +162,47 @@ export function openOrder(order: SimOrder): string[] {
     "0", // includeOvernight
     str(order.placed.extOperator),
     "", // manualOrderIndicator
+  ];
+}
+
+/** Margin before/change/after, commission (a what-if gives its estimate as min and max), warning. */
+function orderStateFields(order: SimOrder): string[] {
+  const w = order.preview;
+  if (w !== undefined) {
+    const figure = (value: number): string => num(Math.round(value * 100) / 100);
+    return [
+      figure(w.initMarginBefore),
+      figure(w.maintMarginBefore),
+      figure(w.equityWithLoanBefore),
+      figure(w.initMarginAfter - w.initMarginBefore),
+      figure(w.maintMarginAfter - w.maintMarginBefore),
+      figure(w.equityWithLoanAfter - w.equityWithLoanBefore),
+      figure(w.initMarginAfter),
+      figure(w.maintMarginAfter),
+      figure(w.equityWithLoanAfter),
+      UNSET_DOUBLE, // commission: not charged yet
+      num(w.commission), // minCommission
+      num(w.commission), // maxCommission
+      w.commissionCurrency,
+      w.warning,
+    ];
+  }
+  const commissionKnown = order.filled > 0;
+  return [
+    UNSET_DOUBLE, // initMarginBefore
+    UNSET_DOUBLE, // maintMarginBefore
+    UNSET_DOUBLE, // equityWithLoanBefore
+    UNSET_DOUBLE, // initMarginChange
+    UNSET_DOUBLE, // maintMarginChange
+    UNSET_DOUBLE, // equityWithLoanChange
+    UNSET_DOUBLE, // initMarginAfter
+    UNSET_DOUBLE, // maintMarginAfter
+    UNSET_DOUBLE, // equityWithLoanAfter
+    commissionKnown ? num(order.commission) : UNSET_DOUBLE,
+    UNSET_DOUBLE, // minCommission
+    UNSET_DOUBLE, // maxCommission
+    commissionKnown ? order.contract.currency : "",
+    "", // warningText
   ];
 }
 

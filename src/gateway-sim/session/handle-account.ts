@@ -1,30 +1,30 @@
 // Account summary (with IB's $LEDGER tags) and positions.
 import type { AccountValues, CurrencyLedger } from "../engine/valuation.js";
-import { accountValues } from "../engine/valuation.js";
+import { accountValues, availableFunds, buyingPower, excessLiquidity } from "../engine/valuation.js";
 import { accountSummary, accountSummaryEnd, position, positionEnd } from "../messages/account-messages.js";
 import { errorMessage } from "../messages/system-messages.js";
 import type { ClientSession } from "./client-session.js";
 import type { GatewayContext } from "./gateway-context.js";
 
-/** Base-currency tags the simulator reports; a cash account, so margin requirements are zero. */
+/** Base-currency tags the simulator reports; margin figures follow the account type (valuation.ts). */
 const SUMMARY_TAGS: Record<string, (v: AccountValues) => number> = {
   NetLiquidation: (v) => v.base.netLiquidation,
   TotalCashValue: (v) => v.base.cash,
   SettledCash: (v) => v.base.cash,
   AccruedCash: () => 0,
-  BuyingPower: (v) => Math.max(0, v.base.cash),
+  BuyingPower: buyingPower,
   EquityWithLoanValue: (v) => v.base.netLiquidation,
   PreviousDayEquityWithLoanValue: (v) => v.base.netLiquidation,
   GrossPositionValue: (v) => v.grossPositionValue,
-  AvailableFunds: (v) => Math.max(0, v.base.cash),
-  ExcessLiquidity: (v) => Math.max(0, v.base.cash),
-  InitMarginReq: () => 0,
-  MaintMarginReq: () => 0,
-  FullInitMarginReq: () => 0,
-  FullMaintMarginReq: () => 0,
-  FullAvailableFunds: (v) => Math.max(0, v.base.cash),
-  FullExcessLiquidity: (v) => Math.max(0, v.base.cash),
-  Cushion: () => 1,
+  AvailableFunds: availableFunds,
+  ExcessLiquidity: excessLiquidity,
+  InitMarginReq: (v) => v.initMargin,
+  MaintMarginReq: (v) => v.maintMargin,
+  FullInitMarginReq: (v) => v.initMargin,
+  FullMaintMarginReq: (v) => v.maintMargin,
+  FullAvailableFunds: availableFunds,
+  FullExcessLiquidity: excessLiquidity,
+  Cushion: (v) => (v.base.netLiquidation === 0 ? 0 : excessLiquidity(v) / v.base.netLiquidation),
   Leverage: (v) => (v.base.netLiquidation === 0 ? 0 : v.grossPositionValue / v.base.netLiquidation),
 };
 
@@ -64,7 +64,9 @@ export function summaryRows(values: AccountValues, tags: readonly string[]): Sum
     if (tag === "AccountType") rows.push({ tag, value: "INDIVIDUAL", currency: "" });
     else if (tag in SUMMARY_TAGS) {
       const value = (SUMMARY_TAGS[tag] as (v: AccountValues) => number)(values);
-      rows.push({ tag, value: money(value), currency: values.baseCurrency });
+      // Cushion is a fraction, not an amount: IB sends it with six decimals.
+      const text = tag === "Cushion" ? value.toFixed(6) : money(value);
+      rows.push({ tag, value: text, currency: values.baseCurrency });
     } else if (tag.startsWith("$LEDGER")) rows.push(...ledgerRows(values, tag));
   }
   return rows;

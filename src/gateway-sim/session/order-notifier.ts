@@ -58,6 +58,10 @@ export class OrderNotifier implements BrokerObserver {
     owner.send(orderStatus(order));
   }
 
+  orderPreviewed(order: SimOrder): void {
+    this.owner(order.clientId)?.send(openOrder(order));
+  }
+
   orderError(clientId: number, orderId: number, code: number, message: string, order?: SimOrder): void {
     const owner = this.owner(clientId);
     owner?.send(errorMessage(orderId, code, message));

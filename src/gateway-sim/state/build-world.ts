@@ -14,6 +14,7 @@ export function buildWorld(state: SimStateFile): SimWorld {
     accounts.set(spec.id, {
       id: spec.id,
       baseCurrency: spec.baseCurrency,
+      accountType: spec.accountType ?? "cash",
       cash: new Map(Object.entries(spec.cash ?? {})),
       positions: new Map(
         (spec.positions ?? []).map((p) => [p.conId, { quantity: p.quantity, avgCost: p.avgCost ?? 0 }]),
@@ -35,6 +36,9 @@ export function buildWorld(state: SimStateFile): SimWorld {
   };
 }
 
+/** Reg T's 25% for long and short stock, the simple rule the simulator applies to every contract. */
+export const DEFAULT_MARGIN_RATE = 0.25;
+
 export function buildContract(spec: SimContractSpec): SimContract {
   const zone = spec.timeZoneId;
   const hours = (text: string | undefined): TradingHours | undefined => {
@@ -55,6 +59,8 @@ export function buildContract(spec: SimContractSpec): SimContract {
     minTick: spec.minTick ?? 0.01,
     sizeIncrement: spec.sizeIncrement ?? 1,
     longName: spec.longName ?? "",
+    initMarginRate: spec.initMarginRate ?? DEFAULT_MARGIN_RATE,
+    maintMarginRate: spec.maintMarginRate ?? DEFAULT_MARGIN_RATE,
     timeZoneId: zone,
     liquidHoursText: spec.liquidHours,
     tradingHoursText: spec.tradingHours,
@@ -69,6 +75,7 @@ export function worldToStateFile(world: SimWorld, faults: Fault[]): SimStateFile
     accounts: [...world.accounts.values()].map((account) => ({
       id: account.id,
       baseCurrency: account.baseCurrency,
+      accountType: account.accountType,
       cash: Object.fromEntries([...account.cash].map(([currency, amount]) => [currency, roundCost(amount)])),
       positions: [...account.positions]
         .filter(([, p]) => p.quantity !== 0)
@@ -117,6 +124,8 @@ function contractToSpec(c: SimContract): SimContractSpec {
   };
   if (c.primaryExchange !== undefined) spec.primaryExchange = c.primaryExchange;
   if (c.longName !== "") spec.longName = c.longName;
+  if (c.initMarginRate !== DEFAULT_MARGIN_RATE) spec.initMarginRate = c.initMarginRate;
+  if (c.maintMarginRate !== DEFAULT_MARGIN_RATE) spec.maintMarginRate = c.maintMarginRate;
   if (c.timeZoneId !== undefined) spec.timeZoneId = c.timeZoneId;
   if (c.liquidHoursText !== undefined) spec.liquidHours = c.liquidHoursText;
   if (c.tradingHoursText !== undefined) spec.tradingHours = c.tradingHoursText;

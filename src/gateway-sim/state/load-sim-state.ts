@@ -142,6 +142,13 @@ function crossCheck(state: SimStateFile): Problem[] {
       problems.push({ path: `contracts[${i}].conId`, message: `duplicate conId ${contract.conId}` });
     }
     seenConIds.add(contract.conId);
+    if ((contract.maintMarginRate ?? 0) > (contract.initMarginRate ?? 1)) {
+      problems.push({
+        path: `contracts[${i}].maintMarginRate`,
+        message: `maintMarginRate ${contract.maintMarginRate} is above initMarginRate ${contract.initMarginRate}`,
+        hint: "the maintenance margin is at most the initial margin",
+      });
+    }
     for (const field of ["liquidHours", "tradingHours"] as const) {
       const text = contract[field];
       if (text === undefined) continue;

@@ -11,9 +11,13 @@ export interface SimPositionSpec {
   avgCost?: number;
 }
 
+/** A cash account pays for what it buys and cannot sell short; a margin account borrows against margin. */
+export type SimAccountType = "cash" | "margin";
+
 export interface SimAccountSpec {
   id: string;
   baseCurrency: string;
+  accountType?: SimAccountType;
   cash?: Record<string, number>;
   positions?: SimPositionSpec[];
 }
@@ -33,6 +37,9 @@ export interface SimContractSpec {
   timeZoneId?: string;
   liquidHours?: string;
   tradingHours?: string;
+  /** Margin accounts: initial and maintenance margin as a fraction of the position's value. */
+  initMarginRate?: number;
+  maintMarginRate?: number;
 }
 
 export interface SimQuote {
@@ -64,6 +71,7 @@ export interface SimPosition {
 export interface SimAccount {
   id: string;
   baseCurrency: string;
+  accountType: SimAccountType;
   /** Cash per currency, in that currency. */
   cash: Map<string, number>;
   /** By conId, in the order they were first held. Zero rows stay (IB reports positions closed today). */
@@ -84,6 +92,9 @@ export interface SimContract {
   minTick: number;
   sizeIncrement: number;
   longName: string;
+  /** Fractions of the position's value a margin account must hold (a cash account pays in full). */
+  initMarginRate: number;
+  maintMarginRate: number;
   timeZoneId: string | undefined;
   liquidHoursText: string | undefined;
   tradingHoursText: string | undefined;

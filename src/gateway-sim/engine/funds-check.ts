@@ -1,0 +1,84 @@
+// IB's pre-trade checks on the money side, in IB's words: a cash account buys only with the cash it
+// has in the order's currency (less what its open buy orders will take) and never sells short; a
+// margin account may not take its equity with loan value below the initial margin.
+import type { CommissionSchedule } from "../../core/portfolio.js";
+import type { SimAccount, SimWorld } from "../state/sim-state.js";
+import { accountAfter, orderCost } from "./pending-trades.js";
+import type { SimOrder } from "./sim-order.js";
+import { remaining } from "./sim-order.js";
+import { accountValues } from "./valuation.js";
+
+/** Quantities and prices arrive as decimal text: ignore what binary noise leaves over. */
+const EPSILON = 1e-6;
+
+/**
+ * Why IB would refuse `order` given the account's other working orders (`open`), or undefined.
+ * The text follows "Order rejected - reason:" in error 201.
+ */
+export function fundsProblem(
+  order: SimOrder,
+  open: readonly SimOrder[],
+  world: SimWorld,
+  schedule: CommissionSchedule,
+): string | undefined {
+  const account = world.accounts.get(order.account);
+  if (account === undefined) return undefined;
+  const working = open.filter((o) => o !== order && !o.done && o.transmit && o.account === order.account);
+  const check: Check = { order, working, account, world, schedule };
+  if (account.accountType === "margin") return marginProblem(check);
+  return order.action === "SELL" ? shortSaleProblem(check) : cashProblem(check);
+}
+
+interface Check {
+  order: SimOrder;
+  /** The account's other transmitted, unfinished orders. */
+  working: SimOrder[];
+  account: SimAccount;
+  world: SimWorld;
+  schedule: CommissionSchedule;
+}
+
+function shortSaleProblem({ order, working, account }: Check): string | undefined {
+  const conId = order.contract.conId;
+  const held = account.positions.get(conId)?.quantity ?? 0;
+  const selling = working
+    .filter((o) => o.action === "SELL" && o.contract.conId === conId)
+    .reduce((sum, o) => sum + remaining(o), remaining(order));
+  if (held - selling >= -EPSILON) return undefined;
+  return "Short stock positions can only be held in a margin account";
+}
+
+/** Settled cash in the order's currency: IB does not convert another currency's cash for a cash account. */
+function cashProblem({ order, working, account, world, schedule }: Check): string | undefined {
+  const currency = order.contract.currency;
+  const buys = working.filter((o) => o.action === "BUY" && o.contract.currency === currency);
+  let needed = 0;
+  for (const o of [...buys, order]) {
+    const cost = orderCost(o, world, schedule);
+    if (cost !== undefined) needed += cost.quantity * cost.price + cost.commission;
+  }
+  const available = account.cash.get(currency) ?? 0;
+  if (needed <= available + EPSILON) return undefined;
+  return (
+    `Available settled cash: ${money(available)} ${currency} ` +
+    `Cash needed for this order and other pending orders: <br>${money(needed)} ${currency}`
+  );
+}
+
+/** Orders that lower the initial margin (closing trades) are always accepted, as at IB. */
+function marginProblem({ order, working, account, world, schedule }: Check): string | undefined {
+  const without = accountValues(world, accountAfter(account, working, world, schedule));
+  const after = accountValues(world, accountAfter(account, [...working, order], world, schedule));
+  const equity = after.base.netLiquidation;
+  if (after.initMargin <= without.initMargin + EPSILON || equity >= after.initMargin - EPSILON)
+    return undefined;
+  const base = account.baseCurrency;
+  return (
+    "YOUR ORDER IS NOT ACCEPTED. IN ORDER TO OBTAIN THE DESIRED POSITION YOUR EQUITY WITH LOAN VALUE " +
+    `[${money(equity)} ${base}] MUST EXCEED THE INITIAL MARGIN [${money(after.initMargin)} ${base}]`
+  );
+}
+
+function money(value: number): string {
+  return value.toFixed(2);
+}

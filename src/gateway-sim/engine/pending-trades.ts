@@ -1,0 +1,49 @@
+// An account as it would stand once some orders had filled at their estimated prices: what IB's
+// pre-trade checks and what-if orders compare with the account as it stands.
+import type { CommissionSchedule } from "../../core/portfolio.js";
+import type { SimAccount, SimWorld } from "../state/sim-state.js";
+import { applyFill } from "./apply-fill.js";
+import { orderCommission } from "./commission.js";
+import type { SimOrder } from "./sim-order.js";
+import { estimatedPrice, remaining } from "./sim-order.js";
+
+/** What the unfilled part of an order would cost (positive) or bring in (negative), commission included. */
+export interface OrderCost {
+  price: number;
+  quantity: number;
+  commission: number;
+}
+
+/** Undefined when a market order has no quote to be valued by. */
+export function orderCost(
+  order: SimOrder,
+  world: SimWorld,
+  schedule: CommissionSchedule,
+): OrderCost | undefined {
+  const price = estimatedPrice(order, world.quotes.get(order.contract.conId));
+  if (price === undefined) return undefined;
+  const quantity = remaining(order);
+  return { price, quantity, commission: orderCommission(schedule, quantity, quantity * price) };
+}
+
+/** A copy of `account` with `orders` filled (what has not filled yet of each) at their estimated prices. */
+export function accountAfter(
+  account: SimAccount,
+  orders: readonly SimOrder[],
+  world: SimWorld,
+  schedule: CommissionSchedule,
+): SimAccount {
+  const copy: SimAccount = {
+    ...account,
+    cash: new Map(account.cash),
+    positions: new Map([...account.positions].map(([conId, p]) => [conId, { ...p }])),
+    realizedPnl: new Map(account.realizedPnl),
+  };
+  for (const order of orders) {
+    const cost = orderCost(order, world, schedule);
+    if (cost === undefined || cost.quantity === 0) continue;
+    const signed = order.action === "BUY" ? cost.quantity : -cost.quantity;
+    applyFill(copy, order.contract, signed, cost.price, cost.commission);
+  }
+  return copy;
+}
