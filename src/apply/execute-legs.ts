@@ -107,31 +107,42 @@ async function resync(s: Session, resuming: boolean): Promise<void> {
   s.tracker.absorb([...completed, ...open], executions, resuming);
 }
 
+/**
+ * Sends a leg IB does not know yet. When the connection drops under the placement, the order may or
+ * may not have reached IB: reconnect and look (open orders, completed orders, executions) before anything
+ * else, and send it again only when IB does not know it, at most once more. A placement that timed out
+ * on a live connection is never sent again: IB may still be working through it.
+ */
 async function placeIfNew(s: Session, leg: ExecutableLeg, quantity: number): Promise<void> {
-  await s.link.ensureConnected();
-  if (s.tracker.isKnownToBroker(leg.leg)) return;
-  const orderRef = orderRefFor(s.options.planHash, leg.leg);
-  try {
-    const { orderId } = await s.broker.placeOrder({
-      account: s.options.account,
-      contract: leg.contract,
-      side: leg.side,
-      quantity,
-      orderType: leg.orderType,
-      ...(leg.limitPrice === undefined ? {} : { limitPrice: leg.limitPrice }),
-      orderRef,
-    });
-    s.tracker.markPlaced(leg.leg, orderId, quantity);
-  } catch (error) {
-    if (!(error instanceof BrokerError)) throw error;
-    if (error.code !== undefined && error.code !== 504) {
-      s.tracker.markRejected(leg.leg, error.message);
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    await s.link.ensureConnected();
+    if (s.tracker.isKnownToBroker(leg.leg)) return;
+    try {
+      const { orderId } = await s.broker.placeOrder({
+        account: s.options.account,
+        contract: leg.contract,
+        side: leg.side,
+        quantity,
+        orderType: leg.orderType,
+        ...(leg.limitPrice === undefined ? {} : { limitPrice: leg.limitPrice }),
+        orderRef: orderRefFor(s.options.planHash, leg.leg),
+      });
+      s.tracker.markPlaced(leg.leg, orderId, quantity);
       return;
-    }
-    // No answer: the order may or may not be at IB. Look before doing anything else, never resend blind.
-    await s.link.ensureConnected(true);
-    if (!s.tracker.isKnownToBroker(leg.leg)) {
-      s.tracker.note(leg.leg, `not sent: IB Gateway did not acknowledge it (${error.message})`);
+    } catch (error) {
+      if (!(error instanceof BrokerError)) throw error;
+      if (error.code !== undefined && error.code !== 504) {
+        s.tracker.markRejected(leg.leg, error.message);
+        return;
+      }
+      const dropped = s.link.needsReconnect;
+      // No answer: the order may or may not be at IB. Look before doing anything else, never resend blind.
+      await s.link.ensureConnected(true);
+      if (s.tracker.isKnownToBroker(leg.leg)) return;
+      if (!dropped || attempt === 2) {
+        s.tracker.note(leg.leg, `not sent: IB Gateway did not acknowledge it (${error.message})`);
+        return;
+      }
     }
   }
 }

@@ -163,8 +163,8 @@ export class LegTracker {
       s.outcome.filledQuantity = [...s.fills.values()].reduce((sum, f) => sum + f.shares, 0);
       if (order.status === "rejected" && s.outcome.status !== "rejected") {
         s.outcome.status = "rejected";
-        const reason = order.notes.find((n) => n.startsWith("rejected by IB"));
-        s.outcome.notes.push(`an earlier run sent it and IB rejected it${reason ? ` (${reason})` : ""}`);
+        const reason = order.notes.find((n) => n.startsWith("rejected by IB")) ?? "rejected by IB";
+        s.outcome.notes.push(`an earlier run sent it: ${reason}`);
       } else if (first) {
         s.outcome.notes.push(`an earlier run sent it (its ledger says ${order.status})`);
       }
