@@ -26,8 +26,8 @@ export async function readEarlierRuns(
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
     throw unreadable(folder, [`cannot list it (${(error as NodeJS.ErrnoException).code ?? "error"})`]);
   }
-  // Records are named <UTC time>-<hash 12>[-n].json: the name sorts them by time and picks this plan's.
-  const mine = new RegExp(`^\\d{8}T\\d{6}Z-${planHash.slice(0, 12)}(-\\d+)?\\.json$`);
+  // Records are named <UTC time>-<hash 12>[-n].json: the name picks this plan's and sorts them by time.
+  const mine = new RegExp(`-${planHash.slice(0, 12)}(-\\d+)?\\.json$`);
   const orders: LedgerOrder[] = [];
   for (const name of names.filter((n) => mine.test(n)).sort()) {
     const file = join(folder, name);
