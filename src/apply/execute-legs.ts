@@ -1,4 +1,4 @@
-import type { Broker, BrokerEvent } from "../broker/broker.js";
+import type { Broker, BrokerEvent, BrokerExecution, BrokerOrder } from "../broker/broker.js";
 import { BrokerError } from "../errors.js";
 import type { ExecutableLeg, ExecutionResult, ProgressEvent } from "./execution-types.js";
 import type { LedgerOrder } from "./ledger.js";
@@ -51,9 +51,7 @@ export async function executeLegs(
   try {
     tracker.absorbLedger(options.earlierRuns ?? []);
     await link.read(() => resync(session, true));
-    const ended =
-      legs.length > 0 && legs.every((l) => tracker.isKnownToBroker(l.leg) && tracker.isSettled(l.leg));
-    if (ended) {
+    if (tracker.allEnded()) {
       const outcomes = tracker.outcomes();
       const allFilled = outcomes.every((o) => o.status === "filled");
       return { legs: outcomes, alreadyApplied: allFilled, alreadyAttempted: !allFilled };
@@ -88,6 +86,22 @@ export async function executeLegs(
     unsubscribe();
     if (ownLink) link.dispose();
   }
+}
+
+/**
+ * Whether every leg of the plan has ended, by what IB reports now and what earlier runs recorded: such a
+ * re-run sends nothing, so the checks about today's market do not apply to it.
+ */
+export function allLegsEnded(
+  legs: ExecutableLeg[],
+  planHash: string,
+  fromIb: { orders: BrokerOrder[]; executions: BrokerExecution[] },
+  earlierRuns: LedgerOrder[],
+): boolean {
+  const tracker = new LegTracker(legs, planHash);
+  tracker.absorbLedger(earlierRuns);
+  tracker.absorb(fromIb.orders, fromIb.executions, false);
+  return tracker.allEnded();
 }
 
 type Session = {

@@ -85,6 +85,12 @@ export class LegTracker {
     return this.state(leg).known;
   }
 
+  /** Every leg is known (to IB or an earlier run's ledger) and finished: nothing is left to send or follow. */
+  allEnded(): boolean {
+    const legs = [...this.byRef.values()].map((s) => s.spec.leg);
+    return legs.length > 0 && legs.every((leg) => this.isKnownToBroker(leg) && this.isSettled(leg));
+  }
+
   /** The leg's order is finished at IB, or it never went out. */
   isSettled(leg: string): boolean {
     const s = this.state(leg);

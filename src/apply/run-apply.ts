@@ -20,7 +20,7 @@ import { checkLiveLimits } from "./check-live-limits.js";
 import { checkPlan } from "./check-plan.js";
 import { checkStaleness } from "./check-staleness.js";
 import { checkWindow } from "./check-window.js";
-import { executeLegs } from "./execute-legs.js";
+import { allLegsEnded, executeLegs } from "./execute-legs.js";
 import type { ExecutableLeg, ExecutionResult, ProgressEvent } from "./execution-types.js";
 import type { LedgerOrder, LedgerRecord } from "./ledger.js";
 import { belongsToPlan } from "./order-ref.js";
@@ -103,28 +103,30 @@ async function applyChecked(
   try {
     const session = await broker.connect();
     checkAccountManaged(session, plan.account);
-    const { ownExecutions, ownOrders, fresh } = await link.read(async () => {
-      const executions = (await broker.executions(plan.account)).filter((e) =>
+    const { ibExecutions, ownOrders, fresh } = await link.read(async () => ({
+      ibExecutions: (await broker.executions(plan.account)).filter((e) =>
         belongsToPlan(e.orderRef, plan.hash),
-      );
-      const orders = [...(await broker.openOrders()), ...(await broker.completedOrders())].filter((o) =>
+      ),
+      ownOrders: [...(await broker.openOrders()), ...(await broker.completedOrders())].filter((o) =>
         belongsToPlan(o.orderRef, plan.hash),
-      );
-      return {
-        ownExecutions: withLedgerFills(executions, earlierRuns),
-        ownOrders: orders,
-        fresh: await takeSnapshot(broker, portfolio, options.now),
-      };
-    });
+      ),
+      fresh: await takeSnapshot(broker, portfolio, options.now),
+    }));
+    const ownExecutions = withLedgerFills(ibExecutions, earlierRuns);
     const resuming =
       ownExecutions.length > 0 || ownOrders.length > 0 || earlierRuns.some((o) => o.status !== "not-sent");
-    const refusal =
-      checkStaleness(plan, fresh, ownExecutions, portfolio.tolerances.priceMoveBps) ??
-      checkWindow(plan, fresh, options.now()) ??
-      checkLiveLimits(portfolio, plan, fresh, resuming);
+    const legs = plan.orders.map(toLeg);
+    // A re-run whose legs have all ended only reports: a price that moved since must not turn it into
+    // a refusal, since nothing will be sent.
+    const ended = allLegsEnded(legs, plan.hash, { orders: ownOrders, executions: ibExecutions }, earlierRuns);
+    const refusal = ended
+      ? undefined
+      : (checkStaleness(plan, fresh, ownExecutions, portfolio.tolerances.priceMoveBps) ??
+        checkWindow(plan, fresh, options.now()) ??
+        checkLiveLimits(portfolio, plan, fresh, resuming));
     if (refusal) return await finish({ refusal });
 
-    const execution = await executeLegs(broker, plan.orders.map(toLeg), {
+    const execution = await executeLegs(broker, legs, {
       account: plan.account,
       planHash: plan.hash,
       waveTimeoutMs: options.waveTimeoutMs,

@@ -51,6 +51,24 @@ describe("re-running an applied or attempted plan", () => {
     expect(sim.orders()).toHaveLength(fixture.plan.orders.length);
   });
 
+  it("reports an attempted plan as such, not as stale, after prices moved past the tolerance", async () => {
+    const sim = await exampleSim();
+    const fixture = await planFixture(sim, new Date());
+    const buy = fixture.plan.orders.find((o) => o.side === "BUY")!;
+    sim.injectFault({ type: "reject", symbol: buy.symbol, reason: "no trading permission", times: 1 });
+    expect((await apply(sim, fixture)).exitCode).toBe(4);
+    // 2% on every price: a plan with anything left to send would be refused as stale.
+    for (const o of fixture.plan.orders) {
+      const quote = sim.snapshotState().quotes?.[o.conId];
+      sim.setQuote(o.conId, { bid: (quote?.bid ?? 0) * 1.02, ask: (quote?.ask ?? 0) * 1.02 });
+    }
+    const again = await apply(sim, fixture);
+    expect(again.record.refusal).toBeNull();
+    expect(again.exitCode).toBe(4);
+    expect(renderApplyText(again.record)).toMatch(/already attempted: nothing was sent/);
+    expect(sim.orders()).toHaveLength(fixture.plan.orders.length);
+  });
+
   it("trusts the ledger for legs IB no longer reports (a new day, a restarted gateway)", async () => {
     const sim = await exampleSim();
     const fixture = await planFixture(sim, new Date());
