@@ -14,15 +14,19 @@ afterEach(async () => {
   await cleanupPlanFixtures();
 });
 
+/** A plan applied once with its first buy rejected, only that once: a resend would go through and fill. */
+async function appliedWithARejectedBuy() {
+  const sim = await exampleSim();
+  const fixture = await planFixture(sim, new Date());
+  const buy = fixture.plan.orders.find((o) => o.side === "BUY")!;
+  sim.injectFault({ type: "reject", symbol: buy.symbol, reason: "no trading permission", times: 1 });
+  expect((await apply(sim, fixture)).exitCode).toBe(4);
+  return { sim, fixture, buy };
+}
+
 describe("re-running an applied or attempted plan", () => {
   it("sends nothing when every leg ended, exits 4 and says 'already attempted' with each leg's fate", async () => {
-    const sim = await exampleSim();
-    const fixture = await planFixture(sim, new Date());
-    const buy = fixture.plan.orders.find((o) => o.side === "BUY")!;
-    // Only the first order is rejected: a resend would go through.
-    sim.injectFault({ type: "reject", symbol: buy.symbol, reason: "no trading permission", times: 1 });
-    const first = await apply(sim, fixture);
-    expect(first.exitCode).toBe(4);
+    const { sim, fixture, buy } = await appliedWithARejectedBuy();
 
     const again = await apply(sim, fixture);
     expect(sim.orders()).toHaveLength(fixture.plan.orders.length);
@@ -52,11 +56,7 @@ describe("re-running an applied or attempted plan", () => {
   });
 
   it("reports an attempted plan as such, not as stale, after prices moved past the tolerance", async () => {
-    const sim = await exampleSim();
-    const fixture = await planFixture(sim, new Date());
-    const buy = fixture.plan.orders.find((o) => o.side === "BUY")!;
-    sim.injectFault({ type: "reject", symbol: buy.symbol, reason: "no trading permission", times: 1 });
-    expect((await apply(sim, fixture)).exitCode).toBe(4);
+    const { sim, fixture } = await appliedWithARejectedBuy();
     // 2% on every price: a plan with anything left to send would be refused as stale.
     for (const o of fixture.plan.orders) {
       const quote = sim.snapshotState().quotes?.[o.conId];
@@ -70,11 +70,7 @@ describe("re-running an applied or attempted plan", () => {
   });
 
   it("trusts the ledger for legs IB no longer reports (a new day, a restarted gateway)", async () => {
-    const sim = await exampleSim();
-    const fixture = await planFixture(sim, new Date());
-    const buy = fixture.plan.orders.find((o) => o.side === "BUY")!;
-    sim.injectFault({ type: "reject", symbol: buy.symbol, reason: "no trading permission", times: 1 });
-    expect((await apply(sim, fixture)).exitCode).toBe(4);
+    const { sim, fixture, buy } = await appliedWithARejectedBuy();
     // The same account, but IB remembers no orders and no executions.
     const state = sim.snapshotState();
     await sim.stop();
