@@ -75,6 +75,8 @@ function outcomeOf(input: LedgerInput, orders: LedgerOrder[]): ApplyOutcome {
   if (input.refusal) return "refused";
   if (!input.execution) return "error";
   if (input.execution.alreadyApplied) return "already-applied";
+  // Every leg had ended before this run and some did not fill: nothing was sent, the plan is spent.
+  if (input.execution.alreadyAttempted) return "partial";
   if (input.error || input.execution.interrupted) return "partial";
   return orders.every((o) => o.status === "filled") ? "applied" : "partial";
 }

@@ -1,8 +1,10 @@
-import type { Broker, BrokerEvent } from "../broker/broker.js";
+import type { Broker, BrokerEvent, BrokerExecution, BrokerOrder } from "../broker/broker.js";
 import { BrokerError } from "../errors.js";
 import type { ExecutableLeg, ExecutionResult, ProgressEvent } from "./execution-types.js";
+import type { LedgerOrder } from "./ledger.js";
 import { LegTracker } from "./leg-tracker.js";
 import { orderRefFor } from "./order-ref.js";
+import { DEFAULT_RECONNECT, Reconnector, type ReconnectPolicy } from "./reconnector.js";
 import { sizeBuys } from "./size-buys.js";
 
 export interface ExecuteOptions {
@@ -15,19 +17,24 @@ export interface ExecuteOptions {
   /** How far above the plan price a buy may fill (tolerances.priceMoveBps): buys are sized for it. */
   buyPriceBufferBps: number;
   commission: (shares: number, price: number) => number;
-  reconnect?: { attempts: number; initialDelayMs: number; maxDelayMs: number };
+  reconnect?: ReconnectPolicy;
+  /** The run's link to the gateway when the caller has one (runApply): one reconnect policy per run. */
+  link?: Reconnector;
+  /** This plan's legs as earlier runs' ledger records tell them: each one they sent is never sent again. */
+  earlierRuns?: LedgerOrder[];
   onProgress?: (event: ProgressEvent) => void;
 }
 
-const DEFAULT_RECONNECT = { attempts: 6, initialDelayMs: 500, maxDelayMs: 8_000 };
 /** After cancelling at the deadline, how long to wait for IB to confirm before reading the result. */
 const CANCEL_GRACE_MS = 5_000;
 const POLL_MS = 50;
 
 /**
  * Sends the plan's legs, sells first and buys after the sells settled, and follows them to the end.
- * Legs IB already knows under their orderRef (from an earlier, interrupted run) are followed, never
- * sent again. Unfilled remainders are cancelled at the wave deadline; only this plan's orders are.
+ * Legs IB already knows under their orderRef in any state (from an earlier run: working, filled,
+ * cancelled, rejected), and legs an earlier run's ledger records as sent, are followed, never sent again.
+ * Unfilled remainders are cancelled at the wave deadline; only this plan's orders are. A dropped
+ * connection at any step is reconnected and the step resumed from what IB reports.
  */
 export async function executeLegs(
   broker: Broker,
@@ -36,24 +43,19 @@ export async function executeLegs(
 ): Promise<ExecutionResult> {
   const progress = options.onProgress ?? (() => undefined);
   const tracker = new LegTracker(legs, options.planHash, progress);
-  let connectionLost = false;
-  const unsubscribe = broker.subscribe((event: BrokerEvent) => {
-    if (event.kind === "connection" && event.state === "closed") connectionLost = true;
-    tracker.apply(event);
-  });
-  const session = {
-    tracker,
-    broker,
-    options,
-    progress,
-    needsReconnect: () => connectionLost,
-    reconnected: () => (connectionLost = false),
-  };
+  const ownLink = options.link === undefined;
+  const link = options.link ?? new Reconnector(broker, options.reconnect ?? DEFAULT_RECONNECT, progress);
+  const unsubscribe = broker.subscribe((event: BrokerEvent) => tracker.apply(event));
+  const session: Session = { tracker, broker, options, link };
+  const stopResync = link.onReconnected(() => resync(session, false));
   try {
-    await resync(session, true);
-    const alreadyApplied =
-      legs.length > 0 && legs.every((l) => tracker.isKnownToBroker(l.leg) && tracker.isSettled(l.leg));
-    if (alreadyApplied) return { legs: tracker.outcomes(), alreadyApplied: true };
+    tracker.absorbLedger(options.earlierRuns ?? []);
+    await link.read(() => resync(session, true));
+    if (tracker.allEnded()) {
+      const outcomes = tracker.outcomes();
+      const allFilled = outcomes.every((o) => o.status === "filled");
+      return { legs: outcomes, alreadyApplied: allFilled, alreadyAttempted: !allFilled };
+    }
 
     const sells = legs.filter((l) => l.side === "SELL");
     for (const leg of sells) await placeIfNew(session, leg, leg.quantity);
@@ -70,22 +72,43 @@ export async function executeLegs(
       }
     }
     await followWave(session, buys);
-    return { legs: tracker.outcomes(), alreadyApplied: false };
+    return { legs: tracker.outcomes(), alreadyApplied: false, alreadyAttempted: false };
   } catch (error) {
     if (!(error instanceof BrokerError)) throw error;
-    return { legs: tracker.outcomes(), alreadyApplied: false, interrupted: error.message };
+    return {
+      legs: tracker.outcomes(),
+      alreadyApplied: false,
+      alreadyAttempted: false,
+      interrupted: error.message,
+    };
   } finally {
+    stopResync();
     unsubscribe();
+    if (ownLink) link.dispose();
   }
+}
+
+/**
+ * Whether every leg of the plan has ended, by what IB reports now and what earlier runs recorded: such a
+ * re-run sends nothing, so the checks about today's market do not apply to it.
+ */
+export function allLegsEnded(
+  legs: ExecutableLeg[],
+  planHash: string,
+  fromIb: { orders: BrokerOrder[]; executions: BrokerExecution[] },
+  earlierRuns: LedgerOrder[],
+): boolean {
+  const tracker = new LegTracker(legs, planHash);
+  tracker.absorbLedger(earlierRuns);
+  tracker.absorb(fromIb.orders, fromIb.executions, false);
+  return tracker.allEnded();
 }
 
 type Session = {
   tracker: LegTracker;
   broker: Broker;
   options: ExecuteOptions;
-  progress: (event: ProgressEvent) => void;
-  needsReconnect: () => boolean;
-  reconnected: () => void;
+  link: Reconnector;
 };
 
 /** Reads this plan's orders and fills from IB: at the start and after every reconnect. */
@@ -98,32 +121,42 @@ async function resync(s: Session, resuming: boolean): Promise<void> {
   s.tracker.absorb([...completed, ...open], executions, resuming);
 }
 
+/**
+ * Sends a leg IB does not know yet. When the connection drops under the placement, the order may or
+ * may not have reached IB: reconnect and look (open orders, completed orders, executions) before anything
+ * else, and send it again only when IB does not know it, at most once more. A placement that timed out
+ * on a live connection is never sent again: IB may still be working through it.
+ */
 async function placeIfNew(s: Session, leg: ExecutableLeg, quantity: number): Promise<void> {
-  await ensureConnected(s);
-  if (s.tracker.isKnownToBroker(leg.leg)) return;
-  const orderRef = orderRefFor(s.options.planHash, leg.leg);
-  try {
-    const { orderId } = await s.broker.placeOrder({
-      account: s.options.account,
-      contract: leg.contract,
-      side: leg.side,
-      quantity,
-      orderType: leg.orderType,
-      ...(leg.limitPrice === undefined ? {} : { limitPrice: leg.limitPrice }),
-      orderRef,
-    });
-    s.tracker.markPlaced(leg.leg, orderId, quantity);
-  } catch (error) {
-    if (!(error instanceof BrokerError)) throw error;
-    if (error.code !== undefined && error.code !== 504) {
-      s.tracker.markRejected(leg.leg, error.message);
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    await s.link.ensureConnected();
+    if (s.tracker.isKnownToBroker(leg.leg)) return;
+    try {
+      const { orderId } = await s.broker.placeOrder({
+        account: s.options.account,
+        contract: leg.contract,
+        side: leg.side,
+        quantity,
+        orderType: leg.orderType,
+        ...(leg.limitPrice === undefined ? {} : { limitPrice: leg.limitPrice }),
+        orderRef: orderRefFor(s.options.planHash, leg.leg),
+      });
+      s.tracker.markPlaced(leg.leg, orderId, quantity);
       return;
-    }
-    // No answer: the order may or may not be at IB. Look before doing anything else, never resend blind.
-    await ensureConnected(s, true);
-    await resync(s, false);
-    if (!s.tracker.isKnownToBroker(leg.leg)) {
-      s.tracker.note(leg.leg, `not sent: IB Gateway did not acknowledge it (${error.message})`);
+    } catch (error) {
+      if (!(error instanceof BrokerError)) throw error;
+      if (error.code !== undefined && error.code !== 504) {
+        s.tracker.markRejected(leg.leg, error.message);
+        return;
+      }
+      const dropped = s.link.needsReconnect;
+      // No answer: the order may or may not be at IB. Look before doing anything else, never resend blind.
+      await s.link.ensureConnected(true);
+      if (s.tracker.isKnownToBroker(leg.leg)) return;
+      if (!dropped || attempt === 2) {
+        s.tracker.note(leg.leg, `not sent: IB Gateway did not acknowledge it (${error.message})`);
+        return;
+      }
     }
   }
 }
@@ -132,27 +165,32 @@ async function placeIfNew(s: Session, leg: ExecutableLeg, quantity: number): Pro
 async function followWave(s: Session, wave: ExecutableLeg[]): Promise<void> {
   const deadline = Date.now() + s.options.waveTimeoutMs;
   while (Date.now() < deadline) {
-    if (s.needsReconnect()) await ensureConnected(s);
+    await s.link.ensureConnected();
     if (wave.every((l) => s.tracker.isSettled(l.leg))) return;
     await sleep(POLL_MS);
   }
-  await ensureConnected(s);
   for (const leg of wave) {
     for (const orderId of s.tracker.workingOrderIds(leg.leg)) {
       s.tracker.note(leg.leg, `cancelled the unfilled rest at the deadline (${s.options.waveTimeoutMs} ms)`);
-      await s.broker.cancelOrder(orderId).catch((error: unknown) => {
-        s.tracker.note(leg.leg, `cancel of order ${orderId} failed: ${(error as Error).message}`);
-      });
+      // A drop under the cancel is reconnected and the cancel sent again: a second cancel is harmless.
+      await s.link
+        .read(async () => {
+          if (s.tracker.isSettled(leg.leg)) return;
+          await s.broker.cancelOrder(orderId);
+        })
+        .catch((error: unknown) => {
+          s.tracker.note(leg.leg, `cancel of order ${orderId} failed: ${(error as Error).message}`);
+        });
     }
   }
   const graceEnd = Date.now() + CANCEL_GRACE_MS;
   while (Date.now() < graceEnd && !wave.every((l) => s.tracker.isSettled(l.leg))) await sleep(POLL_MS);
-  await resync(s, false);
+  await s.link.read(() => resync(s, false));
 }
 
 async function sizeFreshBuys(s: Session, allBuys: ExecutableLeg[], fresh: ExecutableLeg[]) {
-  await ensureConnected(s);
-  const values = await s.broker.accountValues(s.options.account);
+  // The cash the sells left, read again after a drop; a buy an earlier connection placed is known by now.
+  const values = await s.link.read(() => s.broker.accountValues(s.options.account));
   const buffer = 1 + s.options.buyPriceBufferBps / 10_000;
   const maxPrice = (leg: ExecutableLeg) => leg.limitPrice ?? leg.estimatedPrice * buffer;
   const available: Record<string, number> = {};
@@ -175,34 +213,6 @@ async function sizeFreshBuys(s: Session, allBuys: ExecutableLeg[], fresh: Execut
     })),
     available,
     s.options.commission,
-  );
-}
-
-/** Reconnects with bounded exponential backoff after the socket closed, then reads IB's state again. */
-async function ensureConnected(s: Session, force = false): Promise<void> {
-  if (!force && !s.needsReconnect()) return;
-  const policy = s.options.reconnect ?? DEFAULT_RECONNECT;
-  let delay = policy.initialDelayMs;
-  let lastError: unknown;
-  for (let attempt = 1; attempt <= policy.attempts; attempt++) {
-    s.progress({ kind: "reconnecting", attempt, message: "connection to IB Gateway lost" });
-    await sleep(delay);
-    try {
-      s.reconnected();
-      await s.broker.connect();
-      await resync(s, false);
-      s.progress({ kind: "reconnected", attempt });
-      return;
-    } catch (error) {
-      lastError = error;
-      delay = Math.min(delay * 2, policy.maxDelayMs);
-    }
-  }
-  throw new BrokerError(
-    `lost the connection to IB Gateway and could not reconnect in ${policy.attempts} attempts: ${(lastError as Error)?.message ?? "unknown"}`,
-    {
-      hint: "Orders already sent may still be working at IB. Run the same apply again once the gateway is back: it follows them and sends nothing twice.",
-    },
   );
 }
 

@@ -63,8 +63,10 @@ export type ProgressEvent =
 
 export interface ExecutionResult {
   legs: LegOutcome[];
-  /** Every leg was found complete at the broker before anything was sent. */
+  /** Every leg was found filled (at IB or in an earlier run's ledger) before anything was sent. */
   alreadyApplied: boolean;
+  /** Every leg had ended before this run (some not filled: rejected, cancelled) and nothing was sent. */
+  alreadyAttempted: boolean;
   /** Set when the run had to stop before following every leg to its end. */
   interrupted?: string;
 }

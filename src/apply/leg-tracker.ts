@@ -1,8 +1,11 @@
 import type { BrokerEvent, BrokerExecution, BrokerOrder } from "../broker/broker.js";
 import type { ExecutableLeg, LegFill, LegOutcome, ProgressEvent } from "./execution-types.js";
+import type { LedgerOrder } from "./ledger.js";
 import { orderRefFor } from "./order-ref.js";
 
-const TERMINAL_STATUSES = new Set(["Filled", "Cancelled", "ApiCancelled", "Inactive"]);
+/** Our word for a leg that only an earlier run's ledger knows: IB no longer reports it, so it has ended. */
+const ENDED_PER_LEDGER = "EndedPerLedger";
+const TERMINAL_STATUSES = new Set(["Filled", "Cancelled", "ApiCancelled", "Inactive", ENDED_PER_LEDGER]);
 /** IB codes for an order that end it; warnings (399 and the like) do not. */
 const REJECTION_CODES = new Set([
   103, 104, 105, 106, 107, 109, 110, 111, 113, 116, 117, 118, 135, 200, 201, 203, 321,
@@ -16,6 +19,8 @@ interface LegState {
   fills: Map<string, LegFill>;
   /** Progress has said "placed" (or "resumed") for this leg; fills are reported after that. */
   announced: boolean;
+  /** IB knows this leg in some state, or this plan's ledger records it as sent: it is never sent again. */
+  known: boolean;
 }
 
 /**
@@ -39,6 +44,7 @@ export class LegTracker {
         brokerStatus: undefined,
         fills: new Map(),
         announced: false,
+        known: false,
         outcome: {
           leg: spec.leg,
           orderRef,
@@ -71,10 +77,18 @@ export class LegTracker {
     return [...this.byRef.values()].map((s) => finalise(s));
   }
 
-  /** Has IB ever seen this leg (an order or a fill)? Then it is never sent again. */
+  /**
+   * Has IB ever seen this leg, in any state (open, filled, cancelled, rejected), or does an earlier run's
+   * ledger record it as sent? Then it is never sent again.
+   */
   isKnownToBroker(leg: string): boolean {
-    const s = this.state(leg);
-    return s.outcome.orderIds.length > 0 || s.fills.size > 0 || s.outcome.status === "rejected";
+    return this.state(leg).known;
+  }
+
+  /** Every leg is known (to IB or an earlier run's ledger) and finished: nothing is left to send or follow. */
+  allEnded(): boolean {
+    const legs = [...this.byRef.values()].map((s) => s.spec.leg);
+    return legs.length > 0 && legs.every((leg) => this.isKnownToBroker(leg) && this.isSettled(leg));
   }
 
   /** The leg's order is finished at IB, or it never went out. */
@@ -93,6 +107,7 @@ export class LegTracker {
 
   markPlaced(leg: string, orderId: number, quantity: number): void {
     const s = this.state(leg);
+    s.known = true;
     s.outcome.sentQuantity = quantity;
     this.attachOrderId(s, orderId);
     s.brokerStatus ??= "PendingSubmit";
@@ -111,6 +126,7 @@ export class LegTracker {
 
   markRejected(leg: string, message: string): void {
     const s = this.state(leg);
+    s.known = true;
     s.outcome.status = "rejected";
     s.outcome.notes.push(`rejected by IB: ${message}`);
     this.onProgress({ kind: "rejected", leg, symbol: s.spec.contract.symbol, message });
@@ -121,28 +137,75 @@ export class LegTracker {
     this.onProgress({ kind: "note", leg, message });
   }
 
+  /**
+   * Takes what an earlier run of this plan wrote in its ledger: every leg it sent (in any state) is known
+   * and never sent again, even when IB no longer reports it (IB forgets orders and fills after the day).
+   * Call before absorb(): what IB still reports then overrides the ledger's status.
+   */
+  absorbLedger(orders: LedgerOrder[]): void {
+    for (const order of orders) {
+      const s = this.byRef.get(order.orderRef);
+      if (!s || order.status === "not-sent") continue;
+      const first = !s.known;
+      s.known = true;
+      s.outcome.resumed = true;
+      s.announced = true;
+      s.brokerStatus ??= ENDED_PER_LEDGER;
+      s.outcome.sentQuantity = Math.max(s.outcome.sentQuantity, order.sentQuantity);
+      for (const id of order.orderIds) if (!s.outcome.orderIds.includes(id)) s.outcome.orderIds.push(id);
+      for (const id of order.permIds) if (!s.outcome.permIds.includes(id)) s.outcome.permIds.push(id);
+      for (const e of order.executions) {
+        if (s.fills.has(e.execId)) continue;
+        s.fills.set(e.execId, {
+          execId: e.execId,
+          orderId: e.orderId,
+          time: e.time,
+          shares: e.quantity,
+          price: e.price,
+          ...(e.commission === null ? {} : { commission: e.commission }),
+          ...(e.commissionCurrency === null ? {} : { commissionCurrency: e.commissionCurrency }),
+        });
+      }
+      s.outcome.filledQuantity = [...s.fills.values()].reduce((sum, f) => sum + f.shares, 0);
+      if (order.status === "rejected" && s.outcome.status !== "rejected") {
+        s.outcome.status = "rejected";
+        const reason = order.notes.find((n) => n.startsWith("rejected by IB")) ?? "rejected by IB";
+        s.outcome.notes.push(`an earlier run sent it: ${reason}`);
+      } else if (first) {
+        s.outcome.notes.push(`an earlier run sent it (its ledger says ${order.status})`);
+      }
+      if (first) this.announceResumed(s, s.outcome.filledQuantity, s.outcome.sentQuantity);
+    }
+  }
+
   /** Takes what IB reports now (after a start or a reconnect) for this plan's orderRefs. */
   absorb(orders: BrokerOrder[], executions: BrokerExecution[], resuming: boolean): void {
     for (const order of orders) {
       const s = this.byRef.get(order.orderRef);
       if (!s) continue;
-      const first = s.outcome.orderIds.length === 0 && s.fills.size === 0;
+      const first = !s.known;
+      s.known = true;
       this.attachOrderId(s, order.orderId, order.permId);
       s.outcome.sentQuantity = Math.max(s.outcome.sentQuantity, order.quantity);
       s.brokerStatus = order.status;
+      // A completed order IB rejected (201 and the like) ends as Inactive; an earlier run sent it.
+      if (order.status === "Inactive" && order.filled === 0 && s.outcome.status !== "rejected") {
+        s.outcome.status = "rejected";
+        s.outcome.notes.push(`rejected by IB: ${rejectionText(order)}`);
+      } else if (first && resuming && TERMINAL_STATUSES.has(order.status) && order.filled < order.quantity) {
+        s.outcome.notes.push(`an earlier run sent it; IB reports it ${describeEnd(order)}`);
+      }
       if (first && resuming) {
         s.outcome.resumed = true;
-        s.announced = true;
-        this.onProgress({
-          kind: "resumed",
-          leg: s.spec.leg,
-          symbol: s.spec.contract.symbol,
-          filled: order.filled,
-          quantity: order.quantity,
-        });
+        this.announceResumed(s, order.filled, order.quantity);
       }
     }
     for (const execution of executions) this.addExecution(execution, resuming);
+  }
+
+  private announceResumed(s: LegState, filled: number, quantity: number): void {
+    s.announced = true;
+    this.onProgress({ kind: "resumed", leg: s.spec.leg, symbol: s.spec.contract.symbol, filled, quantity });
   }
 
   apply(event: BrokerEvent): void {
@@ -197,6 +260,7 @@ export class LegTracker {
   private addExecution(execution: BrokerExecution, resuming: boolean): void {
     const s = this.byRef.get(execution.orderRef) ?? this.byOrderId.get(execution.orderId);
     if (!s || s.fills.has(execution.execId)) return;
+    s.known = true;
     const pending = this.pendingCommissions.get(execution.execId);
     const commission = execution.commission ?? pending?.commission;
     const commissionCurrency = execution.commissionCurrency ?? pending?.currency;
@@ -230,6 +294,7 @@ export class LegTracker {
     });
   }
 
+  /** Open orders carry IB's order id; completed orders carry none, only the permId (and the orderRef). */
   private attachOrderId(s: LegState, orderId: number, permId?: number): void {
     if (orderId > 0 && !s.outcome.orderIds.includes(orderId)) s.outcome.orderIds.push(orderId);
     if (orderId > 0) this.byOrderId.set(orderId, s);
@@ -258,8 +323,18 @@ function finalise(s: LegState): LegOutcome {
   if (outcome.status !== "rejected") {
     if (filled >= outcome.plannedQuantity && filled > 0) outcome.status = "filled";
     else if (filled > 0) outcome.status = "partial";
-    else if (outcome.orderIds.length > 0) outcome.status = "unfilled";
+    else if (s.known) outcome.status = "unfilled";
     else outcome.status = "not-sent";
   }
   return outcome;
+}
+
+function rejectionText(order: BrokerOrder): string {
+  const text = order.completedStatus?.replace(/^Rejected:\s*/, "") ?? "";
+  return text === "" ? `order ${order.permId} is Inactive` : text;
+}
+
+function describeEnd(order: BrokerOrder): string {
+  const how = order.completedStatus ? ` (${order.completedStatus})` : "";
+  return `${order.status}${how} with ${order.filled} of ${order.quantity} filled`;
 }

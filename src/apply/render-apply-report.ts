@@ -12,9 +12,23 @@ const HEADLINE: Record<LedgerRecord["outcome"], string> = {
 /** The hidden first line of the pull request comment, so that it is found again and edited. */
 export const APPLY_REPORT_MARKER = "<!-- folioctl:comment apply-report -->";
 
+/** A partial run that sent nothing: earlier runs had sent every leg, and some did not fill. */
+const ALREADY_ATTEMPTED =
+  "already attempted: nothing was sent (an earlier run sent every leg; a fresh plan, with a new hash, is the way to retry)";
+
+function alreadyAttempted(record: LedgerRecord): boolean {
+  return (
+    record.outcome === "partial" &&
+    record.error === null &&
+    record.orders.length > 0 &&
+    record.orders.every((o) => o.resumed)
+  );
+}
+
 function headline(record: LedgerRecord): string {
   const reason = record.refusal ? ` (${record.refusal.reason})` : "";
-  return `Apply of plan ${record.planHash.slice(0, 12)} for ${record.account}: ${HEADLINE[record.outcome]}${reason}`;
+  const what = alreadyAttempted(record) ? ALREADY_ATTEMPTED : HEADLINE[record.outcome];
+  return `Apply of plan ${record.planHash.slice(0, 12)} for ${record.account}: ${what}${reason}`;
 }
 
 function fmt(value: number | null, digits = 2): string {

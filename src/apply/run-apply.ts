@@ -2,7 +2,7 @@
 // before the first order is a check that sends nothing; the order of the checks is the product's promise.
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { Broker } from "../broker/broker.js";
+import type { Broker, BrokerExecution } from "../broker/broker.js";
 import { checkAccountManaged, takeSnapshot } from "../broker/take-snapshot.js";
 import { formatDiagnostic } from "../config/diagnostic.js";
 import { parseJsonText } from "../config/json-document.js";
@@ -20,10 +20,12 @@ import { checkLiveLimits } from "./check-live-limits.js";
 import { checkPlan } from "./check-plan.js";
 import { checkStaleness } from "./check-staleness.js";
 import { checkWindow } from "./check-window.js";
-import { executeLegs } from "./execute-legs.js";
+import { allLegsEnded, executeLegs } from "./execute-legs.js";
 import type { ExecutableLeg, ExecutionResult, ProgressEvent } from "./execution-types.js";
-import type { LedgerRecord } from "./ledger.js";
+import type { LedgerOrder, LedgerRecord } from "./ledger.js";
 import { belongsToPlan } from "./order-ref.js";
+import { readEarlierRuns } from "./read-earlier-runs.js";
+import { DEFAULT_RECONNECT, Reconnector, type ReconnectPolicy } from "./reconnector.js";
 import type { Refusal } from "./refusal.js";
 
 export interface RunApplyOptions {
@@ -36,8 +38,13 @@ export interface RunApplyOptions {
   waveTimeoutMs: number;
   /** Where ledger/<account>/<time>-<hash>.json is written; nothing is written without it. */
   ledgerDir?: string;
+  /**
+   * Where earlier records of this plan are read from (`<dir>/<account>/*-<hash 12>.json`); default
+   * ledgerDir. Every leg they record as sent is never sent again, even when IB no longer reports it.
+   */
+  earlierLedgerDir?: string;
   onProgress?: (event: ProgressEvent) => void;
-  reconnect?: { attempts: number; initialDelayMs: number; maxDelayMs: number };
+  reconnect?: ReconnectPolicy;
 }
 
 export interface RunApplyResult {
@@ -71,13 +78,17 @@ export async function runApply(options: RunApplyOptions): Promise<RunApplyResult
   const finish = (parts: Outcome) => complete(options, plan, startedAt, parts);
   const refusal = checkPlan(plan, loaded.portfolio, loaded.sha256, startedAt);
   if (refusal) return finish({ refusal });
-  return applyChecked(options, loaded.portfolio, plan, finish);
+  // Before the broker: a record that cannot be read stops the run here, with nothing sent.
+  const earlierDir = options.earlierLedgerDir ?? options.ledgerDir;
+  const earlierRuns = earlierDir ? await readEarlierRuns(earlierDir, plan.account, plan.hash) : [];
+  return applyChecked(options, loaded.portfolio, plan, earlierRuns, finish);
 }
 
 async function applyChecked(
   options: RunApplyOptions,
   portfolio: Portfolio,
   plan: Plan,
+  earlierRuns: LedgerOrder[],
   finish: (parts: {
     refusal?: Refusal;
     execution?: ExecutionResult;
@@ -86,41 +97,89 @@ async function applyChecked(
   }) => Promise<RunApplyResult>,
 ): Promise<RunApplyResult> {
   const { broker } = options;
+  // One link for the whole run: a drop during the reads before the checks, any order, the cash read or
+  // the snapshot after is reconnected and that step read again.
+  const link = new Reconnector(broker, options.reconnect ?? DEFAULT_RECONNECT, options.onProgress);
   try {
     const session = await broker.connect();
     checkAccountManaged(session, plan.account);
-    const ownExecutions = (await broker.executions(plan.account)).filter((e) =>
-      belongsToPlan(e.orderRef, plan.hash),
-    );
-    const ownOrders = [...(await broker.openOrders()), ...(await broker.completedOrders())].filter((o) =>
-      belongsToPlan(o.orderRef, plan.hash),
-    );
-    const resuming = ownExecutions.length > 0 || ownOrders.length > 0;
-    const fresh = await takeSnapshot(broker, portfolio, options.now);
-    const refusal =
-      checkStaleness(plan, fresh, ownExecutions, portfolio.tolerances.priceMoveBps) ??
-      checkWindow(plan, fresh, options.now()) ??
-      checkLiveLimits(portfolio, plan, fresh, resuming);
+    const { ibExecutions, ownOrders, fresh } = await link.read(async () => ({
+      ibExecutions: (await broker.executions(plan.account)).filter((e) =>
+        belongsToPlan(e.orderRef, plan.hash),
+      ),
+      ownOrders: [...(await broker.openOrders()), ...(await broker.completedOrders())].filter((o) =>
+        belongsToPlan(o.orderRef, plan.hash),
+      ),
+      fresh: await takeSnapshot(broker, portfolio, options.now),
+    }));
+    const ownExecutions = withLedgerFills(ibExecutions, earlierRuns);
+    const resuming =
+      ownExecutions.length > 0 || ownOrders.length > 0 || earlierRuns.some((o) => o.status !== "not-sent");
+    const legs = plan.orders.map(toLeg);
+    // A re-run whose legs have all ended only reports: a price that moved since must not turn it into
+    // a refusal, since nothing will be sent.
+    const ended = allLegsEnded(legs, plan.hash, { orders: ownOrders, executions: ibExecutions }, earlierRuns);
+    const refusal = ended
+      ? undefined
+      : (checkStaleness(plan, fresh, ownExecutions, portfolio.tolerances.priceMoveBps) ??
+        checkWindow(plan, fresh, options.now()) ??
+        checkLiveLimits(portfolio, plan, fresh, resuming));
     if (refusal) return await finish({ refusal });
 
-    const execution = await executeLegs(broker, plan.orders.map(toLeg), {
+    const execution = await executeLegs(broker, legs, {
       account: plan.account,
       planHash: plan.hash,
       waveTimeoutMs: options.waveTimeoutMs,
       cashFloor: { [portfolio.baseCurrency]: portfolio.cash.minimum },
       buyPriceBufferBps: portfolio.tolerances.priceMoveBps,
       commission: (shares, price) => estimateCommission(portfolio.trading.commission, shares, price),
-      ...(options.reconnect ? { reconnect: options.reconnect } : {}),
+      link,
+      earlierRuns,
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
-    const driftAfter = await measureDrift(options, portfolio).catch(() => undefined);
+    // The drift is measured, not hoped: a drop here is reconnected too; if IB cannot be reached it is
+    // recorded as not measured rather than failing a run whose orders are done.
+    const driftAfter = execution.interrupted
+      ? undefined
+      : await link.read(() => measureDrift(options, portfolio)).catch(() => undefined);
     return await finish({ execution, ...(driftAfter === undefined ? {} : { driftAfter }) });
   } catch (error) {
     if (!(error instanceof BrokerError)) throw error;
     return await finish({ error: `${error.message}${error.hint ? ` (${error.hint})` : ""}` });
   } finally {
+    link.dispose();
     await broker.close().catch(() => undefined);
   }
+}
+
+/**
+ * IB's executions of this plan, with the fills earlier runs recorded that IB no longer reports (after
+ * the day): the staleness check moves the plan's snapshot forward by all of them.
+ */
+function withLedgerFills(fromIb: BrokerExecution[], earlierRuns: LedgerOrder[]): BrokerExecution[] {
+  const seen = new Set(fromIb.map((e) => e.execId));
+  const fromLedger = earlierRuns.flatMap((o) =>
+    o.executions
+      .filter((e) => !seen.has(e.execId))
+      .map((e): BrokerExecution => ({
+        execId: e.execId,
+        orderId: e.orderId,
+        permId: o.permIds[0] ?? 0,
+        orderRef: o.orderRef,
+        account: "",
+        conId: o.conId,
+        symbol: o.symbol,
+        side: o.side,
+        shares: e.quantity,
+        price: e.price,
+        time: e.time,
+        ...(e.commission === null ? {} : { commission: e.commission }),
+        ...(e.commissionCurrency === null ? {} : { commissionCurrency: e.commissionCurrency }),
+      })),
+  );
+  // The same fill in two records (a run that resumed another) counts once.
+  const unique = new Map([...fromIb, ...fromLedger].map((e) => [e.execId, e]));
+  return [...unique.values()];
 }
 
 /** Residual drift on a fresh snapshot: what the account looks like now, not what the plan hoped. */

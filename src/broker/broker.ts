@@ -65,6 +65,8 @@ export interface BrokerOrder {
   orderRef: string;
   /** IB's status word: PendingSubmit, PreSubmitted, Submitted, Filled, Cancelled, Inactive, ... */
   status: string;
+  /** Completed orders only: how it ended in IB's words ("Cancelled by Trader", "Rejected: ..."). */
+  completedStatus?: string;
 }
 
 export interface BrokerExecution {

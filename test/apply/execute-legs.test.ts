@@ -5,6 +5,8 @@ import type { GatewaySim } from "../../src/gateway-sim/index.js";
 import { startTestSim, stopSims } from "../gateway-sim/support/start-test-sim.js";
 import { ACCOUNT, BND, VNQ, VTI } from "../gateway-sim/support/test-state.js";
 import { closeBrokers, connectBroker } from "../broker/support/connect-broker.js";
+import type { LedgerOrder } from "../../src/apply/ledger.js";
+import { IbConnection } from "../../src/broker/ib/ib-connection.js";
 
 afterEach(async () => {
   await closeBrokers();
@@ -195,5 +197,124 @@ describe("executeLegs against the simulator", () => {
     const mine = sim.orders().find((o) => o.orderId === orderId)!;
     expect(mine.status).not.toBe("Cancelled");
     expect(mine.done).toBe(false);
+  });
+});
+
+/** A person at the broker cancels every working order (TWS's "cancel all"), from a client of their own. */
+async function cancelAllAsAPerson(sim: GatewaySim): Promise<void> {
+  const person = new IbConnection({ host: sim.host, port: sim.port, clientId: 0, timeoutMs: 5_000 });
+  await person.connect();
+  await person.send((api) => api.reqGlobalCancel());
+  await person.close();
+}
+
+/** Resolves with the progress event the predicate picks, as it happens. */
+function progressWaiter() {
+  const events: ProgressEvent[] = [];
+  const waiting: Array<{ match: (e: ProgressEvent) => boolean; resolve: () => void }> = [];
+  return {
+    events,
+    onProgress: (event: ProgressEvent) => {
+      events.push(event);
+      for (const w of waiting.splice(0)) {
+        if (w.match(event)) w.resolve();
+        else waiting.push(w);
+      }
+    },
+    until: (match: (e: ProgressEvent) => boolean) =>
+      new Promise<void>((resolve) => waiting.push({ match, resolve })),
+  };
+}
+
+/** BND's ask above B2's limit (72.6): the limit order rests unfilled. */
+const BND_OUT_OF_REACH = { bid: 72.9, ask: 73 };
+const BND_IN_REACH = { bid: 72.48, ask: 72.52 };
+
+describe("a re-run never sends a leg IB knows in any state", () => {
+  it("does not send a rejected (201) leg again, and says the plan was already attempted", async () => {
+    const sim = await startTestSim();
+    // Only the first order for VNQ is rejected: a second one would go through and fill.
+    sim.injectFault({ type: "reject", symbol: "VNQ", reason: "no trading permission", times: 1 });
+    const first = await executeLegs(await connectBroker(sim), LEGS, options());
+    expect(first.legs.find((l) => l.leg === "B1")?.status).toBe("rejected");
+
+    const again = await executeLegs(await connectBroker(sim), LEGS, options());
+    expect(ordersPerRef(sim)).toEqual({ [REFS.S1]: 1, [REFS.B1]: 1, [REFS.B2]: 1 });
+    expect(again).toMatchObject({ alreadyApplied: false, alreadyAttempted: true });
+    const b1 = again.legs.find((l) => l.leg === "B1")!;
+    expect(b1).toMatchObject({ status: "rejected", resumed: true, filledQuantity: 0 });
+    expect(b1.permIds).toEqual([sim.orders().find((o) => o.orderRef === REFS.B1)!.permId]);
+    expect(b1.notes.join(" ")).toMatch(/rejected by IB: .*no trading permission/);
+  });
+
+  it("does not send a limit order cancelled unfilled at the deadline again", async () => {
+    const sim = await startTestSim();
+    sim.setQuote(BND, BND_OUT_OF_REACH);
+    const first = await executeLegs(await connectBroker(sim), LEGS, options({ waveTimeoutMs: 400 }));
+    expect(first.legs.find((l) => l.leg === "B2")?.status).toBe("unfilled");
+    expect(sim.orders().find((o) => o.orderRef === REFS.B2)?.status).toBe("Cancelled");
+
+    sim.setQuote(BND, BND_IN_REACH);
+    const again = await executeLegs(await connectBroker(sim), LEGS, options());
+    expect(ordersPerRef(sim)).toEqual({ [REFS.S1]: 1, [REFS.B1]: 1, [REFS.B2]: 1 });
+    expect(again.alreadyAttempted).toBe(true);
+    const b2 = again.legs.find((l) => l.leg === "B2")!;
+    expect(b2).toMatchObject({ status: "unfilled", resumed: true, sentQuantity: 10 });
+    expect(b2.notes.join(" ")).toMatch(/Cancelled .*with 0 of 10 filled/);
+  });
+
+  it("does not send again an order a person cancelled at the broker", async () => {
+    const sim = await startTestSim();
+    sim.setQuote(BND, BND_OUT_OF_REACH);
+    const progress = progressWaiter();
+    const run = executeLegs(
+      await connectBroker(sim),
+      LEGS,
+      options({ waveTimeoutMs: 60_000, onProgress: progress.onProgress }),
+    );
+    await progress.until((e) => e.kind === "placed" && e.leg === "B2");
+    await cancelAllAsAPerson(sim);
+    const first = await run;
+    expect(first.legs.find((l) => l.leg === "B2")?.status).toBe("unfilled");
+
+    sim.setQuote(BND, BND_IN_REACH);
+    const again = await executeLegs(await connectBroker(sim), LEGS, options());
+    expect(ordersPerRef(sim)).toEqual({ [REFS.S1]: 1, [REFS.B1]: 1, [REFS.B2]: 1 });
+    expect(again.alreadyAttempted).toBe(true);
+    expect(again.legs.find((l) => l.leg === "B2")).toMatchObject({ status: "unfilled", resumed: true });
+  });
+
+  it("does not send a leg an earlier run's ledger records as sent, though IB no longer reports it", async () => {
+    // A fresh simulator: IB has forgotten yesterday's orders; the ledger has not.
+    const sim = await startTestSim();
+    const earlier: LedgerOrder = {
+      leg: "B1",
+      orderRef: REFS.B1,
+      side: "BUY",
+      symbol: "VNQ",
+      conId: VNQ,
+      currency: "USD",
+      orderType: "MKT",
+      limitPrice: null,
+      plannedQuantity: 30,
+      sentQuantity: 30,
+      filledQuantity: 0,
+      estimatedPrice: 88.4,
+      avgPrice: null,
+      slippageBps: null,
+      commission: 0,
+      status: "rejected",
+      orderIds: [1001],
+      permIds: [1100000002],
+      resumed: false,
+      notes: ["rejected by IB: Order rejected - reason:no trading permission (code 201)"],
+      executions: [],
+    };
+    const result = await executeLegs(await connectBroker(sim), LEGS, options({ earlierRuns: [earlier] }));
+    expect(ordersPerRef(sim)).toEqual({ [REFS.S1]: 1, [REFS.B2]: 1 });
+    const b1 = result.legs.find((l) => l.leg === "B1")!;
+    expect(b1).toMatchObject({ status: "rejected", resumed: true, orderIds: [1001], sentQuantity: 30 });
+    expect(b1.notes.join(" ")).toMatch(/an earlier run sent it: rejected by IB: .*no trading permission/);
+    expect(result.legs.find((l) => l.leg === "B2")?.status).toBe("filled");
   });
 });

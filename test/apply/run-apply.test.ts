@@ -1,15 +1,20 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { afterEach, describe, expect, it } from "vitest";
-import { runApply, type RunApplyOptions } from "../../src/apply/run-apply.js";
 import { IbBroker } from "../../src/broker/ib/ib-broker.js";
 import { createAjv } from "../../src/config/ajv.js";
-import { loadSimStateFile, type GatewaySim, type SimStateFile } from "../../src/gateway-sim/index.js";
+import type { GatewaySim } from "../../src/gateway-sim/index.js";
 import ledgerSchema from "../../schema/ledger.schema.json" with { type: "json" };
 import { startTestSim, stopSims } from "../gateway-sim/support/start-test-sim.js";
-import { REPO_ROOT } from "../support/run-cli.js";
-import { cleanupPlanFixtures, planFixture, type PlanFixture } from "./support/plan-fixture.js";
+import {
+  ACCOUNT,
+  apply,
+  exampleSim,
+  expectLedgerMatchesSimulator,
+  ordersPerRef,
+  positionsOf,
+} from "./support/apply-harness.js";
+import { cleanupPlanFixtures, planFixture } from "./support/plan-fixture.js";
 
-const ACCOUNT = "DU1234567";
 const VTI = 756733;
 const validateLedger = createAjv().compile(ledgerSchema);
 
@@ -17,64 +22,6 @@ afterEach(async () => {
   await stopSims();
   await cleanupPlanFixtures();
 });
-
-async function exampleState(): Promise<SimStateFile> {
-  const loaded = await loadSimStateFile(`${REPO_ROOT}/examples/sim-state.yaml`);
-  if (!loaded.ok) throw new Error("example state is invalid");
-  return loaded.state;
-}
-
-async function exampleSim(edit: (s: SimStateFile) => void = () => undefined): Promise<GatewaySim> {
-  const state = await exampleState();
-  edit(state);
-  return startTestSim({ state });
-}
-
-function apply(sim: GatewaySim, fixture: PlanFixture, extra: Partial<RunApplyOptions> = {}) {
-  return runApply({
-    planFile: fixture.planFile,
-    portfolioFile: fixture.portfolioFile,
-    broker: new IbBroker({ host: sim.host, port: sim.port, clientId: 11, timeoutMs: 3_000 }),
-    now: () => new Date(),
-    toolVersion: "test",
-    waveTimeoutMs: 2_000,
-    ledgerDir: fixture.ledgerDir,
-    reconnect: { attempts: 6, initialDelayMs: 50, maxDelayMs: 500 },
-    ...extra,
-  });
-}
-
-function ordersPerRef(sim: GatewaySim): number[] {
-  const counts = new Map<string, number>();
-  for (const o of sim.orders()) counts.set(o.orderRef, (counts.get(o.orderRef) ?? 0) + 1);
-  return [...counts.values()];
-}
-
-/** The ledger's executions are exactly the simulator's, and the positions are what those fills imply. */
-function expectLedgerMatchesSimulator(
-  sim: GatewaySim,
-  record: Awaited<ReturnType<typeof apply>>["record"],
-  start: Map<number, number>,
-) {
-  const ledgerExecs = record.orders
-    .flatMap((o) => o.executions.map((e) => `${e.execId}:${e.quantity}@${e.price}`))
-    .sort();
-  const simExecs = sim
-    .executions()
-    .map((e) => `${e.execId}:${e.shares}@${e.price}`)
-    .sort();
-  expect(ledgerExecs).toEqual(simExecs);
-  const expected = new Map(start);
-  for (const o of record.orders) {
-    const signed = o.side === "BUY" ? o.filledQuantity : -o.filledQuantity;
-    expected.set(o.conId, (expected.get(o.conId) ?? 0) + signed);
-  }
-  const now = new Map(sim.account(ACCOUNT).positions.map((p) => [p.conId, p.quantity]));
-  for (const [conId, quantity] of expected) expect(now.get(conId) ?? 0, `position ${conId}`).toBe(quantity);
-}
-
-const positionsOf = (sim: GatewaySim) =>
-  new Map(sim.account(ACCOUNT).positions.map((p) => [p.conId, p.quantity]));
 
 describe("runApply against the simulator", () => {
   it("executes the plan, writes a ledger that matches the simulator, and a re-run sends nothing", async () => {

@@ -184,6 +184,44 @@ describe("IbBroker against the gateway simulator", () => {
     expect((error as BrokerError).message).toMatch(/precautionary/);
   });
 
+  it("lists rejected and cancelled orders as completed, by orderRef and permId: IB sends no order id", async () => {
+    const sim = await startTestSim();
+    sim.injectFault({ type: "reject", symbol: "VTI", reason: "no trading permission" });
+    const broker = await connectBroker(sim);
+    const [vti] = await broker.contractDetails({ conId: VTI, secType: "", exchange: "" });
+    const [bnd] = await broker.contractDetails({ conId: BND, secType: "", exchange: "" });
+    const order = { account: ACCOUNT, side: "BUY", quantity: 1, orderType: "LMT", limitPrice: 50 } as const;
+    await broker
+      .placeOrder({ ...order, contract: vti!, orderRef: "folioctl:abcdefabcdef:B1" })
+      .catch(() => 0);
+    const { orderId } = await broker.placeOrder({
+      ...order,
+      contract: bnd!,
+      orderRef: "folioctl:abcdefabcdef:B2",
+    });
+    await broker.cancelOrder(orderId);
+
+    // Another client, as a re-run is: it sees both, with the permId the gateway gave each.
+    const completed = await (await connectBroker(sim)).completedOrders();
+    const permId = (ref: string) => sim.orders().find((o) => o.orderRef === ref)!.permId;
+    expect(completed).toEqual([
+      expect.objectContaining({
+        orderId: 0,
+        permId: permId("folioctl:abcdefabcdef:B1"),
+        orderRef: "folioctl:abcdefabcdef:B1",
+        status: "Inactive",
+        completedStatus: expect.stringMatching(/^Rejected: .*no trading permission/),
+      }),
+      expect.objectContaining({
+        orderId: 0,
+        permId: permId("folioctl:abcdefabcdef:B2"),
+        orderRef: "folioctl:abcdefabcdef:B2",
+        status: "Cancelled",
+        filled: 0,
+      }),
+    ]);
+  });
+
   it("turns a withheld end message into a timeout that names the request", async () => {
     const sim = await startTestSim();
     sim.injectFault({ type: "withhold", message: "POSITION_END" });

@@ -136,7 +136,11 @@ export function readOpenOrders(conn: IbConnection): Promise<BrokerOrder[]> {
   });
 }
 
-/** Orders that ended today, from every client (REQ_COMPLETED_ORDERS with apiOnly false). */
+/**
+ * Orders that ended today, from every client (REQ_COMPLETED_ORDERS with apiOnly false): filled, cancelled
+ * (by us, at the deadline, or by a person) and rejected. IB's message carries no order id (orderId is 0
+ * here): match them by orderRef and permId.
+ */
 export function readCompletedOrders(conn: IbConnection): Promise<BrokerOrder[]> {
   return conn.request<BrokerOrder[]>({
     what: "the list of completed orders",
@@ -144,7 +148,9 @@ export function readCompletedOrders(conn: IbConnection): Promise<BrokerOrder[]> 
     listen: (done) => {
       const found: BrokerOrder[] = [];
       const onCompleted = (contract: Contract, order: Order, state: OrderState) => {
-        found.push(toBrokerOrder(order.orderId ?? 0, contract, order, state));
+        const completed = toBrokerOrder(order.orderId ?? 0, contract, order, state);
+        if (state.completedStatus) completed.completedStatus = state.completedStatus;
+        found.push(completed);
       };
       const onEnd = () => done(found);
       conn.api.on(EventName.completedOrder, onCompleted);

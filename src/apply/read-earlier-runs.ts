@@ -1,0 +1,52 @@
+// What earlier runs of the same plan sent, from their ledger records: IB forgets completed orders and
+// executions after the day, the ledger does not. A record that exists but cannot be read stops the run:
+// guessing that it sent nothing could send a leg twice.
+import { readdir } from "node:fs/promises";
+import { join } from "node:path";
+import schema from "../../schema/ledger.schema.json" with { type: "json" };
+import { createAjv } from "../config/ajv.js";
+import { formatDiagnostic } from "../config/diagnostic.js";
+import { readJsonFile, schemaDiagnostics } from "../config/json-document.js";
+import { InputError } from "../errors.js";
+import type { LedgerOrder, LedgerRecord } from "./ledger.js";
+
+const validate = createAjv().compile(schema);
+
+/** Every order of every earlier record of this plan in `<dir>/<account>/`, oldest record first. */
+export async function readEarlierRuns(
+  dir: string,
+  account: string,
+  planHash: string,
+): Promise<LedgerOrder[]> {
+  const folder = join(dir, account);
+  let names: string[];
+  try {
+    names = await readdir(folder);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw unreadable(folder, [`cannot list it (${(error as NodeJS.ErrnoException).code ?? "error"})`]);
+  }
+  // Records are named <UTC time>-<hash 12>[-n].json: the name picks this plan's and sorts them by time.
+  const mine = new RegExp(`-${planHash.slice(0, 12)}(-\\d+)?\\.json$`);
+  const orders: LedgerOrder[] = [];
+  for (const name of names.filter((n) => mine.test(n)).sort()) {
+    const file = join(folder, name);
+    const read = await readJsonFile(file, "ledger record");
+    if (!read.ok) throw unreadable(file, read.errors.map(formatDiagnostic));
+    if (!validate(read.value)) {
+      throw unreadable(file, schemaDiagnostics(validate.errors ?? [], read.text, file).map(formatDiagnostic));
+    }
+    const record = read.value as unknown as LedgerRecord;
+    if (record.planHash === planHash && record.account === account) orders.push(...record.orders);
+  }
+  return orders;
+}
+
+function unreadable(where: string, lines: string[]): InputError {
+  return new InputError(
+    `cannot read the earlier ledger record ${where}, so it is not known which legs an earlier run sent; nothing was sent:\n${lines.map((l) => `  ${l}`).join("\n")}`,
+    {
+      hint: "Restore the record from git (git checkout -- <file>) and run apply again. Never delete it to get past this: the legs it records would be sent a second time.",
+    },
+  );
+}
