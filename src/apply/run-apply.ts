@@ -14,6 +14,7 @@ import { estimateCommission } from "../core/estimate-commission.js";
 import { verifyPlanHash } from "../core/hash-plan.js";
 import type { Plan } from "../core/plan.js";
 import type { Portfolio } from "../core/portfolio.js";
+import { valuationPrices } from "../core/valuation-price.js";
 import { BrokerError, InputError } from "../errors.js";
 import { buildLedgerRecord } from "./build-ledger-record.js";
 import { checkLiveLimits } from "./check-live-limits.js";
@@ -24,7 +25,8 @@ import { executeLegs } from "./execute-legs.js";
 import type { ExecutableLeg, ExecutionResult, ProgressEvent } from "./execution-types.js";
 import type { LedgerRecord } from "./ledger.js";
 import { belongsToPlan } from "./order-ref.js";
-import type { Refusal } from "./refusal.js";
+import { checkPlanFormat } from "./rederive-plan.js";
+import { refusalError, type Refusal } from "./refusal.js";
 
 export interface RunApplyOptions {
   planFile: string;
@@ -69,7 +71,7 @@ export async function runApply(options: RunApplyOptions): Promise<RunApplyResult
   if (!loaded.ok) throw inputError("portfolio.yaml", loaded.errors.map(formatDiagnostic));
   const plan = await readPlan(options.planFile);
   const finish = (parts: Outcome) => complete(options, plan, startedAt, parts);
-  const refusal = checkPlan(plan, loaded.portfolio, loaded.sha256, startedAt);
+  const refusal = checkPlan(plan, loaded.portfolio, loaded.sha256, startedAt, options.toolVersion);
   if (refusal) return finish({ refusal });
   return applyChecked(options, loaded.portfolio, plan, finish);
 }
@@ -103,7 +105,9 @@ async function applyChecked(
       checkLiveLimits(portfolio, plan, fresh, resuming);
     if (refusal) return await finish({ refusal });
 
-    const execution = await executeLegs(broker, plan.orders.map(toLeg), {
+    const live = valuationPrices(fresh);
+    const legs = plan.orders.map((order) => toLeg(order, live.get(order.conId)));
+    const execution = await executeLegs(broker, legs, {
       account: plan.account,
       planHash: plan.hash,
       waveTimeoutMs: options.waveTimeoutMs,
@@ -134,14 +138,17 @@ async function measureDrift(options: RunApplyOptions, portfolio: Portfolio): Pro
   return result.ok ? result.plan.drift.before : undefined;
 }
 
-function toLeg(order: Plan["orders"][number]): ExecutableLeg {
+/** The executor sizes a buy with estimatedPrice: never below the live price, whatever the plan says. */
+function toLeg(order: Plan["orders"][number], livePrice: number | undefined): ExecutableLeg {
+  const sizingPrice =
+    order.side === "BUY" ? Math.max(order.estimatedPrice, livePrice ?? 0) : order.estimatedPrice;
   return {
     leg: order.leg,
     side: order.side,
     quantity: order.quantity,
     orderType: order.orderType,
     ...(order.limitPrice === undefined ? {} : { limitPrice: order.limitPrice }),
-    estimatedPrice: order.estimatedPrice,
+    estimatedPrice: sizingPrice,
     contract: {
       conId: order.conId,
       symbol: order.symbol,
@@ -169,6 +176,8 @@ async function readPlan(file: string): Promise<Plan> {
   const parsed = parsePlan(text, file);
   if (parsed.ok) return parsed.plan;
   const json = parseJsonText(text, file);
+  const format = json.ok ? checkPlanFormat(json.value) : undefined;
+  if (format) throw refusalError(format);
   const edited =
     json.ok && !verifyPlanHash(json.value).ok ? " (and it does not match its hash: it was edited)" : "";
   throw inputError(`the plan file${edited}`, parsed.errors.map(formatDiagnostic));
