@@ -6,6 +6,7 @@ import { createAjv } from "../../src/config/ajv.js";
 import { loadSimStateFile, type GatewaySim, type SimStateFile } from "../../src/gateway-sim/index.js";
 import ledgerSchema from "../../schema/ledger.schema.json" with { type: "json" };
 import { startTestSim, stopSims } from "../gateway-sim/support/start-test-sim.js";
+import { TOOL_VERSION } from "../../src/version.js";
 import { REPO_ROOT } from "../support/run-cli.js";
 import { cleanupPlanFixtures, planFixture, type PlanFixture } from "./support/plan-fixture.js";
 
@@ -36,7 +37,7 @@ function apply(sim: GatewaySim, fixture: PlanFixture, extra: Partial<RunApplyOpt
     portfolioFile: fixture.portfolioFile,
     broker: new IbBroker({ host: sim.host, port: sim.port, clientId: 11, timeoutMs: 3_000 }),
     now: () => new Date(),
-    toolVersion: "test",
+    toolVersion: TOOL_VERSION,
     waveTimeoutMs: 2_000,
     ledgerDir: fixture.ledgerDir,
     reconnect: { attempts: 6, initialDelayMs: 50, maxDelayMs: 500 },

@@ -14,6 +14,7 @@ import { hashPlan } from "../../src/core/hash-plan.js";
 import type { Plan, PlanOrder } from "../../src/core/plan.js";
 import { loadSimStateFile, type GatewaySim } from "../../src/gateway-sim/index.js";
 import { RefusalError } from "../../src/errors.js";
+import { TOOL_VERSION } from "../../src/version.js";
 import { startTestSim, stopSims } from "../gateway-sim/support/start-test-sim.js";
 import { REPO_ROOT } from "../support/run-cli.js";
 import { cleanupPlanFixtures, planFixture, type PlanFixture } from "./support/plan-fixture.js";
@@ -53,13 +54,13 @@ async function tamper(fixture: PlanFixture, edit: (plan: Plan) => void): Promise
   return plan;
 }
 
-function apply(sim: GatewaySim, fixture: PlanFixture, toolVersion = "test") {
+function apply(sim: GatewaySim, fixture: PlanFixture) {
   return runApply({
     planFile: fixture.planFile,
     portfolioFile: fixture.portfolioFile,
     broker: new IbBroker({ host: sim.host, port: sim.port, clientId: 12, timeoutMs: 3_000 }),
     now: () => new Date(),
-    toolVersion,
+    toolVersion: TOOL_VERSION,
     waveTimeoutMs: 2_000,
     ledgerDir: fixture.ledgerDir,
   });
@@ -146,7 +147,7 @@ describe("apply re-derives the plan and refuses one folioctl would not make", ()
     // The attacker runs folioctl itself on the old snapshot with a new clock: the result re-derives.
     const remade = computePlan(portfolio.portfolio, fixture.plan.snapshot, {
       now: new Date().toISOString(),
-      toolVersion: "test",
+      toolVersion: TOOL_VERSION,
       portfolioHash: portfolio.sha256,
     });
     if (!remade.ok) throw new Error("the old snapshot does not plan");
@@ -167,7 +168,7 @@ describe("apply re-derives the plan and refuses one folioctl would not make", ()
     expect(result.exitCode).toBe(3);
     expect(result.record.refusal).toMatchObject({
       reason: "version-mismatch",
-      message: expect.stringMatching(/made by folioctl 0\.9\.0, this is folioctl test/),
+      message: expect.stringContaining(`made by folioctl 0.9.0, this is folioctl ${TOOL_VERSION}`),
       hint: expect.stringMatching(/folioctl propose/),
     });
     expect(sim.orders()).toEqual([]);
@@ -181,7 +182,7 @@ describe("apply re-derives the plan and refuses one folioctl would not make", ()
     expect(refused).toBeInstanceOf(RefusalError);
     expect(refused).toMatchObject({
       reason: "version-mismatch",
-      message: expect.stringMatching(/plan format 1, made by folioctl test/),
+      message: expect.stringMatching(new RegExp(`plan format 1, made by folioctl ${TOOL_VERSION}`)),
     });
     expect(sim.orders()).toEqual([]);
   });
