@@ -59,6 +59,7 @@ export class GitError extends FolioctlError {
 /** Why an apply refused to send anything. These words are a contract: workflows and users match on them. */
 export type RefusalReason =
   | "tampered"
+  | "version-mismatch"
   | "intent-changed"
   | "stale"
   | "expired"

@@ -2,15 +2,18 @@ import { checkGuardrails } from "../core/check-guardrails.js";
 import { estimateCommission } from "../core/estimate-commission.js";
 import type { Plan, PlanOrder } from "../core/plan.js";
 import type { Portfolio } from "../core/portfolio.js";
+import { resolveTargets } from "../core/resolve-targets.js";
 import type { Snapshot } from "../core/snapshot.js";
-import { valuationPrice } from "../core/valuation-price.js";
+import { valuationPrices } from "../core/valuation-price.js";
 import type { Refusal } from "./refusal.js";
 
 /**
- * The guardrails again, on live numbers: every order re-priced at the fresh quotes, turnover against
- * the fresh net liquidation value, cash after the orders, and no sell of more than is held. The limits
- * come from portfolio.yaml on main, never from the plan. A resumed run (some legs already at IB) skips
- * the cash and holdings checks: its own fills already moved both, and the executor sizes what is left.
+ * The guardrails again, on live numbers and nothing the plan claims: every order valued at the live
+ * price, in the base currency at live rates, turnover against the live net liquidation value, cash
+ * after the orders, no sell of more than is held, and no order for a contract portfolio.yaml does not
+ * trade (neither a target nor, under `trading.unmanaged: sell`, a held position being sold). The limits
+ * come from portfolio.yaml on main. A resumed run (some legs already at IB) skips the cash and holdings
+ * checks: its own fills already moved both, and the executor sizes what is left.
  */
 export function checkLiveLimits(
   portfolio: Portfolio,
@@ -18,18 +21,29 @@ export function checkLiveLimits(
   fresh: Snapshot,
   resuming: boolean,
 ): Refusal | undefined {
-  const quotes = new Map(fresh.quotes.map((q) => [q.conId, q]));
-  const repriced: PlanOrder[] = plan.orders.map((order) => {
-    const price = valuationPrice(quotes.get(order.conId))?.price ?? order.estimatedPrice;
+  const prices = valuationPrices(fresh);
+  const problems: string[] = [...untradeable(portfolio, plan, fresh, resuming)];
+  const repriced: PlanOrder[] = [];
+  for (const order of plan.orders) {
+    const price = prices.get(order.conId);
+    const rate = fresh.exchangeRates[order.currency];
+    if (price === undefined) {
+      problems.push(`${order.leg} ${order.symbol} has no live price: its value cannot be checked`);
+      continue;
+    }
+    if (rate === undefined) {
+      problems.push(`${order.leg} ${order.symbol} is in ${order.currency}, which has no live exchange rate`);
+      continue;
+    }
     const value = order.quantity * price;
-    return {
+    repriced.push({
       ...order,
       estimatedPrice: price,
       estimatedValue: value,
-      estimatedValueBase: value * (fresh.exchangeRates[order.currency] ?? 0),
+      estimatedValueBase: value * rate,
       estimatedCommission: estimateCommission(portfolio.trading.commission, order.quantity, price),
-    };
-  });
+    });
+  }
   const cashAfter: Record<string, number> = resuming ? {} : { ...fresh.cash };
   if (!resuming) {
     for (const o of repriced) {
@@ -37,13 +51,11 @@ export function checkLiveLimits(
       cashAfter[o.currency] = (cashAfter[o.currency] ?? 0) + signed - o.estimatedCommission;
     }
   }
-  const problems = checkGuardrails(
-    portfolio,
-    repriced,
-    fresh.netLiquidation,
-    cashAfter,
-    fresh.exchangeRates,
-  ).map((p) => p.message);
+  problems.push(
+    ...checkGuardrails(portfolio, repriced, fresh.netLiquidation, cashAfter, fresh.exchangeRates).map(
+      (p) => p.message,
+    ),
+  );
   if (!resuming) {
     const held = new Map(fresh.positions.map((p) => [p.conId, p.quantity]));
     for (const o of repriced) {
@@ -60,4 +72,21 @@ export function checkLiveLimits(
     message: `the plan would cross a limit at today's prices: ${problems.join("; ")}`,
     hint: "Nothing was sent. Change `limits:` in portfolio.yaml on main if the limit is wrong, or let `folioctl propose` make a smaller plan.",
   };
+}
+
+/** Orders for contracts portfolio.yaml gives folioctl no business trading. */
+function untradeable(portfolio: Portfolio, plan: Plan, fresh: Snapshot, resuming: boolean): string[] {
+  const targets = new Set(resolveTargets(portfolio, fresh).resolved.map((r) => r.contract.conId));
+  for (const target of portfolio.targets) if (target.conId !== undefined) targets.add(target.conId);
+  const sellsUnmanaged = portfolio.trading.unmanaged === "sell" && portfolio.trading.mode !== "buy-only";
+  // A resumed run may already have sold the whole position: what the plan saw (re-derived, and checked
+  // against the account then) counts too.
+  const positions = resuming ? [...fresh.positions, ...plan.snapshot.positions] : fresh.positions;
+  const held = new Set(positions.filter((p) => p.quantity > 0).map((p) => p.conId));
+  return plan.orders
+    .filter((o) => !targets.has(o.conId) && !(sellsUnmanaged && o.side === "SELL" && held.has(o.conId)))
+    .map(
+      (o) =>
+        `${o.leg} ${o.side === "BUY" ? "buys" : "sells"} ${o.quantity} ${o.symbol} (conId ${o.conId}), which is neither a target in portfolio.yaml nor a position sold under \`trading.unmanaged: sell\``,
+    );
 }

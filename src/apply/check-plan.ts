@@ -1,21 +1,31 @@
 import { verifyPlanHash } from "../core/hash-plan.js";
+import { parseDuration } from "../core/parse-duration.js";
 import type { Plan } from "../core/plan.js";
 import type { Portfolio } from "../core/portfolio.js";
+import { checkPlanVersion, rederivePlan } from "./rederive-plan.js";
 import type { Refusal } from "./refusal.js";
 
 const RE_PROPOSE = "Run `folioctl propose` (or wait for the scheduled run) and review the new plan.";
 
 /**
- * The checks that need no broker: the plan is the one reviewed (hash), trading is not suspended, and
- * the plan is for this account, made from the portfolio.yaml on main, and not expired. The first that
- * fails is the refusal. The kill switch comes before the portfolio's hash: switching it on changes
- * portfolio.yaml, and the refusal should say "suspended", not "intent-changed".
+ * The checks that need no broker, in this order; the first that fails is the refusal.
+ * 1. The hash (fast, and names a hand edit plainly).
+ * 2. The kill switch: switching it on changes portfolio.yaml, and the refusal should say "suspended",
+ *    not "intent-changed" or "tampered".
+ * 3. The version: another folioctl version may plan differently, so it cannot re-derive the plan.
+ * 4. The account and portfolio.yaml's hash: a plan made from an earlier portfolio.yaml would not
+ *    re-derive either, and "intent-changed" is what happened.
+ * 5. Re-derivation: the plan is exactly what folioctl makes from its own snapshot and this portfolio.yaml.
+ * 6. Age, now that createdAt and expiresAt are known to belong together: past expiresAt, or the
+ *    embedded snapshot older than planTtl (a plan whose createdAt was moved on is still as old as what
+ *    it saw; one whose snapshot was moved on as well must match the live account, which staleness checks).
  */
 export function checkPlan(
   plan: Plan,
   portfolio: Portfolio,
   portfolioSha256: string,
   now: Date,
+  toolVersion: string,
 ): Refusal | undefined {
   const hash = verifyPlanHash(plan);
   if (!hash.ok) {
@@ -32,6 +42,8 @@ export function checkPlan(
       hint: "Set `suspend: false` in portfolio.yaml on main when trading may resume.",
     };
   }
+  const version = checkPlanVersion(plan, toolVersion);
+  if (version) return version;
   if (plan.account !== portfolio.account) {
     return {
       reason: "intent-changed",
@@ -46,11 +58,29 @@ export function checkPlan(
       hint: RE_PROPOSE,
     };
   }
+  return (
+    rederivePlan(plan, { portfolio, portfolioHash: portfolioSha256, toolVersion }) ??
+    checkAge(plan, portfolio, now)
+  );
+}
+
+function checkAge(plan: Plan, portfolio: Portfolio, now: Date): Refusal | undefined {
+  const hint = `${RE_PROPOSE} \`tolerances.planTtl\` sets how long a plan stays valid.`;
   if (now.getTime() > Date.parse(plan.expiresAt)) {
     return {
       reason: "expired",
       message: `the plan expired at ${plan.expiresAt} (it is now ${now.toISOString()})`,
-      hint: `${RE_PROPOSE} \`tolerances.planTtl\` sets how long a plan stays valid.`,
+      hint,
+    };
+  }
+  // Re-derivation succeeded, so planTtl parses; the fallback only keeps the type honest.
+  const ttlMs = parseDuration(portfolio.tolerances.planTtl) ?? 0;
+  const seenUntil = Date.parse(plan.snapshot.asOf) + ttlMs;
+  if (now.getTime() > seenUntil) {
+    return {
+      reason: "expired",
+      message: `the plan's snapshot was taken at ${plan.snapshot.asOf}, more than planTtl (${portfolio.tolerances.planTtl}) ago (it is now ${now.toISOString()})`,
+      hint,
     };
   }
   return undefined;

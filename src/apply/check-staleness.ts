@@ -1,7 +1,7 @@
 import type { BrokerExecution } from "../broker/broker.js";
-import type { Plan, PlanSnapshot } from "../core/plan.js";
+import type { Plan } from "../core/plan.js";
 import type { Snapshot } from "../core/snapshot.js";
-import { valuationPrice } from "../core/valuation-price.js";
+import { valuationPrices } from "../core/valuation-price.js";
 import type { Refusal, StaleDifference } from "./refusal.js";
 import { describeDifference } from "./refusal.js";
 
@@ -9,9 +9,9 @@ import { describeDifference } from "./refusal.js";
 const CASH_TOLERANCE = 0.01;
 
 /**
- * Compares a fresh snapshot with the plan's: positions and cash must be what the plan saw (after this
- * plan's own fills, when an earlier run got some), and no price the plan used may have moved more than
- * `priceMoveBps`.
+ * Compares a fresh snapshot with the one the plan embeds: positions and cash must be what the plan saw
+ * (after this plan's own fills, when an earlier run got some), no price the plan used may have moved
+ * more than `priceMoveBps`, and every contract the plan trades must have a price in both.
  */
 export function checkStaleness(
   plan: Plan,
@@ -40,13 +40,13 @@ interface Expected {
 }
 
 /** The plan's snapshot moved forward by the fills of this plan that an interrupted run already got. */
-function afterOwnFills(snapshot: PlanSnapshot, executions: BrokerExecution[]): Expected {
+function afterOwnFills(snapshot: Snapshot, executions: BrokerExecution[]): Expected {
   const positions = new Map(
     snapshot.positions.map((p) => [p.conId, { symbol: p.symbol, quantity: p.quantity }]),
   );
   const cash = { ...snapshot.cash };
   const currencyOf = new Map(snapshot.positions.map((p) => [p.conId, p.currency]));
-  for (const price of snapshot.prices) currencyOf.set(price.conId, price.currency);
+  for (const contract of snapshot.contracts) currencyOf.set(contract.conId, contract.currency);
   for (const e of executions) {
     const signed = e.side === "BUY" ? e.shares : -e.shares;
     const held = positions.get(e.conId) ?? { symbol: e.symbol, quantity: 0 };
@@ -86,37 +86,39 @@ function cashDifferences(expected: Record<string, number>, fresh: Snapshot): Sta
   return differences;
 }
 
+/**
+ * Every price the plan's snapshot has (the plan valued its holdings with them) against the live one,
+ * and every traded contract's price, which neither side may lack: an order is only as sound as its price.
+ */
 function priceDifferences(plan: Plan, fresh: Snapshot, priceMoveBps: number): StaleDifference[] {
-  const quotes = new Map(fresh.quotes.map((q) => [q.conId, q]));
+  const planned = valuationPrices(plan.snapshot);
+  const live = valuationPrices(fresh);
+  const traded = new Map(plan.orders.map((o) => [o.conId, o.symbol]));
+  const symbols = new Map(plan.snapshot.contracts.map((c) => [c.conId, c.symbol]));
+  const conIds = [...new Set([...planned.keys(), ...traded.keys()])].sort((a, b) => a - b);
   const differences: StaleDifference[] = [];
-  const traded = new Set(plan.orders.map((o) => o.conId));
-  for (const used of plan.snapshot.prices) {
-    const now = valuationPrice(quotes.get(used.conId));
-    if (now === undefined) {
+  for (const conId of conIds) {
+    const then = planned.get(conId);
+    const now = live.get(conId);
+    const subject = symbols.get(conId) ?? traded.get(conId) ?? String(conId);
+    if (then === undefined || now === undefined) {
       // Only a missing price for something the plan trades stops it; a held-but-untraded one is valued
       // at the planned price and cannot move an order.
-      if (traded.has(used.conId)) {
+      if (traded.has(conId)) {
         differences.push({
           kind: "price",
-          subject: used.symbol,
-          conId: used.conId,
-          planned: used.price,
-          current: 0,
+          subject,
+          conId,
+          planned: then ?? 0,
+          current: now ?? 0,
           moveBps: Infinity,
         });
       }
       continue;
     }
-    const moveBps = (Math.abs(now.price - used.price) / used.price) * 10_000;
+    const moveBps = (Math.abs(now - then) / then) * 10_000;
     if (moveBps > priceMoveBps) {
-      differences.push({
-        kind: "price",
-        subject: used.symbol,
-        conId: used.conId,
-        planned: used.price,
-        current: now.price,
-        moveBps,
-      });
+      differences.push({ kind: "price", subject, conId, planned: then, current: now, moveBps });
     }
   }
   return differences;

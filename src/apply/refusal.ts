@@ -31,6 +31,9 @@ export function describeDifference(d: StaleDifference): string {
     case "cash":
       return `${d.subject} cash: planned ${d.planned.toFixed(2)}, now ${d.current.toFixed(2)}`;
     case "price":
+      // A price of 0 stands for none: the plan's snapshot, or the live one, has no price for it.
+      if (d.planned === 0) return `${d.subject} price: the plan has none, but trades it`;
+      if (d.current === 0) return `${d.subject} price: planned ${d.planned}, none now`;
       return `${d.subject} price: planned ${d.planned}, now ${d.current} (${(d.moveBps ?? 0).toFixed(1)} bps)`;
   }
 }

@@ -14,6 +14,7 @@ import { estimateCommission } from "../core/estimate-commission.js";
 import { verifyPlanHash } from "../core/hash-plan.js";
 import type { Plan } from "../core/plan.js";
 import type { Portfolio } from "../core/portfolio.js";
+import { valuationPrices } from "../core/valuation-price.js";
 import { BrokerError, InputError } from "../errors.js";
 import { buildLedgerRecord } from "./build-ledger-record.js";
 import { checkLiveLimits } from "./check-live-limits.js";
@@ -26,7 +27,8 @@ import type { LedgerOrder, LedgerRecord } from "./ledger.js";
 import { belongsToPlan } from "./order-ref.js";
 import { readEarlierRuns } from "./read-earlier-runs.js";
 import { DEFAULT_RECONNECT, Reconnector, type ReconnectPolicy } from "./reconnector.js";
-import type { Refusal } from "./refusal.js";
+import { checkPlanFormat } from "./rederive-plan.js";
+import { refusalError, type Refusal } from "./refusal.js";
 
 export interface RunApplyOptions {
   planFile: string;
@@ -76,7 +78,7 @@ export async function runApply(options: RunApplyOptions): Promise<RunApplyResult
   if (!loaded.ok) throw inputError("portfolio.yaml", loaded.errors.map(formatDiagnostic));
   const plan = await readPlan(options.planFile);
   const finish = (parts: Outcome) => complete(options, plan, startedAt, parts);
-  const refusal = checkPlan(plan, loaded.portfolio, loaded.sha256, startedAt);
+  const refusal = checkPlan(plan, loaded.portfolio, loaded.sha256, startedAt, options.toolVersion);
   if (refusal) return finish({ refusal });
   // Before the broker: a record that cannot be read stops the run here, with nothing sent.
   const earlierDir = options.earlierLedgerDir ?? options.ledgerDir;
@@ -115,7 +117,8 @@ async function applyChecked(
     const ownExecutions = withLedgerFills(ibExecutions, earlierRuns);
     const resuming =
       ownExecutions.length > 0 || ownOrders.length > 0 || earlierRuns.some((o) => o.status !== "not-sent");
-    const legs = plan.orders.map(toLeg);
+    const live = valuationPrices(fresh);
+    const legs = plan.orders.map((order) => toLeg(order, live.get(order.conId)));
     // A re-run whose legs have all ended only reports: a price that moved since must not turn it into
     // a refusal, since nothing will be sent.
     const ended = allLegsEnded(legs, plan.hash, { orders: ownOrders, executions: ibExecutions }, earlierRuns);
@@ -193,14 +196,17 @@ async function measureDrift(options: RunApplyOptions, portfolio: Portfolio): Pro
   return result.ok ? result.plan.drift.before : undefined;
 }
 
-function toLeg(order: Plan["orders"][number]): ExecutableLeg {
+/** The executor sizes a buy with estimatedPrice: never below the live price, whatever the plan says. */
+function toLeg(order: Plan["orders"][number], livePrice: number | undefined): ExecutableLeg {
+  const sizingPrice =
+    order.side === "BUY" ? Math.max(order.estimatedPrice, livePrice ?? 0) : order.estimatedPrice;
   return {
     leg: order.leg,
     side: order.side,
     quantity: order.quantity,
     orderType: order.orderType,
     ...(order.limitPrice === undefined ? {} : { limitPrice: order.limitPrice }),
-    estimatedPrice: order.estimatedPrice,
+    estimatedPrice: sizingPrice,
     contract: {
       conId: order.conId,
       symbol: order.symbol,
@@ -228,6 +234,8 @@ async function readPlan(file: string): Promise<Plan> {
   const parsed = parsePlan(text, file);
   if (parsed.ok) return parsed.plan;
   const json = parseJsonText(text, file);
+  const format = json.ok ? checkPlanFormat(json.value) : undefined;
+  if (format) throw refusalError(format);
   const edited =
     json.ok && !verifyPlanHash(json.value).ok ? " (and it does not match its hash: it was edited)" : "";
   throw inputError(`the plan file${edited}`, parsed.errors.map(formatDiagnostic));

@@ -104,9 +104,9 @@ function sortKeys(value: unknown, state: State): unknown {
     if (children !== undefined && converted !== undefined) children.set(key, converted);
   }
   if (children === undefined) return value;
-  const out: Record<string, unknown> = {};
-  for (const key of [...children.keys()].sort()) out[key] = children.get(key);
-  return out;
+  // Object.fromEntries defines properties: `out[key] = ...` would let a "__proto__" key set the
+  // prototype instead, dropping it from the text, and two different documents would hash the same.
+  return Object.fromEntries([...children.keys()].sort().map((key) => [key, children.get(key)]));
 }
 
 function write(value: unknown, out: string[]): void {

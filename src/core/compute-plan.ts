@@ -17,10 +17,10 @@ import {
 import { planWarnings } from "./plan-warnings.js";
 import type { Portfolio } from "./portfolio.js";
 import type { RebalanceHolding, RebalanceProblem } from "./rebalance-problem.js";
+import { normalizeSnapshot } from "./normalize-snapshot.js";
 import { resolveTargets } from "./resolve-targets.js";
 import { roundMoney, roundPercent } from "./round-to.js";
 import type { Snapshot } from "./snapshot.js";
-import { snapshotFingerprint } from "./snapshot-fingerprint.js";
 import { solveRebalance } from "./solve-rebalance.js";
 import { valueHoldings, type ValuedHolding } from "./value-holdings.js";
 import { weightRows, type Line } from "./weight-rows.js";
@@ -42,11 +42,7 @@ const WEIGHT_TOTAL_TOLERANCE = 1e-6;
  * there can be none. Pure: the same inputs give a byte-identical plan. The policy is written down in
  * README.md, "How folioctl plans".
  */
-export function computePlan(
-  portfolio: Portfolio,
-  snapshot: Snapshot,
-  options: ComputePlanOptions,
-): PlanResult {
+export function computePlan(portfolio: Portfolio, input: Snapshot, options: ComputePlanOptions): PlanResult {
   if (portfolio.suspend) {
     return fail([
       {
@@ -58,7 +54,8 @@ export function computePlan(
       },
     ]);
   }
-  const problems: PlanProblem[] = checkSnapshot(portfolio, snapshot);
+  // Checked as given, so that problems name entries by their place in the caller's snapshot.
+  const problems: PlanProblem[] = checkSnapshot(portfolio, input);
   const nowMs = parseIsoTime(options.now);
   if (nowMs === undefined) {
     problems.push({
@@ -88,6 +85,9 @@ export function computePlan(
   }
   if (problems.length > 0 || nowMs === undefined || ttlMs === undefined) return fail(problems);
 
+  // Everything below reads the normalized snapshot the plan embeds: recomputing the plan from its own
+  // snapshot then gives the same bytes whatever order the broker listed things in.
+  const snapshot = normalizeSnapshot(input);
   const { resolved, problems: matching } = resolveTargets(portfolio, snapshot);
   const valuation = valueHoldings(portfolio, snapshot, resolved, nowMs);
   if (matching.length + valuation.problems.length > 0) return fail([...matching, ...valuation.problems]);
@@ -150,7 +150,7 @@ export function computePlan(
     portfolioHash: options.portfolioHash,
     rebalanceTo: portfolio.trading.rebalanceTo,
     schemaVersion: PLAN_SCHEMA_VERSION,
-    snapshot: snapshotFingerprint(snapshot, valuation.prices),
+    snapshot,
     ...(options.sourceCommit === undefined ? {} : { sourceCommit: options.sourceCommit }),
     toolVersion: options.toolVersion,
     turnover: { percent: roundPercent(turnover / netLiquidation), value: roundMoney(turnover) },

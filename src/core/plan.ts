@@ -2,55 +2,14 @@
 // schema/plan.schema.json describes the same structure; test/core/plan-schema.test.ts keeps them in step.
 import type { OrderType, RebalanceTo, TradingMode } from "./portfolio.js";
 
-export const PLAN_SCHEMA_VERSION = 1;
+import type { Snapshot } from "./snapshot.js";
+
+/** 2: the plan embeds the whole snapshot it was computed from, so that apply can re-derive it. */
+export const PLAN_SCHEMA_VERSION = 2;
 
 /** Which quote field valued a contract: bid/ask midpoint, last trade, or the previous close. */
 export type PriceSource = "mid" | "last" | "close";
 export type OrderSide = "BUY" | "SELL";
-
-export interface PlanPrice {
-  conId: number;
-  symbol: string;
-  currency: string;
-  price: number;
-  source: PriceSource;
-  /** When the quote was taken (ISO 8601). */
-  time: string;
-  /** Seconds from the quote to the plan's createdAt; 0 when the quote is newer. */
-  ageSeconds: number;
-  delayed: boolean;
-}
-
-export interface PlanPosition {
-  conId: number;
-  symbol: string;
-  currency: string;
-  quantity: number;
-}
-
-export interface PlanOpenOrder {
-  permId: number;
-  conId: number;
-  symbol: string;
-  side: OrderSide;
-  quantity: number;
-  filled: number;
-  orderRef: string;
-}
-
-/** What the plan saw; apply compares a fresh snapshot with it and refuses a stale plan. */
-export interface PlanSnapshot {
-  asOf: string;
-  /** Net liquidation value as the broker reported it, in baseCurrency. */
-  netLiquidation: number;
-  exchangeRates: Record<string, number>;
-  cash: Record<string, number>;
-  /** Every position in the account, by conId. */
-  positions: PlanPosition[];
-  /** The prices the plan valued with, by conId. */
-  prices: PlanPrice[];
-  openOrders: PlanOpenOrder[];
-}
 
 export interface PlanOrder {
   /** Stable id within the plan: S1, S2... for sells, then B1, B2... for buys. */
@@ -135,7 +94,12 @@ export interface Plan {
   netLiquidation: number;
   /** The part weights are measured against: net liquidation less positions left alone. */
   managedValue: number;
-  snapshot: PlanSnapshot;
+  /**
+   * The snapshot the plan was computed from, whole and normalized (normalizeSnapshot): planning is a
+   * pure function of portfolio.yaml and it, so apply recomputes the plan from it and refuses any other
+   * plan, and compares it with a live snapshot to refuse a stale one.
+   */
+  snapshot: Snapshot;
   orders: PlanOrder[];
   weights: PlanWeight[];
   /** Half the sum of |weight - target| over targets and cash, in percent, before and after the orders. */

@@ -1,5 +1,5 @@
 import type { PriceSource } from "./plan.js";
-import type { SnapshotQuote } from "./snapshot.js";
+import type { Snapshot, SnapshotQuote } from "./snapshot.js";
 
 export interface Valuation {
   price: number;
@@ -23,4 +23,14 @@ export function valuationPrice(quote: SnapshotQuote | undefined): Valuation | un
   if (usable(last)) return { price: last, source: "last" };
   if (usable(close)) return { price: close, source: "close" };
   return undefined;
+}
+
+/** The valuation price of every contract the snapshot has a usable quote for, by conId. */
+export function valuationPrices(snapshot: Snapshot): Map<number, number> {
+  const prices = new Map<number, number>();
+  for (const quote of snapshot.quotes) {
+    const valuation = valuationPrice(quote);
+    if (valuation !== undefined) prices.set(quote.conId, valuation.price);
+  }
+  return prices;
 }

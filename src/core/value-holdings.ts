@@ -1,6 +1,6 @@
 import { planWarning } from "./plan-warning.js";
 import { parseIsoTime } from "./iso-time.js";
-import type { PlanPrice, PlanProblem, PlanWarning } from "./plan.js";
+import type { PlanProblem, PlanWarning } from "./plan.js";
 import type { Portfolio } from "./portfolio.js";
 import type { ResolvedTarget } from "./resolve-targets.js";
 import type { Snapshot, SnapshotContract, SnapshotPosition, SnapshotQuote } from "./snapshot.js";
@@ -33,7 +33,6 @@ export interface ValuedHolding {
 
 export interface Valuation {
   holdings: ValuedHolding[];
-  prices: PlanPrice[];
   warnings: PlanWarning[];
   problems: PlanProblem[];
 }
@@ -52,7 +51,7 @@ export function valueHoldings(
   const quotes = new Map<number, SnapshotQuote>(snapshot.quotes.map((q) => [q.conId, q]));
   const positions = new Map<number, SnapshotPosition>(snapshot.positions.map((p) => [p.conId, p]));
   const contracts = new Map<number, SnapshotContract>(snapshot.contracts.map((c) => [c.conId, c]));
-  const result: Valuation = { holdings: [], prices: [], warnings: [], problems: [] };
+  const result: Valuation = { holdings: [], warnings: [], problems: [] };
   // Quotes taken in one sweep share their time: parse each distinct text once.
   const times = new Map<string, number>();
   const rate = (currency: string): number => snapshot.exchangeRates[currency] ?? Number.NaN;
@@ -64,17 +63,6 @@ export function valueHoldings(
     let quoteMs = times.get(quote.time);
     if (quoteMs === undefined) times.set(quote.time, (quoteMs = parseIsoTime(quote.time) ?? nowMs));
     const ageSeconds = Math.max(0, Math.round((nowMs - quoteMs) / 1000));
-    // Keys in sorted order: the plan is hashed in canonical form, and sorted objects need no copy.
-    result.prices.push({
-      ageSeconds,
-      conId,
-      currency,
-      delayed: quote.delayed,
-      price: valuation.price,
-      source: valuation.source,
-      symbol,
-      time: quote.time,
-    });
     if (quote.delayed) {
       result.warnings.push(
         planWarning(
@@ -187,7 +175,6 @@ export function valueHoldings(
       );
     }
   }
-  result.prices.sort((a, b) => a.conId - b.conId);
   return result;
 }
 

@@ -2,6 +2,7 @@
 // time and quote times), so replacing the pull request's plan on every run would push a commit, edit the
 // body and dismiss approvals each time. The plan under review is kept while it is as good as a new one.
 import { checkStaleness } from "../apply/check-staleness.js";
+import { rederivePlan } from "../apply/rederive-plan.js";
 import { describeDifference } from "../apply/refusal.js";
 import type { Plan, PlanOrder } from "../core/plan.js";
 import type { Portfolio } from "../core/portfolio.js";
@@ -22,7 +23,8 @@ export interface KeepInput {
 }
 
 /**
- * Keep the existing plan when it is for the same account and the same portfolio.yaml, has more than half
+ * Keep the existing plan when it is for the same account and the same portfolio.yaml, re-derives (this
+ * folioctl version makes exactly it from its own snapshot and that portfolio.yaml), has more than half
  * of its lifetime left, would pass apply's staleness check against the fresh snapshot (positions and cash
  * unchanged, prices within `tolerances.priceMoveBps`), and has the same orders as the fresh plan.
  */
@@ -34,6 +36,14 @@ export function keepExistingPlan(input: KeepInput): KeepDecision {
   if (existing.portfolioHash !== input.portfolioHash) {
     return { keep: false, reason: "portfolio.yaml on main changed since the plan was made" };
   }
+  // Only a plan folioctl itself would make (this version, from its own snapshot) may stay for review.
+  const rederived = rederivePlan(existing, {
+    portfolio: input.portfolio,
+    portfolioHash: input.portfolioHash,
+    toolVersion: fresh.toolVersion,
+  });
+  if (rederived)
+    return { keep: false, reason: `the plan does not re-derive (${rederived.reason}): ${rederived.message}` };
   const created = Date.parse(existing.createdAt);
   const expires = Date.parse(existing.expiresAt);
   // Past half its lifetime a plan may expire before anyone merges it: refresh it while nobody waits.

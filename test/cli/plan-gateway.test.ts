@@ -19,9 +19,11 @@ describe("folioctl plan against a gateway", () => {
       "B1 BND",
       "B2 VNQ",
     ]);
+    // Live quotes with both sides: every price is a midpoint.
     expect(
-      plan.snapshot.prices.every(
-        (p: { delayed: boolean; source: string }) => !p.delayed && p.source === "mid",
+      plan.snapshot.quotes.every(
+        (q: { delayed: boolean; bid?: number; ask?: number }) =>
+          !q.delayed && q.bid !== undefined && q.ask !== undefined,
       ),
     ).toBe(true);
     // Nothing was sent: planning only reads.

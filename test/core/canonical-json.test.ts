@@ -24,6 +24,15 @@ describe("canonicalJson", () => {
     );
   });
 
+  it("keeps a __proto__ key as a property, so documents that differ by it never write the same text", () => {
+    const parsed = JSON.parse('{"__proto__":{},"":0}') as unknown;
+    expect(canonicalJson(parsed)).toBe('{"":0,"__proto__":{}}');
+    expect(canonicalJson(JSON.parse('{"b":{"__proto__":{"x":1},"a":2}}'))).toBe(
+      '{"b":{"__proto__":{"x":1},"a":2}}',
+    );
+    expect(canonicalJson(parsed)).not.toBe(canonicalJson({ "": 0 }));
+  });
+
   it("orders keys that look like numbers as text, as RFC 8785 does", () => {
     expect(canonicalJson({ "9": "nine", "10": "ten", a: 1 })).toBe('{"10":"ten","9":"nine","a":1}');
   });

@@ -1,15 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import planSchema from "../../schema/plan.schema.json" with { type: "json" };
-import { createAjv } from "../../src/config/ajv.js";
+import { validatePlanDocument as validatePlan } from "../../src/config/load-plan.js";
 import { canonicalJson } from "../../src/core/canonical-json.js";
+import { formatPlanFile } from "../../src/core/format-plan-file.js";
 import { verifyPlanHash } from "../../src/core/hash-plan.js";
 import type { Plan } from "../../src/core/plan.js";
 import type { Portfolio } from "../../src/core/portfolio.js";
 import type { Snapshot } from "../../src/core/snapshot.js";
 import { applyOrders, makePortfolio, makeSnapshot, plan, type HoldingSpec } from "./plan-builders.js";
-
-const validatePlan = createAjv().compile(planSchema);
 
 interface Scenario {
   portfolio: Portfolio;
@@ -168,6 +166,18 @@ describe("computePlan invariants", () => {
         };
         expect(canonicalJson(planned(s))).toBe(first);
         expect(canonicalJson(planned({ ...s, snapshot: reordered }))).toBe(first);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it("re-derives every plan byte for byte from the snapshot it embeds, read back from its file", () => {
+    fc.assert(
+      fc.property(scenario, (s) => {
+        const p = planned(s);
+        const read = JSON.parse(formatPlanFile(p)) as Plan;
+        const again = plan(s.portfolio, read.snapshot, { now: read.createdAt });
+        expect(again.ok && canonicalJson(again.plan)).toBe(canonicalJson(p));
       }),
       { numRuns: 100 },
     );

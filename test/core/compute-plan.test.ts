@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Portfolio } from "../../src/core/portfolio.js";
+import { valuationPrice } from "../../src/core/valuation-price.js";
 import {
   conIdOf,
   makePortfolio,
@@ -42,18 +43,10 @@ describe("valuation price", () => {
   ])("values $quote at $price ($source) and records it", ({ quote, price, source }) => {
     const snapshot = makeSnapshot([{ symbol: "VTI", quantity: 10, quote }], { cash: { USD: 1000 } });
     const p = planOk(makePortfolio([{ symbol: "VTI", weight: 100 }]), snapshot);
-    expect(p.snapshot.prices).toEqual([
-      {
-        ageSeconds: 5,
-        conId: conIdOf("VTI"),
-        currency: "USD",
-        delayed: false,
-        price,
-        source,
-        symbol: "VTI",
-        time: "2026-11-24T15:00:00Z",
-      },
+    expect(p.snapshot.quotes).toEqual([
+      { ...quote, conId: conIdOf("VTI"), delayed: false, time: "2026-11-24T15:00:00Z" },
     ]);
+    expect(valuationPrice(p.snapshot.quotes[0])).toEqual({ price, source });
   });
 
   it("refuses to plan a target that has no price at all, naming it", () => {
@@ -492,14 +485,14 @@ describe("snapshot checks", () => {
 });
 
 describe("the plan document", () => {
-  it("records times, versions, the portfolio hash and a fingerprint of the snapshot", () => {
+  it("records times, versions, the portfolio hash and the whole snapshot, normalized", () => {
     const snapshot = threeSnapshot(44, 31, 17);
     const p = planOk(threePortfolio({ tolerances: { priceMoveBps: 50, planTtl: "90m" } }), snapshot, {
       now: "2026-11-24T10:00:05-05:00",
       sourceCommit: "0123456789abcdef0123456789abcdef01234567",
     });
     expect(p).toMatchObject({
-      schemaVersion: 1,
+      schemaVersion: 2,
       account: "DU1234567",
       baseCurrency: "USD",
       createdAt: "2026-11-24T15:00:05Z",
@@ -514,6 +507,13 @@ describe("the plan document", () => {
       [...p.snapshot.positions.map((x) => x.conId)].sort((a, b) => a - b),
     );
     expect(p.snapshot.cash).toEqual({ USD: 8000 });
+    // Everything planning read is there, so the plan can be made again from it alone.
+    expect(p.snapshot).toEqual({
+      ...snapshot,
+      positions: [...snapshot.positions].sort((a, b) => a.conId - b.conId),
+      quotes: [...snapshot.quotes].sort((a, b) => a.conId - b.conId),
+      contracts: [...snapshot.contracts].sort((a, b) => a.conId - b.conId),
+    });
     expect(p.hash).toMatch(/^[0-9a-f]{64}$/);
   });
 

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { loadPortfolioFile } from "../../src/config/load-portfolio.js";
 import { loadSnapshotFile } from "../../src/config/load-snapshot.js";
 import { computePlan } from "../../src/core/compute-plan.js";
+import { hashPlan } from "../../src/core/hash-plan.js";
 import type { Plan } from "../../src/core/plan.js";
 import type { Portfolio } from "../../src/core/portfolio.js";
 import type { Snapshot } from "../../src/core/snapshot.js";
@@ -109,6 +110,34 @@ describe("keepExistingPlan", () => {
     expect(decision.keep).toBe(false);
     expect(decision).toMatchObject({
       reason: expect.stringMatching(/^the orders changed: no longer .*; now /),
+    });
+  });
+
+  it("replaces a plan that does not re-derive, though it is re-hashed and its orders look the same", () => {
+    const existing = plan(MADE);
+    const edited: Plan = {
+      ...existing,
+      orders: existing.orders.map((o, i) => (i === 0 ? { ...o, limitPrice: 500 } : o)),
+    };
+    edited.hash = hashPlan(edited);
+
+    expect(decide(edited, plan(MADE), MADE)).toMatchObject({
+      keep: false,
+      reason: expect.stringMatching(
+        /^the plan does not re-derive \(tampered\): .*orders\[0\]\.limitPrice: the plan says 500, re-derived \d/,
+      ),
+    });
+  });
+
+  it("replaces a plan another folioctl version made", () => {
+    const existing = { ...plan(MADE), toolVersion: "0.9.0" };
+    existing.hash = hashPlan(existing);
+
+    expect(decide(existing, plan(MADE), MADE)).toMatchObject({
+      keep: false,
+      reason: expect.stringContaining(
+        "(version-mismatch): the plan was made by folioctl 0.9.0, this is folioctl test",
+      ),
     });
   });
 });

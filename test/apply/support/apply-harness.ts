@@ -11,6 +11,7 @@ import {
 } from "../../../src/gateway-sim/index.js";
 import { startTestSim } from "../../gateway-sim/support/start-test-sim.js";
 import { REPO_ROOT } from "../../support/run-cli.js";
+import { TOOL_VERSION } from "../../../src/version.js";
 import type { PlanFixture } from "./plan-fixture.js";
 
 export const ACCOUNT = "DU1234567";
@@ -37,7 +38,7 @@ export function apply(sim: GatewaySim, fixture: PlanFixture, extra: Partial<RunA
     portfolioFile: fixture.portfolioFile,
     broker: new IbBroker({ host: sim.host, port: sim.port, clientId: 11, timeoutMs: 3_000 }),
     now: () => new Date(),
-    toolVersion: "test",
+    toolVersion: TOOL_VERSION,
     waveTimeoutMs: 2_000,
     ledgerDir: fixture.ledgerDir,
     reconnect: { attempts: 6, initialDelayMs: 50, maxDelayMs: 500 },

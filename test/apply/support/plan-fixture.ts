@@ -1,5 +1,5 @@
 // A plan made the way `propose` makes one: a snapshot of the simulator through the real adapter, the
-// pure planner, and the plan file as it is committed. Written into a temporary ops directory.
+// pure planner (as this version of folioctl), and the plan file as it is committed. Written into a temporary ops directory.
 import { copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,6 +10,7 @@ import { computePlan } from "../../../src/core/compute-plan.js";
 import { formatPlanFile } from "../../../src/core/format-plan-file.js";
 import type { Plan } from "../../../src/core/plan.js";
 import type { GatewaySim } from "../../../src/gateway-sim/index.js";
+import { TOOL_VERSION } from "../../../src/version.js";
 import { REPO_ROOT } from "../../support/run-cli.js";
 
 export interface PlanFixture {
@@ -45,7 +46,7 @@ export async function planFixture(
   await broker.close();
   const result = computePlan(loaded.portfolio, snapshot, {
     now: now.toISOString(),
-    toolVersion: "test",
+    toolVersion: TOOL_VERSION,
     portfolioHash: loaded.sha256,
   });
   if (!result.ok) throw new Error(result.errors.map((e) => e.message).join("; "));
