@@ -22,6 +22,8 @@ export async function startForgeWorld(): Promise<ForgeWorld> {
   const bot = github.addUser("folioctl-bot");
   const alice = github.addUser("alice");
   const bob = github.addUser("bob");
+  github.grant(repo, "alice", "write");
+  github.grant(repo, "bob", "maintain");
   return { github, repo, bot, alice, bob, forge: forgeAs(github, bot) };
 }
 

@@ -78,6 +78,7 @@ describe("approval through the API", () => {
       {
         id: expect.any(Number),
         reviewer: "bob",
+        reviewerType: "User",
         state: "APPROVED",
         commitSha: pull.headSha,
         submittedAt: expect.any(String),
@@ -118,6 +119,7 @@ describe("decideApproval", () => {
   ): Review => ({
     id,
     reviewer,
+    reviewerType: "User",
     state,
     commitSha,
     submittedAt: at,
