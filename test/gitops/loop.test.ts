@@ -229,7 +229,7 @@ describe("apply refuses what was not reviewed", () => {
     );
     expect(w.sim.orders()).toEqual([]);
     expect(labelsOf(w, number)).toEqual(["folioctl", "folioctl: refused"]);
-    expect(applyReport(w, number)).toContain("refused: nothing was sent (tampered)");
+    expect(applyReport(w, number)).toContain("refused (tampered): nothing was sent");
     expect(w.repo.statuses.filter((s) => s.context === STATUS).at(-1)).toMatchObject({
       sha,
       context: STATUS,
@@ -258,7 +258,7 @@ describe("apply refuses what was not reviewed", () => {
     // A plan nobody may apply is not parsed, so there is no plan to record the refusal against: the
     // pull request says why.
     expect(await w.filesOnMain(`ledger/${ACCOUNT}`)).toEqual([]);
-    expect(applyReport(w, number)).toContain("refused: nothing was sent (tampered)");
+    expect(applyReport(w, number)).toContain("refused (tampered): nothing was sent");
   });
 
   it("refuses an unapproved merge", async () => {
