@@ -38,14 +38,14 @@ describe("an unreachable gateway", () => {
 
     expect(proposed.code).not.toBe(0);
     expect(applied.code).not.toBe(0);
+    expect(await everythingGitHubHolds(w)).not.toContain(HOST);
+    expect(`${proposed.stdout}${proposed.stderr}${applied.stdout}${applied.stderr}`).not.toContain(HOST);
     // The failure was reported where people look, by the neutral name.
     const report = w.repo.comments
       .filter((c) => c.issueNumber === number)
       .map((c) => c.body)
       .join("\n");
     expect(report).toContain("the IB Gateway (FOLIOCTL_GATEWAY)");
-    expect(await everythingGitHubHolds(w)).not.toContain(HOST);
-    expect(`${proposed.stdout}${proposed.stderr}${applied.stdout}${applied.stderr}`).not.toContain(HOST);
     expect(w.sim.orders()).toEqual([]);
   });
 });
