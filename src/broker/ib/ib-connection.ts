@@ -126,13 +126,10 @@ export class IbConnection {
       const onProblem = (code: number, message: string) => {
         if (code === 326) {
           fail(
-            new BrokerError(
-              `${GATEWAY_NAME} refused client id ${clientId}: it is already in use`,
-              {
-                code,
-                hint: "Use another --client-id (or FOLIOCTL_CLIENT_ID), or stop the other program using this one.",
-              },
-            ),
+            new BrokerError(`${GATEWAY_NAME} refused client id ${clientId}: it is already in use`, {
+              code,
+              hint: "Use another --client-id (or FOLIOCTL_CLIENT_ID), or stop the other program using this one.",
+            }),
           );
         } else if (code === 502 || code === 504) {
           fail(
@@ -152,12 +149,9 @@ export class IbConnection {
       const timer = setTimeout(
         () =>
           fail(
-            new TimeoutError(
-              `${GATEWAY_NAME} did not become ready within ${this.timeoutMs} ms`,
-              {
-                hint: "The gateway may be logged out or waiting for two-factor approval: log in again and retry.",
-              },
-            ),
+            new TimeoutError(`${GATEWAY_NAME} did not become ready within ${this.timeoutMs} ms`, {
+              hint: "The gateway may be logged out or waiting for two-factor approval: log in again and retry.",
+            }),
           ),
         this.timeoutMs,
       );
@@ -258,12 +252,9 @@ export class IbConnection {
       const timer = setTimeout(
         () =>
           fail(
-            new TimeoutError(
-              `${GATEWAY_NAME} did not answer ${spec.what} within ${timeoutMs} ms`,
-              {
-                hint: "Check that the gateway is logged in and not overloaded, then run the command again.",
-              },
-            ),
+            new TimeoutError(`${GATEWAY_NAME} did not answer ${spec.what} within ${timeoutMs} ms`, {
+              hint: "Check that the gateway is logged in and not overloaded, then run the command again.",
+            }),
           ),
         timeoutMs,
       );
@@ -271,12 +262,9 @@ export class IbConnection {
       cleanups.push(
         this.onDisconnect((reason) =>
           fail(
-            new BrokerError(
-              `lost the connection to ${GATEWAY_NAME} during ${spec.what}: ${reason}`,
-              {
-                hint: "Check the gateway and run the command again; nothing is repeated that already happened.",
-              },
-            ),
+            new BrokerError(`lost the connection to ${GATEWAY_NAME} during ${spec.what}: ${reason}`, {
+              hint: "Check the gateway and run the command again; nothing is repeated that already happened.",
+            }),
           ),
         ),
       );
