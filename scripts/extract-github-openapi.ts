@@ -25,6 +25,7 @@ export const OPERATION_IDS = [
   "pulls/merge",
   "pulls/list-reviews",
   "pulls/create-review",
+  "pulls/list-commits",
   "issues/list-comments",
   "issues/create-comment",
   "issues/update-comment",
@@ -34,6 +35,8 @@ export const OPERATION_IDS = [
   "issues/remove-label",
   "repos/list-pull-requests-associated-with-commit",
   "repos/create-commit-status",
+  "repos/list-commit-statuses-for-ref",
+  "repos/get-collaborator-permission-level",
   "repos/get-content",
 ] as const;
 

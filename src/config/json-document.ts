@@ -11,7 +11,11 @@ export const MAX_JSON_BYTES = 64 * 1024 * 1024;
 
 export type JsonReadResult = { ok: true; value: unknown; text: string } | { ok: false; errors: Diagnostic[] };
 
-export async function readJsonFile(file: string, what: string): Promise<JsonReadResult> {
+export async function readJsonFile(
+  file: string,
+  what: string,
+  maxBytes = MAX_JSON_BYTES,
+): Promise<JsonReadResult> {
   const whole = (message: string, hint?: string): JsonReadResult => ({
     ok: false,
     errors: [{ file, line: 0, column: 0, path: "", message, hint }],
@@ -19,8 +23,7 @@ export async function readJsonFile(file: string, what: string): Promise<JsonRead
   try {
     const info = await stat(file);
     if (!info.isFile()) return whole(`is not a file`, `give the path of a ${what} JSON file`);
-    if (info.size > MAX_JSON_BYTES)
-      return whole(`is ${info.size} bytes, more than a ${what} can be (${MAX_JSON_BYTES})`);
+    if (info.size > maxBytes) return whole(`is ${info.size} bytes, more than a ${what} can be (${maxBytes})`);
     return parseJsonText((await readFile(file)).toString("utf8"), file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? "error";
@@ -71,11 +74,26 @@ function syntaxErrorOffset(text: string, message: string): number {
   return hi - 1;
 }
 
+export interface SchemaDiagnosticsLimits {
+  /** Diagnostics past this many are counted, not described: one closing line says how many. */
+  max?: number;
+  /** Texts longer than this get no line and column: finding them parses the whole text again. */
+  locateUpTo?: number;
+}
+
 /** ajv's errors as diagnostics: one per field and problem, with positions found in the text. */
-export function schemaDiagnostics(errors: ErrorObject[], text: string, file: string): Diagnostic[] {
-  const locate = locator(text);
+export function schemaDiagnostics(
+  errors: ErrorObject[],
+  text: string,
+  file: string,
+  limits: SchemaDiagnosticsLimits = {},
+): Diagnostic[] {
+  const max = limits.max ?? Infinity;
+  const locate =
+    text.length <= (limits.locateUpTo ?? Infinity) ? locator(text) : () => ({ line: 0, column: 0 });
   const seen = new Set<string>();
   const out: Diagnostic[] = [];
+  let unshown = 0;
   for (const error of errors) {
     if (error.keyword === "if" || error.keyword === "propertyNames") continue;
     const segments = pointerSegments(error.instancePath);
@@ -107,8 +125,22 @@ export function schemaDiagnostics(errors: ErrorObject[], text: string, file: str
     const key = `${path}\u0000${message}`;
     if (seen.has(key)) continue;
     seen.add(key);
+    if (out.length >= max) {
+      unshown += 1;
+      continue;
+    }
     const { line, column } = locate(segments, at);
     out.push({ file, line, column, path, message, ...(hint === undefined ? {} : { hint }) });
+  }
+  if (unshown > 0) {
+    out.push({
+      file,
+      line: 0,
+      column: 0,
+      path: "",
+      message: `and ${unshown} more problem${unshown === 1 ? "" : "s"} not shown`,
+      hint: "fix the problems above and run again",
+    });
   }
   return out;
 }

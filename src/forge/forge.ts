@@ -45,18 +45,52 @@ export interface Review {
   id: number;
   /** Undefined when the reviewer's account was deleted. */
   reviewer: string | undefined;
+  /** GitHub's account type: "User", or "Bot" for apps and GitHub Actions. */
+  reviewerType: string | undefined;
   state: ReviewState;
   /** The head commit the review was given at. */
   commitSha: string | null;
   submittedAt: string | null;
 }
 
+/**
+ * Why an approval does not count: given by the pull request's author or the bot, by a bot account, by
+ * someone who pushed a commit to it, before the last push, after the merge, or by someone who cannot
+ * write to the repository.
+ */
+export type IgnoredApprovalReason =
+  "author" | "bot" | "committer" | "stale" | "after-merge" | "no-write-access";
+
 /** Whose review counts for a pull request at its current head, and whose does not and why. */
 export interface Approval {
   headSha: string;
   approvedBy: string[];
   changesRequestedBy: string[];
-  ignored: Array<{ reviewer: string; reason: "author" | "stale" }>;
+  ignored: Array<{ reviewer: string; reason: IgnoredApprovalReason }>;
+}
+
+/** One commit of a pull request, with the accounts GitHub maps its author and committer emails to. */
+export interface PullRequestCommit {
+  sha: string;
+  /** Undefined when the email maps to no account. */
+  author: string | undefined;
+  committer: string | undefined;
+}
+
+/** A status as GitHub reports it: `creator` is the account whose token set it, which no one can fake. */
+export interface CommitStatusRecord {
+  state: CommitStatus["state"];
+  context: string;
+  description: string;
+  creator: string | undefined;
+  createdAt: string;
+}
+
+/** GitHub's role name (admin, maintain, write, triage, read, or a custom role) and its legacy permission. */
+export interface RepositoryPermission {
+  /** admin, write, read or none: what the role amounts to (maintain reads as write). */
+  permission: string;
+  role: string;
 }
 
 export interface CommitStatus {
@@ -94,8 +128,18 @@ export interface Forge {
   /** Keeps one bot comment per purpose, found by a hidden marker: created once, edited only when different. */
   upsertComment(number: number, purpose: string, body: string): Promise<CommentOutcome>;
   listReviews(number: number): Promise<Review[]>;
-  /** Reviews of the pull request decided at its current head (see decideApproval). */
+  /**
+   * Reviews of the pull request decided at its current head (see decideApproval), counting only people
+   * who can write to the repository, are not bots, and pushed no commit to it; for a merged pull request,
+   * only reviews submitted before the merge.
+   */
   getApproval(number: number): Promise<Approval>;
+  /** The pull request's commits, oldest first. */
+  listPullRequestCommits(number: number): Promise<PullRequestCommit[]>;
+  /** Every status set on a commit, newest first. */
+  listCommitStatuses(sha: string): Promise<CommitStatusRecord[]>;
+  /** A user's permission on the repository; `none` when they are no collaborator. */
+  getPermission(login: string): Promise<RepositoryPermission>;
   setCommitStatus(sha: string, status: CommitStatus): Promise<void>;
   /** A file's text at a ref (branch, tag or sha), read as data through the API; undefined if absent. */
   readFile(path: string, ref: string): Promise<string | undefined>;

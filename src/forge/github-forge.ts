@@ -6,9 +6,12 @@ import type {
   Approval,
   CommentOutcome,
   CommitStatus,
+  CommitStatusRecord,
   Forge,
   NewPullRequest,
   PullRequest,
+  PullRequestCommit,
+  RepositoryPermission,
   Review,
   ReviewState,
   StateLabel,
@@ -24,6 +27,10 @@ import {
   updatePullRequest,
 } from "./pull-requests.js";
 import { readFile } from "./read-file.js";
+import { getPermission, listCommitStatuses, listPullRequestCommits } from "./repository-facts.js";
+
+// GitHub's legacy permission names: maintain reads as write, triage as read.
+const WRITE_PERMISSIONS = new Set(["admin", "write"]);
 
 export interface GitHubForgeOptions {
   token: string;
@@ -139,6 +146,7 @@ export class GitHubForge implements Forge {
     return reviews.map((review) => ({
       id: review.id,
       reviewer: review.user?.login,
+      reviewerType: review.user?.type,
       state: review.state as ReviewState,
       commitSha: review.commit_id,
       submittedAt: review.submitted_at ?? null,
@@ -147,7 +155,34 @@ export class GitHubForge implements Forge {
 
   async getApproval(number: number): Promise<Approval> {
     const pull = await this.getPullRequest(number);
-    return decideApproval(await this.listReviews(number), pull);
+    const contributors = (await this.listPullRequestCommits(number)).flatMap((commit) =>
+      [commit.author, commit.committer].filter((login): login is string => login !== undefined),
+    );
+    const decided = decideApproval(await this.listReviews(number), pull, {
+      botLogin: await this.currentLogin(),
+      contributors,
+    });
+    // A person who can only read the repository (or no longer has access) cannot approve a trade.
+    const approvedBy: string[] = [];
+    const ignored = [...decided.ignored];
+    for (const reviewer of decided.approvedBy) {
+      const { permission } = await this.getPermission(reviewer);
+      if (WRITE_PERMISSIONS.has(permission)) approvedBy.push(reviewer);
+      else ignored.push({ reviewer, reason: "no-write-access" });
+    }
+    return { ...decided, approvedBy, ignored };
+  }
+
+  listPullRequestCommits(number: number): Promise<PullRequestCommit[]> {
+    return listPullRequestCommits(this.client, number);
+  }
+
+  listCommitStatuses(sha: string): Promise<CommitStatusRecord[]> {
+    return listCommitStatuses(this.client, sha);
+  }
+
+  getPermission(login: string): Promise<RepositoryPermission> {
+    return getPermission(this.client, login);
   }
 
   async setCommitStatus(sha: string, status: CommitStatus): Promise<void> {

@@ -82,13 +82,8 @@ export async function runApplyOnMerge(
   const botLogin = await forge.currentLogin();
   log(`apply: ${path} at ${sha.slice(0, 12)}${pull ? `, merged in #${pull.number}` : ""}`);
 
-  const provenance = checkProvenance({
-    account,
-    sha,
-    pull,
-    botLogin,
-    planText: Buffer.from(planBytes).toString("utf8"),
-  });
+  // Who wrote the plan is decided from GitHub and git before the file is parsed.
+  const provenance = await checkProvenance(forge, { account, sha, pull, botLogin, planBytes });
   // Only folioctl's own pull request gets a state label; a person's gets the report comment alone.
   const labelPull = pull !== undefined && isBotPull(pull, account, botLogin);
   const refuseEarly = (refusal: Refusal, plan: Plan | undefined) =>

@@ -1,9 +1,19 @@
 import type { Refusal } from "../apply/refusal.js";
-import type { Approval, PullRequest } from "../forge/forge.js";
+import type { Approval, IgnoredApprovalReason, PullRequest } from "../forge/forge.js";
+
+const WHY_IGNORED: Record<IgnoredApprovalReason, string> = {
+  author: "the author",
+  bot: "a bot",
+  committer: "they pushed a commit to the pull request",
+  stale: "given before the last push",
+  "after-merge": "given after the merge",
+  "no-write-access": "they cannot write to the repository",
+};
 
 /**
- * Enough approvals at the head that was merged, by people other than the author, and no one's latest
- * verdict asking for changes. `required` 0 switches the check off (the branch ruleset then decides alone).
+ * Enough approvals at the head that was merged, given before the merge by people with write access who
+ * are neither the author, a bot, nor anyone who pushed to the pull request, and no one's latest verdict
+ * asking for changes. `required` 0 switches the check off (the branch ruleset then decides alone).
  */
 export function checkApproval(pull: PullRequest, approval: Approval, required: number): Refusal | undefined {
   if (required <= 0) return undefined;
@@ -20,8 +30,7 @@ export function checkApproval(pull: PullRequest, approval: Approval, required: n
   }
   if (problems.length === 0) return undefined;
   const ignored = approval.ignored.map(
-    (entry) =>
-      `${entry.reviewer}'s approval does not count (${entry.reason === "author" ? "the author" : "given before the last push"})`,
+    (entry) => `${entry.reviewer}'s approval does not count (${WHY_IGNORED[entry.reason]})`,
   );
   return {
     reason: "unapproved",

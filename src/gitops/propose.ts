@@ -11,6 +11,7 @@ import { planPath } from "../git/ops-repo-layout.js";
 import { planProblemsError } from "./describe-plan-problems.js";
 import type { GitOpsDeps } from "./gitops-deps.js";
 import { keepExistingPlan } from "./keep-existing-plan.js";
+import { gitBlobId, planAttestation } from "./plan-attestation.js";
 import { planPullRequestBody, planPullRequestTitle } from "./plan-pull-request.js";
 import { readBranchPlan } from "./read-branch-plan.js";
 import { PORTFOLIO_PATH, readPortfolioAt } from "./read-portfolio-at.js";
@@ -81,7 +82,7 @@ export async function runPropose(deps: GitOpsDeps): Promise<ProposeResult> {
 
   let reason: string | undefined;
   if (open) {
-    const existing = await readBranchPlan(repo, open.headSha, account);
+    const existing = await readBranchPlan(deps, open.headSha, account);
     if (existing.ok) {
       const decision = keepExistingPlan({
         existing: existing.plan,
@@ -118,6 +119,7 @@ export async function runPropose(deps: GitOpsDeps): Promise<ProposeResult> {
     }
   }
   await repo.pushPlan(commit);
+  await attestPlanCommit(deps, plan, commit.sha);
   const title = planPullRequestTitle(plan);
   const body = planPullRequestBody(plan);
   if (pull) {
@@ -145,6 +147,16 @@ export async function runPropose(deps: GitOpsDeps): Promise<ProposeResult> {
     unchanged: false,
     ...(reason === undefined ? {} : { reason }),
   };
+}
+
+/**
+ * Marks the pushed commit as folioctl's own with a status only the bot's token can create, naming the
+ * plan and the exact bytes committed (read back from git, so that they are what GitHub holds).
+ */
+async function attestPlanCommit(deps: GitOpsDeps, plan: Plan, sha: string): Promise<void> {
+  const bytes = await deps.repo.readFile(sha, planPath(plan.account));
+  if (bytes === null) throw new Error(`internal: ${planPath(plan.account)} is missing from commit ${sha}`);
+  await deps.forge.setCommitStatus(sha, planAttestation(plan.account, plan.hash, gitBlobId(bytes)));
 }
 
 /** The plan under review stays; only a hand-edited title, body or label is put back. */

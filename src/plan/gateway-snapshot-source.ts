@@ -1,3 +1,4 @@
+import { GATEWAY_NAME } from "../broker/gateway-address.js";
 import { readGatewaySnapshot } from "../broker/read-gateway-snapshot.js";
 import type { GatewayAddress } from "../broker/ib/ib-connection.js";
 import { loadPortfolioFile } from "../config/load-portfolio.js";
@@ -13,7 +14,7 @@ export function gatewaySnapshotSource(
   now: () => Date = () => new Date(),
 ): SnapshotSource {
   return {
-    describe: `IB Gateway ${address.host}:${address.port}`,
+    describe: GATEWAY_NAME,
     read: async () => {
       const loaded = await loadPortfolioFile(portfolioFile);
       if (!loaded.ok) return { ok: false, errors: loaded.errors };

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { loadPlanFile, parsePlan } from "../../src/config/load-plan.js";
+import { MAX_PLAN_BYTES, MAX_PLAN_LIST_ITEMS, loadPlanFile, parsePlan } from "../../src/config/load-plan.js";
+import { MAX_DIAGNOSTICS } from "../../src/config/load-portfolio.js";
 import { formatPlanFile } from "../../src/core/format-plan-file.js";
 import { verifyPlanHash } from "../../src/core/hash-plan.js";
 import { makePortfolio, makeSnapshot, planOk } from "../core/plan-builders.js";
@@ -54,6 +55,52 @@ describe("loading a plan file", () => {
     const result = parsePlan(JSON.stringify(broken), "p.json");
     expect(result.ok ? [] : result.errors.map((e) => [e.path, e.message])).toEqual([
       ["orders[0].limitPrice", "must not be present here"],
+    ]);
+  });
+});
+
+describe("a hostile plan file", () => {
+  const withOrders = (orders: unknown[]): string =>
+    JSON.stringify({ ...(JSON.parse(formatPlanFile(plan)) as object), orders });
+
+  it("is refused by its size before it is parsed", async () => {
+    const file = join(dir, "huge.plan.json");
+    // Valid JSON past the cap: refused for its size alone.
+    writeFileSync(file, `{"pad":"${"x".repeat(MAX_PLAN_BYTES)}"}`);
+
+    const loaded = await loadPlanFile(file);
+
+    expect(loaded.ok).toBe(false);
+    expect(!loaded.ok && loaded.errors.map((e) => e.message)).toEqual([
+      `is ${MAX_PLAN_BYTES + 10} bytes, more than a plan can be (${MAX_PLAN_BYTES})`,
+    ]);
+  });
+
+  it("with 200,000 broken orders is refused for the length of its list, without checking each order", () => {
+    const loaded = parsePlan(withOrders(Array.from({ length: 200_000 }, () => ({ side: "X" }))), "p.json");
+
+    expect(!loaded.ok && loaded.errors.map((e) => `${e.path}${e.message}`)).toEqual([
+      `orders has 200000 items, more than a plan can have (${MAX_PLAN_LIST_ITEMS})`,
+    ]);
+  });
+
+  it("with a thousand broken orders reports the first hundred problems and counts the rest", () => {
+    const loaded = parsePlan(withOrders(Array.from({ length: 1000 }, () => ({ side: "X" }))), "p.json");
+
+    const errors = loaded.ok ? [] : loaded.errors;
+    expect(errors).toHaveLength(MAX_DIAGNOSTICS + 1);
+    expect(errors[0]).toMatchObject({ path: "orders[0].leg", message: "is required" });
+    expect(errors.at(-1)?.message).toMatch(/^and \d+ more problems not shown$/);
+  });
+
+  it("with one broken order far down a long list names that order", () => {
+    const good = plan.orders[0];
+    const orders = [...Array.from({ length: 5_000 }, () => good), { ...good, side: "HOLD" }];
+
+    const loaded = parsePlan(withOrders(orders), "p.json");
+
+    expect(!loaded.ok && loaded.errors.map((e) => `${e.path}: ${e.message}`)).toEqual([
+      'orders[5000].side: must be one of: "BUY", "SELL"',
     ]);
   });
 });

@@ -2,7 +2,7 @@ import { GitHubForge } from "../../src/forge/github-forge.js";
 import type { GitHubForgeOptions } from "../../src/forge/github-forge.js";
 import { planBranch } from "../../src/git/ops-repo-layout.js";
 import { FakeGitHub } from "../support/fake-github/index.js";
-import type { FakeGitHubUser, FakeRepo } from "../support/fake-github/index.js";
+import type { FakeGitHubOptions, FakeGitHubUser, FakeRepo } from "../support/fake-github/index.js";
 
 /** The fake GitHub with an ops repo, the bot and two people, and a Forge acting as the bot. */
 export interface ForgeWorld {
@@ -16,12 +16,14 @@ export interface ForgeWorld {
 
 export const PORTFOLIO = "account: U1\ntargets:\n  VTI: 60\n  BND: 40\n";
 
-export async function startForgeWorld(): Promise<ForgeWorld> {
-  const github = await FakeGitHub.start();
+export async function startForgeWorld(options: FakeGitHubOptions = {}): Promise<ForgeWorld> {
+  const github = await FakeGitHub.start(options);
   const repo = await github.createRepo("acme", "ops", { files: { "portfolio.yaml": PORTFOLIO } });
   const bot = github.addUser("folioctl-bot");
   const alice = github.addUser("alice");
   const bob = github.addUser("bob");
+  github.grant(repo, "alice", "write");
+  github.grant(repo, "bob", "maintain");
   return { github, repo, bot, alice, bob, forge: forgeAs(github, bot) };
 }
 

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { decideApproval } from "../../src/forge/decide-approval.js";
 import type { Review } from "../../src/forge/forge.js";
+import { planBranch } from "../../src/git/ops-repo-layout.js";
 import { openBotPullRequest, pushPlan, startForgeWorld, stopForgeWorld } from "./forge-world.js";
 import type { ForgeWorld } from "./forge-world.js";
 
@@ -78,6 +79,7 @@ describe("approval through the API", () => {
       {
         id: expect.any(Number),
         reviewer: "bob",
+        reviewerType: "User",
         state: "APPROVED",
         commitSha: pull.headSha,
         submittedAt: expect.any(String),
@@ -106,6 +108,70 @@ describe("approval through the API", () => {
   });
 });
 
+describe("approvals that do not count", () => {
+  let world: ForgeWorld;
+  // GitHub's clock has whole seconds; the test moves it on so that "after the merge" is a later second.
+  let offsetMs = 0;
+
+  beforeEach(async () => {
+    offsetMs = 0;
+    world = await startForgeWorld({ now: () => new Date(Date.now() + offsetMs) });
+  });
+
+  afterEach(async () => {
+    await stopForgeWorld(world);
+  });
+
+  it("does not count the approval of someone who pushed a commit to the pull request", async () => {
+    const pull = await openBotPullRequest(world, "U1");
+    const head = await world.alice.push(world.repo, {
+      branch: planBranch("U1"),
+      from: planBranch("U1"),
+      files: { "notes.txt": "mine\n" },
+    });
+    await world.alice.approve(world.repo, pull.number);
+    await world.bob.approve(world.repo, pull.number);
+
+    const approval = await world.forge.getApproval(pull.number);
+
+    expect(approval).toEqual({
+      headSha: head,
+      approvedBy: ["bob"],
+      changesRequestedBy: [],
+      ignored: [{ reviewer: "alice", reason: "committer" }],
+    });
+  });
+
+  it("does not count an approval by a bot account, or by someone who can only read the repository", async () => {
+    const pull = await openBotPullRequest(world, "U1");
+    const helper = world.github.addUser("helper[bot]", { type: "Bot" });
+    const carol = world.github.addUser("carol");
+    world.github.grant(world.repo, "carol", "triage");
+    await helper.approve(world.repo, pull.number);
+    await carol.approve(world.repo, pull.number);
+
+    const approval = await world.forge.getApproval(pull.number);
+
+    expect(approval.approvedBy).toEqual([]);
+    expect(approval.ignored).toEqual([
+      { reviewer: "helper[bot]", reason: "bot" },
+      { reviewer: "carol", reason: "no-write-access" },
+    ]);
+  });
+
+  it("does not count an approval given after the merge", async () => {
+    const pull = await openBotPullRequest(world, "U1");
+    await world.alice.merge(world.repo, pull.number);
+    offsetMs = 5_000;
+    await world.bob.approve(world.repo, pull.number, { commitId: pull.headSha });
+
+    const approval = await world.forge.getApproval(pull.number);
+
+    expect(approval.approvedBy).toEqual([]);
+    expect(approval.ignored).toEqual([{ reviewer: "bob", reason: "after-merge" }]);
+  });
+});
+
 describe("decideApproval", () => {
   const head = "a".repeat(40);
   const old = "b".repeat(40);
@@ -118,6 +184,7 @@ describe("decideApproval", () => {
   ): Review => ({
     id,
     reviewer,
+    reviewerType: "User",
     state,
     commitSha,
     submittedAt: at,

@@ -42,7 +42,7 @@ describe("apply --on-merge reports what the engine did", () => {
     expect(run.code).toBe(4);
     expect(run.stdout).toContain("partly applied");
     expect(w.repo.pulls.find((p) => p.number === number)?.labels).toEqual(["folioctl", "folioctl: applied"]);
-    expect(w.repo.statuses.at(-1)).toMatchObject({
+    expect(w.repo.statuses.filter((s) => s.context === STATUS).at(-1)).toMatchObject({
       sha,
       context: STATUS,
       state: "failure",

@@ -91,7 +91,11 @@ describe("folioctl propose", () => {
     const run = await w.run(["propose"]);
 
     expect(run.code).toBe(0);
-    expect(run.stderr).toContain(`replacing plan on #${number}: ${PLAN_FILE} is not a valid plan`);
+    expect(run.stderr).toMatch(
+      new RegExp(
+        `replacing plan on #${number}: the branch's head \\w{12} is not a plan commit folioctl made`,
+      ),
+    );
     expect(w.botPulls()).toHaveLength(1);
     // Force-pushed over the person's commit: the branch is main plus one plan commit again.
     const log = await w.repo.git.log(`refs/heads/${BRANCH}`, "%an %s");

@@ -2,6 +2,7 @@
 // request ids, and routing IB's error messages to the request or order they belong to.
 import { EventName, IBApi } from "@stoqey/ib";
 import { BrokerError, TimeoutError } from "../../errors.js";
+import { GATEWAY_NAME, describeSocketError } from "../gateway-address.js";
 import type { BrokerSession } from "../broker.js";
 import { Pacer } from "./pacer.js";
 
@@ -70,10 +71,6 @@ export class IbConnection {
     }
   }
 
-  get address(): string {
-    return `${this.options.host}:${this.options.port}`;
-  }
-
   /** Messages this connection has sent through its pacer. */
   get messagesSent(): number {
     return this.pacer.sent;
@@ -129,17 +126,14 @@ export class IbConnection {
       const onProblem = (code: number, message: string) => {
         if (code === 326) {
           fail(
-            new BrokerError(
-              `IB Gateway at ${this.address} refused client id ${clientId}: it is already in use`,
-              {
-                code,
-                hint: "Use another --client-id (or FOLIOCTL_CLIENT_ID), or stop the other program using this one.",
-              },
-            ),
+            new BrokerError(`${GATEWAY_NAME} refused client id ${clientId}: it is already in use`, {
+              code,
+              hint: "Use another --client-id (or FOLIOCTL_CLIENT_ID), or stop the other program using this one.",
+            }),
           );
         } else if (code === 502 || code === 504) {
           fail(
-            new BrokerError(`cannot connect to IB Gateway at ${this.address}: ${message}`, {
+            new BrokerError(`cannot connect to ${GATEWAY_NAME}: ${describeSocketError(message)}`, {
               code,
               hint: "Check that IB Gateway is running and logged in, that its API port is this one, and that this host is a trusted IP.",
             }),
@@ -148,19 +142,16 @@ export class IbConnection {
       };
       const onClosed = () =>
         fail(
-          new BrokerError(`IB Gateway at ${this.address} closed the connection during the handshake`, {
+          new BrokerError(`${GATEWAY_NAME} closed the connection during the handshake`, {
             hint: "Check the gateway's API settings (socket clients enabled, trusted IPs) and its log.",
           }),
         );
       const timer = setTimeout(
         () =>
           fail(
-            new TimeoutError(
-              `IB Gateway at ${this.address} did not become ready within ${this.timeoutMs} ms`,
-              {
-                hint: "The gateway may be logged out or waiting for two-factor approval: log in again and retry.",
-              },
-            ),
+            new TimeoutError(`${GATEWAY_NAME} did not become ready within ${this.timeoutMs} ms`, {
+              hint: "The gateway may be logged out or waiting for two-factor approval: log in again and retry.",
+            }),
           ),
         this.timeoutMs,
       );
@@ -261,12 +252,9 @@ export class IbConnection {
       const timer = setTimeout(
         () =>
           fail(
-            new TimeoutError(
-              `IB Gateway at ${this.address} did not answer ${spec.what} within ${timeoutMs} ms`,
-              {
-                hint: "Check that the gateway is logged in and not overloaded, then run the command again.",
-              },
-            ),
+            new TimeoutError(`${GATEWAY_NAME} did not answer ${spec.what} within ${timeoutMs} ms`, {
+              hint: "Check that the gateway is logged in and not overloaded, then run the command again.",
+            }),
           ),
         timeoutMs,
       );
@@ -274,12 +262,9 @@ export class IbConnection {
       cleanups.push(
         this.onDisconnect((reason) =>
           fail(
-            new BrokerError(
-              `lost the connection to IB Gateway at ${this.address} during ${spec.what}: ${reason}`,
-              {
-                hint: "Check the gateway and run the command again; nothing is repeated that already happened.",
-              },
-            ),
+            new BrokerError(`lost the connection to ${GATEWAY_NAME} during ${spec.what}: ${reason}`, {
+              hint: "Check the gateway and run the command again; nothing is repeated that already happened.",
+            }),
           ),
         ),
       );

@@ -99,6 +99,9 @@ export class LoopWorld {
     const bot = github.addUser(BOT, { type: "Bot" });
     const alice = github.addUser("alice");
     const bob = github.addUser("bob");
+    // Both people may approve and merge; the bot's token is the app's, not a collaborator's.
+    github.grant(repo, "alice", "write");
+    github.grant(repo, "bob", "write");
     const state = await loadSimStateFile(join(REPO_ROOT, "examples/sim-state.yaml"));
     if (!state.ok) throw new Error("examples/sim-state.yaml is not valid");
     const sim = await startGatewaySim({

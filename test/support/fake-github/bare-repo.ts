@@ -8,6 +8,15 @@ export interface GitIdentity {
   email: string;
 }
 
+export interface CommitInfo {
+  sha: string;
+  tree: string;
+  parents: string[];
+  author: GitIdentity & { date: string };
+  committer: GitIdentity & { date: string };
+  message: string;
+}
+
 export interface TreeEntry {
   mode: string;
   type: "blob" | "tree" | "commit";
@@ -61,6 +70,36 @@ export class BareRepo {
   async commitsBetween(base: string, head: string): Promise<string[]> {
     const { stdout } = await this.git(["rev-list", `${base}..${head}`]);
     return stdout.toString().split("\n").filter(Boolean);
+  }
+
+  /** Who wrote and who committed a commit, as git records them (anyone can write any name and email). */
+  async commitInfo(sha: string): Promise<CommitInfo> {
+    const { stdout } = await this.git([
+      "show",
+      "-s",
+      "--format=%H%x00%T%x00%P%x00%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%cI%x00%B",
+      sha,
+    ]);
+    const [
+      full = "",
+      tree = "",
+      parents = "",
+      an = "",
+      ae = "",
+      ad = "",
+      cn = "",
+      ce = "",
+      cd = "",
+      message = "",
+    ] = stdout.toString().split("\0");
+    return {
+      sha: full,
+      tree,
+      parents: parents.split(" ").filter(Boolean),
+      author: { name: an, email: ae, date: ad },
+      committer: { name: cn, email: ce, date: cd },
+      message: message.replace(/\n+$/, ""),
+    };
   }
 
   /** Lines added and removed and files changed from the merge base of `base` to `head`, as a PR shows. */

@@ -15,7 +15,7 @@ import { OpenApiContract } from "./openapi-contract.js";
 import { pullsRoutes } from "./pulls-routes.js";
 import { privateUser } from "./render.js";
 import { reposRoutes } from "./repos-routes.js";
-import type { Access, FakeRepo, FakeUser, Permission, World } from "./world.js";
+import type { Access, FakeRepo, FakeUser, Permission, Role, World } from "./world.js";
 import { findUser, requireUser } from "./world.js";
 
 const ROUTES: Record<string, RouteHandler> = { ...pullsRoutes, ...issuesRoutes, ...reposRoutes };
@@ -155,9 +155,15 @@ export class FakeGitHub {
       labels: [],
       reviews: [],
       statuses: [],
+      collaborators: new Map(),
     };
     this.world.repos.push(repo);
     return repo;
+  }
+
+  /** Gives a user a role on a repository (collaborator permission), as an admin would in the settings. */
+  grant(repo: FakeRepo, login: string, role: Role): void {
+    repo.collaborators.set(requireUser(this.world, login).login.toLowerCase(), role);
   }
 
   repo(owner: string, name: string): FakeRepo {

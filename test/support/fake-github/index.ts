@@ -4,4 +4,4 @@ export type { Fault, FakeGitHubOptions, RecordedRequest } from "./fake-github.js
 export { FakeGitHubUser } from "./fake-github-user.js";
 export type { OpenedPullRequest } from "./fake-github-user.js";
 export { BareRepo } from "./bare-repo.js";
-export type { FakeRepo, FakeUser, Permission, Access } from "./world.js";
+export type { FakeRepo, FakeUser, Permission, Access, Role } from "./world.js";

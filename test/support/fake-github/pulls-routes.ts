@@ -1,6 +1,6 @@
 import type { HandlerRequest, RouteHandler } from "./handler.js";
 import { HttpError, errorWithStatus, int, notFound, paginate, str, validationFailed } from "./handler.js";
-import { pullRequest, pullShas, review } from "./render.js";
+import { commit, pullRequest, pullShas, review } from "./render.js";
 import type { FakePull, FakeRepo, ReviewState } from "./world.js";
 import { requireUser } from "./world.js";
 
@@ -264,6 +264,24 @@ const createReview: RouteHandler = {
   },
 };
 
+const listCommits: RouteHandler = {
+  needs: ["pull_requests", "read"],
+  async handle(request) {
+    const { repo, params, world } = request;
+    const pull = findPull(repo, int(params["pull_number"]));
+    const shas = await pullShas(repo, pull);
+    // GitHub lists a pull request's commits oldest first.
+    const between = (await repo.git.commitsBetween(shas.base, shas.head)).reverse();
+    const { page, headers } = paginate(
+      request,
+      `/repos/${repo.owner}/${repo.name}/pulls/${pull.number}/commits`,
+      between,
+    );
+    const infos = await Promise.all(page.map((sha) => repo.git.commitInfo(sha)));
+    return { status: 200, body: infos.map((info) => commit(world, repo, info)), headers };
+  },
+};
+
 export const pullsRoutes: Record<string, RouteHandler> = {
   "pulls/list": list,
   "pulls/create": create,
@@ -272,4 +290,5 @@ export const pullsRoutes: Record<string, RouteHandler> = {
   "pulls/merge": merge,
   "pulls/list-reviews": listReviews,
   "pulls/create-review": createReview,
+  "pulls/list-commits": listCommits,
 };

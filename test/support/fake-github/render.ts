@@ -1,5 +1,6 @@
 // GitHub's JSON shapes for the fake's objects, with every field the REST description requires, so the
 // responses validate against it the way GitHub's own do.
+import type { CommitInfo } from "./bare-repo.js";
 import type {
   FakeComment,
   FakeLabel,
@@ -8,9 +9,10 @@ import type {
   FakeReview,
   FakeStatus,
   FakeUser,
+  Role,
   World,
 } from "./world.js";
-import { requireUser } from "./world.js";
+import { requireUser, userForEmail } from "./world.js";
 
 type Json = Record<string, unknown>;
 
@@ -217,6 +219,73 @@ export function status(world: World, repo: FakeRepo, value: FakeStatus): Json {
     created_at: value.createdAt,
     updated_at: value.createdAt,
     creator: simpleUser(world, requireUser(world, value.creator)),
+  };
+}
+
+/** One commit of a pull request's commit list; author and committer are the accounts the emails map to. */
+export function commit(world: World, repo: FakeRepo, info: CommitInfo): Json {
+  const api = `${world.baseUrl}/repos/${repo.owner}/${repo.name}`;
+  const html = `${world.baseUrl}/${repo.owner}/${repo.name}`;
+  const account = (email: string): Json | null => {
+    const user = userForEmail(world, email);
+    return user ? simpleUser(world, user) : null;
+  };
+  return {
+    url: `${api}/commits/${info.sha}`,
+    sha: info.sha,
+    node_id: nodeId("Commit", parseInt(info.sha.slice(0, 8), 16)),
+    html_url: `${html}/commit/${info.sha}`,
+    comments_url: `${api}/commits/${info.sha}/comments`,
+    commit: {
+      url: `${api}/git/commits/${info.sha}`,
+      author: { ...info.author },
+      committer: { ...info.committer },
+      message: info.message,
+      comment_count: 0,
+      tree: { sha: info.tree, url: `${api}/git/trees/${info.tree}` },
+      verification: {
+        verified: false,
+        reason: "unsigned",
+        payload: null,
+        signature: null,
+        verified_at: null,
+      },
+    },
+    author: account(info.author.email),
+    committer: account(info.committer.email),
+    parents: info.parents.map((sha) => ({
+      sha,
+      url: `${api}/commits/${sha}`,
+      html_url: `${html}/commit/${sha}`,
+    })),
+  };
+}
+
+/** GET collaborators/{username}/permission: `permission` is the legacy name (maintain reads write, triage read). */
+export function collaboratorPermission(world: World, user: FakeUser, role: Role | undefined): Json {
+  const legacy: Record<Role, string> = {
+    admin: "admin",
+    maintain: "write",
+    write: "write",
+    triage: "read",
+    read: "read",
+  };
+  const rank = ["read", "triage", "write", "maintain", "admin"];
+  const level = role === undefined ? -1 : rank.indexOf(role);
+  return {
+    permission: role === undefined ? "none" : legacy[role],
+    role_name: role ?? "none",
+    user: {
+      ...simpleUser(world, user),
+      permissions: {
+        pull: level >= 0,
+        triage: level >= 1,
+        push: level >= 2,
+        maintain: level >= 3,
+        admin: level >= 4,
+      },
+      role_name: role ?? "none",
+    },
   };
 }
 

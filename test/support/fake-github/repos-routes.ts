@@ -1,8 +1,9 @@
 import type { RouteHandler } from "./handler.js";
 import { HttpError, errorWithStatus, notFound, paginate, str, validationFailed } from "./handler.js";
-import { pullRequest, pullShas, status } from "./render.js";
+import { collaboratorPermission, pullRequest, pullShas, status } from "./render.js";
 import type { TreeEntry } from "./bare-repo.js";
 import type { FakePull, FakeRepo, World } from "./world.js";
+import { findUser } from "./world.js";
 
 // GitHub's contents API returns file content inline only up to 1 MB; larger files come back empty.
 const INLINE_CONTENT_LIMIT = 1024 * 1024;
@@ -137,8 +138,41 @@ const getContent: RouteHandler = {
   },
 };
 
+/** Statuses of a commit, newest first, each with the account that created it. */
+const listStatuses: RouteHandler = {
+  needs: ["statuses", "read"],
+  async handle(request) {
+    const { repo, params, world } = request;
+    const ref = str(params["ref"]);
+    const sha = await repo.git.resolveCommit(ref);
+    if (sha === undefined) throw validationFailed("Commit", `No commit found for SHA: ${ref}`, "ref");
+    const statuses = repo.statuses.filter((value) => value.sha === sha).reverse();
+    const { page, headers } = paginate(
+      request,
+      `/repos/${repo.owner}/${repo.name}/commits/${encodeURIComponent(ref)}/statuses`,
+      statuses,
+    );
+    return { status: 200, body: page.map((value) => status(world, repo, value)), headers };
+  },
+};
+
+// Any token that can see the repository may ask (fine-grained tokens: metadata read, always granted).
+const getPermission: RouteHandler = {
+  async handle({ repo, params, world }) {
+    const user = findUser(world, str(params["username"]));
+    if (!user || user.type === "Organization") throw notFound();
+    const role =
+      repo.owner.toLowerCase() === user.login.toLowerCase()
+        ? "admin"
+        : repo.collaborators.get(user.login.toLowerCase());
+    return { status: 200, body: collaboratorPermission(world, user, role) };
+  },
+};
+
 export const reposRoutes: Record<string, RouteHandler> = {
   "repos/list-pull-requests-associated-with-commit": listPullsForCommit,
   "repos/create-commit-status": createStatus,
   "repos/get-content": getContent,
+  "repos/list-commit-statuses-for-ref": listStatuses,
+  "repos/get-collaborator-permission-level": getPermission,
 };

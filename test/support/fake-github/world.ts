@@ -75,6 +75,9 @@ export interface FakeStatus {
   createdAt: string;
 }
 
+/** A collaborator's role on a repository, as GitHub names them. */
+export type Role = "read" | "triage" | "write" | "maintain" | "admin";
+
 export interface FakeRepo {
   id: number;
   owner: string;
@@ -88,6 +91,8 @@ export interface FakeRepo {
   labels: FakeLabel[];
   reviews: FakeReview[];
   statuses: FakeStatus[];
+  /** Roles given with FakeGitHub.grant, by lower-case login; the owner is admin without one. */
+  collaborators: Map<string, Role>;
 }
 
 /** Everything the fake GitHub holds; handlers read and change it. */
@@ -109,4 +114,14 @@ export function requireUser(world: World, login: string): FakeUser {
   const user = findUser(world, login);
   if (!user) throw new Error(`fake GitHub: no user ${login}`);
   return user;
+}
+
+/**
+ * The account GitHub shows for a commit's email, as it maps them: a user's noreply address
+ * (`ID+login@users.noreply.github.com` or `login@users.noreply.github.com`). GitHub checks no proof
+ * that the person pushing owns the address; neither does the fake.
+ */
+export function userForEmail(world: World, email: string): FakeUser | undefined {
+  const match = /^(?:\d+\+)?([^@]+)@users\.noreply\.github\.com$/i.exec(email);
+  return match?.[1] === undefined ? undefined : findUser(world, match[1]);
 }
