@@ -5,10 +5,10 @@ import { mkdtemp, readdir, writeFile } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { loadSimStateFile, type GatewaySim } from "../../src/gateway-sim/index.js";
+import type { GatewaySim } from "../../src/gateway-sim/index.js";
 import { cleanupPlanFixtures, planFixture, type PlanFixture } from "../apply/support/plan-fixture.js";
-import { startTestSim, stopSims } from "../gateway-sim/support/start-test-sim.js";
-import { REPO_ROOT, runCli, type CliRun } from "../support/run-cli.js";
+import { startExampleSim, stopSims } from "../gateway-sim/support/start-test-sim.js";
+import { runCli, type CliRun } from "../support/run-cli.js";
 
 const ACCOUNT = "DU1234567";
 
@@ -16,12 +16,6 @@ afterEach(async () => {
   await stopSims();
   await cleanupPlanFixtures();
 });
-
-async function exampleSim(): Promise<GatewaySim> {
-  const loaded = await loadSimStateFile(`${REPO_ROOT}/examples/sim-state.yaml`);
-  if (!loaded.ok) throw new Error("example state is invalid");
-  return startTestSim({ state: loaded.state });
-}
 
 function apply(
   sim: GatewaySim,
@@ -46,7 +40,7 @@ const lockDir = () => mkdtemp(join(tmpdir(), "folioctl-runner-locks-"));
 
 describe("two applies of one plan at once", () => {
   it("on one machine, with different client ids: one applies, the other is refused as locked; each leg is placed once", async () => {
-    const sim = await exampleSim();
+    const sim = await startExampleSim();
     const fixture = await planFixture(sim, new Date());
     // Order acknowledgements come slowly, so that the first apply still runs when the second starts.
     sim.injectFault({ type: "delay", ms: 1_500, messages: ["OPEN_ORDER", "ORDER_STATUS"] });
@@ -74,7 +68,7 @@ describe("two applies of one plan at once", () => {
   }, 90_000);
 
   it("on two machines, with the account's own client id: the gateway refuses the second; each leg is placed once", async () => {
-    const sim = await exampleSim();
+    const sim = await startExampleSim();
     const fixture = await planFixture(sim, new Date());
     sim.injectFault({ type: "delay", ms: 1_500, messages: ["OPEN_ORDER", "ORDER_STATUS"] });
 
@@ -97,7 +91,7 @@ describe("two applies of one plan at once", () => {
   }, 90_000);
 
   it("refuses while another process holds the lock file, sends nothing, and says so in --json", async () => {
-    const sim = await exampleSim();
+    const sim = await startExampleSim();
     const fixture = await planFixture(sim, new Date());
     const dir = await lockDir();
     // This test process stands for an apply that is running.
@@ -120,7 +114,7 @@ describe("two applies of one plan at once", () => {
   }, 60_000);
 
   it("takes over a lock file left by an apply that was killed, and applies", async () => {
-    const sim = await exampleSim();
+    const sim = await startExampleSim();
     const fixture = await planFixture(sim, new Date());
     const dir = await lockDir();
     const dead = spawn(process.execPath, ["-e", ""], { stdio: "ignore" });
