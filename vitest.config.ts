@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Tests start servers on ephemeral loopback ports and real git repos in temp dirs: keep them isolated.
     pool: "forks",
+    // Applies share a lock directory per machine; parallel test files must not share one.
+    setupFiles: ["test/support/isolate-lock-dir.ts"],
   },
 });

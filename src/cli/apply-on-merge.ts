@@ -1,17 +1,12 @@
 import { renderApplyText } from "../apply/render-apply-report.js";
 import { parseDuration } from "../core/parse-duration.js";
-import { UsageError } from "../errors.js";
+import { RefusalError, UsageError } from "../errors.js";
 import { runApplyOnMerge, type ApplyOnMergeResult } from "../gitops/apply-on-merge.js";
-import {
-  createForge,
-  gatewayBroker,
-  gatewaySnapshot,
-  openOpsRepo,
-  requireGateway,
-} from "../gitops/gitops-context.js";
+import { createForge, gatewaySnapshot, openOpsRepo, requireGateway } from "../gitops/gitops-context.js";
 import { runIdentityFromEnv } from "../gitops/run-identity.js";
 import { TOOL_VERSION } from "../version.js";
-import type { ApplyFlags } from "./apply.js";
+import { printLocked, type ApplyFlags } from "./apply.js";
+import { applyBrokerFactory } from "./apply-broker-factory.js";
 import { progressPrinter } from "./apply-progress.js";
 import type { CliContext } from "./context.js";
 import { describeProposal } from "./propose.js";
@@ -39,6 +34,16 @@ export async function applyOnMergeCommand(flags: ApplyFlags, ctx: CliContext): P
       hint: "Write it like 90s, 10m or 1h.",
     });
   }
+  const heartbeatMs = parseDuration(ctx.env["FOLIOCTL_LOCK_HEARTBEAT"]?.trim() || "30s");
+  if (heartbeatMs === undefined || heartbeatMs < 1000) {
+    throw new UsageError(
+      `FOLIOCTL_LOCK_HEARTBEAT "${ctx.env["FOLIOCTL_LOCK_HEARTBEAT"]}" is not a duration of 1s or more`,
+      {
+        hint: "Leave it unset (30s), or write it like 15s or 1m.",
+      },
+    );
+  }
+  // The read-only snapshot (for a fresh proposal) keeps FOLIOCTL_CLIENT_ID; trading uses the account's id.
   const address = requireGateway(flags, ctx.env, "apply");
   const forge = createForge(ctx.env);
   const repo = await openOpsRepo(flags, ctx.env, ctx.cwd, systemClock);
@@ -48,7 +53,7 @@ export async function applyOnMergeCommand(flags: ApplyFlags, ctx: CliContext): P
       forge,
       repo,
       snapshot: gatewaySnapshot(address, systemClock),
-      broker: gatewayBroker(address, systemClock),
+      broker: applyBrokerFactory(address, flags, ctx),
       now: systemClock.now,
       toolVersion: TOOL_VERSION,
       log,
@@ -59,8 +64,13 @@ export async function applyOnMergeCommand(flags: ApplyFlags, ctx: CliContext): P
       waveTimeoutMs,
       identity: runIdentityFromEnv(ctx.env, "folioctl apply --on-merge"),
       onProgress: progressPrinter(ctx.stderr),
+      heartbeat: { intervalMs: heartbeatMs },
     },
-  );
+  ).catch((error: unknown) => {
+    if (error instanceof RefusalError && error.reason === "locked") return error;
+    throw error;
+  });
+  if (result instanceof RefusalError) return printLocked(result, flags, ctx);
   printResult(result, flags, ctx);
   return result.exitCode;
 }

@@ -1,12 +1,13 @@
 import { Option, type Command } from "commander";
 import { resolve } from "node:path";
+import { readFile } from "node:fs/promises";
 import { runApply } from "../apply/run-apply.js";
 import { renderApplyText } from "../apply/render-apply-report.js";
-import { IbBroker } from "../broker/ib/ib-broker.js";
-import { resolveGatewayAddress } from "../broker/gateway-address.js";
+import { parsePlan } from "../config/load-plan.js";
 import { parseDuration } from "../core/parse-duration.js";
-import { UsageError } from "../errors.js";
+import { RefusalError, UsageError } from "../errors.js";
 import { TOOL_VERSION } from "../version.js";
+import { applyBrokerFactory, applyGatewayAddress } from "./apply-broker-factory.js";
 import { applyOnMergeCommand } from "./apply-on-merge.js";
 import { progressPrinter } from "./apply-progress.js";
 import type { CliContext } from "./context.js";
@@ -51,7 +52,10 @@ export function registerApplyCommand(program: Command, ctx: CliContext, run: Run
     .option("--remote <name>", "with --on-merge: the remote that is the ops repository", "origin")
     .option("--main-branch <name>", "with --on-merge: the branch plans are merged to", "main")
     .option("--gateway <host:port>", "IB Gateway address (or FOLIOCTL_GATEWAY)")
-    .option("--client-id <n>", "API client id (or FOLIOCTL_CLIENT_ID; default 101)")
+    .option(
+      "--client-id <n>",
+      "API client id (default: the account's own, 7000-7999; another id weakens the one-apply-at-a-time lock)",
+    )
     .option("--ledger-dir <dir>", "where the record of this run is written, under <account>/", "ledger")
     .option("--json", "print the ledger record (JSON) instead of the report")
     .option(
@@ -70,7 +74,7 @@ async function applyCommand(flags: ApplyFlags, ctx: CliContext): Promise<number>
       hint: "Pass --plan plans/<account>.plan.json, or --on-merge in the apply workflow.",
     });
   }
-  const address = resolveGatewayAddress(flags, ctx.env);
+  const address = applyGatewayAddress(flags, ctx.env);
   if (!address) {
     throw new UsageError("apply needs an IB Gateway: none is configured", {
       hint: "Pass --gateway HOST:PORT or set FOLIOCTL_GATEWAY (apply never trades on the built-in simulator by itself).",
@@ -82,16 +86,23 @@ async function applyCommand(flags: ApplyFlags, ctx: CliContext): Promise<number>
       hint: "Write it like 90s, 10m or 1h.",
     });
   }
+  const planFile = resolve(ctx.cwd, flags.plan);
+  // The lock and the client id are the plan's account's; an unreadable plan is refused before either.
+  const account = await readPlanAccount(planFile);
   const result = await runApply({
-    planFile: resolve(ctx.cwd, flags.plan),
+    planFile,
     portfolioFile: resolve(ctx.cwd, flags.portfolio),
-    broker: new IbBroker({ ...address, now: systemClock.now }),
+    broker: applyBrokerFactory(address, flags, ctx)(account ?? ""),
     now: systemClock.now,
     toolVersion: TOOL_VERSION,
     waveTimeoutMs,
     ledgerDir: resolve(ctx.cwd, flags.ledgerDir),
     onProgress: progressPrinter(ctx.stderr),
+  }).catch((error: unknown) => {
+    if (error instanceof RefusalError && error.reason === "locked") return error;
+    throw error;
   });
+  if (result instanceof RefusalError) return printLocked(result, flags, ctx);
   const { record } = result;
   if (record.refusal)
     ctx.stderr.write(`folioctl: refused (${record.refusal.reason}): ${record.refusal.message}\n`);
@@ -99,4 +110,23 @@ async function applyCommand(flags: ApplyFlags, ctx: CliContext): Promise<number>
   ctx.stdout.write(flags.json ? `${JSON.stringify(record, null, 2)}\n` : renderApplyText(record));
   if (result.ledgerFile) ctx.stderr.write(`ledger: ${result.ledgerFile}\n`);
   return result.exitCode;
+}
+
+/** The plan's account, or undefined when the file is not a valid plan (runApply then says why). */
+async function readPlanAccount(file: string): Promise<string | undefined> {
+  const text = await readFile(file, "utf8").catch(() => undefined);
+  if (text === undefined) return undefined;
+  const parsed = parsePlan(text, file);
+  return parsed.ok ? parsed.plan.account : undefined;
+}
+
+/** Another apply holds the account: nothing was sent and no record is written, the holder writes one. */
+export function printLocked(error: RefusalError, flags: { json?: boolean }, ctx: CliContext): number {
+  ctx.stderr.write(`folioctl: refused (locked): ${error.message}\n`);
+  if (error.hint) ctx.stderr.write(`  hint: ${error.hint}\n`);
+  if (flags.json) {
+    const refusal = { reason: error.reason, message: error.message, hint: error.hint ?? "" };
+    ctx.stdout.write(`${JSON.stringify({ outcome: "refused", refusal }, null, 2)}\n`);
+  }
+  return error.exitCode;
 }

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { resolve } from "node:path";
 import { FolioctlError } from "../errors.js";
 import type { LockInfo } from "../git/git-repo.js";
+import { lockLiveness } from "../git/lock-liveness.js";
 import { lockRef } from "../git/ops-repo-layout.js";
 import { SimpleGitRepo } from "../git/simple-git-repo.js";
 import type { CliContext } from "./context.js";
@@ -13,10 +14,12 @@ interface UnlockOptions {
   repo?: string;
   remote: string;
   yes?: boolean;
+  force?: boolean;
 }
 
 // `folioctl unlock <account>`: removes a stale apply lock. It never prompts: without --yes it only says who
-// holds the lock, so the same command line behaves the same in a terminal and in CI.
+// holds the lock, so the same command line behaves the same in a terminal and in CI. A holder whose
+// heartbeat is recent is running: its lock stays unless --force says to remove it anyway.
 export function registerUnlockCommand(program: Command, ctx: CliContext, run: RunAction): void {
   program
     .command("unlock")
@@ -24,7 +27,11 @@ export function registerUnlockCommand(program: Command, ctx: CliContext, run: Ru
     .argument("<account>", "IB account id, for example DU1234567")
     .option("--repo <dir>", "clone of the ops repository (default: the current directory)")
     .option("--remote <name>", "remote that holds the lock", "origin")
-    .option("--yes", "remove the lock; without it, folioctl only shows who holds it")
+    .option("--yes", "remove the lock if its holder is dead; without it, folioctl only shows who holds it")
+    .option(
+      "--force",
+      "with --yes: remove the lock even though its holder is alive (orders may be sent twice)",
+    )
     .action((account: string, options: UnlockOptions) => run(() => unlock(account, options, ctx)));
 }
 
@@ -42,13 +49,32 @@ async function unlock(account: string, options: UnlockOptions, ctx: CliContext):
     }
     ctx.stdout.write(`${where} is held by ${describe(lock)}.\n`);
     throw new FolioctlError(`not removing the lock for ${account} without --yes`, {
-      hint:
-        `make sure run ${lock.runId} is no longer applying orders, then run ` +
-        `\`folioctl unlock ${account} --yes\``,
+      hint: isAlive(lock)
+        ? `its holder is running: wait for run ${lock.runId} to finish`
+        : `make sure run ${lock.runId} is no longer applying orders, then run ` +
+          `\`folioctl unlock ${account} --yes\``,
     });
   }
 
-  const removed = await repo.forceRemoveLock(account);
+  let warned = false;
+  const removed = await repo.forceRemoveLock(account, (lock) => {
+    if (!isAlive(lock)) return;
+    if (!options.force) {
+      ctx.stdout.write(`${where} is held by ${describe(lock)}.\n`);
+      throw new FolioctlError(`not removing the lock for ${account}: its holder is still running`, {
+        hint:
+          `wait for run ${lock.runId} to finish (its lock goes with it). Only if you know it has stopped, ` +
+          `wait until its heartbeat is older than ${formatWindow(lock)} or use --yes --force`,
+      });
+    }
+    if (warned) return;
+    warned = true;
+    ctx.stderr.write(
+      `folioctl: warning: removing the lock of a holder that looks alive (${describe(lock)}). ` +
+        `If run ${lock.runId} is still applying, the next apply for ${account} can send its orders a second ` +
+        `time: the gateway's client id and the runner's lock file are then all that keep it out.\n`,
+    );
+  });
   if (removed === null) {
     ctx.stdout.write(`No lock for ${account}: ${where} does not exist. Nothing to do.\n`);
     return EXIT.ok;
@@ -57,9 +83,19 @@ async function unlock(account: string, options: UnlockOptions, ctx: CliContext):
   return EXIT.ok;
 }
 
+function isAlive(lock: LockInfo): boolean {
+  return lockLiveness(lock, systemClock.now()).alive;
+}
+
 function describe(lock: LockInfo): string {
-  const age = formatAge(systemClock.now().getTime() - lock.acquiredAt.getTime());
-  return `${lock.holder} (run ${lock.runId}) since ${lock.acquiredAt.toISOString()} (${age})`;
+  const now = systemClock.now().getTime();
+  const age = (time: Date) => `${time.toISOString()} (${formatAge(now - time.getTime())})`;
+  return `${lock.holder} (run ${lock.runId}) since ${age(lock.acquiredAt)}, last heartbeat ${age(lock.heartbeatAt)}`;
+}
+
+/** "90 s": how long without a heartbeat makes this holder dead. */
+function formatWindow(lock: LockInfo): string {
+  return `${Math.round(lockLiveness(lock, systemClock.now()).windowMs / 1000)} s`;
 }
 
 /** "2 d 3 h ago", "1 h 5 min ago", "42 s ago"; a lock from the future says so instead of lying. */

@@ -41,6 +41,10 @@ export interface LockInfo {
   /** The CI run (id or URL) that took the lock, so a person can check whether it is still running. */
   runId: string;
   acquiredAt: Date;
+  /** The holder's last sign of life: its last heartbeat, or `acquiredAt` before the first one. */
+  heartbeatAt: Date;
+  /** How often the holder rewrites the heartbeat; absent in locks taken by older folioctl versions. */
+  heartbeatIntervalMs?: number;
   /** The lock commit; release deletes the ref only while it still points here. */
   sha: string;
 }
@@ -49,6 +53,8 @@ export interface LockRequest {
   account: string;
   holder: string;
   runId: string;
+  /** The heartbeat interval the holder promises to keep (recorded for `unlock`). */
+  heartbeatIntervalMs?: number;
 }
 
 /** `released`: our lock is gone; `absent`: there was no lock; `held-by-other`: left alone, it is not ours. */
@@ -105,8 +111,19 @@ export interface GitRepo {
   readLock(account: string): Promise<LockInfo | null>;
   /** Deletes the lock ref only while it still points to this lock's commit. */
   releaseLock(lock: LockInfo): Promise<LockRelease>;
-  /** Deletes whatever lock the account has (for `folioctl unlock`); returns what it removed, or null. */
-  forceRemoveLock(account: string): Promise<LockInfo | null>;
+  /**
+   * Rewrites the lock's heartbeat time, only while the ref still points to `lock.sha`; returns the lock
+   * as it is now (a new sha). Fails with LockLostError when the lock was removed or taken by another.
+   */
+  heartbeatLock(lock: LockInfo): Promise<LockInfo>;
+  /**
+   * Deletes the account's lock (for `folioctl unlock`); returns what it removed, or null. `check` sees
+   * the lock before it is deleted and may throw to keep it; a heartbeat meanwhile is checked again.
+   */
+  forceRemoveLock(
+    account: string,
+    check?: (lock: LockInfo) => void | Promise<void>,
+  ): Promise<LockInfo | null>;
 
   /** Commits files under `ledger/<account>/` to main and pushes, rebuilding on main when it moved. */
   commitLedger(request: LedgerCommitRequest): Promise<LedgerCommit>;

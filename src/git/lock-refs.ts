@@ -6,7 +6,8 @@ import { GitError } from "../errors.js";
 import type { GitCli } from "./git-cli.js";
 import type { LockInfo, LockRelease, LockRequest } from "./git-repo.js";
 import { LockHeldError } from "./lock-held-error.js";
-import { LOCK_FILE, decodeLockRecord, encodeLockRecord } from "./lock-record.js";
+import { LockLostError } from "./lock-lost-error.js";
+import { LOCK_FILE, decodeLockRecord, encodeLockRecord, type LockRecord } from "./lock-record.js";
 import { lockRef } from "./ops-repo-layout.js";
 import { pushRejection, toGitError } from "./to-git-error.js";
 import { commitTree, writeTree } from "./write-tree.js";
@@ -25,10 +26,20 @@ export class LockRefs {
     const { account, holder, runId } = request;
     const ref = lockRef(account);
     const acquiredAt = this.clock.now();
-    const record = encodeLockRecord({ account, holder, runId, acquiredAt: acquiredAt.toISOString() });
-    const tree = await writeTree(this.cli, null, [{ path: LOCK_FILE, content: record }]);
-    const message = `folioctl lock ${account}\n\nHeld by ${holder} (run ${runId}) since ${acquiredAt.toISOString()}.`;
-    const sha = await commitTree(this.cli, tree, [], message);
+    const held: Omit<LockInfo, "sha"> = {
+      account,
+      holder,
+      runId,
+      acquiredAt,
+      heartbeatAt: acquiredAt,
+      ...(request.heartbeatIntervalMs === undefined
+        ? {}
+        : { heartbeatIntervalMs: request.heartbeatIntervalMs }),
+    };
+    const sha = await this.commitRecord(
+      held,
+      `Held by ${holder} (run ${runId}) since ${acquiredAt.toISOString()}.`,
+    );
     // A lock released between our failed push and our read is simply free again: try once more.
     for (let attempt = 0; attempt < 3; attempt++) {
       const result = await this.cli.runOrFail([
@@ -40,7 +51,7 @@ export class LockRefs {
       ]);
       if (result.ok) {
         await this.cli.run("recording the lock", ["update-ref", this.trackingRef(account), sha]);
-        return { account, holder, runId, acquiredAt, sha };
+        return { ...held, sha };
       }
       if (!LEASE_LOST.has(pushRejection(result.error)?.reason ?? "")) {
         throw toGitError(result.error, `taking the lock ${ref} on ${this.remote}`);
@@ -54,6 +65,35 @@ export class LockRefs {
         hint: "another apply for this account is starting and stopping right now; run again in a minute",
       },
     );
+  }
+
+  /**
+   * Moves the lock ref to a new record with the heartbeat time of now, with a lease on `lock.sha`: a
+   * lock removed or taken meanwhile is never recreated or overwritten (LockLostError).
+   */
+  async heartbeat(lock: LockInfo): Promise<LockInfo> {
+    const ref = lockRef(lock.account);
+    const heartbeatAt = this.clock.now();
+    const sha = await this.commitRecord(
+      { ...lock, heartbeatAt },
+      `Held by ${lock.holder} (run ${lock.runId}) since ${lock.acquiredAt.toISOString()}, ` +
+        `alive at ${heartbeatAt.toISOString()}.`,
+    );
+    const result = await this.cli.runOrFail([
+      "push",
+      "--porcelain",
+      `--force-with-lease=${ref}:${lock.sha}`,
+      this.remote,
+      `${sha}:${ref}`,
+    ]);
+    if (result.ok) {
+      await this.cli.run("recording the lock", ["update-ref", this.trackingRef(lock.account), sha]);
+      return { ...lock, heartbeatAt, sha };
+    }
+    if (!LEASE_LOST.has(pushRejection(result.error)?.reason ?? "")) {
+      throw toGitError(result.error, `renewing the lock ${ref} on ${this.remote}`);
+    }
+    throw new LockLostError(lock, await this.read(lock.account));
   }
 
   /** Reads the lock from the remote (a fetch of the lock refs), not from any local state. */
@@ -104,21 +144,47 @@ export class LockRefs {
     return "held-by-other";
   }
 
-  /** Removes whatever lock there is, but only the one it read: a lock taken meanwhile is left alone. */
-  async forceRemove(account: string): Promise<LockInfo | null> {
-    const lock = await this.read(account);
-    if (lock === null) return null;
-    const outcome = await this.release(lock);
-    if (outcome === "absent") return null;
-    if (outcome === "held-by-other") {
+  /**
+   * Removes whatever lock there is, but only the one it read (and `check` accepted): a lock taken
+   * meanwhile is left alone. A heartbeat of the same lock meanwhile is read and checked again.
+   */
+  async forceRemove(
+    account: string,
+    check?: (lock: LockInfo) => void | Promise<void>,
+  ): Promise<LockInfo | null> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const lock = await this.read(account);
+      if (lock === null) return null;
+      await check?.(lock);
+      const outcome = await this.release(lock);
+      if (outcome === "released") return lock;
+      if (outcome === "absent") return null;
       const now = await this.read(account);
-      throw new GitError(
-        `the lock ${lockRef(account)} changed while it was being removed` +
-          (now === null ? "" : `: it is now held by ${now.holder} (run ${now.runId})`),
-        { hint: "a new apply took the lock; check that run before unlocking again" },
-      );
+      if (now === null) return null;
+      if (!sameHolding(now, lock)) {
+        throw new GitError(
+          `the lock ${lockRef(account)} changed while it was being removed: ` +
+            `it is now held by ${now.holder} (run ${now.runId})`,
+          { hint: "a new apply took the lock; check that run before unlocking again" },
+        );
+      }
     }
-    return lock;
+    throw new GitError(`the lock ${lockRef(account)} kept changing while it was being removed`, {
+      hint: "its holder is renewing it right now, so it is running: wait for it to finish",
+    });
+  }
+
+  private async commitRecord(lock: Omit<LockInfo, "sha">, body: string): Promise<string> {
+    const record: LockRecord = {
+      account: lock.account,
+      holder: lock.holder,
+      runId: lock.runId,
+      acquiredAt: lock.acquiredAt.toISOString(),
+      heartbeatAt: lock.heartbeatAt.toISOString(),
+      ...(lock.heartbeatIntervalMs === undefined ? {} : { heartbeatIntervalMs: lock.heartbeatIntervalMs }),
+    };
+    const tree = await writeTree(this.cli, null, [{ path: LOCK_FILE, content: encodeLockRecord(record) }]);
+    return commitTree(this.cli, tree, [], `folioctl lock ${lock.account}\n\n${body}`);
   }
 
   private async describe(account: string, sha: string): Promise<LockInfo> {
@@ -134,4 +200,9 @@ export class LockRefs {
   private trackingRef(account: string): string {
     return `refs/folioctl/remotes/${this.remote}/locks/${account}`;
   }
+}
+
+/** The same holder's lock, perhaps with a newer heartbeat. */
+function sameHolding(a: LockInfo, b: LockInfo): boolean {
+  return a.holder === b.holder && a.runId === b.runId && a.acquiredAt.getTime() === b.acquiredAt.getTime();
 }

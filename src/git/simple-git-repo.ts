@@ -237,8 +237,15 @@ export class SimpleGitRepo implements GitRepo {
     return this.locks.release(lock);
   }
 
-  forceRemoveLock(account: string): Promise<LockInfo | null> {
-    return this.locks.forceRemove(account);
+  heartbeatLock(lock: LockInfo): Promise<LockInfo> {
+    return this.locks.heartbeat(lock);
+  }
+
+  forceRemoveLock(
+    account: string,
+    check?: (lock: LockInfo) => void | Promise<void>,
+  ): Promise<LockInfo | null> {
+    return this.locks.forceRemove(account, check);
   }
 
   async commitLedger(request: LedgerCommitRequest): Promise<LedgerCommit> {

@@ -14,6 +14,8 @@ import type { Plan } from "../core/plan.js";
 import { REBALANCE_LABEL, type PullRequest } from "../forge/forge.js";
 import type { LockInfo } from "../git/git-repo.js";
 import { LockHeldError } from "../git/lock-held-error.js";
+import { startLockHeartbeat, type ScheduleBeat } from "../git/lock-heartbeat.js";
+import { DEFAULT_LOCK_HEARTBEAT_MS } from "../git/lock-liveness.js";
 import { planBranch, planPath } from "../git/ops-repo-layout.js";
 import { checkApproval } from "./check-approval.js";
 import { checkProvenance } from "./check-provenance.js";
@@ -25,8 +27,8 @@ import { applyStatusContext, reportApply, type ApplyReport } from "./report-appl
 import type { RunIdentity } from "./run-identity.js";
 
 export interface ApplyOnMergeDeps extends GitOpsDeps {
-  /** A new connection to the trading gateway; apply opens and closes it. */
-  broker: () => Broker;
+  /** A new connection to the trading gateway for the account; apply opens and closes it. */
+  broker: (account: string) => Broker;
 }
 
 export interface ApplyOnMergeOptions {
@@ -37,6 +39,8 @@ export interface ApplyOnMergeOptions {
   waveTimeoutMs: number;
   identity: RunIdentity;
   onProgress?: (event: ProgressEvent) => void;
+  /** How often the lock's heartbeat is rewritten while the apply runs (default 30 s), and by what. */
+  heartbeat?: { intervalMs?: number; schedule?: ScheduleBeat };
 }
 
 export interface ApplyOnMergeResult {
@@ -121,11 +125,13 @@ export async function runApplyOnMerge(
   }
 
   let lock: LockInfo;
+  const heartbeatIntervalMs = options.heartbeat?.intervalMs ?? DEFAULT_LOCK_HEARTBEAT_MS;
   try {
     lock = await repo.acquireLock({
       account,
       holder: options.identity.holder,
       runId: options.identity.runId,
+      heartbeatIntervalMs,
     });
   } catch (error) {
     if (!(error instanceof LockHeldError)) throw error;
@@ -135,6 +141,14 @@ export async function runApplyOnMerge(
     return { exitCode: 3, account, pull: merged, refusal };
   }
 
+  // `unlock` refuses to remove the lock of a holder whose heartbeat is recent.
+  const heartbeat = startLockHeartbeat({
+    repo,
+    lock,
+    intervalMs: heartbeatIntervalMs,
+    ...(options.heartbeat?.schedule === undefined ? {} : { schedule: options.heartbeat.schedule }),
+    log,
+  });
   let result: ApplyOnMergeResult;
   try {
     await forge
@@ -145,18 +159,20 @@ export async function runApplyOnMerge(
         ...(options.identity.url === undefined ? {} : { targetUrl: options.identity.url }),
       })
       .catch((error: unknown) => log(`apply: could not set the pending status: ${String(error)}`));
-    const record = await applyAtCommit(deps, options, sha, path, planBytes).catch(async (error: unknown) => {
-      // Nothing reached the broker (the engine reports broker failures as a record): say so and stop.
-      const message = error instanceof Error ? error.message : String(error);
-      await forge
-        .setCommitStatus(sha, {
-          state: "error",
-          context: applyStatusContext(account),
-          description: `failed: ${message.split("\n")[0] ?? ""}`,
-        })
-        .catch(() => undefined);
-      throw error;
-    });
+    const record = await applyAtCommit(deps, options, account, sha, path, planBytes).catch(
+      async (error: unknown) => {
+        // Nothing reached the broker (the engine reports broker failures as a record): say so and stop.
+        const message = error instanceof Error ? error.message : String(error);
+        await forge
+          .setCommitStatus(sha, {
+            state: "error",
+            context: applyStatusContext(account),
+            description: `failed: ${message.split("\n")[0] ?? ""}`,
+          })
+          .catch(() => undefined);
+        throw error;
+      },
+    );
     const report = await reportApply(deps, {
       account,
       sha,
@@ -174,6 +190,7 @@ export async function runApplyOnMerge(
       report,
     };
   } finally {
+    lock = await heartbeat.stop();
     const released = await repo.releaseLock(lock).catch((error: unknown) => {
       log(`apply: could not release ${lock.account}'s lock: ${String(error)}`);
       return "failed";
@@ -190,6 +207,7 @@ export async function runApplyOnMerge(
 async function applyAtCommit(
   deps: ApplyOnMergeDeps,
   options: ApplyOnMergeOptions,
+  account: string,
   sha: string,
   path: string,
   planBytes: Uint8Array,
@@ -204,7 +222,8 @@ async function applyAtCommit(
     const result = await runApply({
       planFile,
       portfolioFile,
-      broker: deps.broker(),
+      // The account's own client id: the gateway refuses a second apply connected with it.
+      broker: deps.broker(account),
       now: deps.now,
       toolVersion: deps.toolVersion,
       waveTimeoutMs: options.waveTimeoutMs,

@@ -1,7 +1,6 @@
 // Builds the real adapters the GitOps commands run on, from command-line flags and the environment:
 // the Forge (octokit), the ops repository clone (simple-git) and the IB Gateway (read-only or trading).
 import { resolve } from "node:path";
-import { IbBroker } from "../broker/ib/ib-broker.js";
 import type { GatewayAddress } from "../broker/ib/ib-connection.js";
 import { resolveGatewayAddress } from "../broker/gateway-address.js";
 import { readGatewaySnapshot } from "../broker/read-gateway-snapshot.js";
@@ -62,8 +61,4 @@ export function gatewaySnapshot(
   clock: Clock,
 ): (portfolio: Portfolio) => Promise<Snapshot> {
   return (portfolio) => readGatewaySnapshot(address, portfolio, clock.now);
-}
-
-export function gatewayBroker(address: GatewayAddress, clock: Clock): () => IbBroker {
-  return () => new IbBroker({ ...address, now: clock.now });
 }

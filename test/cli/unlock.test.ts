@@ -15,16 +15,15 @@ describe("folioctl unlock", () => {
   let clone: string;
   const folioctl = (args: string[], cwd = clone) =>
     runCli(["unlock", ...args], { cwd, env: { HOME: sandbox.home } });
-  const takeLock = async () => {
-    const holder = await SimpleGitRepo.open(await sandbox.clone("runner"), {
-      clock: { now: () => TAKEN },
-    });
-    return holder.acquireLock({
+  const holderRepo = async (at: Date) =>
+    SimpleGitRepo.open(await sandbox.clone(`runner-${at.getTime()}`), { clock: { now: () => at } });
+  const takeLock = async (at = TAKEN) =>
+    (await holderRepo(at)).acquireLock({
       account: "DU1234567",
       holder: "apply on runner-1",
       runId: "https://ci/runs/77",
+      heartbeatIntervalMs: 30_000,
     });
-  };
 
   beforeAll(async () => {
     // The CLI is tested as built; `npm test` builds before vitest runs.
@@ -58,7 +57,7 @@ describe("folioctl unlock", () => {
 
     expect(run.code).toBe(1);
     expect(run.stdout).toBe(
-      `refs/folioctl/locks/DU1234567 on origin is held by apply on runner-1 (run https://ci/runs/77) since ${TAKEN.toISOString()} (2 d 3 h ago).\n`,
+      `refs/folioctl/locks/DU1234567 on origin is held by apply on runner-1 (run https://ci/runs/77) since ${TAKEN.toISOString()} (2 d 3 h ago), last heartbeat ${TAKEN.toISOString()} (2 d 3 h ago).\n`,
     );
     expect(run.stderr).toContain("folioctl: error: not removing the lock for DU1234567 without --yes");
     expect(run.stderr).toContain("hint: make sure run https://ci/runs/77 is no longer applying orders");
@@ -73,9 +72,52 @@ describe("folioctl unlock", () => {
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(
-      `Removed refs/folioctl/locks/DU1234567 on origin, held by apply on runner-1 (run https://ci/runs/77) since ${TAKEN.toISOString()} (2 d 3 h ago).\n`,
+      `Removed refs/folioctl/locks/DU1234567 on origin, held by apply on runner-1 (run https://ci/runs/77) since ${TAKEN.toISOString()} (2 d 3 h ago), last heartbeat ${TAKEN.toISOString()} (2 d 3 h ago).\n`,
     );
     expect(await sandbox.originRef(LOCK)).toBeNull();
+  });
+
+  it("with --yes refuses to remove the lock of a holder whose heartbeat is recent, naming it", async () => {
+    const lock = await takeLock();
+    // The holder has been running for two days and renewed its heartbeat just now.
+    const renewed = await (await holderRepo(new Date())).heartbeatLock(lock);
+
+    const run = await folioctl(["DU1234567", "--yes"]);
+
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(
+      /^refs\/folioctl\/locks\/DU1234567 on origin is held by apply on runner-1 \(run https:\/\/ci\/runs\/77\) since .* \(2 d 3 h ago\), last heartbeat .* \(\d+ s ago\)\.\n$/,
+    );
+    expect(run.stderr).toContain(
+      "folioctl: error: not removing the lock for DU1234567: its holder is still running",
+    );
+    expect(run.stderr).toContain("wait until its heartbeat is older than 90 s or use --yes --force");
+    expect(await sandbox.originRef(LOCK)).toBe(renewed.sha);
+  });
+
+  it("with --yes --force removes a live holder's lock after a warning that orders may be sent twice", async () => {
+    await takeLock(new Date());
+
+    const run = await folioctl(["DU1234567", "--yes", "--force"]);
+
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(
+      /^folioctl: warning: removing the lock of a holder that looks alive \(apply on runner-1/,
+    );
+    expect(run.stderr).toContain(
+      "If run https://ci/runs/77 is still applying, the next apply for DU1234567 can send its orders a second time",
+    );
+    expect(run.stdout).toMatch(
+      /^Removed refs\/folioctl\/locks\/DU1234567 on origin, held by apply on runner-1/,
+    );
+    expect(await sandbox.originRef(LOCK)).toBeNull();
+  });
+
+  it("without --yes says a live holder is running rather than suggesting to remove its lock", async () => {
+    await takeLock(new Date());
+    const run = await folioctl(["DU1234567"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("hint: its holder is running: wait for run https://ci/runs/77 to finish");
   });
 
   it("works from another directory with --repo and a named remote", async () => {

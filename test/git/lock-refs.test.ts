@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { GitError } from "../../src/errors.js";
 import { LockHeldError } from "../../src/git/lock-held-error.js";
+import { LockLostError } from "../../src/git/lock-lost-error.js";
 import { SimpleGitRepo } from "../../src/git/simple-git-repo.js";
 import { barrierHook, createGitSandbox, useSandboxHome } from "../support/git-fixtures.js";
 import type { GitSandbox } from "../support/git-fixtures.js";
@@ -35,6 +37,7 @@ describe("SimpleGitRepo: the account lock ref", () => {
       holder: "apply on runner-1",
       runId: "run-77",
       acquiredAt: new Date("2026-11-24T15:30:00Z"),
+      heartbeatAt: new Date("2026-11-24T15:30:00Z"),
       sha: lock.sha,
     });
     expect(await b.readLock("DU7654321")).toBeNull();
@@ -143,6 +146,91 @@ describe("SimpleGitRepo: the account lock ref", () => {
     expect(lock?.runId).toBe("unknown");
     expect(Number.isNaN(lock?.acquiredAt.getTime())).toBe(false);
     expect(await a.forceRemoveLock("DU1234567")).not.toBeNull();
+    expect(await sandbox.originRef(LOCK)).toBeNull();
+  });
+
+  it("renews the heartbeat with a lease: other clones read the new time, the old commit cannot be renewed again", async () => {
+    const holder = await open("a", "2026-11-24T15:30:00Z");
+    const lock = await holder.acquireLock({
+      account: "DU1234567",
+      holder: "apply on runner-1",
+      runId: "run-77",
+      heartbeatIntervalMs: 30_000,
+    });
+    const later = await SimpleGitRepo.open(await sandbox.clone("a2"), { clock: at("2026-11-24T15:45:00Z") });
+
+    const renewed = await later.heartbeatLock(lock);
+
+    expect(renewed.sha).not.toBe(lock.sha);
+    expect(await sandbox.originRef(LOCK)).toBe(renewed.sha);
+    expect(await (await open("b")).readLock("DU1234567")).toEqual({
+      account: "DU1234567",
+      holder: "apply on runner-1",
+      runId: "run-77",
+      acquiredAt: new Date("2026-11-24T15:30:00Z"),
+      heartbeatAt: new Date("2026-11-24T15:45:00Z"),
+      heartbeatIntervalMs: 30_000,
+      sha: renewed.sha,
+    });
+    // The lease is on the sha it was given: a beat from a stale view of the lock changes nothing.
+    await expect(holder.heartbeatLock(lock)).rejects.toBeInstanceOf(LockLostError);
+    expect(await sandbox.originRef(LOCK)).toBe(renewed.sha);
+    expect(await holder.releaseLock(renewed)).toBe("released");
+  });
+
+  it("never recreates a lock that was removed while its holder ran", async () => {
+    const holder = await open("a");
+    const lock = await holder.acquireLock({ account: "DU1234567", holder: "a", runId: "1" });
+    await (await open("b")).forceRemoveLock("DU1234567");
+
+    const error = (await holder.heartbeatLock(lock).catch((e: unknown) => e)) as LockLostError;
+
+    expect(error).toBeInstanceOf(LockLostError);
+    expect(error.message).toBe("the lock refs/folioctl/locks/DU1234567 is no longer ours: it was removed");
+    expect(await sandbox.originRef(LOCK)).toBeNull();
+  });
+
+  it("counts a record written before heartbeats existed from the time it was taken", async () => {
+    const human = await sandbox.clone("old");
+    const record = {
+      account: "DU1234567",
+      holder: "old apply",
+      runId: "run-5",
+      acquiredAt: "2026-11-20T10:00:00.000Z",
+    };
+    await writeFile(join(human, "lock.json"), JSON.stringify(record));
+    await sandbox.git(human, ["add", "lock.json"]);
+    await sandbox.git(human, ["commit", "-q", "-m", "old lock"]);
+    await sandbox.git(human, ["push", "-q", "origin", `HEAD:${LOCK}`]);
+
+    const lock = await (await open("a")).readLock("DU1234567");
+
+    expect(lock?.heartbeatAt).toEqual(new Date("2026-11-20T10:00:00.000Z"));
+    expect(lock?.heartbeatIntervalMs).toBeUndefined();
+  });
+
+  it("lets the caller refuse a removal, and checks again a lock renewed between reading and removing it", async () => {
+    const holder = await open("a");
+    let lock = await holder.acquireLock({ account: "DU1234567", holder: "a", runId: "1" });
+    const b = await open("b");
+
+    const refused = await b
+      .forceRemoveLock("DU1234567", () => {
+        throw new Error("still running");
+      })
+      .catch((e: unknown) => e);
+    expect(refused).toEqual(new Error("still running"));
+    expect(await sandbox.originRef(LOCK)).toBe(lock.sha);
+
+    const seen: string[] = [];
+    const removed = await b.forceRemoveLock("DU1234567", async (read) => {
+      seen.push(read.sha);
+      // The holder beats once, right after this read: the removal must see the new commit and check it.
+      if (seen.length === 1) lock = await holder.heartbeatLock(lock);
+    });
+    expect(seen).toEqual([expect.any(String), lock.sha]);
+    expect(seen[0]).not.toBe(lock.sha);
+    expect(removed?.sha).toBe(lock.sha);
     expect(await sandbox.originRef(LOCK)).toBeNull();
   });
 });

@@ -48,8 +48,9 @@ it("after a crash mid-apply and a re-run, no order was sent twice and the plan i
   expect(blocked.stderr).toContain("(run https://github.com/acme/ops/actions/runs/2001)");
   expect(w.sim.orders()).toHaveLength(1);
 
-  // When the operator removes the stale lock and the apply runs again
-  const unlocked = await w.run(["unlock", ACCOUNT, "--yes"]);
+  // When the operator, who knows the runner died, removes its lock (its heartbeat is too recent for
+  // --yes alone) and the apply runs again
+  const unlocked = await w.run(["unlock", ACCOUNT, "--yes", "--force"]);
   expect(unlocked.code).toBe(0);
   expect(unlocked.stdout).toContain("runs/2001");
   const rerun = await w.run(["apply", "--on-merge", "--sha", sha, "--json"], {
@@ -57,8 +58,10 @@ it("after a crash mid-apply and a re-run, no order was sent twice and the plan i
     GITHUB_RUN_ID: "2002",
   });
 
-  // Then every leg was sent exactly once, the first one followed rather than resent
+  // Then every leg was sent exactly once, the first one followed rather than resent, and the dead
+  // process's lock file was taken over
   expect(rerun.code).toBe(0);
+  expect(rerun.stderr).toMatch(/apply: took over .*apply-DU1234567\.lock: it was left by process \d+/);
   const record = JSON.parse(rerun.stdout) as { outcome: string; orders: { leg: string; resumed: boolean }[] };
   expect(record.outcome).toBe("applied");
   expect(record.orders.filter((o) => o.resumed).map((o) => o.leg)).toEqual([plan.orders[0]?.leg]);

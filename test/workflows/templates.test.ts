@@ -107,7 +107,6 @@ describe("ops-repo workflow templates", () => {
     expect(run.run).toBe('npx --no folioctl apply --on-merge --sha "$GITHUB_SHA"');
     expect(run.env).toEqual({
       FOLIOCTL_GATEWAY: "${{ secrets.FOLIOCTL_GATEWAY }}",
-      FOLIOCTL_CLIENT_ID: "23",
       FOLIOCTL_GITHUB_TOKEN: APP_TOKEN,
       FOLIOCTL_BOT_LOGIN: "${{ steps.app.outputs.app-slug }}[bot]",
     });
@@ -122,11 +121,13 @@ describe("ops-repo workflow templates", () => {
     }
   });
 
-  it("give each workflow its own IB API client id", async () => {
+  it("give preview and propose their own IB API client ids, and leave apply on the account's own", async () => {
     const ids = [];
-    for (const name of ["preview", "propose", "apply"])
-      ids.push((await load(name)).run.env?.["FOLIOCTL_CLIENT_ID"]);
-    expect(new Set(ids).size).toBe(3);
+    for (const name of ["preview", "propose"]) ids.push((await load(name)).run.env?.["FOLIOCTL_CLIENT_ID"]);
+    expect(new Set(ids).size).toBe(2);
+    expect(ids).not.toContain(undefined);
+    // An apply connected with a shared id would not keep a second apply for the account out.
+    expect((await load("apply")).run.env).not.toHaveProperty("FOLIOCTL_CLIENT_ID");
   });
 
   it("pin each action to one commit everywhere", async () => {

@@ -1,6 +1,7 @@
 // Starts a simulator on an ephemeral loopback port for one test; stopSims() in afterEach stops them all.
 import type { GatewaySim, GatewaySimOptions } from "../../../src/gateway-sim/index.js";
-import { startGatewaySim } from "../../../src/gateway-sim/index.js";
+import { loadSimStateFile, startGatewaySim } from "../../../src/gateway-sim/index.js";
+import { REPO_ROOT } from "../../support/run-cli.js";
 import { testState } from "./test-state.js";
 
 const running = new Set<GatewaySim>();
@@ -14,6 +15,13 @@ export async function startTestSim(options: Partial<GatewaySimOptions> = {}): Pr
   });
   running.add(sim);
   return sim;
+}
+
+/** A simulator with the example account of examples/sim-state.yaml, as the example portfolio.yaml expects. */
+export async function startExampleSim(): Promise<GatewaySim> {
+  const loaded = await loadSimStateFile(`${REPO_ROOT}/examples/sim-state.yaml`);
+  if (!loaded.ok) throw new Error("examples/sim-state.yaml is not valid");
+  return startTestSim({ state: loaded.state });
 }
 
 export async function stopSims(): Promise<void> {

@@ -123,6 +123,8 @@ export class LoopWorld {
       FOLIOCTL_GITHUB_WRITE_PACING: "off",
       FOLIOCTL_GATEWAY: `127.0.0.1:${sim.port}`,
       FOLIOCTL_CLIENT_ID: "22",
+      // The runner's directory of apply lock files.
+      FOLIOCTL_LOCK_DIR: join(root, "locks"),
       NO_COLOR: "1",
     };
     // simple-git runs git with this process's environment: no global git config may leak in.

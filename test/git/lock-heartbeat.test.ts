@@ -1,0 +1,120 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { startLockHeartbeat, type ScheduleBeat } from "../../src/git/lock-heartbeat.js";
+import { lockLiveness } from "../../src/git/lock-liveness.js";
+import { SimpleGitRepo } from "../../src/git/simple-git-repo.js";
+import { createGitSandbox, useSandboxHome } from "../support/git-fixtures.js";
+import type { GitSandbox } from "../support/git-fixtures.js";
+
+const LOCK = "refs/folioctl/locks/DU1234567";
+
+/** A schedule the test drives: `beat()` runs the pending beat now and waits for it to finish. */
+function manualSchedule() {
+  let pending: { run: () => void; ms: number } | undefined;
+  let scheduled = 0;
+  const schedule: ScheduleBeat = (run, ms) => {
+    scheduled += 1;
+    pending = { run, ms };
+    return () => (pending = undefined);
+  };
+  return {
+    schedule,
+    get intervalMs() {
+      return pending?.ms;
+    },
+    /** How many beats were scheduled: the next one is scheduled when a beat has finished. */
+    get scheduled() {
+      return scheduled;
+    },
+    beat() {
+      const next = pending;
+      pending = undefined;
+      next?.run();
+    },
+  };
+}
+
+describe("the lock's heartbeat while apply runs", () => {
+  let sandbox: GitSandbox;
+  let restoreHome: () => void;
+  let time: Date;
+  const open = async (name: string) =>
+    SimpleGitRepo.open(await sandbox.clone(name), { clock: { now: () => time } });
+
+  beforeEach(async () => {
+    sandbox = await createGitSandbox();
+    restoreHome = useSandboxHome(sandbox);
+    time = new Date("2026-11-24T15:30:00Z");
+  });
+  afterEach(async () => {
+    restoreHome();
+    await sandbox.cleanup();
+  });
+
+  it("rewrites the heartbeat every interval, keeping the holder alive long after the window, and is released by its last sha", async () => {
+    const repo = await open("runner");
+    const lock = await repo.acquireLock({
+      account: "DU1234567",
+      holder: "apply",
+      runId: "run-1",
+      heartbeatIntervalMs: 30_000,
+    });
+    const timer = manualSchedule();
+    const lines: string[] = [];
+    const heartbeat = startLockHeartbeat({
+      repo,
+      lock,
+      intervalMs: 30_000,
+      schedule: timer.schedule,
+      log: (l) => lines.push(l),
+    });
+    expect(timer.intervalMs).toBe(30_000);
+    const reader = await open("operator");
+
+    for (const minutes of [1, 2, 3]) {
+      time = new Date(Date.parse("2026-11-24T15:30:00Z") + minutes * 60_000);
+      const before = await sandbox.originRef(LOCK);
+      const beats = timer.scheduled;
+      timer.beat();
+      await expect.poll(() => timer.scheduled, { timeout: 20_000 }).toBe(beats + 1);
+      expect(await sandbox.originRef(LOCK)).not.toBe(before);
+      const seen = await reader.readLock("DU1234567");
+      expect(seen?.heartbeatAt).toEqual(time);
+      expect(lockLiveness(seen!, new Date(time.getTime() + 89_000)).alive).toBe(true);
+    }
+    // Without further beats the holder counts as dead once three intervals have passed.
+    const last = (await reader.readLock("DU1234567"))!;
+    expect(lockLiveness(last, new Date(time.getTime() + 90_000)).alive).toBe(false);
+
+    const current = await heartbeat.stop();
+    expect(timer.intervalMs).toBeUndefined();
+    expect(current.sha).toBe(await sandbox.originRef(LOCK));
+    expect(await repo.releaseLock(current)).toBe("released");
+    expect(lines).toEqual([]);
+  });
+
+  it("stops beating and says so when the lock was removed under it, and never recreates it", async () => {
+    const repo = await open("runner");
+    const lock = await repo.acquireLock({ account: "DU1234567", holder: "apply", runId: "run-1" });
+    const timer = manualSchedule();
+    const lines: string[] = [];
+    const heartbeat = startLockHeartbeat({
+      repo,
+      lock,
+      intervalMs: 1000,
+      schedule: timer.schedule,
+      log: (l) => lines.push(l),
+    });
+    await (await open("operator")).forceRemoveLock("DU1234567");
+
+    timer.beat();
+    await expect.poll(() => lines.length, { timeout: 20_000 }).toBe(1);
+
+    expect(lines[0]).toBe(
+      "apply: the lock refs/folioctl/locks/DU1234567 is no longer ours: it was removed; " +
+        "this apply goes on, but its lock no longer protects it",
+    );
+    expect(timer.intervalMs).toBeUndefined();
+    expect(await sandbox.originRef(LOCK)).toBeNull();
+    expect(await repo.releaseLock(await heartbeat.stop())).toBe("absent");
+  });
+});
