@@ -39,8 +39,18 @@ export function schemaAt(path: readonly PathSegment[]): SchemaNode | undefined {
   return node;
 }
 
-/** Every object in the schema with the path that reaches it (`[]`, `["cash"]`, `["targets", 0]`...). */
-export function schemaObjects(): { path: PathSegment[]; node: SchemaNode }[] {
+let objects: readonly { path: PathSegment[]; node: SchemaNode }[] | undefined;
+
+/**
+ * Every object in the schema with the path that reaches it (`[]`, `["cash"]`, `["targets", 0]`...).
+ * Computed once: a file with thousands of unknown keys asks for each of them.
+ */
+export function schemaObjects(): readonly { path: PathSegment[]; node: SchemaNode }[] {
+  objects ??= collectSchemaObjects();
+  return objects;
+}
+
+function collectSchemaObjects(): { path: PathSegment[]; node: SchemaNode }[] {
   const found: { path: PathSegment[]; node: SchemaNode }[] = [];
   const visit = (path: PathSegment[], node: SchemaNode | undefined): void => {
     if (node === undefined) return;

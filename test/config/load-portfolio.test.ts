@@ -280,6 +280,29 @@ describe("untrusted input", () => {
     );
   });
 
+  it("reports 100,000 unknown keys as the first hundred, in file order, and a count of the rest", () => {
+    // A file near the 1 MiB cap that `preview` validates for any pull request. Locating each key's
+    // line by scanning its mapping made this quadratic (minutes of CPU); it must finish like any file.
+    const keys = Array.from({ length: 100_000 }, (_, i) => `k${i}: 1\n`).join("");
+    const errors = errorsOf(MINIMAL + keys);
+    const firstLine = MINIMAL.split("\n").length;
+    expect(errors).toHaveLength(MAX_DIAGNOSTICS + 1);
+    expect(errors.slice(0, MAX_DIAGNOSTICS)).toEqual(
+      Array.from({ length: MAX_DIAGNOSTICS }, (_, i) => ({
+        line: firstLine + i,
+        column: 1,
+        path: `k${i}`,
+        message: "unknown key",
+      })),
+    );
+    expect(errors.at(-1)).toEqual({
+      line: 0,
+      column: 0,
+      path: "",
+      message: `${100_000 - MAX_DIAGNOSTICS} more problems not shown`,
+    });
+  });
+
   it("never throws on deep nesting, in flow or block style", () => {
     const flow = MINIMAL + "x: " + "[".repeat(200_000) + "]".repeat(200_000) + "\n";
     expect(errorsOf(flow)[0]?.message).toBe("brackets nested more than 64 levels deep");
