@@ -2,6 +2,7 @@
 // grows with nesting or alias expansion.
 import type { Alias, CST, Document, YAMLError } from "yaml";
 import { Composer, Lexer, LineCounter, Parser, visit } from "yaml";
+import { aliasesCopyMoreThan } from "./alias-expansion.js";
 import type { Diagnostic } from "./diagnostic.js";
 import { textPosition } from "./decode-yaml-text.js";
 import { MAX_NESTING } from "./check-yaml-nodes.js";
@@ -79,6 +80,7 @@ export function parseYamlDocument(text: string, file: string): ParseYamlResult {
   if (doc.contents === null) {
     return fail([at(0, "the file has no content, only comments or `---`", "add the portfolio's keys")]);
   }
+  if (aliasesCopyMoreThan(doc, MAX_ALIAS_COUNT)) return fail([aliasDiagnostic(source, file)]);
   try {
     return { ok: true, source, data: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
   } catch {

@@ -241,6 +241,20 @@ describe("untrusted input", () => {
     expect(errorsOf(bomb)[0]?.message).toContain("resource-exhaustion");
   });
 
+  it("counts what aliases copy, not only how many there are", () => {
+    // Ten aliases pass the parser's own count, but each copies 41 nodes: 410 values to validate.
+    const keys = Array.from({ length: 20 }, (_, i) => `k${i}: 1`).join(", ");
+    const text = `${MINIMAL}extra: &wide { ${keys} }\n${Array.from({ length: 10 }, (_, i) => `copy${i}: *wide\n`).join("")}`;
+    expect(errorsOf(text)).toEqual([
+      {
+        line: 9,
+        column: 8,
+        path: "",
+        message: "aliases expand to more than 100 values: refused as a possible resource-exhaustion attack",
+      },
+    ]);
+  });
+
   it("never throws and always points inside the file, whatever the bytes", () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 400 }), (bytes) => {
