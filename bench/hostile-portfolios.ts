@@ -31,7 +31,7 @@ export const HOSTILE_SHAPES: { name: string; text: () => string }[] = [
       fill(`${HEAD}targets:\n  - { symbol: VTI, weight: 95 }\ncash:\n  weight: 5\n`, (i) => `${key(i)}: 1\n`),
   },
   {
-    name: "unknown keys in one target (~95,000)",
+    name: "unknown keys in one target (~80,000)",
     text: () =>
       fill(
         `${HEAD}cash:\n  weight: 5\ntargets:\n  - symbol: VTI\n    weight: 95\n`,
