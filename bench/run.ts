@@ -4,9 +4,10 @@ import { writeFile } from "node:fs/promises";
 import { cpus, loadavg, platform, release } from "node:os";
 import type { Bench } from "./bench-section.js";
 import { gatewayPacingBench } from "./gateway-pacing.js";
+import { hostilePortfoliosBench } from "./hostile-portfolios.js";
 import { planningBench } from "./planning.js";
 
-const benches: Bench[] = [planningBench, gatewayPacingBench];
+const benches: Bench[] = [planningBench, gatewayPacingBench, hostilePortfoliosBench];
 
 const sections = [];
 for (const bench of benches) {

@@ -4,6 +4,7 @@ import type { ErrorObject } from "ajv";
 import { describeValue } from "./describe-value.js";
 import type { PathSegment } from "./field-path.js";
 import { formatFieldPath } from "./field-path.js";
+import { describeInvisible, withoutInvisible } from "./invisible-characters.js";
 import type { SchemaNode } from "./portfolio-schema.js";
 import { schemaAt, schemaObjects } from "./portfolio-schema.js";
 import type { Problem } from "./problem.js";
@@ -15,7 +16,7 @@ const PATTERN_MESSAGES: Record<string, { expected: string; example: string }> = 
   baseCurrency: { expected: "a three-letter ISO 4217 currency code", example: "USD" },
   currency: { expected: "a three-letter ISO 4217 currency code", example: "USD" },
   symbol: {
-    expected: "a ticker as IB spells it (capitals, digits, `.`, `-`, spaces)",
+    expected: "a ticker as IB spells it (capitals, digits, `.`, `-`, single spaces)",
     example: "VTI or BRK B",
   },
   exchange: { expected: "an IB exchange code", example: "SMART" },
@@ -215,22 +216,34 @@ function typeProblem(path: PathSegment[], expected: string, data: unknown, got: 
 function patternProblem(path: PathSegment[], name: string | undefined, data: unknown, got: string): Problem {
   const known = name === undefined ? undefined : PATTERN_MESSAGES[name];
   const schema = schemaAt(path);
-  const pattern = typeof schema?.["pattern"] === "string" ? new RegExp(schema["pattern"]) : undefined;
-  const upper = typeof data === "string" ? data.trim().toUpperCase() : undefined;
-  const capitalised = upper !== undefined && pattern?.test(upper) === true ? upper : undefined;
+  const pattern = typeof schema?.["pattern"] === "string" ? new RegExp(schema["pattern"], "u") : undefined;
+  const invisible = typeof data === "string" ? describeInvisible(data) : undefined;
+  const visible = typeof data === "string" ? withoutInvisible(data) : undefined;
+  const upper = visible?.toUpperCase();
+  const fixed = upper !== undefined && pattern?.test(upper) === true ? upper : undefined;
+  const expected =
+    known === undefined
+      ? `must match ${String(schema?.["pattern"])} (got ${got})`
+      : `must be ${known.expected}, such as ${known.example} (got ${got})`;
+  let hint: string;
+  if (invisible !== undefined && fixed !== undefined) {
+    hint = `write \`${name ?? "value"}: ${fixed}\`${fixed === visible ? "" : ", in capitals,"} instead`;
+  } else if (invisible !== undefined) {
+    hint = "retype the value without it";
+  } else if (fixed !== undefined) {
+    hint = `write it in capitals: \`${fixed}\``;
+  } else {
+    hint =
+      known === undefined
+        ? "see the portfolio.yaml reference in the README"
+        : `for example \`${name}: ${known.example.split(" ")[0] ?? ""}\``;
+  }
   return {
     path,
     at: "value",
-    message:
-      known === undefined
-        ? `must match ${String(schema?.["pattern"])} (got ${got})`
-        : `must be ${known.expected}, such as ${known.example} (got ${got})`,
-    hint:
-      capitalised !== undefined
-        ? `write it in capitals: \`${capitalised}\``
-        : known === undefined
-          ? "see the portfolio.yaml reference in the README"
-          : `for example \`${name}: ${known.example.split(" ")[0] ?? ""}\``,
+    // Named, because quoting the value back would show nothing wrong.
+    message: invisible === undefined ? expected : `${expected}: ${invisible}`,
+    hint,
   };
 }
 

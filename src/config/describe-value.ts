@@ -1,4 +1,5 @@
 // How a value the user wrote is quoted back in messages: `(got 140)`, `(got "40")`, `(got a list)`.
+import { escapeInvisible } from "./invisible-characters.js";
 
 const MAX_SHOWN = 40;
 
@@ -6,7 +7,7 @@ const MAX_SHOWN = 40;
 export function describeValue(value: unknown, sourceText?: string): string {
   if (value === undefined) return "nothing";
   if (value === null) return sourceText === undefined || sourceText === "" ? "nothing" : truncate(sourceText);
-  if (typeof value === "string") return truncate(JSON.stringify(value));
+  if (typeof value === "string") return truncate(escapeInvisible(JSON.stringify(value)));
   if (typeof value === "number")
     return sourceText !== undefined && sourceText !== "" ? truncate(sourceText) : String(value);
   if (typeof value === "boolean") return String(value);

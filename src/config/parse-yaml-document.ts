@@ -1,7 +1,8 @@
 // Text -> one YAML document, with resource limits checked before the parts of the parser whose cost
 // grows with nesting or alias expansion.
-import type { Alias, YAMLError } from "yaml";
-import { Lexer, LineCounter, Parser, parseDocument, visit } from "yaml";
+import type { Alias, CST, Document, YAMLError } from "yaml";
+import { Composer, Lexer, LineCounter, Parser, visit } from "yaml";
+import { aliasesCopyMoreThan } from "./alias-expansion.js";
 import type { Diagnostic } from "./diagnostic.js";
 import { textPosition } from "./decode-yaml-text.js";
 import { MAX_NESTING } from "./check-yaml-nodes.js";
@@ -22,13 +23,20 @@ export function parseYamlDocument(text: string, file: string): ParseYamlResult {
   };
   const fail = (errors: Diagnostic[]): ParseYamlResult => ({ ok: false, errors });
 
-  const deep = deepFlowOffset(text);
-  if (deep !== undefined) {
+  // One lexer and parser pass serves the nesting check, the document count and the composer: a
+  // 1 MiB file is large enough for a second pass to matter.
+  const lineCounter = new LineCounter();
+  const scan = scanTokens(text, lineCounter);
+  if (scan.deepOffset !== undefined) {
     return fail([
-      at(deep, `brackets nested more than ${MAX_NESTING} levels deep`, "check that this is the right file"),
+      at(
+        scan.deepOffset,
+        `brackets nested more than ${MAX_NESTING} levels deep`,
+        "check that this is the right file",
+      ),
     ]);
   }
-  const documents = documentOffsets(text);
+  const documents = scan.tokens.filter((token) => token.type === "document").map((token) => token.offset);
   if (documents.length === 0) {
     return fail([
       {
@@ -51,13 +59,15 @@ export function parseYamlDocument(text: string, file: string): ParseYamlResult {
     ]);
   }
 
-  const lineCounter = new LineCounter();
   // Duplicate keys are reported by checkYamlNodes, with both places, instead of the parser's error.
   // logLevel "error": problems are collected on the document, not printed by the library.
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: true, logLevel: "error" });
+  const composer = new Composer({ uniqueKeys: false, logLevel: "error" });
+  let doc: Document.Parsed | undefined;
+  for (const composed of composer.compose(scan.tokens, true, text.length)) doc ??= composed;
+  if (doc === undefined) return fail([at(0, "the file has no YAML document", "add the portfolio's keys")]);
   const source: YamlSource = { doc, lineCounter, text };
   const problems = [...doc.errors, ...doc.warnings.filter((w) => w.code !== "TAG_RESOLVE_FAILED")];
-  if (problems.length > 0) return fail(syntaxDiagnostics(problems, file));
+  if (problems.length > 0) return fail(syntaxDiagnostics(problems, source, file));
   if (doc.directives.yaml.explicit && doc.directives.yaml.version !== "1.2") {
     return fail([
       at(
@@ -70,6 +80,7 @@ export function parseYamlDocument(text: string, file: string): ParseYamlResult {
   if (doc.contents === null) {
     return fail([at(0, "the file has no content, only comments or `---`", "add the portfolio's keys")]);
   }
+  if (aliasesCopyMoreThan(doc, MAX_ALIAS_COUNT)) return fail([aliasDiagnostic(source, file)]);
   try {
     return { ok: true, source, data: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
   } catch {
@@ -114,30 +125,35 @@ function aliasDiagnostic(source: YamlSource, file: string): Diagnostic {
   };
 }
 
-/** Offset of the first `[` or `{` that opens a flow collection deeper than MAX_NESTING. */
-function deepFlowOffset(text: string): number | undefined {
-  let depth = 0;
-  let offset = 0;
-  for (const token of new Lexer().lex(text)) {
-    if (token === "[" || token === "{") {
-      depth++;
-      if (depth > MAX_NESTING) return offset;
-    } else if (token === "]" || token === "}") depth = Math.max(0, depth - 1);
-    // The lexer emits one-character control tokens (document, scalar markers) that are not in the source.
-    if (!(token.length === 1 && token < " " && token !== "\t" && token !== "\n" && token !== "\r")) {
-      offset += token.length;
-    }
-  }
-  return undefined;
+type Token = CST.Token;
+
+interface TokenScan {
+  /** Parser (CST) tokens of the whole text; incomplete when the nesting check stopped early. */
+  tokens: Token[];
+  /** Offset of the first `[` or `{` that opens a flow collection deeper than MAX_NESTING. */
+  deepOffset?: number;
 }
 
-/** Start offsets of the documents in the stream, found without building their trees. */
-function documentOffsets(text: string): number[] {
-  const offsets: number[] = [];
-  for (const token of new Parser().parse(text)) {
-    if (token.type === "document") offsets.push(token.offset);
+/** Lexes once, feeding the parser; stops at the first flow collection nested too deep. */
+function scanTokens(text: string, lineCounter: LineCounter): TokenScan {
+  const parser = new Parser(lineCounter.addNewLine);
+  const tokens: Token[] = [];
+  let depth = 0;
+  let offset = 0;
+  lineCounter.addNewLine(0);
+  for (const lexeme of new Lexer().lex(text)) {
+    if (lexeme === "[" || lexeme === "{") {
+      depth++;
+      if (depth > MAX_NESTING) return { tokens, deepOffset: offset };
+    } else if (lexeme === "]" || lexeme === "}") depth = Math.max(0, depth - 1);
+    // The lexer emits one-character control tokens (document, scalar markers) that are not in the source.
+    if (!(lexeme.length === 1 && lexeme < " " && lexeme !== "\t" && lexeme !== "\n" && lexeme !== "\r")) {
+      offset += lexeme.length;
+    }
+    for (const token of parser.next(lexeme)) tokens.push(token);
   }
-  return offsets;
+  for (const token of parser.end()) tokens.push(token);
+  return { tokens };
 }
 
 const SYNTAX_HINTS: Record<string, string> = {
@@ -150,7 +166,7 @@ const SYNTAX_HINTS: Record<string, string> = {
   UNEXPECTED_TOKEN: "check this line and the one above for a missing `:`, `-` or quote, or wrong indentation",
 };
 
-function syntaxDiagnostics(all: YAMLError[], file: string): Diagnostic[] {
+function syntaxDiagnostics(all: YAMLError[], source: YamlSource, file: string): Diagnostic[] {
   // One message per place: the parser often reports two views of the same mistake.
   const seen = new Set<string>();
   const problems = all.filter((problem) => {
@@ -160,13 +176,13 @@ function syntaxDiagnostics(all: YAMLError[], file: string): Diagnostic[] {
     return true;
   });
   const shown = problems.slice(0, MAX_SYNTAX_ERRORS).map((problem): Diagnostic => {
-    const position = problem.linePos?.[0];
-    // prettyErrors appends " at line L, column C:" and a code frame; the position is reported separately.
-    const message = problem.message.replace(/ at line \d+, column \d+:[\s\S]*$/, "");
+    const start = problem.pos[0];
+    const position = start >= 0 ? positionOfOffset(source, start) : undefined;
+    const message = problem.message;
     return {
       file,
       line: position?.line ?? 0,
-      column: position?.col ?? 0,
+      column: position?.column ?? 0,
       path: "",
       message: `YAML syntax: ${message.charAt(0).toLowerCase()}${message.slice(1)}`,
       hint: /end with an? [\]}]/.test(message)

@@ -1,6 +1,6 @@
 // Maps a field path (from ajv or our own checks) back to the YAML node it came from, so that every
 // message carries the file:line:col a user can jump to.
-import type { Document, LineCounter, Node } from "yaml";
+import type { Document, LineCounter, Node, YAMLMap } from "yaml";
 import { isAlias, isMap, isScalar, isSeq } from "yaml";
 import type { PathSegment } from "./field-path.js";
 
@@ -31,10 +31,30 @@ export function keyText(key: unknown): string | undefined {
   return undefined;
 }
 
+type MapPair = YAMLMap<unknown, unknown>["items"][number];
+
+// A file may hold 100,000 keys in one mapping, each with its own message: a scan of the mapping per
+// lookup would make locating them all quadratic. Each mapping is indexed once, on first lookup.
+const pairIndexes = new WeakMap<YAMLMap, Map<string, MapPair>>();
+
+function pairByKey(map: YAMLMap, key: string): MapPair | undefined {
+  let index = pairIndexes.get(map);
+  if (index === undefined) {
+    index = new Map();
+    for (const pair of map.items) {
+      const text = keyText(pair.key);
+      // A repeated key points at its first occurrence, where the duplicate-key message also points.
+      if (text !== undefined && !index.has(text)) index.set(text, pair);
+    }
+    pairIndexes.set(map, index);
+  }
+  return index.get(key);
+}
+
 function step(source: YamlSource, node: Node | null, segment: PathSegment): Step | undefined {
   const target = deref(source, node);
   if (isMap(target) && typeof segment === "string") {
-    const pair = target.items.find((item) => keyText(item.key) === segment);
+    const pair = pairByKey(target, segment);
     if (pair === undefined) return undefined;
     return { value: (pair.value as Node | null) ?? null, key: pair.key as Node };
   }

@@ -153,6 +153,7 @@ class Simulator {
       messagesPerSecond: 50,
       marketDataLines: 100,
       clients: 32,
+      handshakeTimeoutMs: 5000,
       ...options.limits,
     };
     const notifier = new OrderNotifier(

@@ -241,6 +241,20 @@ describe("untrusted input", () => {
     expect(errorsOf(bomb)[0]?.message).toContain("resource-exhaustion");
   });
 
+  it("counts what aliases copy, not only how many there are", () => {
+    // Ten aliases pass the parser's own count, but each copies 41 nodes: 410 values to validate.
+    const keys = Array.from({ length: 20 }, (_, i) => `k${i}: 1`).join(", ");
+    const text = `${MINIMAL}extra: &wide { ${keys} }\n${Array.from({ length: 10 }, (_, i) => `copy${i}: *wide\n`).join("")}`;
+    expect(errorsOf(text)).toEqual([
+      {
+        line: 9,
+        column: 8,
+        path: "",
+        message: "aliases expand to more than 100 values: refused as a possible resource-exhaustion attack",
+      },
+    ]);
+  });
+
   it("never throws and always points inside the file, whatever the bytes", () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 400 }), (bytes) => {
@@ -278,6 +292,51 @@ describe("untrusted input", () => {
       ),
       { numRuns: 1000 },
     );
+  });
+
+  it("reports 100,000 unknown keys as the first hundred, in file order, and a count of the rest", () => {
+    // A file near the 1 MiB cap that `preview` validates for any pull request. Locating each key's
+    // line by scanning its mapping made this quadratic (minutes of CPU); it must finish like any file.
+    const keys = Array.from({ length: 100_000 }, (_, i) => `k${i}: 1\n`).join("");
+    const errors = errorsOf(MINIMAL + keys);
+    const firstLine = MINIMAL.split("\n").length;
+    expect(errors).toHaveLength(MAX_DIAGNOSTICS + 1);
+    expect(errors.slice(0, MAX_DIAGNOSTICS)).toEqual(
+      Array.from({ length: MAX_DIAGNOSTICS }, (_, i) => ({
+        line: firstLine + i,
+        column: 1,
+        path: `k${i}`,
+        message: "unknown key",
+      })),
+    );
+    expect(errors.at(-1)).toEqual({
+      line: 0,
+      column: 0,
+      path: "",
+      message: `${100_000 - MAX_DIAGNOSTICS} more problems not shown`,
+    });
+  });
+
+  it("reports a typo in each of 30,000 targets as the first hundred problems and a count of the rest", () => {
+    // ajv appended each target's errors to all the earlier ones with concat: quadratic, about a minute.
+    const targets = Array.from({ length: 30_000 }, (_, i) => `  - { symbol: S${i}, weigth: 1 }\n`).join("");
+    const errors = errorsOf(
+      `version: 1\naccount: DU1234567\nbaseCurrency: USD\ncash:\n  weight: 0\ntargets:\n${targets}`,
+    );
+    expect(errors).toHaveLength(MAX_DIAGNOSTICS + 1);
+    expect(errors[0]).toEqual({
+      line: 7,
+      column: 3,
+      path: "targets",
+      message: "must list at most 10000 entries (got 30000)",
+    });
+    expect(errors[1]).toEqual({
+      line: 7,
+      column: 19,
+      path: "targets[0].weigth",
+      message: "unknown key; did you mean `weight`?",
+    });
+    expect(errors.at(-1)?.message).toBe(`${30_001 - MAX_DIAGNOSTICS} more problems not shown`);
   });
 
   it("never throws on deep nesting, in flow or block style", () => {

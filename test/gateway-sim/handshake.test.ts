@@ -63,6 +63,21 @@ describe("handshake and connection requests", () => {
     expect(third.named(EventName.nextValidId)).toEqual([]);
   });
 
+  it("drops connections that do not finish the handshake, so idle ones cannot hold every client slot", async () => {
+    const sim = await startTestSim({ limits: { handshakeTimeoutMs: 200 } });
+    const working = await connectClient(sim.port, 1);
+    // 40 connections that send only `API\0`: 31 take the remaining slots, the rest are refused.
+    const idle = await Promise.all(Array.from({ length: 40 }, () => RawClient.open(sim.port)));
+    for (const raw of idle) raw.write(Buffer.from("API\0", "latin1"));
+    await Promise.all(idle.map((raw) => raw.until(() => raw.closed)));
+    expect(idle.flatMap((raw) => raw.messages)).toEqual([]);
+
+    const late = await connectClient(sim.port, 2);
+    expect(late.ib.isConnected).toBe(true);
+    expect(working.ib.isConnected).toBe(true);
+    expect(sim.clients().map((c) => c.clientId)).toEqual([1, 2]);
+  });
+
   it("accepts IB's connect options after the version range and closes on a version it cannot serve", async () => {
     const sim = await startTestSim();
     const ok = await RawClient.open(sim.port);

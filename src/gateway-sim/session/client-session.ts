@@ -37,6 +37,8 @@ export class ClientSession {
   private readonly pacing: PacingMeter;
   private readonly pending: PendingFrame[] = [];
   private pendingTimer: NodeJS.Timeout | undefined;
+  /** Drops the connection if START_API has not arrived in time; cleared when the connection closes. */
+  private readonly handshakeTimer: NodeJS.Timeout;
   /** Outgoing frames held back while connectivity is lost. */
   private held: Buffer[] = [];
   /** Requests that arrived while connectivity was lost, handled when it is restored. */
@@ -54,6 +56,11 @@ export class ClientSession {
     socket.on("data", (chunk: Buffer) => this.onData(chunk));
     socket.on("close", () => this.finish());
     socket.on("error", () => this.finish());
+    const deadline = ctx.limits.handshakeTimeoutMs;
+    this.handshakeTimer = setTimeout(() => {
+      if (!this.started)
+        this.close("abrupt", `no handshake (API\\0, version, START_API) within ${deadline} ms`);
+    }, deadline);
   }
 
   get label(): string {
@@ -112,6 +119,7 @@ export class ClientSession {
   private finish(): void {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.handshakeTimer);
     if (this.pendingTimer !== undefined) clearTimeout(this.pendingTimer);
     this.pending.length = 0;
     this.held = [];

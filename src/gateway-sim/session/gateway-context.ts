@@ -11,6 +11,11 @@ export interface GatewayLimits {
   marketDataLines: number;
   /** API clients connected at once (IB: 32). */
   clients: number;
+  /**
+   * Milliseconds a connection may take from accept to START_API before it is dropped, so that idle
+   * connections cannot hold every client slot.
+   */
+  handshakeTimeoutMs: number;
 }
 
 export interface GatewayStats {

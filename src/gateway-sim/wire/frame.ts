@@ -35,17 +35,55 @@ export type FrameEvent =
   | { kind: "invalid"; reason: string };
 
 /**
+ * Bytes received but not yet decoded, kept as the chunks they arrived in. A frame may be 16 MiB sent in
+ * thousands of small writes: appending each chunk to one buffer would copy the whole buffer every time
+ * (quadratic); here each byte is copied once, when the frame it belongs to is complete.
+ */
+class ByteQueue {
+  private chunks: Buffer[] = [];
+  length = 0;
+
+  push(chunk: Buffer): void {
+    if (chunk.length === 0) return;
+    this.chunks.push(chunk);
+    this.length += chunk.length;
+  }
+
+  /** The first `count` bytes (at most `length`) as one buffer, left in the queue. */
+  peek(count: number): Buffer {
+    const first = this.chunks[0] ?? Buffer.alloc(0);
+    if (first.length >= count) return first.subarray(0, count);
+    let merged = 0;
+    let chunks = 0;
+    while (merged < count && chunks < this.chunks.length) merged += (this.chunks[chunks++] as Buffer).length;
+    const joined = Buffer.concat(this.chunks.slice(0, chunks), merged);
+    this.chunks.splice(0, chunks, joined);
+    return joined.subarray(0, count);
+  }
+
+  /** Removes and returns the first `count` bytes (at most `length`). */
+  take(count: number): Buffer {
+    const taken = this.peek(count);
+    const first = this.chunks[0] as Buffer;
+    if (first.length === count) this.chunks.shift();
+    else this.chunks[0] = first.subarray(count);
+    this.length -= count;
+    return taken;
+  }
+}
+
+/**
  * Incremental reader for one connection: the first thing it yields is the client hello, then one
  * message per frame. Data may arrive in any fragmentation.
  */
 export class FrameDecoder {
-  private buffer: Buffer = Buffer.alloc(0);
+  private readonly pending = new ByteQueue();
   private helloDone = false;
   private failed = false;
 
   push(chunk: Buffer): FrameEvent[] {
     if (this.failed) return [];
-    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
+    this.pending.push(chunk);
     const events: FrameEvent[] = [];
     for (;;) {
       const event = this.helloDone ? this.nextFrame() : this.nextHello();
@@ -60,17 +98,19 @@ export class FrameDecoder {
   }
 
   private nextHello(): FrameEvent | undefined {
-    if (this.buffer.length < 4) return undefined;
-    if (this.buffer.toString("latin1", 0, 4) !== "API\0") {
+    if (this.pending.length < 4) return undefined;
+    if (this.pending.peek(4).toString("latin1") !== "API\0") {
       return { kind: "invalid", reason: "the connection did not start with API\\0" };
     }
-    if (this.buffer.length < 8) return undefined;
-    const length = this.buffer.readInt32BE(4);
+    if (this.pending.length < 8) return undefined;
+    const length = this.pending.peek(8).readInt32BE(4);
     if (length <= 0 || length > 1024)
       return { kind: "invalid", reason: `bad version string length ${length}` };
-    if (this.buffer.length < 8 + length) return undefined;
-    const text = this.buffer.toString("utf8", 8, 8 + length).replace(/\0+$/, "");
-    this.buffer = this.buffer.subarray(8 + length);
+    if (this.pending.length < 8 + length) return undefined;
+    const text = this.pending
+      .take(8 + length)
+      .toString("utf8", 8)
+      .replace(/\0+$/, "");
     this.helloDone = true;
     const hello = parseVersionString(text);
     return hello === undefined
@@ -79,13 +119,12 @@ export class FrameDecoder {
   }
 
   private nextFrame(): FrameEvent | undefined {
-    if (this.buffer.length < 4) return undefined;
-    const length = this.buffer.readInt32BE(0);
+    if (this.pending.length < 4) return undefined;
+    const length = this.pending.peek(4).readInt32BE(0);
     if (length <= 0 || length > MAX_FRAME_LENGTH)
       return { kind: "invalid", reason: `bad frame length ${length}` };
-    if (this.buffer.length < 4 + length) return undefined;
-    const payload = this.buffer.subarray(4, 4 + length);
-    this.buffer = this.buffer.subarray(4 + length);
+    if (this.pending.length < 4 + length) return undefined;
+    const payload = this.pending.take(4 + length).subarray(4);
     if (payload[payload.length - 1] !== NUL) {
       return { kind: "invalid", reason: "a frame did not end with a NUL" };
     }
