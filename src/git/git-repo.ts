@@ -99,6 +99,8 @@ export interface GitRepo {
   readFile(ref: string, path: string): Promise<Uint8Array | null>;
   /** Files a commit changed relative to its first parent (all files for a root commit). */
   changedFiles(sha: string): Promise<FileChange[]>;
+  /** Names of the files directly in `folder` at `ref` (no sub-folders), or [] when the folder is not there. */
+  listFiles(ref: string, folder: string): Promise<string[]>;
 
   /** Fetches, then commits the plan file on top of the remote main unless the bot branch already has it. */
   commitPlan(request: PlanCommitRequest): Promise<PlanCommit>;

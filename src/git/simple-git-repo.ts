@@ -147,6 +147,27 @@ export class SimpleGitRepo implements GitRepo {
     return new Uint8Array(await this.cli.blob(`reading ${path} at ${sha.slice(0, 12)}`, `${sha}:${path}`));
   }
 
+  async listFiles(ref: string, folder: string): Promise<string[]> {
+    const sha = await this.requireCommit(ref);
+    const type = await this.cli.attempt(["cat-file", "-t", `${sha}:${folder}`]);
+    if (type === null) return [];
+    if (type !== "tree") {
+      throw new GitError(`${folder} at ${sha.slice(0, 12)} is a ${type}, not a folder`, {
+        hint: `${folder} must be a folder in the ops repository`,
+      });
+    }
+    const out = await this.cli.run(`listing ${folder} at ${sha.slice(0, 12)}`, [
+      "ls-tree",
+      "-z",
+      `${sha}:${folder}`,
+    ]);
+    // Each entry is "<mode> <type> <object>\t<name>", NUL-terminated; only blobs are files.
+    return out
+      .split("\0")
+      .filter((entry) => entry.includes(" blob "))
+      .map((entry) => entry.slice(entry.indexOf("\t") + 1));
+  }
+
   async changedFiles(sha: string): Promise<FileChange[]> {
     const commit = await this.requireCommit(sha);
     const line = await this.cli.run("reading the commit's parents", [

@@ -19,6 +19,7 @@ import { DEFAULT_LOCK_HEARTBEAT_MS } from "../git/lock-liveness.js";
 import { planBranch, planPath } from "../git/ops-repo-layout.js";
 import { checkApproval } from "./check-approval.js";
 import { checkProvenance } from "./check-provenance.js";
+import { copyEarlierLedgerRecords } from "./earlier-ledger-records.js";
 import { findPlanAccount } from "./find-plan-account.js";
 import type { GitOpsDeps } from "./gitops-deps.js";
 import { runPropose, type ProposeResult } from "./propose.js";
@@ -159,7 +160,7 @@ export async function runApplyOnMerge(
         ...(options.identity.url === undefined ? {} : { targetUrl: options.identity.url }),
       })
       .catch((error: unknown) => log(`apply: could not set the pending status: ${String(error)}`));
-    const record = await applyAtCommit(deps, options, account, sha, path, planBytes).catch(
+    const record = await applyAtCommit(deps, options, account, sha, path, planBytes, plan.hash).catch(
       async (error: unknown) => {
         // Nothing reached the broker (the engine reports broker failures as a record): say so and stop.
         const message = error instanceof Error ? error.message : String(error);
@@ -211,6 +212,7 @@ async function applyAtCommit(
   sha: string,
   path: string,
   planBytes: Uint8Array,
+  planHash: string,
 ): Promise<LedgerRecord> {
   const portfolioBytes = await deps.repo.readFile(sha, PORTFOLIO_PATH);
   const dir = await mkdtemp(join(tmpdir(), "folioctl-apply-"));
@@ -219,7 +221,14 @@ async function applyAtCommit(
     const portfolioFile = join(dir, PORTFOLIO_PATH);
     await writeFile(planFile, planBytes);
     if (portfolioBytes !== null) await writeFile(portfolioFile, portfolioBytes);
+    const earlierLedgerDir = await copyEarlierLedgerRecords(
+      deps.repo,
+      account,
+      planHash,
+      join(dir, "ledger"),
+    );
     const result = await runApply({
+      earlierLedgerDir,
       planFile,
       portfolioFile,
       // The account's own client id: the gateway refuses a second apply connected with it.

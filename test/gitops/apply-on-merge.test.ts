@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { applyClientId } from "../../src/apply/apply-client-id.js";
 import { SimpleGitRepo } from "../../src/git/simple-git-repo.js";
+import { startTestSim, stopSims } from "../gateway-sim/support/start-test-sim.js";
 import {
   ACCOUNT,
   BOT,
@@ -18,7 +19,10 @@ const APPLY = { FOLIOCTL_CLIENT_ID: "23" };
 const STATUS = `folioctl/apply (${ACCOUNT})`;
 const VTI = 756733;
 
-afterEach(stopLoopWorlds);
+afterEach(async () => {
+  await stopLoopWorlds();
+  await stopSims();
+});
 
 async function givenAMergedPlan(): Promise<{ w: LoopWorld; number: number; sha: string }> {
   const w = await LoopWorld.start();
@@ -58,6 +62,24 @@ describe("apply --on-merge reports what the engine did", () => {
     expect(fresh?.number).toBe(number + 1);
     expect(fresh?.body).toMatch(/\| B1 \| BUY \| \d+ \| VNQ \|/);
     expect(run.stderr).toContain(`propose: Opened #${number + 1}`);
+  });
+
+  it("a re-run after IB forgot the day follows the ledger on main and sends nothing again", async () => {
+    const { w, sha } = await givenAMergedPlan();
+    w.sim.injectFault({ type: "reject", symbol: "VNQ", reason: "not enough buying power" });
+    expect((await w.run(["apply", "--on-merge", "--sha", sha], APPLY)).code).toBe(4);
+    // The same account on a gateway that remembers no orders and no executions (a new day).
+    const forgetful = await startTestSim({ state: w.sim.snapshotState() });
+
+    const rerun = await w.run(["apply", "--on-merge", "--sha", sha], {
+      ...APPLY,
+      FOLIOCTL_GATEWAY: `${forgetful.host}:${forgetful.port}`,
+    });
+
+    expect(forgetful.orders()).toEqual([]);
+    expect(rerun.code).toBe(4);
+    expect(rerun.stdout).toContain("already attempted: nothing was sent");
+    expect((await ledgerRecords(w)).map((r) => r["outcome"])).toEqual(["partial", "partial"]);
   });
 
   it("a plan gone stale between merge and apply is refused by the engine, recorded, and proposed afresh", async () => {
