@@ -7,8 +7,8 @@ import { checkAccountManaged, takeSnapshot } from "../broker/take-snapshot.js";
 import { formatDiagnostic } from "../config/diagnostic.js";
 import { parseJsonText } from "../config/json-document.js";
 import { loadPortfolioFile } from "../config/load-portfolio.js";
-import { parsePlan } from "../config/load-plan.js";
-import { readFile } from "node:fs/promises";
+import { MAX_PLAN_BYTES, parsePlan } from "../config/load-plan.js";
+import { readFileBounded } from "../config/read-file-bounded.js";
 import { computePlan } from "../core/compute-plan.js";
 import { estimateCommission } from "../core/estimate-commission.js";
 import { verifyPlanHash } from "../core/hash-plan.js";
@@ -220,24 +220,21 @@ function toLeg(order: Plan["orders"][number], livePrice: number | undefined): Ex
 
 /** Reads and schema-checks the plan file; whether it is the reviewed one is checkPlan's hash check. */
 async function readPlan(file: string): Promise<Plan> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
-    throw new InputError(
-      `cannot read the plan file ${file} (${(error as NodeJS.ErrnoException).code ?? "error"})`,
-      {
-        hint: "Pass the plan with --plan FILE: plans/<account>.plan.json in the ops repository.",
-      },
-    );
+  // Bounded: a file past the plan size limit is refused on what was read, never read whole.
+  const read = await readFileBounded(file, MAX_PLAN_BYTES);
+  if (!read.ok) {
+    throw new InputError(`the plan file ${file}: ${read.problem.message}`, {
+      hint: "Pass the plan with --plan FILE: plans/<account>.plan.json in the ops repository.",
+    });
   }
+  const text = read.bytes.toString("utf8");
   const parsed = parsePlan(text, file);
   if (parsed.ok) return parsed.plan;
-  const json = parseJsonText(text, file);
-  const format = json.ok ? checkPlanFormat(json.value) : undefined;
+  const json = read.bytes.length > MAX_PLAN_BYTES ? undefined : parseJsonText(text, file);
+  const format = json?.ok ? checkPlanFormat(json.value) : undefined;
   if (format) throw refusalError(format);
   const edited =
-    json.ok && !verifyPlanHash(json.value).ok ? " (and it does not match its hash: it was edited)" : "";
+    json?.ok && !verifyPlanHash(json.value).ok ? " (and it does not match its hash: it was edited)" : "";
   throw inputError(`the plan file${edited}`, parsed.errors.map(formatDiagnostic));
 }
 

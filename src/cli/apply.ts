@@ -1,9 +1,8 @@
 import { Option, type Command } from "commander";
 import { resolve } from "node:path";
-import { readFile } from "node:fs/promises";
 import { runApply } from "../apply/run-apply.js";
 import { renderApplyText } from "../apply/render-apply-report.js";
-import { parsePlan } from "../config/load-plan.js";
+import { loadPlanFile } from "../config/load-plan.js";
 import { parseDuration } from "../core/parse-duration.js";
 import { RefusalError, UsageError } from "../errors.js";
 import { TOOL_VERSION } from "../version.js";
@@ -114,10 +113,8 @@ async function applyCommand(flags: ApplyFlags, ctx: CliContext): Promise<number>
 
 /** The plan's account, or undefined when the file is not a valid plan (runApply then says why). */
 async function readPlanAccount(file: string): Promise<string | undefined> {
-  const text = await readFile(file, "utf8").catch(() => undefined);
-  if (text === undefined) return undefined;
-  const parsed = parsePlan(text, file);
-  return parsed.ok ? parsed.plan.account : undefined;
+  const loaded = await loadPlanFile(file);
+  return loaded.ok ? loaded.plan.account : undefined;
 }
 
 /** Another apply holds the account: nothing was sent and no record is written, the holder writes one. */
