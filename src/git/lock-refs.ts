@@ -9,11 +9,10 @@ import { LockHeldError } from "./lock-held-error.js";
 import { LockLostError } from "./lock-lost-error.js";
 import { LOCK_FILE, decodeLockRecord, encodeLockRecord, type LockRecord } from "./lock-record.js";
 import { lockRef } from "./ops-repo-layout.js";
-import { pushRejection, toGitError } from "./to-git-error.js";
+import { isRefMoved, pushRejection, toGitError } from "./to-git-error.js";
 import { commitTree, writeTree } from "./write-tree.js";
 
 // Both mean "the ref was not what we expected": ours before sending, the remote's under its lock.
-const LEASE_LOST = new Set(["stale info", "failed to update ref", "fetch first"]);
 
 export class LockRefs {
   constructor(
@@ -53,7 +52,7 @@ export class LockRefs {
         await this.cli.run("recording the lock", ["update-ref", this.trackingRef(account), sha]);
         return { ...held, sha };
       }
-      if (!LEASE_LOST.has(pushRejection(result.error)?.reason ?? "")) {
+      if (!isRefMoved(pushRejection(result.error))) {
         throw toGitError(result.error, `taking the lock ${ref} on ${this.remote}`);
       }
       const current = await this.read(account);
@@ -90,7 +89,7 @@ export class LockRefs {
       await this.cli.run("recording the lock", ["update-ref", this.trackingRef(lock.account), sha]);
       return { ...lock, heartbeatAt, sha };
     }
-    if (!LEASE_LOST.has(pushRejection(result.error)?.reason ?? "")) {
+    if (!isRefMoved(pushRejection(result.error))) {
       throw toGitError(result.error, `renewing the lock ${ref} on ${this.remote}`);
     }
     throw new LockLostError(lock, await this.read(lock.account));
@@ -130,7 +129,7 @@ export class LockRefs {
       await this.cli.attempt(["update-ref", "-d", this.trackingRef(lock.account)]);
       return "released";
     }
-    if (!LEASE_LOST.has(pushRejection(result.error)?.reason ?? "")) {
+    if (!isRefMoved(pushRejection(result.error))) {
       throw toGitError(result.error, `releasing the lock ${ref} on ${this.remote}`);
     }
     const current = await this.read(lock.account);

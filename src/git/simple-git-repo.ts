@@ -20,7 +20,7 @@ import type {
 } from "./git-repo.js";
 import { LockRefs } from "./lock-refs.js";
 import { ledgerPath, planBranch, planPath } from "./ops-repo-layout.js";
-import { pushRejection, toGitError } from "./to-git-error.js";
+import { isRefMoved, pushRejection, toGitError } from "./to-git-error.js";
 import { commitTree, writeTree } from "./write-tree.js";
 
 export const DEFAULT_BOT_IDENTITY: GitIdentity = {
@@ -227,7 +227,7 @@ export class SimpleGitRepo implements GitRepo {
     ]);
     if (!result.ok) {
       const rejection = pushRejection(result.error);
-      if (rejection?.reason === "stale info" || rejection?.reason === "failed to update ref") {
+      if (isRefMoved(rejection)) {
         throw new GitError(
           `${commit.branch} on ${this.remote} changed since folioctl read it (someone else pushed to it); ` +
             "nothing was overwritten",
@@ -292,10 +292,7 @@ export class SimpleGitRepo implements GitRepo {
         return { sha, committed: true, attempts: attempt };
       }
       const rejection = pushRejection(result.error);
-      const moved = /fetch first|non-fast-forward|failed to update ref|stale info/.test(
-        rejection?.reason ?? "",
-      );
-      if (!moved)
+      if (!isRefMoved(rejection))
         throw toGitError(result.error, `pushing the ledger to ${this.mainBranch} on ${this.remote}`);
     }
     throw new GitError(

@@ -27,6 +27,20 @@ export function pushRejection(error: unknown): PushRejection | null {
   return { ref: match[1] ?? "", kind: match[2] as PushRejection["kind"], reason: match[3] ?? "" };
 }
 
+/**
+ * The ref moved between our read and our push, in any of the words git and servers use for it: our git's
+ * lease check (`stale info`), a non-fast-forward, or the server's own compare-and-swap failing, which
+ * GitHub reports as `cannot lock ref 'refs/heads/main': is at X but expected Y` and newer git as
+ * `incorrect old value provided` or `reference already exists`. The push can be retried after a fetch;
+ * any other rejection cannot.
+ */
+export function isRefMoved(rejection: PushRejection | null): boolean {
+  if (rejection === null) return false;
+  return /^(stale info|fetch first|non-fast-forward|failed to update ref|incorrect old value provided|reference already exists|cannot lock ref\b)/.test(
+    rejection.reason,
+  );
+}
+
 const HINTS: [RegExp, string][] = [
   [
     /authentication failed|could not read (username|password)|terminal prompts disabled|permission denied|invalid username or password|\b403\b|repository not found|access denied/i,

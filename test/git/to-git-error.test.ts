@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { GitError } from "../../src/errors.js";
-import { pushRejection, redactCredentials, toGitError } from "../../src/git/to-git-error.js";
+import { isRefMoved, pushRejection, redactCredentials, toGitError } from "../../src/git/to-git-error.js";
 
 // git's own words, as it prints them, turned into our messages.
 describe("toGitError", () => {
@@ -59,5 +59,35 @@ describe("pushRejection", () => {
       reason: "stale info",
     });
     expect(pushRejection(new Error("fatal: unable to access"))).toBeNull();
+  });
+});
+
+describe("isRefMoved", () => {
+  const porcelain = (status: string, reason: string) =>
+    new Error(`To o\n!\trefs/heads/x:refs/heads/main\t[${status}] (${reason})\nDone\n`);
+
+  it.each([
+    ["rejected", "stale info"],
+    ["rejected", "fetch first"],
+    ["rejected", "non-fast-forward"],
+    ["remote rejected", "failed to update ref"],
+    // GitHub's words when its compare-and-swap of the ref fails, and newer git's.
+    ["remote rejected", "cannot lock ref 'refs/heads/main': is at 1111111 but expected 2222222"],
+    ["remote rejected", "incorrect old value provided"],
+    ["remote rejected", "reference already exists"],
+  ])("knows [%s] (%s) as a ref that moved, to read again and retry", (status, reason) => {
+    expect(isRefMoved(pushRejection(porcelain(status, reason)))).toBe(true);
+  });
+
+  it.each([
+    ["remote rejected", "pre-receive hook declined"],
+    ["remote rejected", "protected branch hook declined"],
+    ["rejected", "permission denied"],
+  ])("does not retry [%s] (%s): the push can never succeed", (status, reason) => {
+    expect(isRefMoved(pushRejection(porcelain(status, reason)))).toBe(false);
+  });
+
+  it("does not retry what is no push rejection at all", () => {
+    expect(isRefMoved(pushRejection(new Error("fatal: unable to access")))).toBe(false);
   });
 });
