@@ -4,16 +4,21 @@
 /** The candidate closest to `word`, or undefined when none is close enough to be a likely typo. */
 export function suggestKey(word: string, candidates: readonly string[]): string | undefined {
   const wanted = normalize(word);
+  const within = allowedDistance(wanted.length);
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const candidate of candidates) {
-    const distance = editDistance(wanted, normalize(candidate));
+    const other = normalize(candidate);
+    // The distance is at least the difference in length: a candidate too long or short cannot qualify,
+    // and skipping it keeps a file of many unknown keys cheap to report.
+    if (Math.abs(other.length - wanted.length) > within) continue;
+    const distance = editDistance(wanted, other);
     if (distance < bestDistance) {
       best = candidate;
       bestDistance = distance;
     }
   }
-  return best !== undefined && bestDistance <= allowedDistance(wanted.length) ? best : undefined;
+  return best !== undefined && bestDistance <= within ? best : undefined;
 }
 
 function allowedDistance(length: number): number {
