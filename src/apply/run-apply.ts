@@ -5,10 +5,8 @@ import { join } from "node:path";
 import type { Broker, BrokerExecution } from "../broker/broker.js";
 import { checkAccountManaged, takeSnapshot } from "../broker/take-snapshot.js";
 import { formatDiagnostic } from "../config/diagnostic.js";
-import { parseJsonText } from "../config/json-document.js";
 import { loadPortfolioFile } from "../config/load-portfolio.js";
-import { MAX_PLAN_BYTES, parsePlan } from "../config/load-plan.js";
-import { readFileBounded } from "../config/read-file-bounded.js";
+import { loadPlanFile } from "../config/load-plan.js";
 import { computePlan } from "../core/compute-plan.js";
 import { estimateCommission } from "../core/estimate-commission.js";
 import { verifyPlanHash } from "../core/hash-plan.js";
@@ -220,22 +218,16 @@ function toLeg(order: Plan["orders"][number], livePrice: number | undefined): Ex
 
 /** Reads and schema-checks the plan file; whether it is the reviewed one is checkPlan's hash check. */
 async function readPlan(file: string): Promise<Plan> {
-  // Bounded: a file past the plan size limit is refused on what was read, never read whole.
-  const read = await readFileBounded(file, MAX_PLAN_BYTES);
-  if (!read.ok) {
-    throw new InputError(`the plan file ${file}: ${read.problem.message}`, {
-      hint: "Pass the plan with --plan FILE: plans/<account>.plan.json in the ops repository.",
-    });
-  }
-  const text = read.bytes.toString("utf8");
-  const parsed = parsePlan(text, file);
-  if (parsed.ok) return parsed.plan;
-  const json = read.bytes.length > MAX_PLAN_BYTES ? undefined : parseJsonText(text, file);
-  const format = json?.ok ? checkPlanFormat(json.value) : undefined;
+  const loaded = await loadPlanFile(file);
+  if (loaded.ok) return loaded.plan;
+  const { document } = loaded;
+  const format = document === undefined ? undefined : checkPlanFormat(document);
   if (format) throw refusalError(format);
   const edited =
-    json?.ok && !verifyPlanHash(json.value).ok ? " (and it does not match its hash: it was edited)" : "";
-  throw inputError(`the plan file${edited}`, parsed.errors.map(formatDiagnostic));
+    document !== undefined && !verifyPlanHash(document).ok
+      ? " (and it does not match its hash: it was edited)"
+      : "";
+  throw inputError(`the plan file${edited}`, loaded.errors.map(formatDiagnostic));
 }
 
 function inputError(what: string, lines: string[]): InputError {

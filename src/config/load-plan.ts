@@ -9,7 +9,13 @@ import { MAX_DIAGNOSTICS } from "./load-portfolio.js";
 
 export type LoadPlanResult =
   | { ok: true; plan: Plan; file: string; /** SHA-256 hex of the file's text. */ sha256: string }
-  | { ok: false; errors: Diagnostic[]; file: string };
+  | {
+      ok: false;
+      errors: Diagnostic[];
+      file: string;
+      /** The parsed JSON when the file was JSON but not a valid plan: callers may say why (format, edits). */
+      document?: unknown;
+    };
 
 /**
  * A plan for 10,000 targets, with its orders, weights and the snapshot it embeds, is about 10 MB of
@@ -63,6 +69,7 @@ function check(read: JsonReadResult, file: string): LoadPlanResult {
     return {
       ok: false,
       file,
+      document: read.value,
       errors: [
         whole(
           file,
@@ -81,7 +88,7 @@ function check(read: JsonReadResult, file: string): LoadPlanResult {
       max: MAX_DIAGNOSTICS,
       locateUpTo: LOCATE_UP_TO,
     });
-    return { ok: false, file, errors };
+    return { ok: false, file, errors, document: read.value };
   }
   const sha256 = createHash("sha256").update(read.text, "utf8").digest("hex");
   return { ok: true, file, plan: read.value as unknown as Plan, sha256 };
