@@ -3,6 +3,7 @@
 // Both are the refusal `locked`, before anything is sent. Reconnects after a drop are plain reconnects.
 import { IbBroker, type IbBrokerOptions } from "../broker/ib/ib-broker.js";
 import type { BrokerSession } from "../broker/broker.js";
+import { GATEWAY_NAME } from "../broker/gateway-address.js";
 import { BrokerError, RefusalError } from "../errors.js";
 import { acquireAccountLockFile, type AccountLockFile } from "./account-lock.js";
 import { releaseOnSignals } from "./release-on-signals.js";
@@ -57,10 +58,11 @@ export class ApplyBroker extends IbBroker {
   }
 
   private lockedAtGateway(): RefusalError {
-    const { account, clientId, host, port } = this.applyOptions;
+    const { account, clientId } = this.applyOptions;
+    // The address is a secret of the workflows: this message can reach a commit status.
     return new RefusalError(
       "locked",
-      `another apply for ${account} is connected to the gateway at ${host}:${port} with client id ${clientId}`,
+      `another apply for ${account} is connected to ${GATEWAY_NAME} with client id ${clientId}`,
       {
         hint:
           "Nothing was sent. Wait for that apply to finish; if none is running, another program uses " +

@@ -82,11 +82,12 @@ describe("two applies of one plan at once", () => {
     const loser = runs.find((r) => r.code === 3);
     expect(loser?.stderr).toMatch(
       new RegExp(
-        `^folioctl: refused \\(locked\\): another apply for ${ACCOUNT} is connected to the gateway at ` +
-          `127\\.0\\.0\\.1:${sim.port} with client id 7\\d{3}$`,
+        `^folioctl: refused \\(locked\\): another apply for ${ACCOUNT} is connected to ` +
+          `the IB Gateway \\(FOLIOCTL_GATEWAY\\) with client id 7\\d{3}$`,
         "m",
       ),
     );
+    expect(loser?.stderr).not.toContain(`127.0.0.1:${sim.port}`);
     expect(ordersPerRef(sim)).toEqual(fixture.plan.orders.map(() => 1));
   }, 90_000);
 

@@ -224,8 +224,12 @@ describe("apply --on-merge while another apply for the account runs", () => {
     );
     expect(third.code, third.stderr).toBe(3);
     expect(third.stderr).toMatch(
-      /refused \(locked\): another apply for DU1234567 is connected to the gateway at .* with client id 7\d{3}/,
+      /refused \(locked\): another apply for DU1234567 is connected to the IB Gateway \(FOLIOCTL_GATEWAY\) with client id 7\d{3}/,
     );
+    // The refusal reached the merge commit's status: it must not carry the gateway's address.
+    const address = `127.0.0.1:${w.sim.port}`;
+    expect(third.stderr).not.toContain(address);
+    expect(JSON.stringify(w.repo.statuses)).not.toContain(address);
 
     // When the first apply's connection drops, it reconnects with the same client id and finishes alone:
     // every leg was placed once and recorded once
