@@ -151,6 +151,8 @@ export async function runApplyOnMerge(
     log,
   });
   let result: ApplyOnMergeResult;
+  // Set when orders went out but their record is not on main: the lock then stays, see below.
+  let unrecorded: LedgerRecord | undefined;
   try {
     await forge
       .setCommitStatus(sha, {
@@ -182,6 +184,9 @@ export async function runApplyOnMerge(
       record,
       ...(options.identity.url === undefined ? {} : { runUrl: options.identity.url }),
     });
+    if (report.ledger === undefined && record.orders.some((o) => o.status !== "not-sent")) {
+      unrecorded = record;
+    }
     const exitCode = EXIT_BY_OUTCOME[record.outcome];
     result = {
       exitCode: exitCode === 0 && report.problems.length > 0 ? 1 : exitCode,
@@ -192,11 +197,22 @@ export async function runApplyOnMerge(
     };
   } finally {
     lock = await heartbeat.stop();
-    const released = await repo.releaseLock(lock).catch((error: unknown) => {
-      log(`apply: could not release ${lock.account}'s lock: ${String(error)}`);
-      return "failed";
-    });
-    if (released === "held-by-other") log(`apply: the lock was taken over by someone else; left alone`);
+    if (unrecorded !== undefined) {
+      // A later run finds what this one sent in the ledger on main once IB forgot the day; without the
+      // record it would send those legs again. So the lock stays until a person puts the record on main.
+      log(
+        `apply: the ledger record is not on main, so the lock on ${account} stays: orders were sent, and ` +
+          `without their record a later apply could send them again. Commit this record as ` +
+          `ledger/${account}/<time>-${plan.hash.slice(0, 12)}.json on main, then run \`folioctl unlock ${account} --yes\`:\n` +
+          JSON.stringify(unrecorded),
+      );
+    } else {
+      const released = await repo.releaseLock(lock).catch((error: unknown) => {
+        log(`apply: could not release ${lock.account}'s lock: ${String(error)}`);
+        return "failed";
+      });
+      if (released === "held-by-other") log(`apply: the lock was taken over by someone else; left alone`);
+    }
   }
   if (result.record?.outcome === "refused" || result.record?.outcome === "partial") {
     result.repropose = await repropose(deps);

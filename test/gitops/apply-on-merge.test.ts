@@ -1,5 +1,6 @@
 // apply --on-merge after the engine ran: partial fills, a refusal of the engine's own, and commits that
 // did not come from folioctl's pull request.
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { applyClientId } from "../../src/apply/apply-client-id.js";
@@ -66,7 +67,9 @@ describe("apply --on-merge reports what the engine did", () => {
 
   it("a re-run after IB forgot the day follows the ledger on main and sends nothing again", async () => {
     const { w, sha } = await givenAMergedPlan();
-    w.sim.injectFault({ type: "reject", symbol: "VNQ", reason: "not enough buying power" });
+    // Once: the gateway of the next day (which copies the state) would take VNQ, so only the ledger
+    // keeps it from being sent again.
+    w.sim.injectFault({ type: "reject", symbol: "VNQ", reason: "not enough buying power", times: 1 });
     expect((await w.run(["apply", "--on-merge", "--sha", sha], APPLY)).code).toBe(4);
     // The same account on a gateway that remembers no orders and no executions (a new day).
     const forgetful = await startTestSim({ state: w.sim.snapshotState() });
@@ -80,6 +83,41 @@ describe("apply --on-merge reports what the engine did", () => {
     expect(rerun.code).toBe(4);
     expect(rerun.stdout).toContain("already attempted: nothing was sent");
     expect((await ledgerRecords(w)).map((r) => r["outcome"])).toEqual(["partial", "partial"]);
+  });
+
+  it("keeps the lock when main refuses the ledger of sent orders, so a later run cannot send them again", async () => {
+    const { w, sha } = await givenAMergedPlan();
+    // main refuses every push from now on (a ruleset without folioctl as a bypass actor)
+    const hook = join(w.repo.git.gitDir, "hooks", "pre-receive");
+    await writeFile(
+      hook,
+      '#!/bin/sh\nwhile read old new ref; do [ "$ref" = refs/heads/main ] && { echo "protected branch hook declined" >&2; exit 1; }; done\nexit 0\n',
+      { mode: 0o755 },
+    );
+
+    const run = await w.run(["apply", "--on-merge", "--sha", sha], APPLY);
+
+    expect(run.code).toBe(1);
+    expect(w.sim.orders().length).toBeGreaterThan(0);
+    expect(await w.filesOnMain(`ledger/${ACCOUNT}`)).toEqual([]);
+    expect(run.stderr).toContain(`the ledger record is not on main, so the lock on ${ACCOUNT} stays`);
+    // The record is in the log, whole, to be committed by hand.
+    const logged = run.stderr.split("\n").find((line) => line.startsWith('{"schemaVersion"')) ?? "{}";
+    expect(JSON.parse(logged)).toMatchObject({ planHash: expect.any(String), outcome: "applied" });
+    const operator = await SimpleGitRepo.open(await w.cloneAgain("operator"), {
+      clock: { now: () => new Date() },
+    });
+    expect(await operator.readLock(ACCOUNT)).not.toBeNull();
+
+    // A re-run on a gateway that forgot the day is refused as locked and sends nothing
+    const forgetful = await startTestSim({ state: w.sim.snapshotState() });
+    const rerun = await w.run(["apply", "--on-merge", "--sha", sha], {
+      ...APPLY,
+      FOLIOCTL_GATEWAY: `${forgetful.host}:${forgetful.port}`,
+    });
+    expect(rerun.code).toBe(3);
+    expect(rerun.stderr).toContain("refused (locked)");
+    expect(forgetful.orders()).toEqual([]);
   });
 
   it("a plan gone stale between merge and apply is refused by the engine, recorded, and proposed afresh", async () => {
@@ -240,6 +278,9 @@ describe("apply --on-merge while another apply for the account runs", () => {
     expect(done.stderr).toContain("reconnected");
     expect([...w.ordersPerRef().values()]).toEqual(plan.orders.map(() => 1));
     expect(await w.filesOnMain(`ledger/${ACCOUNT}`)).toHaveLength(1);
-    expect(w.repo.statuses.at(-1)).toMatchObject({ sha, state: "success" });
+    expect(w.repo.statuses.filter((s) => s.context === STATUS).at(-1)).toMatchObject({
+      sha,
+      state: "success",
+    });
   }, 120_000);
 });
