@@ -30,7 +30,7 @@ describe("re-running an applied or attempted plan", () => {
 
     const again = await apply(sim, fixture);
     expect(sim.orders()).toHaveLength(fixture.plan.orders.length);
-    expect(ordersPerRef(sim).every((n) => n === 1)).toBe(true);
+    expect(ordersPerRef(sim)).toEqual(fixture.plan.orders.map(() => 1));
     expect(again.exitCode).toBe(4);
     expect(again.record.outcome).toBe("partial");
     expect(again.record.orders.find((o) => o.leg === buy.leg)).toMatchObject({
@@ -114,6 +114,6 @@ describe("re-running an applied or attempted plan", () => {
     expect(again.exitCode).toBe(0);
     expect(again.record.outcome).toBe("applied");
     expect(sim.orders()).toHaveLength(fixture.plan.orders.length);
-    expect(ordersPerRef(sim).every((n) => n === 1)).toBe(true);
+    expect(ordersPerRef(sim)).toEqual(fixture.plan.orders.map(() => 1));
   });
 });

@@ -6,11 +6,10 @@ import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { GatewaySim } from "../../src/gateway-sim/index.js";
+import { ACCOUNT, ordersPerRef } from "../apply/support/apply-harness.js";
 import { cleanupPlanFixtures, planFixture, type PlanFixture } from "../apply/support/plan-fixture.js";
 import { startExampleSim, stopSims } from "../gateway-sim/support/start-test-sim.js";
 import { runCli, type CliRun } from "../support/run-cli.js";
-
-const ACCOUNT = "DU1234567";
 
 afterEach(async () => {
   await stopSims();
@@ -28,12 +27,6 @@ function apply(
     env: { FOLIOCTL_LOCK_DIR: lockDir, FOLIOCTL_CLIENT_ID: undefined },
     timeoutMs: 60_000,
   });
-}
-
-function ordersPerRef(sim: GatewaySim): number[] {
-  const counts = new Map<string, number>();
-  for (const order of sim.orders()) counts.set(order.orderRef, (counts.get(order.orderRef) ?? 0) + 1);
-  return [...counts.values()];
 }
 
 const lockDir = () => mkdtemp(join(tmpdir(), "folioctl-runner-locks-"));

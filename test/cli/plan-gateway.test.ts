@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
+import type { SnapshotQuote } from "../../src/core/snapshot.js";
+import { valuationPrice } from "../../src/core/valuation-price.js";
 import { loadSimStateFile } from "../../src/gateway-sim/index.js";
 import { startTestSim, stopSims } from "../gateway-sim/support/start-test-sim.js";
 import { REPO_ROOT, runCli } from "../support/run-cli.js";
@@ -20,12 +22,8 @@ describe("folioctl plan against a gateway", () => {
       "B2 VNQ",
     ]);
     // Live quotes with both sides: every price is a midpoint.
-    expect(
-      plan.snapshot.quotes.every(
-        (q: { delayed: boolean; bid?: number; ask?: number }) =>
-          !q.delayed && q.bid !== undefined && q.ask !== undefined,
-      ),
-    ).toBe(true);
+    const quotes = plan.snapshot.quotes as SnapshotQuote[];
+    expect(quotes.every((q) => !q.delayed && valuationPrice(q)?.source === "mid")).toBe(true);
     // Nothing was sent: planning only reads.
     expect(sim.orders()).toEqual([]);
   });

@@ -38,6 +38,9 @@ describe("an unreachable gateway", () => {
 
     expect(proposed.code).not.toBe(0);
     expect(applied.code).not.toBe(0);
+    // Both failed at the gateway, which they name by its setting.
+    expect(proposed.stderr).toContain("FOLIOCTL_GATEWAY");
+    expect(applied.stderr).toContain("FOLIOCTL_GATEWAY");
     expect(await everythingGitHubHolds(w)).not.toContain(HOST);
     expect(`${proposed.stdout}${proposed.stderr}${applied.stdout}${applied.stderr}`).not.toContain(HOST);
     // The failure was reported where people look, by the neutral name.
