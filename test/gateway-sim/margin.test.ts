@@ -110,6 +110,8 @@ describe("margin accounts", () => {
   });
 });
 
+const state = (answer: { args: unknown[] }): OrderState => answer.args[3] as OrderState;
+
 describe("what-if orders", () => {
   it("answer with one openOrder carrying margin before, change and after, equity with loan and the commission estimate; nothing is placed", async () => {
     const sim = await startTestSim({ state: marginState() });
@@ -149,6 +151,32 @@ describe("what-if orders", () => {
     expect(sim.orders()).toEqual([]);
     expect(sim.executions()).toEqual([]);
     expect(sim.account(ACCOUNT).cash["USD"]).toBe(25000);
+  });
+
+  it("with a working order's id preview the change and leave the working order as it was", async () => {
+    const sim = await startTestSim({ state: marginState() });
+    const client = await connectClient(sim.port, 1);
+    const since = client.mark();
+    client.ib.placeOrder(1000, vti, order({ orderType: OrderType.LMT, lmtPrice: 240, totalQuantity: 10 }));
+    await client.waitFor(EventName.orderStatus, {
+      since,
+      where: (a) => a[0] === 1000 && a[1] === "Submitted",
+    });
+
+    // The same id, marketable and larger, as a what-if: an answer, no change, no fill
+    const asked = client.mark();
+    client.ib.placeOrder(
+      1000,
+      vti,
+      order({ orderType: OrderType.LMT, lmtPrice: 260, totalQuantity: 20, whatIf: true }),
+    );
+    const answer = await client.waitFor(EventName.openOrder, { since: asked, where: (a) => a[0] === 1000 });
+    expect((answer.args[2] as Order).whatIf).toBe(true);
+    expect(state(answer).initMarginChange).toBeCloseTo(20 * 250 * 0.25, 2);
+    expect(sim.orders()).toMatchObject([
+      { orderId: 1000, quantity: 10, lmtPrice: 240, status: "Submitted" },
+    ]);
+    expect(sim.executions()).toEqual([]);
   });
 
   it("say in the warning why the order would be refused, answer errors for the order itself, and place nothing", async () => {

@@ -132,8 +132,8 @@ export class SimBroker {
   }
 
   /** Answers a what-if order and forgets it: no order, no execution, only its id counts as used. */
-  private preview(order: SimOrder): void {
-    order.preview = previewOrder(order, this.openOrders(), this.world, this.schedule);
+  private preview(order: SimOrder, others: SimOrder[] = this.openOrders()): void {
+    order.preview = previewOrder(order, others, this.world, this.schedule);
     order.status = "PreSubmitted";
     this.observer.orderPreviewed(order);
   }
@@ -217,8 +217,17 @@ export class SimBroker {
       outsideRth: p.outsideRth,
       transmit: p.transmit,
     };
+    const others = this.openOrders().filter((o) => o !== order);
+    // A what-if with a working order's id previews the change and leaves the order as it is.
+    if (p.whatIf) {
+      const problem = this.acceptanceProblem(changed);
+      if (problem !== undefined) {
+        return this.observer.orderError(order.clientId, order.orderId, problem.code, problem.message);
+      }
+      return this.preview(changed, others);
+    }
     // A refused modification leaves the working order as it was, as at IB.
-    const refusal = this.modificationProblem(order, changed);
+    const refusal = this.modificationProblem(changed, others);
     if (refusal !== undefined) {
       return this.observer.orderError(order.clientId, order.orderId, refusal.code, refusal.message);
     }
@@ -231,15 +240,21 @@ export class SimBroker {
     this.tryFill(order);
   }
 
-  private modificationProblem(
-    order: SimOrder,
-    changed: SimOrder,
-  ): { code: number; message: string } | undefined {
-    const problem = orderProblem(changed, this.world);
+  /** What refuses an order whatever the account holds: its fields, and a price off the tick. */
+  private acceptanceProblem(order: SimOrder): { code: number; message: string } | undefined {
+    const problem = orderProblem(order, this.world);
     if (problem !== undefined) return { code: 201, message: `Order rejected - reason:${problem}` };
-    if (!conformsToTick(changed)) return { code: 110, message: TICK_MESSAGE };
+    if (!conformsToTick(order)) return { code: 110, message: TICK_MESSAGE };
+    return undefined;
+  }
+
+  private modificationProblem(
+    changed: SimOrder,
+    others: SimOrder[],
+  ): { code: number; message: string } | undefined {
+    const accepted = this.acceptanceProblem(changed);
+    if (accepted !== undefined) return accepted;
     if (!changed.transmit) return undefined;
-    const others = this.openOrders().filter((o) => o !== order);
     const funds = fundsProblem(changed, others, this.world, this.schedule);
     return funds === undefined ? undefined : { code: 201, message: `Order rejected - reason:${funds}` };
   }
