@@ -31,10 +31,13 @@ export function describeInvisible(text: string): string | undefined {
   return undefined;
 }
 
-/** `text` as it looks: invisible characters dropped, other spaces single, none at either end. */
+// The ones that render as nothing; every other one renders as a space.
+const ZERO_WIDTH = /[\u200b-\u200d\u2060\ufeff]/u;
+
+/** `text` as it looks: zero-width characters dropped, other spaces single, none at either end. */
 export function withoutInvisible(text: string): string {
   return text
-    .replace(INVISIBLE_ALL, (c) => (c === "\u00a0" || c === "\t" ? " " : ""))
+    .replace(INVISIBLE_ALL, (c) => (ZERO_WIDTH.test(c) ? "" : " "))
     .replace(/ {2,}/g, " ")
     .trim();
 }

@@ -38,6 +38,18 @@ describe("loading the example portfolio.yaml", () => {
   });
 });
 
+describe("symbols with characters a reviewer cannot see", () => {
+  it("suggests the symbol as it looks: a wide space stays a space, a zero-width one goes", () => {
+    const hintFor = (symbol: string): string | undefined => {
+      const text = MINIMAL.replace(/symbol: [A-Z]+/, `symbol: "${symbol}"`);
+      const result = parsePortfolio(Buffer.from(text), "p.yaml");
+      return result.ok ? undefined : result.errors.find((e) => e.path.endsWith(".symbol"))?.hint;
+    };
+    expect(hintFor("BRK\u2003B")).toBe("write `symbol: BRK B` instead");
+    expect(hintFor("BRK\u200bB")).toBe("write `symbol: BRKB` instead");
+  });
+});
+
 describe("defaults", () => {
   it("fills every optional key with the documented default", () => {
     const result = parsePortfolio(Buffer.from(MINIMAL), "minimal.yaml");
