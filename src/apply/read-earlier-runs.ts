@@ -26,10 +26,9 @@ export async function readEarlierRuns(
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
     throw unreadable(folder, [`cannot list it (${(error as NodeJS.ErrnoException).code ?? "error"})`]);
   }
-  // Records are named <UTC time>-<hash 12>[-n].json: the name picks this plan's and sorts them by time.
-  const mine = new RegExp(`-${planHash.slice(0, 12)}(-\\d+)?\\.json$`);
+
   const orders: LedgerOrder[] = [];
-  for (const name of names.filter((n) => mine.test(n)).sort()) {
+  for (const name of names.filter((n) => isRecordOfPlan(n, planHash)).sort()) {
     const file = join(folder, name);
     const read = await readJsonFile(file, "ledger record");
     if (!read.ok) throw unreadable(file, read.errors.map(formatDiagnostic));
@@ -40,6 +39,11 @@ export async function readEarlierRuns(
     if (record.planHash === planHash && record.account === account) orders.push(...record.orders);
   }
   return orders;
+}
+
+/** Records are named `<UTC time>-<hash 12>[-n].json`: the name picks a plan's, and sorts them by time. */
+export function isRecordOfPlan(fileName: string, planHash: string): boolean {
+  return new RegExp(`-${planHash.slice(0, 12)}(-\\d+)?\\.json$`).test(fileName);
 }
 
 function unreadable(where: string, lines: string[]): InputError {

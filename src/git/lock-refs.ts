@@ -12,8 +12,6 @@ import { lockRef } from "./ops-repo-layout.js";
 import { isRefMoved, pushRejection, toGitError } from "./to-git-error.js";
 import { commitTree, writeTree } from "./write-tree.js";
 
-// Both mean "the ref was not what we expected": ours before sending, the remote's under its lock.
-
 export class LockRefs {
   constructor(
     private readonly cli: GitCli,

@@ -28,11 +28,16 @@ export function lockRef(account: string): string {
   return `refs/folioctl/locks/${assertAccountId(account)}`;
 }
 
+/** `ledger/<account>`: the account's execution records on main. */
+export function ledgerFolder(account: string): string {
+  return `ledger/${assertAccountId(account)}`;
+}
+
 export function ledgerPath(account: string, fileName: string): string {
   if (!LEDGER_FILE.test(fileName) || fileName.includes("..")) {
     throw new InputError(`"${fileName}" is not a valid ledger file name`, {
       hint: "ledger files are single .json names of letters, digits, '.', '-' and '_'",
     });
   }
-  return `ledger/${assertAccountId(account)}/${fileName}`;
+  return `${ledgerFolder(account)}/${fileName}`;
 }

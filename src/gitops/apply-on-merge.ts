@@ -16,7 +16,7 @@ import type { LockInfo } from "../git/git-repo.js";
 import { LockHeldError } from "../git/lock-held-error.js";
 import { startLockHeartbeat, type ScheduleBeat } from "../git/lock-heartbeat.js";
 import { DEFAULT_LOCK_HEARTBEAT_MS } from "../git/lock-liveness.js";
-import { planBranch, planPath } from "../git/ops-repo-layout.js";
+import { ledgerFolder, planBranch, planPath } from "../git/ops-repo-layout.js";
 import { checkApproval } from "./check-approval.js";
 import { checkProvenance } from "./check-provenance.js";
 import { copyEarlierLedgerRecords } from "./earlier-ledger-records.js";
@@ -203,7 +203,7 @@ export async function runApplyOnMerge(
       log(
         `apply: the ledger record is not on main, so the lock on ${account} stays: orders were sent, and ` +
           `without their record a later apply could send them again. Commit this record as ` +
-          `ledger/${account}/<time>-${plan.hash.slice(0, 12)}.json on main, then run \`folioctl unlock ${account} --yes\`:\n` +
+          `${ledgerFolder(account)}/<time>-${plan.hash.slice(0, 12)}.json on main, then run \`folioctl unlock ${account} --yes\`:\n` +
           JSON.stringify(unrecorded),
       );
     } else {

@@ -4,7 +4,8 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { GitRepo } from "../git/git-repo.js";
-import { ledgerPath } from "../git/ops-repo-layout.js";
+import { isRecordOfPlan } from "../apply/read-earlier-runs.js";
+import { ledgerFolder, ledgerPath } from "../git/ops-repo-layout.js";
 
 /**
  * Copies this plan's ledger records from main as it is now (fetched after the lock was taken, so that a
@@ -20,9 +21,8 @@ export async function copyEarlierLedgerRecords(
   const main = await repo.fetch();
   const folder = join(dir, account);
   await mkdir(folder, { recursive: true });
-  const folderInRepo = ledgerPath(account, "x.json").replace(/\/x\.json$/, "");
-  const names = await repo.listFiles(main, folderInRepo);
-  for (const name of names.filter((n) => n.includes(`-${planHash.slice(0, 12)}`))) {
+  const names = await repo.listFiles(main, ledgerFolder(account));
+  for (const name of names.filter((n) => isRecordOfPlan(n, planHash))) {
     const bytes = await repo.readFile(main, ledgerPath(account, name));
     if (bytes !== null) await writeFile(join(folder, name), bytes);
   }
