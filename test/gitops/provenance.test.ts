@@ -50,6 +50,26 @@ async function editHeader(w: LoopWorld, number: number, from: string, to: string
   await w.alice.call("PATCH", `/repos/acme/ops/pulls/${number}`, { body: body.replaceAll(from, to) });
 }
 
+describe("a pull request whose header a person edited", () => {
+  it("is refused on merge when the header shows another plan than the one folioctl committed", async () => {
+    // folioctl's own commit untouched; only the description's hidden header names another plan
+    const { w, number, plan } = await givenAProposal();
+    const other = "f".repeat(64);
+    await editHeader(w, number, plan.hash, other);
+    await w.alice.approve(w.repo, number);
+    const sha = await w.bob.merge(w.repo, number);
+
+    const run = await w.run(["apply", "--on-merge", "--sha", sha], APPLY);
+
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain(
+      `refused (tampered): #${number} shows plan ${other.slice(0, 12)}, but folioctl committed plan ` +
+        `${plan.hash.slice(0, 12)} at its head: the description was edited`,
+    );
+    expect(w.sim.orders()).toEqual([]);
+  });
+});
+
 describe("a plan a person pushed to the bot's branch", () => {
   it("is refused on merge though re-hashed, shown in the header and approved by the person who pushed it", async () => {
     const { w, number, plan } = await givenAProposal();
