@@ -173,9 +173,7 @@ describe("what-if orders", () => {
     const answer = await client.waitFor(EventName.openOrder, { since: asked, where: (a) => a[0] === 1000 });
     expect((answer.args[2] as Order).whatIf).toBe(true);
     expect(state(answer).initMarginChange).toBeCloseTo(20 * 250 * 0.25, 2);
-    expect(sim.orders()).toMatchObject([
-      { orderId: 1000, quantity: 10, lmtPrice: 240, status: "Submitted" },
-    ]);
+    expect(sim.orders()).toMatchObject([{ orderId: 1000, quantity: 10, lmtPrice: 240, status: "Submitted" }]);
     expect(sim.executions()).toEqual([]);
   });
 
