@@ -20,6 +20,7 @@ import type {
   SimWorld,
 } from "./state/sim-state.js";
 import { StateSaver } from "./state/state-saver.js";
+import { publishQuote } from "./session/account-streams.js";
 import { ClientSession } from "./session/client-session.js";
 import { dispatchRequest } from "./session/dispatch-request.js";
 import type { GatewayContext, GatewayLimits, GatewayStats } from "./session/gateway-context.js";
@@ -66,6 +67,7 @@ export interface GatewaySim {
   clients(): { clientId: number; connectionId: number }[];
   /** Merges into the quote of a contract; streaming lines get the new ticks and resting orders re-check. */
   setQuote(conId: number, quote: SimQuote): void;
+  /** Sets a position as if held overnight (no daily P&L from the change). */
   setPosition(account: string, conId: number, quantity: number, avgCost?: number): void;
   setCash(account: string, currency: string, amount: number): void;
   addContract(contract: SimContractSpec): void;
@@ -243,6 +245,8 @@ class Simulator {
       setPosition: (id, conId, quantity, avgCost) => {
         const held = account(id).positions.get(conId);
         account(id).positions.set(conId, { quantity, avgCost: avgCost ?? held?.avgCost ?? 0 });
+        // A position set from outside counts as held overnight: it is no P&L of today's.
+        account(id).day.delete(conId);
       },
       setCash: (id, currency, amount) => void account(id).cash.set(currency, amount),
       addContract: (spec) => {
@@ -298,6 +302,7 @@ class Simulator {
       for (const [reqId, line] of session.marketLines)
         if (line.conId === conId) sendTicks(session, reqId, line.type, quote);
     }
+    publishQuote(this.ctx, conId);
     this.broker.reevaluate();
   }
 

@@ -38,6 +38,7 @@ export function accountAfter(
     cash: new Map(account.cash),
     positions: new Map([...account.positions].map(([conId, p]) => [conId, { ...p }])),
     realizedPnl: new Map(account.realizedPnl),
+    day: new Map([...account.day].map(([conId, d]) => [conId, { ...d }])),
   };
   for (const order of orders) {
     const cost = orderCost(order, world, schedule);

@@ -15,6 +15,12 @@ import type { GatewayContext } from "./gateway-context.js";
 
 export type Dispatch = (session: ClientSession, request: ClientRequest) => void;
 
+export interface AccountUpdatesMulti {
+  account: string;
+  modelCode: string;
+  ledgerAndNlv: boolean;
+}
+
 interface PendingFrame {
   due: number;
   frame: Buffer;
@@ -25,10 +31,20 @@ export class ClientSession {
   clientId = -1;
   started = false;
   closed = false;
+  /** The version agreed in the handshake: every message both ways is in its layout. */
+  serverVersion = 0;
   /** Messages received on this connection, START_API included. */
   received = 0;
   positionsSubscribed = false;
   readonly accountSummaries = new Set<number>();
+  /** The account reqAccountUpdates subscribed to: one at a time, as at IB. */
+  accountUpdates: string | undefined;
+  /** reqAccountUpdatesMulti and reqPositionsMulti subscriptions by request id ("" account: every one). */
+  readonly accountUpdatesMulti = new Map<number, AccountUpdatesMulti>();
+  readonly positionsMulti = new Map<number, { account: string; modelCode: string }>();
+  /** reqPnL subscriptions: request id to account; reqPnLSingle: to account and contract. */
+  readonly pnl = new Map<number, string>();
+  readonly pnlSingle = new Map<number, { account: string; conId: number }>();
   /** Open streaming market data lines: reqId to conId and the data type they were opened with. */
   readonly marketLines = new Map<number, { conId: number; type: number }>();
   /** Set by REQ_MARKET_DATA_TYPE; 1 (live) until then. */
@@ -162,6 +178,7 @@ export class ClientSession {
         `the client needs server version ${hello.minVersion}..${hello.maxVersion}`,
       );
     }
+    this.serverVersion = version;
     this.socket.write(encodeFrame(serverHello(version, formatIbTime(this.ctx.now()))));
     this.ctx.log(
       `[sim] ${this.label} handshake ${hello.minVersion}..${hello.maxVersion}, server version ${version}`,

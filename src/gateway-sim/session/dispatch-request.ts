@@ -10,6 +10,11 @@ import {
   handleReqPositions,
 } from "./handle-account.js";
 import {
+  handleAccountUpdates,
+  handleAccountUpdatesMulti,
+  handlePositionsMulti,
+} from "./handle-account-updates.js";
+import {
   handleCurrentTime,
   handleManagedAccounts,
   handleReqIds,
@@ -17,6 +22,7 @@ import {
 } from "./handle-connection.js";
 import { handleContractDetails } from "./handle-contracts.js";
 import { handleExecutions } from "./handle-executions.js";
+import { handlePnl, handlePnlSingle } from "./handle-pnl.js";
 import { handleCancelMarketData, handleMarketData, handleMarketDataType } from "./handle-market-data.js";
 import {
   handleCancelOrder,
@@ -75,6 +81,24 @@ export function dispatchRequest(ctx: GatewayContext, session: ClientSession, req
       return handleCompletedOrders(ctx, session);
     case "REQ_EXECUTIONS":
       return handleExecutions(ctx, session, request.reqId, request.filter);
+    case "REQ_ACCOUNT_DATA":
+      return handleAccountUpdates(ctx, session, request.subscribe, request.acctCode);
+    case "REQ_ACCOUNT_UPDATES_MULTI":
+      return handleAccountUpdatesMulti(ctx, session, request);
+    case "CANCEL_ACCOUNT_UPDATES_MULTI":
+      return void session.accountUpdatesMulti.delete(request.reqId);
+    case "REQ_POSITIONS_MULTI":
+      return handlePositionsMulti(ctx, session, request);
+    case "CANCEL_POSITIONS_MULTI":
+      return void session.positionsMulti.delete(request.reqId);
+    case "REQ_PNL":
+      return handlePnl(ctx, session, request.reqId, request.account);
+    case "CANCEL_PNL":
+      return void session.pnl.delete(request.reqId);
+    case "REQ_PNL_SINGLE":
+      return handlePnlSingle(ctx, session, request.reqId, request.account, request.conId);
+    case "CANCEL_PNL_SINGLE":
+      return void session.pnlSingle.delete(request.reqId);
     case "UNSUPPORTED": {
       const what = request.name.startsWith("UNKNOWN_") ? `message id ${request.id}` : request.name;
       ctx.warn(`[sim] ${session.label} sent ${what}, which the simulator does not implement`);

@@ -7,6 +7,7 @@ import { position } from "../messages/account-messages.js";
 import { commissionReport, executionData } from "../messages/execution-messages.js";
 import { openOrder, orderStatus } from "../messages/order-messages.js";
 import { errorMessage } from "../messages/system-messages.js";
+import { publishFill } from "./account-streams.js";
 import type { ClientSession } from "./client-session.js";
 import type { GatewayContext } from "./gateway-context.js";
 
@@ -41,13 +42,15 @@ export class OrderNotifier implements BrokerObserver {
       owner.send(openOrder(order));
       owner.send(commissionReport(execution));
     }
-    const held = ctx.world.accounts.get(execution.account)?.positions.get(execution.contract.conId);
-    if (held === undefined) return;
+    const account = ctx.world.accounts.get(execution.account);
+    const held = account?.positions.get(execution.contract.conId);
+    if (account === undefined || held === undefined) return;
     for (const session of ctx.sessions()) {
       if (session.positionsSubscribed) {
         session.send(position(execution.account, execution.contract, held.quantity, held.avgCost));
       }
     }
+    publishFill(ctx, account, execution.contract.conId);
   }
 
   orderCancelled(order: SimOrder): void {

@@ -44,6 +44,21 @@ export type ClientRequest =
   | { type: "CANCEL_ACCOUNT_SUMMARY"; reqId: number }
   | { type: "CANCEL_POSITIONS" }
   | { type: "REQ_COMPLETED_ORDERS"; apiOnly: boolean }
+  | { type: "REQ_ACCOUNT_DATA"; subscribe: boolean; acctCode: string }
+  | { type: "REQ_POSITIONS_MULTI"; reqId: number; account: string; modelCode: string }
+  | { type: "CANCEL_POSITIONS_MULTI"; reqId: number }
+  | {
+      type: "REQ_ACCOUNT_UPDATES_MULTI";
+      reqId: number;
+      account: string;
+      modelCode: string;
+      ledgerAndNlv: boolean;
+    }
+  | { type: "CANCEL_ACCOUNT_UPDATES_MULTI"; reqId: number }
+  | { type: "REQ_PNL"; reqId: number; account: string; modelCode: string }
+  | { type: "CANCEL_PNL"; reqId: number }
+  | { type: "REQ_PNL_SINGLE"; reqId: number; account: string; modelCode: string; conId: number }
+  | { type: "CANCEL_PNL_SINGLE"; reqId: number }
   | { type: "UNSUPPORTED"; id: number; name: string };
 
 /** Parses one client message; throws WireFormatError when its layout is not the one expected. */
@@ -161,6 +176,52 @@ function parseBody(id: number, r: FieldReader, fields: readonly string[]): Clien
       return { type: "CANCEL_POSITIONS" };
     case IN.REQ_COMPLETED_ORDERS:
       return { type: "REQ_COMPLETED_ORDERS", apiOnly: r.bool("apiOnly") };
+    case IN.REQ_ACCOUNT_DATA: {
+      r.str("version");
+      const subscribe = r.bool("subscribe");
+      return { type: "REQ_ACCOUNT_DATA", subscribe, acctCode: r.str("acctCode") };
+    }
+    case IN.REQ_POSITIONS_MULTI: {
+      r.str("version");
+      const reqId = need(r.int("reqId"), "reqId");
+      const account = r.str("account");
+      return { type: "REQ_POSITIONS_MULTI", reqId, account, modelCode: r.str("modelCode") };
+    }
+    case IN.CANCEL_POSITIONS_MULTI:
+      r.str("version");
+      return { type: "CANCEL_POSITIONS_MULTI", reqId: need(r.int("reqId"), "reqId") };
+    case IN.REQ_ACCOUNT_UPDATES_MULTI: {
+      r.str("version");
+      const reqId = need(r.int("reqId"), "reqId");
+      const account = r.str("account");
+      const modelCode = r.str("modelCode");
+      return {
+        type: "REQ_ACCOUNT_UPDATES_MULTI",
+        reqId,
+        account,
+        modelCode,
+        ledgerAndNlv: r.bool("ledgerAndNLV"),
+      };
+    }
+    case IN.CANCEL_ACCOUNT_UPDATES_MULTI:
+      r.str("version");
+      return { type: "CANCEL_ACCOUNT_UPDATES_MULTI", reqId: need(r.int("reqId"), "reqId") };
+    // The P&L requests have no version field.
+    case IN.REQ_PNL: {
+      const reqId = need(r.int("reqId"), "reqId");
+      const account = r.str("account");
+      return { type: "REQ_PNL", reqId, account, modelCode: r.str("modelCode") };
+    }
+    case IN.CANCEL_PNL:
+      return { type: "CANCEL_PNL", reqId: need(r.int("reqId"), "reqId") };
+    case IN.REQ_PNL_SINGLE: {
+      const reqId = need(r.int("reqId"), "reqId");
+      const account = r.str("account");
+      const modelCode = r.str("modelCode");
+      return { type: "REQ_PNL_SINGLE", reqId, account, modelCode, conId: need(r.int("conId"), "conId") };
+    }
+    case IN.CANCEL_PNL_SINGLE:
+      return { type: "CANCEL_PNL_SINGLE", reqId: need(r.int("reqId"), "reqId") };
     default:
       return { type: "UNSUPPORTED", id, name: inMessageName(fields[0]) };
   }
