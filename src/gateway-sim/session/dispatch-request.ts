@@ -1,5 +1,4 @@
 // Routes each parsed request to its handler.
-import { errorMessage } from "../messages/system-messages.js";
 import type { ClientRequest } from "../wire/parse-request.js";
 import type { ClientSession } from "./client-session.js";
 import type { GatewayContext } from "./gateway-context.js";
@@ -102,7 +101,7 @@ export function dispatchRequest(ctx: GatewayContext, session: ClientSession, req
     case "UNSUPPORTED": {
       const what = request.name.startsWith("UNKNOWN_") ? `message id ${request.id}` : request.name;
       ctx.warn(`[sim] ${session.label} sent ${what}, which the simulator does not implement`);
-      return session.send(errorMessage(-1, 320, `The simulator does not implement ${what}.`));
+      return session.sendError(-1, 320, `The simulator does not implement ${what}.`);
     }
   }
 }

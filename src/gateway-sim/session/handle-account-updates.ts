@@ -13,16 +13,13 @@ import {
   positionMulti,
   positionMultiEnd,
 } from "../messages/account-update-messages.js";
-import { errorMessage } from "../messages/system-messages.js";
 import type { SimAccount } from "../state/sim-state.js";
 import type { ClientSession } from "./client-session.js";
 import type { GatewayContext } from "./gateway-context.js";
 
 /** IB's refusal of an account code the login does not manage (error 321). */
 export function invalidAccount(session: ClientSession, id: number, code: string): void {
-  session.send(
-    errorMessage(id, 321, `Error validating request.-'bp' : cause - Invalid account code '${code}'.`),
-  );
+  session.sendError(id, 321, `Error validating request.-'bp' : cause - Invalid account code '${code}'.`);
 }
 
 /** The accounts a multi request names: "" or "All" means every managed account. */

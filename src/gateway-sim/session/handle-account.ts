@@ -2,7 +2,6 @@
 import { summaryRows } from "../engine/account-rows.js";
 import { accountValues } from "../engine/valuation.js";
 import { accountSummary, accountSummaryEnd, position, positionEnd } from "../messages/account-messages.js";
-import { errorMessage } from "../messages/system-messages.js";
 import type { ClientSession } from "./client-session.js";
 import type { GatewayContext } from "./gateway-context.js";
 
@@ -13,7 +12,7 @@ export function handleAccountSummary(
   tags: readonly string[],
 ): void {
   if (session.accountSummaries.has(reqId)) {
-    return session.send(errorMessage(reqId, 322, "Error processing request: Duplicate ticker id"));
+    return session.sendError(reqId, 322, "Error processing request: Duplicate ticker id");
   }
   session.accountSummaries.add(reqId);
   for (const account of ctx.world.accounts.values()) {
