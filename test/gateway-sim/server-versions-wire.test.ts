@@ -3,13 +3,16 @@
 // simulator's range. Each expected message is written here field by field in the order IB's reference
 // EDecoder / EOrderDecoder reads it (and each request as IB's EClient writes it), with the gate that
 // puts a field on the wire: nothing is produced by the simulator's own encoders.
+import { EventName } from "@stoqey/ib";
 import { afterEach, describe, expect, it } from "vitest";
+import { closeClients, connectClient } from "./support/ib-test-client.js";
 import { RawClient } from "./support/raw-client.js";
 import { cancelOrderRequest, placeOrderRequest } from "./support/reference-requests.js";
 import { startTestSim, stopSims } from "./support/start-test-sim.js";
 import { ACCOUNT, VTI } from "./support/test-state.js";
 
 afterEach(async () => {
+  await closeClients();
   await stopSims();
 });
 
@@ -409,6 +412,34 @@ describe("messages in older layouts, as IB's EDecoder reads them", () => {
       ]);
       raw.destroy();
     }
+  });
+});
+
+describe("text outside ASCII", () => {
+  it("is raw UTF-8 below ENCODE_MSG_ASCII7 (153) and \\uXXXX from it, which @stoqey/ib decodes back", async () => {
+    const sim = await startTestSim();
+    sim.addContract({
+      conId: 1,
+      symbol: "GLE",
+      exchange: "SMART",
+      currency: "EUR",
+      longName: "Société Générale",
+    });
+    for (const [range, longName] of [
+      ["v100..152", "Société Générale"],
+      ["v100..153", "Soci\\u00e9t\\u00e9 G\\u00e9n\\u00e9rale"],
+    ] as const) {
+      const raw = await session(sim.port, range);
+      raw.send([9, 8, 3, 1, "", "", "", 0, "", "", "", "", "", "", "", 0, "", ""]);
+      await raw.until(() => messages(raw, "52").length > 0);
+      expect([range, messages(raw, "10")[0]?.[21]]).toEqual([range, longName]);
+      raw.destroy();
+    }
+    const client = await connectClient(sim.port, 9);
+    const since = client.mark();
+    client.ib.reqContractDetails(4, { conId: 1 });
+    const event = await client.waitFor(EventName.contractDetails, { since });
+    expect((event.args[1] as { longName: string }).longName).toBe("Société Générale");
   });
 });
 

@@ -49,5 +49,5 @@ export function roundToIncrement(value: number, increment: number): number {
  */
 export function text(v: number, value: string): Field {
   if (v < MIN_SERVER_VER.ENCODE_MSG_ASCII7) return value;
-  return value.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return value.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
