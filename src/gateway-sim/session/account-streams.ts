@@ -3,17 +3,22 @@
 // change, P&L only (IB refreshes account values every three minutes, P&L about every second).
 import type { SimAccount } from "../state/sim-state.js";
 import type { GatewayContext } from "./gateway-context.js";
-import { sendAccountUpdate, sendAccountUpdateMulti, sendPositionMulti } from "./handle-account-updates.js";
+import {
+  namesAccount,
+  sendAccountUpdate,
+  sendAccountUpdateMulti,
+  sendPositionMulti,
+} from "./handle-account-updates.js";
 import { sendPnl, sendPnlSingle } from "./handle-pnl.js";
 
 export function publishFill(ctx: GatewayContext, account: SimAccount, conId: number): void {
   for (const session of ctx.sessions()) {
     if (session.accountUpdates === account.id) sendAccountUpdate(ctx, session, account, [conId]);
     for (const [reqId, s] of session.accountUpdatesMulti) {
-      if (covers(s.account, account)) sendAccountUpdateMulti(ctx, session, reqId, account);
+      if (namesAccount(s.account, account)) sendAccountUpdateMulti(ctx, session, reqId, account);
     }
     for (const [reqId, s] of session.positionsMulti) {
-      if (covers(s.account, account)) sendPositionMulti(ctx, session, reqId, account, conId);
+      if (namesAccount(s.account, account)) sendPositionMulti(ctx, session, reqId, account, conId);
     }
   }
   publishPnl(ctx, account, conId);
@@ -33,8 +38,4 @@ function publishPnl(ctx: GatewayContext, account: SimAccount, conId: number): vo
       if (s.account === account.id && s.conId === conId) sendPnlSingle(ctx, session, reqId, account, conId);
     }
   }
-}
-
-function covers(code: string, account: SimAccount): boolean {
-  return code === "" || code.toUpperCase() === "ALL" || code === account.id;
 }

@@ -22,11 +22,14 @@ export function invalidAccount(session: ClientSession, id: number, code: string)
   session.sendError(id, 321, `Error validating request.-'bp' : cause - Invalid account code '${code}'.`);
 }
 
-/** The accounts a multi request names: "" or "All" means every managed account. */
+/** The accounts a multi request names: "" or "All" means every managed account; undefined: unknown. */
 export function accountsNamed(ctx: GatewayContext, code: string): SimAccount[] | undefined {
-  if (code === "" || code.toUpperCase() === "ALL") return [...ctx.world.accounts.values()];
-  const account = ctx.world.accounts.get(code);
-  return account === undefined ? undefined : [account];
+  const named = [...ctx.world.accounts.values()].filter((account) => namesAccount(code, account));
+  return named.length === 0 ? undefined : named;
+}
+
+export function namesAccount(code: string, account: SimAccount): boolean {
+  return code === "" || code.toUpperCase() === "ALL" || code === account.id;
 }
 
 /**
