@@ -1,4 +1,4 @@
-// The IB Gateway simulator: a loopback TCP server speaking the TWS API (server version 193) well enough
+// The IB Gateway simulator: a loopback TCP server speaking the TWS API (server versions 100 to 193) well enough
 // that the unmodified @stoqey/ib client cannot tell it from IB Gateway. Demo mode and every broker test.
 import type { Server, Socket } from "node:net";
 import type { Document } from "yaml";
@@ -8,7 +8,6 @@ import { formatDiagnostic } from "../config/diagnostic.js";
 import type { Fault } from "./engine/fault-script.js";
 import { FaultScript } from "./engine/fault-script.js";
 import { SimBroker } from "./engine/sim-broker.js";
-import { errorMessage } from "./messages/system-messages.js";
 import { buildContract, buildWorld, renderStateFile, worldToStateFile } from "./state/build-world.js";
 import type { LoadSimStateResult } from "./state/load-sim-state.js";
 import { checkFault, loadSimStateFile, validateSimStateValue } from "./state/load-sim-state.js";
@@ -20,6 +19,8 @@ import type {
   SimWorld,
 } from "./state/sim-state.js";
 import { StateSaver } from "./state/state-saver.js";
+import { SERVER_VERSION_RANGE } from "./wire/server-versions.js";
+import { publishQuote } from "./session/account-streams.js";
 import { ClientSession } from "./session/client-session.js";
 import { dispatchRequest } from "./session/dispatch-request.js";
 import type { GatewayContext, GatewayLimits, GatewayStats } from "./session/gateway-context.js";
@@ -48,6 +49,11 @@ export interface GatewaySimOptions {
   limits?: Partial<GatewayLimits>;
   /** The first order id NEXT_VALID_ID reports. Default 1000. */
   firstOrderId?: number;
+  /**
+   * The highest server version to agree to, as an older IB Gateway would (100 to 193; default 193).
+   * Every message both ways then follows that version's layout.
+   */
+  serverVersion?: number;
 }
 
 export interface GatewaySim {
@@ -66,6 +72,7 @@ export interface GatewaySim {
   clients(): { clientId: number; connectionId: number }[];
   /** Merges into the quote of a contract; streaming lines get the new ticks and resting orders re-check. */
   setQuote(conId: number, quote: SimQuote): void;
+  /** Sets a position as if held overnight (no daily P&L from the change). */
   setPosition(account: string, conId: number, quantity: number, avgCost?: number): void;
   setCash(account: string, currency: string, amount: number): void;
   addContract(contract: SimContractSpec): void;
@@ -86,13 +93,19 @@ export interface GatewaySim {
 }
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
-const SERVER_VERSION = 193;
 
 export async function startGatewaySim(options: GatewaySimOptions): Promise<GatewaySim> {
   const host = options.host ?? "127.0.0.1";
   if (!LOOPBACK.has(host)) {
     throw new InputError(`the gateway simulator listens on loopback only, not on ${host}`, {
       hint: "use 127.0.0.1 (the default), ::1 or localhost",
+    });
+  }
+  const { min, max } = SERVER_VERSION_RANGE;
+  const version = options.serverVersion;
+  if (version !== undefined && !(Number.isInteger(version) && version >= min && version <= max)) {
+    throw new InputError(`the simulator cannot speak server version ${version}`, {
+      hint: `pick a server version from ${min} to ${max}`,
     });
   }
   const loaded = await loadState(options);
@@ -172,7 +185,7 @@ class Simulator {
       broker: this.broker,
       faults: this.faults,
       limits,
-      serverVersion: SERVER_VERSION,
+      serverVersion: options.serverVersion ?? SERVER_VERSION_RANGE.max,
       stats: this.stats,
       now,
       sessions: () => [...this.sessions].filter((s) => s.started && !s.closed),
@@ -243,6 +256,8 @@ class Simulator {
       setPosition: (id, conId, quantity, avgCost) => {
         const held = account(id).positions.get(conId);
         account(id).positions.set(conId, { quantity, avgCost: avgCost ?? held?.avgCost ?? 0 });
+        // A position set from outside counts as held overnight: it is no P&L of today's.
+        account(id).day.delete(conId);
       },
       setCash: (id, currency, amount) => void account(id).cash.set(currency, amount),
       addContract: (spec) => {
@@ -298,6 +313,7 @@ class Simulator {
       for (const [reqId, line] of session.marketLines)
         if (line.conId === conId) sendTicks(session, reqId, line.type, quote);
     }
+    publishQuote(this.ctx, conId);
     this.broker.reevaluate();
   }
 
@@ -305,7 +321,7 @@ class Simulator {
   private startOutage(ms: number, restore: 1101 | 1102): void {
     if (this.outageTimer !== undefined) return;
     for (const s of this.ctx.sessions()) {
-      s.send(errorMessage(-1, 1100, "Connectivity between IB and Trader Workstation has been lost."), {
+      s.sendError(-1, 1100, "Connectivity between IB and Trader Workstation has been lost.", {
         bypassOutage: true,
       });
     }
@@ -316,7 +332,7 @@ class Simulator {
           ? "Connectivity between IB and TWS has been restored- data lost."
           : "Connectivity between IB and Trader Workstation has been restored - data maintained.";
       for (const s of this.ctx.sessions()) {
-        s.send(errorMessage(-1, restore, text));
+        s.sendError(-1, restore, text);
         // Data lost: market data lines are gone and must be requested again.
         if (restore === 1101) s.marketLines.clear();
         s.resume();

@@ -17,3 +17,4 @@ export type { LoadSimStateResult } from "./state/load-sim-state.js";
 export { parsePlaceOrder } from "./wire/parse-place-order.js";
 export type { PlaceOrderParse, PlacedOrder } from "./wire/parse-place-order.js";
 export { FIXED_US_PRICING, orderCommission } from "./engine/commission.js";
+export { SERVER_VERSION_RANGE as SERVER_VERSIONS } from "./wire/server-versions.js";

@@ -67,9 +67,10 @@ async function tempState(): Promise<string> {
 
 describe("folioctl gateway-sim", () => {
   it("serves the bundled example on loopback, prints the port and stops on SIGTERM", async () => {
-    const sim = await startBinary([]);
+    const sim = await startBinary(["--server-version", "176"]);
     const client = await connectClient(sim.port, 5);
     expect(client.named(EventName.managedAccounts)).toEqual([["DU1234567"]]);
+    expect(client.ib.serverVersion).toBe(176);
     await client.disconnect();
     expect(await sim.stop("SIGTERM")).toBe(0);
     expect(sim.stderr()).toContain("stopped (SIGTERM)");
@@ -111,6 +112,11 @@ describe("folioctl gateway-sim", () => {
     const port = await runCli(["gateway-sim", "--port", "http"]);
     expect(port.code).toBe(64);
     expect(port.stderr).toContain('--port must be a TCP port number (0-65535), not "http"');
+    const version = await runCli(["gateway-sim", "--server-version", "99"]);
+    expect(version.code).toBe(64);
+    expect(version.stderr).toContain(
+      '--server-version must be a TWS API server version from 100 to 193, not "99"',
+    );
     const save = await runCli(["gateway-sim", "--save"]);
     expect(save.code).toBe(64);
     expect(save.stderr).toContain("--save needs --state FILE");

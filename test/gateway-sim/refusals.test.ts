@@ -8,7 +8,7 @@ import type { IbTestClient } from "./support/ib-test-client.js";
 import { closeClients, connectClient } from "./support/ib-test-client.js";
 import { startTestSim, stopSims } from "./support/start-test-sim.js";
 import { bnd, order, vnq, vti } from "./support/test-orders.js";
-import { ACCOUNT, BND, SHOP_CAD, VNQ } from "./support/test-state.js";
+import { ACCOUNT, BND, SHOP_CAD, testState, VNQ } from "./support/test-state.js";
 
 afterEach(async () => {
   await closeClients();
@@ -71,6 +71,44 @@ describe("a cash account's funds", () => {
     client.ib.placeOrder(1002, vnq, order({ totalQuantity: 60 }));
     await client.waitFor(EventName.orderStatus, { since, where: (a) => a[0] === 1002 && a[1] === "Filled" });
     expect(sim.account(ACCOUNT).cash["USD"]).toBeCloseTo(25000 - 60 * 88.42 - 1, 6);
+  });
+
+  it("charges a partly filled order's remainder no second minimum commission", async () => {
+    const state = testState();
+    state.faults = [{ type: "partial-fill", symbol: "VNQ", fraction: 0.5 }];
+    const sim = await startTestSim({ state });
+    const client = await connectClient(sim.port, 1);
+    const since = client.mark();
+    // 50 of 100 VNQ fill at 88.42 for the order's 1.00 minimum; the other 50 stay open, their commission
+    // already paid (100 x 0.005 is below the minimum).
+    client.ib.placeOrder(1000, vnq, order({ totalQuantity: 100 }));
+    await client.waitFor(EventName.commissionReport, { since });
+    const cash = 25000 - 50 * 88.42 - 1;
+    // 100 x 250 + 1.00 for VTI, and 50 x 88.42 for the open remainder.
+    const refused = await refusal(
+      client,
+      1001,
+      vti,
+      order({ orderType: OrderType.LMT, lmtPrice: 250, totalQuantity: 100 }),
+    );
+    expect(refused.message).toBe(
+      `Order rejected - reason:Available settled cash: ${cash.toFixed(2)} USD ` +
+        `Cash needed for this order and other pending orders: <br>${(100 * 250 + 1 + 50 * 88.42).toFixed(2)} USD`,
+    );
+  });
+
+  it("refuses a market order for a contract with no price at all, instead of letting it wait unchecked", async () => {
+    const state = testState();
+    delete state.quotes?.[String(VNQ)];
+    const sim = await startTestSim({ state });
+    const client = await connectClient(sim.port, 1);
+    const refused = await refusal(client, 1000, vnq, order({ totalQuantity: 1000 }));
+    expect(refused).toEqual({
+      code: 201,
+      message:
+        "Order rejected - reason:No market price is available for VNQ to check this MKT order against the account's funds",
+    });
+    expect(sim.orders()).toMatchObject([{ orderId: 1000, status: "Inactive", done: true, filled: 0 }]);
   });
 
   it("pays for a CAD listing only with CAD cash, whatever the USD balance", async () => {

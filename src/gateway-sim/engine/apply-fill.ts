@@ -1,4 +1,5 @@
-// What one execution does to an account: position, average cost, cash and realised P&L.
+// What one execution does to an account: position, average cost, cash, realised P&L and the day's
+// trading that daily P&L is measured from.
 import type { SimAccount, SimContract } from "../state/sim-state.js";
 
 /**
@@ -15,6 +16,12 @@ export function applyFill(
   const currency = contract.currency;
   const quantity = Math.abs(signedQuantity);
   const position = account.positions.get(contract.conId) ?? { quantity: 0, avgCost: 0 };
+  const day = account.day.get(contract.conId) ?? {
+    openingQuantity: position.quantity,
+    netCost: 0,
+    realizedPnl: undefined,
+  };
+  day.netCost = clean(day.netCost + signedQuantity * price + commission);
   let realizedPnl: number | undefined;
   if (position.quantity === 0 || Math.sign(position.quantity) === Math.sign(signedQuantity)) {
     // Opening or adding: the average cost absorbs the commission, as IB's does.
@@ -30,8 +37,10 @@ export function applyFill(
     if (quantity > closed) position.avgCost = price;
     else if (position.quantity === 0) position.avgCost = 0;
     account.realizedPnl.set(currency, clean((account.realizedPnl.get(currency) ?? 0) + realizedPnl));
+    day.realizedPnl = clean((day.realizedPnl ?? 0) + realizedPnl);
   }
   account.positions.set(contract.conId, position);
+  account.day.set(contract.conId, day);
   account.cash.set(currency, clean((account.cash.get(currency) ?? 0) - signedQuantity * price - commission));
   return realizedPnl;
 }

@@ -23,6 +23,8 @@ export function fundsProblem(
 ): string | undefined {
   const account = world.accounts.get(order.account);
   if (account === undefined) return undefined;
+  // IB values every order before accepting it; a market order with no price at all cannot be valued.
+  if (orderCost(order, world, schedule) === undefined) return unpricedProblem(order);
   const working = open.filter((o) => o !== order && !o.done && o.transmit && o.account === order.account);
   const check: Check = { order, working, account, world, schedule };
   if (account.accountType === "margin") return marginProblem(check);
@@ -77,6 +79,11 @@ function marginProblem({ order, working, account, world, schedule }: Check): str
     "YOUR ORDER IS NOT ACCEPTED. IN ORDER TO OBTAIN THE DESIRED POSITION YOUR EQUITY WITH LOAN VALUE " +
     `[${money(equity)} ${base}] MUST EXCEED THE INITIAL MARGIN [${money(after.initMargin)} ${base}]`
   );
+}
+
+/** The simulator's words: IB always has a price for a listed stock, so it has none for this case. */
+function unpricedProblem(order: SimOrder): string {
+  return `No market price is available for ${order.contract.symbol} to check this ${order.orderType} order against the account's funds`;
 }
 
 function money(value: number): string {

@@ -2,7 +2,7 @@
 // pre-trade checks and what-if orders compare with the account as it stands.
 import type { CommissionSchedule } from "../../core/portfolio.js";
 import type { SimAccount, SimWorld } from "../state/sim-state.js";
-import { applyFill } from "./apply-fill.js";
+import { applyFill, clean } from "./apply-fill.js";
 import { orderCommission } from "./commission.js";
 import type { SimOrder } from "./sim-order.js";
 import { estimatedPrice, remaining } from "./sim-order.js";
@@ -14,7 +14,11 @@ export interface OrderCost {
   commission: number;
 }
 
-/** Undefined when a market order has no quote to be valued by. */
+/**
+ * Undefined when a market order has no quote to be valued by. The commission is what the whole order
+ * will have cost less what its fills so far were charged: IB charges the minimum once per order, so a
+ * partly filled order's remainder does not pay it again.
+ */
 export function orderCost(
   order: SimOrder,
   world: SimWorld,
@@ -23,7 +27,8 @@ export function orderCost(
   const price = estimatedPrice(order, world.quotes.get(order.contract.conId));
   if (price === undefined) return undefined;
   const quantity = remaining(order);
-  return { price, quantity, commission: orderCommission(schedule, quantity, quantity * price) };
+  const whole = orderCommission(schedule, order.filled + quantity, order.filledValue + quantity * price);
+  return { price, quantity, commission: Math.max(0, clean(whole - order.commission)) };
 }
 
 /** A copy of `account` with `orders` filled (what has not filled yet of each) at their estimated prices. */
@@ -38,6 +43,7 @@ export function accountAfter(
     cash: new Map(account.cash),
     positions: new Map([...account.positions].map(([conId, p]) => [conId, { ...p }])),
     realizedPnl: new Map(account.realizedPnl),
+    day: new Map([...account.day].map(([conId, d]) => [conId, { ...d }])),
   };
   for (const order of orders) {
     const cost = orderCost(order, world, schedule);

@@ -92,37 +92,41 @@ export function avgFillPrice(order: SimOrder): number {
   return order.filled === 0 ? 0 : order.filledValue / order.filled;
 }
 
+/** The touch a market order takes: the ask to buy, the bid to sell; the last, else the close, when that side is missing. */
+export function touchPrice(order: SimOrder, quote: SimQuote | undefined): number | undefined {
+  return (order.action === "BUY" ? quote?.ask : quote?.bid) ?? quote?.last ?? quote?.close;
+}
+
+/** What an on-close order trades at: the last price, else the close, else the touch. */
+function closingPrice(order: SimOrder, quote: SimQuote | undefined): number | undefined {
+  return quote?.last ?? quote?.close ?? touchPrice(order, quote);
+}
+
 /**
  * The price this order trades at against `quote` now, or undefined when it does not trade: market
- * orders take the touch (ask to buy, bid to sell; last when a side is missing), limit orders trade at
- * the touch when it is at or better than the limit, on-close orders at the last price.
+ * orders take the touch, limit orders trade at the touch when it is at or better than the limit,
+ * on-close orders at the closing price (LOC only when that is within the limit).
  */
 export function fillPrice(order: SimOrder, quote: SimQuote | undefined): number | undefined {
-  if (quote === undefined) return undefined;
   const buy = order.action === "BUY";
-  const touch = (buy ? quote.ask : quote.bid) ?? quote.last ?? quote.close;
+  const within = (price: number | undefined): number | undefined =>
+    price !== undefined && order.lmtPrice !== undefined && marketable(buy, price, order.lmtPrice)
+      ? price
+      : undefined;
   let price: number | undefined;
   switch (order.orderType) {
     case "MKT":
-      price = touch;
+      price = touchPrice(order, quote);
       break;
     case "MOC":
-      price = quote.last ?? quote.close ?? touch;
+      price = closingPrice(order, quote);
       break;
     case "LMT":
-      price =
-        touch !== undefined && order.lmtPrice !== undefined && marketable(buy, touch, order.lmtPrice)
-          ? touch
-          : undefined;
+      price = within(touchPrice(order, quote));
       break;
-    case "LOC": {
-      const close = quote.last ?? quote.close ?? touch;
-      price =
-        close !== undefined && order.lmtPrice !== undefined && marketable(buy, close, order.lmtPrice)
-          ? close
-          : undefined;
+    case "LOC":
+      price = within(closingPrice(order, quote));
       break;
-    }
     default:
       price = undefined;
   }
@@ -130,14 +134,12 @@ export function fillPrice(order: SimOrder, quote: SimQuote | undefined): number 
 }
 
 /**
- * The price IB's pre-trade checks value an order at: its limit, or for market orders the touch now
- * (on-close orders: the last price). Undefined when there is no quote to value a market order by.
+ * The price IB's pre-trade checks value an order at: its limit, else the price it would trade at now
+ * (the touch for market orders, the closing price for on-close orders). Undefined without a quote.
  */
 export function estimatedPrice(order: SimOrder, quote: SimQuote | undefined): number | undefined {
   if (order.orderType === "LMT" || order.orderType === "LOC") return order.lmtPrice;
-  const buy = order.action === "BUY";
-  const touch = (buy ? quote?.ask : quote?.bid) ?? quote?.last ?? quote?.close;
-  return order.orderType === "MOC" ? (quote?.last ?? quote?.close ?? touch) : touch;
+  return order.orderType === "MOC" ? closingPrice(order, quote) : touchPrice(order, quote);
 }
 
 function marketable(buy: boolean, price: number, limit: number): boolean {

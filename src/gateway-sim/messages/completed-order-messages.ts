@@ -1,17 +1,20 @@
-// COMPLETED_ORDER (98 fields for a plain stock order at server version 193) and its end message.
-// Mirrors @stoqey/ib's decodeMsg_COMPLETED_ORDER: no orderId, no clientId, status then completion info.
+// COMPLETED_ORDER (98 fields for a plain stock order at server version 193) and its end message, at the
+// agreed server version (they exist from REQ_COMPLETED_ORDERS, 150). Mirrors IB's
+// EDecoder.processCompletedOrderMsg: no orderId, no clientId, status then completion info.
 import type { SimOrder } from "../engine/sim-order.js";
 import { bool, num, numOrUnset, str } from "../wire/field-format.js";
 import { OUT } from "../wire/message-ids.js";
 import { formatIbTime } from "./system-messages.js";
-import { algoFields, orderContractFields } from "./order-messages.js";
+import { algoFields, orderContractFields, quantity } from "./order-messages.js";
+import { MIN_SERVER_VER } from "../wire/server-versions.js";
 
-export function completedOrder(order: SimOrder): string[] {
-  return [
+export function completedOrder(v: number, order: SimOrder): string[] {
+  const at = (gate: number): boolean => v >= gate;
+  const f = [
     String(OUT.COMPLETED_ORDER),
     ...orderContractFields(order),
     order.action,
-    num(order.totalQuantity),
+    quantity(v, order.totalQuantity),
     order.orderType,
     num(order.lmtPrice),
     num(order.auxPrice),
@@ -29,6 +32,9 @@ export function completedOrder(order: SimOrder): string[] {
     "", // faGroup
     "", // faMethod
     "", // faPercentage
+  ];
+  if (!at(MIN_SERVER_VER.FA_PROFILE_DESUPPORT)) f.push(""); // faProfile
+  f.push(
     "", // modelCode
     "", // goodTillDate
     "", // rule80A
@@ -80,7 +86,7 @@ export function completedOrder(order: SimOrder): string[] {
     "0", // dontUseAutoPriceForHedge
     "0", // isOmsContainer
     "", // autoCancelDate
-    num(order.filled), // filledQuantity
+    quantity(v, order.filled), // filledQuantity
     "0", // refFuturesConId
     "0", // autoCancelParent
     "", // shareholder
@@ -89,14 +95,14 @@ export function completedOrder(order: SimOrder): string[] {
     "0", // parentPermId
     order.completedAt === undefined ? "" : formatIbTime(order.completedAt),
     order.completedStatus,
-    "", // minTradeQty
-    "", // minCompeteSize
-    "", // competeAgainstBestOffset
-    "", // midOffsetAtWhole
-    "", // midOffsetAtHalf
-    "", // customerAccount
-    "0", // professionalCustomer
-  ];
+  );
+  if (at(MIN_SERVER_VER.PEGBEST_PEGMID_OFFSETS)) {
+    // minTradeQty, minCompeteSize, competeAgainstBestOffset, midOffsetAtWhole, midOffsetAtHalf
+    f.push("", "", "", "", "");
+  }
+  if (at(MIN_SERVER_VER.CUSTOMER_ACCOUNT)) f.push(""); // customerAccount
+  if (at(MIN_SERVER_VER.PROFESSIONAL_CUSTOMER)) f.push("0"); // professionalCustomer
+  return f;
 }
 
 export function completedOrdersEnd(): string[] {

@@ -1,19 +1,20 @@
-// CONTRACT_DATA at server version 193: 42 fields for a stock, 17 more for a fund.
+// CONTRACT_DATA at the agreed server version, as IB's EDecoder.processContractDataMsg reads it: 42
+// fields for a stock at 193, 17 more for a fund; a version field (8) below SIZE_RULES.
 import type { SimContract } from "../state/sim-state.js";
-import { num } from "../wire/field-format.js";
+import { num, text } from "../wire/field-format.js";
 import { OUT } from "../wire/message-ids.js";
+import { MESSAGE_VERSION, MIN_SERVER_VER } from "../wire/server-versions.js";
 
 const ORDER_TYPES = "ALGO,DAY,GTC,IOC,LMT,LOC,MKT,MOC,OCA";
 
-export function contractData(reqId: number, c: SimContract): string[] {
+export function contractData(v: number, reqId: number, c: SimContract): string[] {
+  const at = (gate: number): boolean => v >= gate;
   const primary = c.primaryExchange ?? "";
-  const fields = [
-    String(OUT.CONTRACT_DATA),
-    String(reqId),
-    c.symbol,
-    c.secType,
-    "", // lastTradeDateOrContractMonth
-    "", // lastTradeDate
+  const f = [String(OUT.CONTRACT_DATA)];
+  if (!at(MIN_SERVER_VER.SIZE_RULES)) f.push(String(MESSAGE_VERSION.CONTRACT_DATA));
+  f.push(String(reqId), c.symbol, c.secType, ""); // lastTradeDateOrContractMonth
+  if (at(MIN_SERVER_VER.LAST_TRADE_DATE)) f.push(""); // lastTradeDate
+  f.push(
     "0", // strike
     "", // right
     c.exchange,
@@ -23,12 +24,16 @@ export function contractData(reqId: number, c: SimContract): string[] {
     c.tradingClass,
     String(c.conId),
     num(c.minTick),
+  );
+  // mdSizeMultiplier, gone again with the size rules.
+  if (at(MIN_SERVER_VER.MD_SIZE_MULTIPLIER) && !at(MIN_SERVER_VER.SIZE_RULES)) f.push("1");
+  f.push(
     "", // multiplier
     ORDER_TYPES,
     primary === "" ? c.exchange : `${c.exchange},${primary}`, // validExchanges
     "1", // priceMagnifier
     "0", // underConId
-    c.longName,
+    text(v, c.longName),
     primary,
     "", // contractMonth
     "", // industry
@@ -40,24 +45,26 @@ export function contractData(reqId: number, c: SimContract): string[] {
     "", // evRule
     "", // evMultiplier
     "0", // secIdList count
-    "1", // aggGroup
-    "", // underSymbol
-    "", // underSecType
-    "26", // marketRuleIds
-    "", // realExpirationDate
-    "", // stockType
-    num(c.sizeIncrement), // minSize
-    num(c.sizeIncrement),
-    num(c.sizeIncrement), // suggestedSizeIncrement
-  ];
-  if (c.secType === "FUND") {
+  );
+  if (at(MIN_SERVER_VER.AGG_GROUP)) f.push("1"); // aggGroup
+  if (at(MIN_SERVER_VER.UNDERLYING_INFO)) f.push("", ""); // underSymbol, underSecType
+  if (at(MIN_SERVER_VER.MARKET_RULES)) f.push("26"); // marketRuleIds
+  if (at(MIN_SERVER_VER.REAL_EXPIRATION_DATE)) f.push(""); // realExpirationDate
+  if (at(MIN_SERVER_VER.STOCK_TYPE)) f.push(""); // stockType
+  // sizeMinTick, replaced by the three size rules one version later.
+  if (at(MIN_SERVER_VER.FRACTIONAL_SIZE_SUPPORT) && !at(MIN_SERVER_VER.SIZE_RULES))
+    f.push(num(c.sizeIncrement));
+  if (at(MIN_SERVER_VER.SIZE_RULES)) {
+    f.push(num(c.sizeIncrement), num(c.sizeIncrement), num(c.sizeIncrement)); // minSize, sizeIncrement, suggested
+  }
+  if (at(MIN_SERVER_VER.FUND_DATA_FIELDS) && c.secType === "FUND") {
     // fundName, family, type, front load, back load, back load interval, management fee, closed,
     // closed for new investors, closed for new money, notify amount, minimum initial purchase,
     // subsequent minimum purchase, blue sky states, blue sky territories, distribution policy, asset type
-    fields.push(c.longName, "", "", "", "", "", "", "0", "0", "0", "", "", "", "", "", "", "");
+    f.push(text(v, c.longName), "", "", "", "", "", "", "0", "0", "0", "", "", "", "", "", "", "");
   }
-  fields.push("0"); // ineligibility reasons count
-  return fields;
+  if (at(MIN_SERVER_VER.INELIGIBILITY_REASONS)) f.push("0"); // ineligibility reasons count
+  return f;
 }
 
 export function contractDataEnd(reqId: number): string[] {

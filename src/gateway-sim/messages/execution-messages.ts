@@ -2,13 +2,19 @@
 import type { SimExecution } from "../engine/sim-order.js";
 import { num, numOrUnset } from "../wire/field-format.js";
 import { OUT } from "../wire/message-ids.js";
+import { MESSAGE_VERSION, MIN_SERVER_VER } from "../wire/server-versions.js";
+import { quantity } from "./order-messages.js";
 import { formatIbTime } from "./system-messages.js";
 
-/** EXECUTION_DATA at server version 193: 32 fields. reqId is -1 for a live fill. */
-export function executionData(reqId: number, e: SimExecution): string[] {
+/**
+ * EXECUTION_DATA at the agreed server version, as IB's EDecoder.processExecutionDataMsg reads it (32
+ * fields at 193): a version field (10) below LAST_LIQUIDITY. reqId is -1 for a live fill.
+ */
+export function executionData(v: number, reqId: number, e: SimExecution): string[] {
   const c = e.contract;
-  return [
-    String(OUT.EXECUTION_DATA),
+  const f = [String(OUT.EXECUTION_DATA)];
+  if (v < MIN_SERVER_VER.LAST_LIQUIDITY) f.push(String(MESSAGE_VERSION.EXECUTION_DATA));
+  f.push(
     String(reqId),
     String(e.orderId),
     String(c.conId),
@@ -27,20 +33,21 @@ export function executionData(reqId: number, e: SimExecution): string[] {
     e.account,
     e.exchange,
     e.side,
-    num(e.shares),
+    quantity(v, e.shares),
     num(e.price),
     String(e.permId),
     String(e.clientId),
     "0", // liquidation
-    num(e.cumQty),
+    quantity(v, e.cumQty),
     num(e.avgPrice),
     e.orderRef,
     "", // evRule
     "", // evMultiplier
-    "", // modelCode
-    "2", // lastLiquidity: removed liquidity (took the touch)
-    "0", // pendingPriceRevision
-  ];
+  );
+  if (v >= MIN_SERVER_VER.MODELS_SUPPORT) f.push(""); // modelCode
+  if (v >= MIN_SERVER_VER.LAST_LIQUIDITY) f.push("2"); // lastLiquidity: removed liquidity (took the touch)
+  if (v >= MIN_SERVER_VER.PENDING_PRICE_REVISION) f.push("0"); // pendingPriceRevision
+  return f;
 }
 
 export function executionDataEnd(reqId: number): string[] {

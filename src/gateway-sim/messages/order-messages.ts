@@ -1,13 +1,17 @@
 // OPEN_ORDER (133 fields for a plain stock order at server version 193, no version field), ORDER_STATUS
-// and OPEN_ORDER_END. The field order mirrors @stoqey/ib's OrderDecoder / IB's EDecoder.processOpenOrderMsg.
+// and OPEN_ORDER_END, at the agreed server version. The field order mirrors IB's
+// EDecoder.processOpenOrderMsg / EOrderDecoder; the gates are named in wire/server-versions.ts.
 import type { SimOrder } from "../engine/sim-order.js";
 import { avgFillPrice, remaining } from "../engine/sim-order.js";
 import { bool, num, numOrUnset, str, UNSET_DOUBLE } from "../wire/field-format.js";
 import { OUT } from "../wire/message-ids.js";
+import { MESSAGE_VERSION, MIN_SERVER_VER } from "../wire/server-versions.js";
 
-export function orderStatus(order: SimOrder, status: string = order.status): string[] {
-  return [
-    String(OUT.ORDER_STATUS),
+/** ORDER_STATUS: a version field (6) below MARKET_CAP_PRICE, mktCapPrice from it. */
+export function orderStatus(v: number, order: SimOrder, status: string = order.status): string[] {
+  const fields = [String(OUT.ORDER_STATUS)];
+  if (v < MIN_SERVER_VER.MARKET_CAP_PRICE) fields.push(String(MESSAGE_VERSION.ORDER_STATUS));
+  fields.push(
     String(order.orderId),
     status,
     num(order.filled),
@@ -18,8 +22,9 @@ export function orderStatus(order: SimOrder, status: string = order.status): str
     num(order.lastFillPrice),
     String(order.clientId),
     order.whyHeld,
-    "0", // mktCapPrice
-  ];
+  );
+  if (v >= MIN_SERVER_VER.MARKET_CAP_PRICE) fields.push("0"); // mktCapPrice
+  return fields;
 }
 
 /** The fields OPEN_ORDER and COMPLETED_ORDER share for the contract. */
@@ -50,13 +55,19 @@ export function algoFields(order: SimOrder): string[] {
   ];
 }
 
-export function openOrder(order: SimOrder): string[] {
-  return [
-    String(OUT.OPEN_ORDER),
+/**
+ * OPEN_ORDER at server version `v`, field by field as IB's EDecoder.processOpenOrderMsg reads it: a
+ * version field (34) below ORDER_CONTAINER, then each gated field from its MIN_SERVER_VER on.
+ */
+export function openOrder(v: number, order: SimOrder): string[] {
+  const at = (gate: number): boolean => v >= gate;
+  const f: string[] = [String(OUT.OPEN_ORDER)];
+  if (!at(MIN_SERVER_VER.ORDER_CONTAINER)) f.push(String(MESSAGE_VERSION.OPEN_ORDER));
+  f.push(
     String(order.orderId),
     ...orderContractFields(order),
     order.action,
-    num(order.totalQuantity),
+    quantity(v, order.totalQuantity),
     order.orderType,
     num(order.lmtPrice),
     num(order.auxPrice),
@@ -76,7 +87,10 @@ export function openOrder(order: SimOrder): string[] {
     "", // faGroup
     "", // faMethod
     "", // faPercentage
-    "", // modelCode
+  );
+  if (!at(MIN_SERVER_VER.FA_PROFILE_DESUPPORT)) f.push(""); // faProfile
+  if (at(MIN_SERVER_VER.MODELS_SUPPORT)) f.push(""); // modelCode
+  f.push(
     "", // goodTillDate
     "", // rule80A
     "", // percentOffset
@@ -128,45 +142,62 @@ export function openOrder(order: SimOrder): string[] {
     "0", // solicited
     bool(order.preview !== undefined), // whatIf
     order.status,
-    ...orderStateFields(order),
+    ...orderStateFields(v, order),
     "0", // randomizeSize
     "0", // randomizePrice
-    "0", // conditions count
-    "", // adjustedOrderType
-    "", // triggerPrice
-    "", // trailStopPrice
-    "", // lmtPriceOffset
-    "", // adjustedStopPrice
-    "", // adjustedStopLimitPrice
-    "", // adjustedTrailingAmount
-    "0", // adjustableTrailingUnit
-    "", // softDollarTier name
-    "", // softDollarTier value
-    "", // softDollarTier displayName
-    numOrUnset(undefined), // cashQty
-    "0", // dontUseAutoPriceForHedge
-    "0", // isOmsContainer
-    "0", // discretionaryUpToLimitPrice
-    "0", // usePriceMgmtAlgo
-    "", // duration
-    "", // postToAts
-    "0", // autoCancelParent
-    "", // minTradeQty
-    "", // minCompeteSize
-    "", // competeAgainstBestOffset
-    "", // midOffsetAtWhole
-    "", // midOffsetAtHalf
-    "", // customerAccount
-    "0", // professionalCustomer
-    "", // bondAccruedInterest
-    "0", // includeOvernight
-    str(order.placed.extOperator),
-    "", // manualOrderIndicator
-  ];
+  );
+  if (at(MIN_SERVER_VER.PEGGED_TO_BENCHMARK)) {
+    f.push(
+      "0", // conditions count (no PEG BENCH fields before it: not a PEG BENCH order)
+      "", // adjustedOrderType
+      "", // triggerPrice
+      "", // trailStopPrice
+      "", // lmtPriceOffset
+      "", // adjustedStopPrice
+      "", // adjustedStopLimitPrice
+      "", // adjustedTrailingAmount
+      "0", // adjustableTrailingUnit
+    );
+  }
+  if (at(MIN_SERVER_VER.SOFT_DOLLAR_TIER)) f.push("", "", ""); // softDollarTier name, value, displayName
+  if (at(MIN_SERVER_VER.CASH_QTY)) f.push(numOrUnset(undefined)); // cashQty
+  if (at(MIN_SERVER_VER.AUTO_PRICE_FOR_HEDGE)) f.push("0"); // dontUseAutoPriceForHedge
+  if (at(MIN_SERVER_VER.ORDER_CONTAINER)) f.push("0"); // isOmsContainer
+  if (at(MIN_SERVER_VER.D_PEG_ORDERS)) f.push("0"); // discretionaryUpToLimitPrice
+  if (at(MIN_SERVER_VER.PRICE_MGMT_ALGO)) f.push("0"); // usePriceMgmtAlgo
+  if (at(MIN_SERVER_VER.DURATION)) f.push(""); // duration
+  if (at(MIN_SERVER_VER.POST_TO_ATS)) f.push(""); // postToAts
+  if (at(MIN_SERVER_VER.AUTO_CANCEL_PARENT)) f.push("0"); // autoCancelParent
+  if (at(MIN_SERVER_VER.PEGBEST_PEGMID_OFFSETS)) {
+    // minTradeQty, minCompeteSize, competeAgainstBestOffset, midOffsetAtWhole, midOffsetAtHalf
+    f.push("", "", "", "", "");
+  }
+  if (at(MIN_SERVER_VER.CUSTOMER_ACCOUNT)) f.push(""); // customerAccount
+  if (at(MIN_SERVER_VER.PROFESSIONAL_CUSTOMER)) f.push("0"); // professionalCustomer
+  if (at(MIN_SERVER_VER.BOND_ACCRUED_INTEREST)) f.push(""); // bondAccruedInterest
+  if (at(MIN_SERVER_VER.INCLUDE_OVERNIGHT)) f.push("0"); // includeOvernight
+  if (at(MIN_SERVER_VER.CME_TAGGING_FIELDS_IN_OPEN_ORDER)) {
+    f.push(str(order.placed.extOperator), ""); // extOperator, manualOrderIndicator
+  }
+  return f;
 }
 
-/** Margin before/change/after, commission (a what-if gives its estimate as min and max), warning. */
-function orderStateFields(order: SimOrder): string[] {
+/** Quantities are decimals from FRACTIONAL_POSITIONS on; before it the field is an integer. */
+export function quantity(v: number, value: number): string {
+  return v >= MIN_SERVER_VER.FRACTIONAL_POSITIONS ? num(value) : String(Math.trunc(value));
+}
+
+/**
+ * Margin before and change (from WHAT_IF_EXT_FIELDS) and after, commission (a what-if gives its
+ * estimate as min and max), warning.
+ */
+function orderStateFields(v: number, order: SimOrder): string[] {
+  const fields = orderStateFieldsAt193(order);
+  // Below WHAT_IF_EXT_FIELDS only the "after" figures exist: drop the six before/change ones.
+  return v >= MIN_SERVER_VER.WHAT_IF_EXT_FIELDS ? fields : fields.slice(6);
+}
+
+function orderStateFieldsAt193(order: SimOrder): string[] {
   const w = order.preview;
   if (w !== undefined) {
     const figure = (value: number): string => num(Math.round(value * 100) / 100);

@@ -9,11 +9,18 @@ import type { ClientHello } from "../wire/frame.js";
 import type { OutMessageName } from "../wire/message-ids.js";
 import { IN, outMessageName } from "../wire/message-ids.js";
 import type { ClientRequest } from "../wire/parse-request.js";
+import { SERVER_VERSION_RANGE } from "../wire/server-versions.js";
 import { parseRequest } from "../wire/parse-request.js";
 import { describeIncoming, describeOutgoing } from "./describe-message.js";
 import type { GatewayContext } from "./gateway-context.js";
 
 export type Dispatch = (session: ClientSession, request: ClientRequest) => void;
+
+export interface AccountUpdatesMulti {
+  account: string;
+  modelCode: string;
+  ledgerAndNlv: boolean;
+}
 
 interface PendingFrame {
   due: number;
@@ -25,10 +32,20 @@ export class ClientSession {
   clientId = -1;
   started = false;
   closed = false;
+  /** The version agreed in the handshake: every message both ways is in its layout. */
+  serverVersion = 0;
   /** Messages received on this connection, START_API included. */
   received = 0;
   positionsSubscribed = false;
   readonly accountSummaries = new Set<number>();
+  /** The account reqAccountUpdates subscribed to: one at a time, as at IB. */
+  accountUpdates: string | undefined;
+  /** reqAccountUpdatesMulti and reqPositionsMulti subscriptions by request id ("" account: every one). */
+  readonly accountUpdatesMulti = new Map<number, AccountUpdatesMulti>();
+  readonly positionsMulti = new Map<number, { account: string; modelCode: string }>();
+  /** reqPnL subscriptions: request id to account; reqPnLSingle: to account and contract. */
+  readonly pnl = new Map<number, string>();
+  readonly pnlSingle = new Map<number, { account: string; conId: number }>();
   /** Open streaming market data lines: reqId to conId and the data type they were opened with. */
   readonly marketLines = new Map<number, { conId: number; type: number }>();
   /** Set by REQ_MARKET_DATA_TYPE; 1 (live) until then. */
@@ -97,6 +114,16 @@ export class ClientSession {
     this.schedulePending();
   }
 
+  /** ERR_MSG in the agreed version's layout. Id -1 is a notice (`info` in @stoqey/ib). */
+  sendError(
+    id: number,
+    code: number,
+    message: string,
+    options: { bypassOutage?: boolean; advancedOrderRejectJson?: string } = {},
+  ): void {
+    this.send(errorMessage(this.serverVersion, id, code, message, options.advancedOrderRejectJson), options);
+  }
+
   /** Connectivity is back: deliver what was held, then handle the requests that waited. */
   resume(): void {
     const held = this.held;
@@ -154,18 +181,29 @@ export class ClientSession {
     }
   }
 
+  /**
+   * Agrees on the highest version both sides speak. A client whose range lies wholly outside the
+   * simulator's gets the nearest version it does speak, so that the client reports the mismatch itself
+   * (as IB answers a client it cannot serve with its own version), and the connection is closed.
+   */
   private onHello(hello: ClientHello): void {
-    const version = Math.min(hello.maxVersion, this.ctx.serverVersion);
-    if (version < hello.minVersion || version < 100) {
+    const highest = Math.min(hello.maxVersion, this.ctx.serverVersion);
+    const agreed = highest >= Math.max(hello.minVersion, SERVER_VERSION_RANGE.min);
+    const version = agreed
+      ? highest
+      : hello.maxVersion < SERVER_VERSION_RANGE.min
+        ? SERVER_VERSION_RANGE.min
+        : highest;
+    this.serverVersion = version;
+    this.socket.write(encodeFrame(serverHello(version, formatIbTime(this.ctx.now()))));
+    const range = `${hello.minVersion}..${hello.maxVersion}`;
+    if (!agreed) {
       return this.close(
         "graceful",
-        `the client needs server version ${hello.minVersion}..${hello.maxVersion}`,
+        `the client speaks server versions ${range}, the simulator ${SERVER_VERSION_RANGE.min}..${this.ctx.serverVersion}`,
       );
     }
-    this.socket.write(encodeFrame(serverHello(version, formatIbTime(this.ctx.now()))));
-    this.ctx.log(
-      `[sim] ${this.label} handshake ${hello.minVersion}..${hello.maxVersion}, server version ${version}`,
-    );
+    this.ctx.log(`[sim] ${this.label} handshake ${range}, server version ${version}`);
   }
 
   private onMessage(fields: string[]): void {
@@ -176,12 +214,10 @@ export class ClientSession {
     if (pacing.exceeded) {
       this.ctx.stats.pacingViolations += 1;
       const limit = this.ctx.limits.messagesPerSecond;
-      this.send(
-        errorMessage(
-          -1,
-          100,
-          `Max rate of messages per second has been exceeded:max=${limit} rec=${pacing.inWindow} (1)`,
-        ),
+      this.sendError(
+        -1,
+        100,
+        `Max rate of messages per second has been exceeded:max=${limit} rec=${pacing.inWindow} (1)`,
         { bypassOutage: true },
       );
       return this.close("graceful", `pacing violation: ${pacing.inWindow} messages in one second`);
@@ -214,13 +250,13 @@ export class ClientSession {
 
   private parse(fields: string[]): ClientRequest | undefined {
     try {
-      return parseRequest(fields);
+      return parseRequest(fields, this.serverVersion);
     } catch (error) {
       if (!(error instanceof WireFormatError)) throw error;
       // The client and the simulator disagree on a layout: say so loudly, as IB's "error reading request".
       const id = Number(fields[0]) === IN.PLACE_ORDER ? Number(fields[1]) : -1;
       this.ctx.warn(`[sim] ${this.label} cannot read ${describeIncoming(fields)}: ${error.message}`);
-      this.send(errorMessage(Number.isFinite(id) ? id : -1, 320, `Error reading request: ${error.message}`));
+      this.sendError(Number.isFinite(id) ? id : -1, 320, `Error reading request: ${error.message}`);
       return undefined;
     }
   }

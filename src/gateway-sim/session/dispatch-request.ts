@@ -1,5 +1,4 @@
 // Routes each parsed request to its handler.
-import { errorMessage } from "../messages/system-messages.js";
 import type { ClientRequest } from "../wire/parse-request.js";
 import type { ClientSession } from "./client-session.js";
 import type { GatewayContext } from "./gateway-context.js";
@@ -10,6 +9,11 @@ import {
   handleReqPositions,
 } from "./handle-account.js";
 import {
+  handleAccountUpdates,
+  handleAccountUpdatesMulti,
+  handlePositionsMulti,
+} from "./handle-account-updates.js";
+import {
   handleCurrentTime,
   handleManagedAccounts,
   handleReqIds,
@@ -17,6 +21,7 @@ import {
 } from "./handle-connection.js";
 import { handleContractDetails } from "./handle-contracts.js";
 import { handleExecutions } from "./handle-executions.js";
+import { handlePnl, handlePnlSingle } from "./handle-pnl.js";
 import { handleCancelMarketData, handleMarketData, handleMarketDataType } from "./handle-market-data.js";
 import {
   handleCancelOrder,
@@ -75,10 +80,28 @@ export function dispatchRequest(ctx: GatewayContext, session: ClientSession, req
       return handleCompletedOrders(ctx, session);
     case "REQ_EXECUTIONS":
       return handleExecutions(ctx, session, request.reqId, request.filter);
+    case "REQ_ACCOUNT_DATA":
+      return handleAccountUpdates(ctx, session, request.subscribe, request.acctCode);
+    case "REQ_ACCOUNT_UPDATES_MULTI":
+      return handleAccountUpdatesMulti(ctx, session, request);
+    case "CANCEL_ACCOUNT_UPDATES_MULTI":
+      return void session.accountUpdatesMulti.delete(request.reqId);
+    case "REQ_POSITIONS_MULTI":
+      return handlePositionsMulti(ctx, session, request);
+    case "CANCEL_POSITIONS_MULTI":
+      return void session.positionsMulti.delete(request.reqId);
+    case "REQ_PNL":
+      return handlePnl(ctx, session, request.reqId, request.account);
+    case "CANCEL_PNL":
+      return void session.pnl.delete(request.reqId);
+    case "REQ_PNL_SINGLE":
+      return handlePnlSingle(ctx, session, request.reqId, request.account, request.conId);
+    case "CANCEL_PNL_SINGLE":
+      return void session.pnlSingle.delete(request.reqId);
     case "UNSUPPORTED": {
       const what = request.name.startsWith("UNKNOWN_") ? `message id ${request.id}` : request.name;
       ctx.warn(`[sim] ${session.label} sent ${what}, which the simulator does not implement`);
-      return session.send(errorMessage(-1, 320, `The simulator does not implement ${what}.`));
+      return session.sendError(-1, 320, `The simulator does not implement ${what}.`);
     }
   }
 }

@@ -1,5 +1,5 @@
 // START_API and the small connection-level requests.
-import { currentTime, errorMessage, managedAccounts, nextValidId } from "../messages/system-messages.js";
+import { currentTime, managedAccounts, nextValidId } from "../messages/system-messages.js";
 import type { ClientSession } from "./client-session.js";
 import type { GatewayContext } from "./gateway-context.js";
 
@@ -14,12 +14,10 @@ export function handleStartApi(ctx: GatewayContext, session: ClientSession, clie
   const taken = ctx.sessions().some((s) => s !== session && s.started && s.clientId === clientId);
   session.clientId = clientId;
   if (taken) {
-    session.send(
-      errorMessage(
-        -1,
-        326,
-        "Unable to connect as the client id is already in use. Retry with a unique client id.",
-      ),
+    session.sendError(
+      -1,
+      326,
+      "Unable to connect as the client id is already in use. Retry with a unique client id.",
       { bypassOutage: true },
     );
     return session.close("graceful", `client id ${clientId} is already in use`);
@@ -29,7 +27,7 @@ export function handleStartApi(ctx: GatewayContext, session: ClientSession, clie
   // @stoqey/ib queues every request until NEXT_VALID_ID; accounts come first so they are known by then.
   session.send(managedAccounts([...ctx.world.accounts.keys()]));
   session.send(nextValidId(ctx.broker.nextValidId()));
-  for (const [code, text] of BULLETINS) session.send(errorMessage(-1, code, text));
+  for (const [code, text] of BULLETINS) session.sendError(-1, code, text);
   const triggered = ctx.faults.onEvent("connect");
   if (triggered.connectivity !== undefined) ctx.startOutage(triggered.connectivity);
   if (triggered.disconnect) session.close("abrupt", "fault script: disconnect on connect");

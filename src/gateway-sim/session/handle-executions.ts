@@ -14,7 +14,7 @@ export function handleExecutions(
   const since = parseFilterTime(filter.time);
   for (const execution of ctx.broker.executions()) {
     if (!matches(execution, filter, since)) continue;
-    session.send(executionData(reqId, execution));
+    session.send(executionData(session.serverVersion, reqId, execution));
     session.send(commissionReport(execution));
   }
   session.send(executionDataEnd(reqId));

@@ -8,7 +8,6 @@ import {
   tickSize,
   tickSnapshotEnd,
 } from "../messages/market-data-messages.js";
-import { errorMessage } from "../messages/system-messages.js";
 import type { MarketDataPermission, SimQuote } from "../state/sim-state.js";
 import type { WireContract } from "../wire/parse-place-order.js";
 import type { ClientSession } from "./client-session.js";
@@ -43,19 +42,19 @@ export function handleMarketData(
   wanted: WireContract,
   snapshot: boolean,
 ): void {
-  if (session.marketLines.has(reqId)) return session.send(errorMessage(reqId, 102, "Duplicate ticker id"));
+  if (session.marketLines.has(reqId)) return session.sendError(reqId, 102, "Duplicate ticker id");
   if (session.marketLines.size >= ctx.limits.marketDataLines) {
-    return session.send(errorMessage(reqId, 101, "Max number of tickers has been reached"));
+    return session.sendError(reqId, 101, "Max number of tickers has been reached");
   }
   const matches = findContracts(ctx.world, wanted);
   const contract = matches.length === 1 ? matches[0] : undefined;
   if (contract === undefined) {
-    return session.send(errorMessage(reqId, 200, "No security definition has been found for the request"));
+    return session.sendError(reqId, 200, "No security definition has been found for the request");
   }
   const type = servedType(ctx.world.marketData, session.marketDataType);
-  if (type === undefined) return session.send(errorMessage(reqId, 354, NOT_SUBSCRIBED));
+  if (type === undefined) return session.sendError(reqId, 354, NOT_SUBSCRIBED);
   if (type === MARKET_DATA_TYPE.delayed || type === MARKET_DATA_TYPE.delayedFrozen) {
-    session.send(errorMessage(reqId, 10167, DELAYED_INSTEAD));
+    session.sendError(reqId, 10167, DELAYED_INSTEAD);
   }
   session.send(marketDataType(reqId, type));
   sendTicks(session, reqId, type, ctx.world.quotes.get(contract.conId));
@@ -65,7 +64,7 @@ export function handleMarketData(
 
 export function handleCancelMarketData(session: ClientSession, reqId: number): void {
   if (!session.marketLines.delete(reqId))
-    session.send(errorMessage(reqId, 300, `Can't find EId with tickerId:${reqId}`));
+    session.sendError(reqId, 300, `Can't find EId with tickerId:${reqId}`);
 }
 
 /** The ticks of one quote: bid, ask, last (with their sizes), close and volume; delayed ids for 3 and 4. */

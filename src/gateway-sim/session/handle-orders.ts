@@ -20,8 +20,8 @@ export function handleCancelOrder(ctx: GatewayContext, session: ClientSession, o
 /** REQ_OPEN_ORDERS (this client's) or REQ_ALL_OPEN_ORDERS (every client's), then OPEN_ORDER_END. */
 export function handleOpenOrders(ctx: GatewayContext, session: ClientSession, all: boolean): void {
   for (const order of ctx.broker.openOrders(all ? undefined : session.clientId)) {
-    session.send(openOrder(order));
-    session.send(orderStatus(order));
+    session.send(openOrder(session.serverVersion, order));
+    session.send(orderStatus(session.serverVersion, order));
   }
   session.send(openOrderEnd());
 }
@@ -31,7 +31,7 @@ export function handleCompletedOrders(ctx: GatewayContext, session: ClientSessio
     .orders()
     .filter((o) => o.done)
     .sort((a, b) => (a.completedAt ?? 0) - (b.completedAt ?? 0));
-  for (const order of done) session.send(completedOrder(order));
+  for (const order of done) session.send(completedOrder(session.serverVersion, order));
   session.send(completedOrdersEnd());
 }
 

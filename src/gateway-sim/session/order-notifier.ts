@@ -6,7 +6,7 @@ import type { SimExecution, SimOrder } from "../engine/sim-order.js";
 import { position } from "../messages/account-messages.js";
 import { commissionReport, executionData } from "../messages/execution-messages.js";
 import { openOrder, orderStatus } from "../messages/order-messages.js";
-import { errorMessage } from "../messages/system-messages.js";
+import { publishFill } from "./account-streams.js";
 import type { ClientSession } from "./client-session.js";
 import type { GatewayContext } from "./gateway-context.js";
 
@@ -18,12 +18,13 @@ export class OrderNotifier implements BrokerObserver {
 
   orderUpdated(order: SimOrder): void {
     const owner = this.owner(order.clientId);
-    owner?.send(openOrder(order));
-    owner?.send(orderStatus(order));
+    if (owner === undefined) return;
+    owner.send(openOrder(owner.serverVersion, order));
+    owner.send(orderStatus(owner.serverVersion, order));
   }
 
   orderHeld(order: SimOrder, warning: string): void {
-    this.owner(order.clientId)?.send(errorMessage(order.orderId, 399, warning));
+    this.owner(order.clientId)?.sendError(order.orderId, 399, warning);
     this.orderUpdated(order);
   }
 
@@ -36,36 +37,40 @@ export class OrderNotifier implements BrokerObserver {
     if (triggered.connectivity !== undefined) ctx.startOutage(triggered.connectivity);
     const owner = this.owner(order.clientId);
     if (owner !== undefined) {
-      owner.send(executionData(-1, execution));
-      owner.send(orderStatus(order));
-      owner.send(openOrder(order));
+      owner.send(executionData(owner.serverVersion, -1, execution));
+      owner.send(orderStatus(owner.serverVersion, order));
+      owner.send(openOrder(owner.serverVersion, order));
       owner.send(commissionReport(execution));
     }
-    const held = ctx.world.accounts.get(execution.account)?.positions.get(execution.contract.conId);
-    if (held === undefined) return;
+    const account = ctx.world.accounts.get(execution.account);
+    const held = account?.positions.get(execution.contract.conId);
+    if (account === undefined || held === undefined) return;
     for (const session of ctx.sessions()) {
       if (session.positionsSubscribed) {
         session.send(position(execution.account, execution.contract, held.quantity, held.avgCost));
       }
     }
+    publishFill(ctx, account, execution.contract.conId);
   }
 
   orderCancelled(order: SimOrder): void {
     const owner = this.owner(order.clientId);
     if (owner === undefined) return;
-    owner.send(orderStatus(order, "PendingCancel"));
-    owner.send(errorMessage(order.orderId, 202, "Order Canceled - reason:"));
-    owner.send(orderStatus(order));
+    owner.send(orderStatus(owner.serverVersion, order, "PendingCancel"));
+    owner.sendError(order.orderId, 202, "Order Canceled - reason:");
+    owner.send(orderStatus(owner.serverVersion, order));
   }
 
   orderPreviewed(order: SimOrder): void {
-    this.owner(order.clientId)?.send(openOrder(order));
+    const owner = this.owner(order.clientId);
+    owner?.send(openOrder(owner.serverVersion, order));
   }
 
   orderError(clientId: number, orderId: number, code: number, message: string, order?: SimOrder): void {
     const owner = this.owner(clientId);
-    owner?.send(errorMessage(orderId, code, message));
-    if (order !== undefined) owner?.send(orderStatus(order));
+    if (owner === undefined) return;
+    owner.sendError(orderId, code, message);
+    if (order !== undefined) owner.send(orderStatus(owner.serverVersion, order));
   }
 
   stateChanged(): void {

@@ -20,6 +20,7 @@ export function buildWorld(state: SimStateFile): SimWorld {
         (spec.positions ?? []).map((p) => [p.conId, { quantity: p.quantity, avgCost: p.avgCost ?? 0 }]),
       ),
       realizedPnl: new Map(),
+      day: new Map(),
     });
   }
   const rates = new Map(Object.entries(state.exchangeRates ?? {}));

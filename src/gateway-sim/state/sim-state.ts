@@ -78,6 +78,21 @@ export interface SimAccount {
   positions: Map<number, SimPosition>;
   /** Realised profit and loss per currency since the simulator started. */
   realizedPnl: Map<string, number>;
+  /** Today's trading per contract (conId), for daily P&L; a contract not traded today has no entry. */
+  day: Map<number, DayTrading>;
+}
+
+/**
+ * One contract's trading today. The simulator's day starts when it does: what the state file holds
+ * was held overnight, and trades since then are today's.
+ */
+export interface DayTrading {
+  /** The position before today's first trade in it. */
+  openingQuantity: number;
+  /** What today's trades cost, in the contract's currency: bought less sold, commissions included. */
+  netCost: number;
+  /** P&L realised by today's trades, commissions included; undefined until a trade closes shares. */
+  realizedPnl: number | undefined;
 }
 
 export interface SimContract {

@@ -1,4 +1,5 @@
 // How the simulator writes values so that @stoqey/ib's decoder reads them as IB Gateway's would.
+import { MIN_SERVER_VER } from "./server-versions.js";
 
 /** Java's Double.MAX_VALUE as IB writes it; @stoqey/ib reads it as "unset" (undefined). */
 export const UNSET_DOUBLE = "1.7976931348623157E308";
@@ -40,4 +41,13 @@ function formatNumber(value: number): string {
 export function roundToIncrement(value: number, increment: number): number {
   if (!(increment > 0)) return value;
   return Number.parseFloat((Math.round(value / increment) * increment).toPrecision(12));
+}
+
+/**
+ * Free text (error messages, long names) at server version `v`: from ENCODE_MSG_ASCII7 (153) IB writes
+ * every character outside ASCII as \uXXXX (UTF-16 code units), which the clients decode again.
+ */
+export function text(v: number, value: string): Field {
+  if (v < MIN_SERVER_VER.ENCODE_MSG_ASCII7) return value;
+  return value.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }

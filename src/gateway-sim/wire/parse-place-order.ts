@@ -1,9 +1,11 @@
-// PLACE_ORDER (id 3) at server version 193, read field by field in the order @stoqey/ib's encoder writes
-// it (and IB's Java EClient.placeOrder). A plain stock order is 118 fields; conditional groups (BAG legs,
-// delta neutral, scale, hedge, algo, PEG BENCH, conditions, PEG BEST/MID) change the count. The cursor
-// must end exactly at the message end: anything else means the layouts disagree.
+// PLACE_ORDER (id 3) at the agreed server version, read field by field in the order IB's
+// EClient.placeOrder writes it (and @stoqey/ib's encoder). A plain stock order is 118 fields at 193;
+// conditional groups (BAG legs, delta neutral, scale, hedge, algo, PEG BENCH, conditions, PEG BEST/MID)
+// and the version gates (wire/server-versions.ts) change the count. The cursor must end exactly at the
+// message end: anything else means the layouts disagree.
 import { FieldReader, WireFormatError } from "./field-reader.js";
 import { IN } from "./message-ids.js";
+import { MIN_SERVER_VER, SERVER_VERSION_RANGE } from "./server-versions.js";
 
 export interface TagValue {
   tag: string;
@@ -63,11 +65,19 @@ export interface PlaceOrderParse {
 
 const ORDER_CONDITION = { price: 1, time: 3, margin: 4, execution: 5, volume: 6, percentChange: 7 } as const;
 
-/** Parses a PLACE_ORDER message; throws WireFormatError on an underrun or on unread fields. */
-export function parsePlaceOrder(fields: readonly string[]): PlaceOrderParse {
+/**
+ * Parses a PLACE_ORDER message written for server version `v` (default: the newest); throws
+ * WireFormatError on an underrun or on unread fields.
+ */
+export function parsePlaceOrder(
+  fields: readonly string[],
+  v: number = SERVER_VERSION_RANGE.max,
+): PlaceOrderParse {
   if (Number(fields[0]) !== IN.PLACE_ORDER)
     throw new WireFormatError(`not a PLACE_ORDER message: ${fields[0]}`);
+  const at = (gate: number): boolean => v >= gate;
   const r = new FieldReader(fields);
+  if (!at(MIN_SERVER_VER.ORDER_CONTAINER)) r.str("version");
   const orderId = requireInt(r, "orderId");
   const contract: WireContract = {
     conId: r.int("conId"),
@@ -104,11 +114,14 @@ export function parsePlaceOrder(fields: readonly string[]): PlaceOrderParse {
   if (contract.secType.toUpperCase() === "BAG") readBagGroups(r);
 
   // sharesAllocation, discretionaryAmt, goodAfterTime, goodTillDate, faGroup, faMethod, faPercentage
-  // (no faProfile at >= 177), modelCode, shortSaleSlot, designatedLocation, exemptCode, ocaType, rule80A,
-  // settlingFirm, allOrNone, minQty, percentOffset, eTradeOnly, firmQuoteOnly, nbboPriceCap,
-  // auctionStrategy, startingPrice, stockRefPrice, delta, stockRangeLower, stockRangeUpper,
-  // overridePercentageConstraints, volatility, volatilityType
-  r.skip(29, "order attributes before deltaNeutralOrderType");
+  r.skip(7, "order attributes before faProfile");
+  if (!at(MIN_SERVER_VER.FA_PROFILE_DESUPPORT)) r.str("faProfile");
+  if (at(MIN_SERVER_VER.MODELS_SUPPORT)) r.str("modelCode");
+  // shortSaleSlot, designatedLocation, exemptCode, ocaType, rule80A, settlingFirm, allOrNone, minQty,
+  // percentOffset, eTradeOnly, firmQuoteOnly, nbboPriceCap, auctionStrategy, startingPrice,
+  // stockRefPrice, delta, stockRangeLower, stockRangeUpper, overridePercentageConstraints, volatility,
+  // volatilityType
+  r.skip(21, "order attributes before deltaNeutralOrderType");
   const deltaNeutralOrderType = r.str("deltaNeutralOrderType");
   r.str("deltaNeutralAuxPrice");
   // conId, settlingFirm, clearingAccount, clearingIntent, openClose, shortSale, shortSaleSlot, location
@@ -118,7 +131,7 @@ export function parsePlaceOrder(fields: readonly string[]): PlaceOrderParse {
   r.skip(2, "scaleInitLevelSize, scaleSubsLevelSize");
   const scalePriceIncrement = r.str("scalePriceIncrement");
   // priceAdjustValue, priceAdjustInterval, profitOffset, autoReset, initPosition, initFillQty, randomPercent
-  if (scalePriceIncrement !== "") r.skip(7, "scale order fields");
+  if (isPositive(scalePriceIncrement)) r.skip(7, "scale order fields");
   r.skip(3, "scaleTable, activeStartTime, activeStopTime");
   const hedgeType = r.str("hedgeType");
   if (hedgeType !== "") r.str("hedgeParam");
@@ -134,32 +147,49 @@ export function parsePlaceOrder(fields: readonly string[]): PlaceOrderParse {
   r.str("algoId");
   const whatIf = r.bool("whatIf");
   r.skip(4, "orderMiscOptions, solicited, randomizeSize, randomizePrice");
-  if (isPegBench(orderType)) r.skip(5, "PEG BENCH fields");
-  const conditionCount = requireCount(r, "conditions count");
-  if (conditionCount > 0) {
-    for (let i = 0; i < conditionCount; i += 1) readCondition(r);
-    r.skip(2, "conditionsIgnoreRth, conditionsCancelOrder");
+  let conditionCount = 0;
+  if (at(MIN_SERVER_VER.PEGGED_TO_BENCHMARK)) {
+    if (isPegBench(orderType)) r.skip(5, "PEG BENCH fields");
+    conditionCount = requireCount(r, "conditions count");
+    if (conditionCount > 0) {
+      for (let i = 0; i < conditionCount; i += 1) readCondition(r);
+      r.skip(2, "conditionsIgnoreRth, conditionsCancelOrder");
+    }
+    // adjustedOrderType, triggerPrice, lmtPriceOffset, adjustedStopPrice, adjustedStopLimitPrice,
+    // adjustedTrailingAmount, adjustableTrailingUnit
+    r.skip(7, "adjusted order fields");
   }
-  // adjustedOrderType, triggerPrice, lmtPriceOffset, adjustedStopPrice, adjustedStopLimitPrice,
-  // adjustedTrailingAmount, adjustableTrailingUnit
-  r.skip(7, "adjusted order fields");
-  const extOperator = r.str("extOperator");
-  r.skip(2, "softDollarTier name, value");
-  const cashQty = r.double("cashQty");
-  // mifid2DecisionMaker, mifid2DecisionAlgo, mifid2ExecutionTrader, mifid2ExecutionAlgo,
-  // dontUseAutoPriceForHedge, isOmsContainer, discretionaryUpToLimitPrice, usePriceMgmtAlgo, duration,
-  // postToAts, autoCancelParent, advancedErrorOverride, manualOrderTime
-  r.skip(13, "order attributes before PEG BEST/MID");
-  if (contract.exchange === "IBKRATS") r.str("minTradeQty");
-  let sendMidOffsets = isPegMid(orderType);
-  if (isPegBest(orderType)) {
-    r.str("minCompeteSize");
-    // COMPETE_AGAINST_BEST_OFFSET_UP_TO_MID is Infinity on the client side.
-    sendMidOffsets = r.str("competeAgainstBestOffset") === "Infinity";
+  const extOperator = at(MIN_SERVER_VER.EXT_OPERATOR) ? r.str("extOperator") : "";
+  if (at(MIN_SERVER_VER.SOFT_DOLLAR_TIER)) r.skip(2, "softDollarTier name, value");
+  const cashQty = at(MIN_SERVER_VER.CASH_QTY) ? r.double("cashQty") : undefined;
+  if (at(MIN_SERVER_VER.DECISION_MAKER)) r.skip(2, "mifid2DecisionMaker, mifid2DecisionAlgo");
+  if (at(MIN_SERVER_VER.MIFID_EXECUTION)) r.skip(2, "mifid2ExecutionTrader, mifid2ExecutionAlgo");
+  if (at(MIN_SERVER_VER.AUTO_PRICE_FOR_HEDGE)) r.str("dontUseAutoPriceForHedge");
+  if (at(MIN_SERVER_VER.ORDER_CONTAINER)) r.str("isOmsContainer");
+  if (at(MIN_SERVER_VER.D_PEG_ORDERS)) r.str("discretionaryUpToLimitPrice");
+  if (at(MIN_SERVER_VER.PRICE_MGMT_ALGO)) r.str("usePriceMgmtAlgo");
+  if (at(MIN_SERVER_VER.DURATION)) r.str("duration");
+  if (at(MIN_SERVER_VER.POST_TO_ATS)) r.str("postToAts");
+  if (at(MIN_SERVER_VER.AUTO_CANCEL_PARENT)) r.str("autoCancelParent");
+  if (at(MIN_SERVER_VER.ADVANCED_ORDER_REJECT)) r.str("advancedErrorOverride");
+  if (at(MIN_SERVER_VER.MANUAL_ORDER_TIME)) r.str("manualOrderTime");
+  if (at(MIN_SERVER_VER.PEGBEST_PEGMID_OFFSETS)) {
+    if (contract.exchange === "IBKRATS") r.str("minTradeQty");
+    let sendMidOffsets = isPegMid(orderType);
+    if (isPegBest(orderType)) {
+      r.str("minCompeteSize");
+      // COMPETE_AGAINST_BEST_OFFSET_UP_TO_MID is Infinity on the client side.
+      sendMidOffsets = r.str("competeAgainstBestOffset") === "Infinity";
+    }
+    if (sendMidOffsets) r.skip(2, "midOffsetAtWhole, midOffsetAtHalf");
   }
-  if (sendMidOffsets) r.skip(2, "midOffsetAtWhole, midOffsetAtHalf");
-  r.skip(3, "customerAccount, professionalCustomer, includeOvernight");
-  const manualOrderIndicator = r.int("manualOrderIndicator");
+  if (at(MIN_SERVER_VER.CUSTOMER_ACCOUNT)) r.str("customerAccount");
+  if (at(MIN_SERVER_VER.PROFESSIONAL_CUSTOMER)) r.str("professionalCustomer");
+  if (at(MIN_SERVER_VER.RFQ_FIELDS) && !at(MIN_SERVER_VER.UNDO_RFQ_FIELDS)) r.skip(2, "RFQ fields");
+  if (at(MIN_SERVER_VER.INCLUDE_OVERNIGHT)) r.str("includeOvernight");
+  const manualOrderIndicator = at(MIN_SERVER_VER.CME_TAGGING_FIELDS)
+    ? r.int("manualOrderIndicator")
+    : undefined;
   const cursorEnd = r.position;
   r.expectEnd("PLACE_ORDER");
   return {
@@ -233,6 +263,12 @@ function requireCount(r: FieldReader, what: string): number {
   const value = r.int(what) ?? 0;
   if (value < 0 || value > 10_000) throw new WireFormatError(`${what} is out of range: ${value}`);
   return value;
+}
+
+/** IB sends the scale block only for a positive increment (Double.MAX_VALUE, "unset", is not one). */
+function isPositive(text: string): boolean {
+  const value = Number.parseFloat(text);
+  return value > 0 && value !== Number.MAX_VALUE;
 }
 
 const isPegBench = (t: string): boolean => t === "PEG BENCH" || t === "PEGBENCH";
