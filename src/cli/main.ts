@@ -3,16 +3,18 @@ import { FolioctlError } from "../errors.js";
 import { TOOL_VERSION } from "../version.js";
 import type { CliContext } from "./context.js";
 import { EXIT } from "./exit-codes.js";
-import { registerDemoCommand } from "./demo.js";
-import { registerValidateCommand } from "./validate.js";
-import { registerInitCommand } from "./init.js";
-import { registerUnlockCommand } from "./unlock.js";
-import { registerGatewaySimCommand } from "./gateway-sim.js";
-import { registerPlanCommand } from "./plan.js";
-import { registerApplyCommand } from "./apply.js";
-import { registerSnapshotCommand } from "./snapshot.js";
-import { registerProposeCommand } from "./propose.js";
-import { registerPreviewCommand } from "./preview.js";
+// Only the command lines are loaded up front (for parsing and --help); each command's action imports
+// its own modules (octokit, @stoqey/ib, simple-git, the validators) when it runs.
+import { registerDemoCommand } from "./commands/demo.js";
+import { registerValidateCommand } from "./commands/validate.js";
+import { registerInitCommand } from "./commands/init.js";
+import { registerUnlockCommand } from "./commands/unlock.js";
+import { registerGatewaySimCommand } from "./commands/gateway-sim.js";
+import { registerPlanCommand } from "./commands/plan.js";
+import { registerApplyCommand } from "./commands/apply.js";
+import { registerSnapshotCommand } from "./commands/snapshot.js";
+import { registerProposeCommand } from "./commands/propose.js";
+import { registerPreviewCommand } from "./commands/preview.js";
 
 type Register = (program: Command, ctx: CliContext, run: RunAction) => void;
 /** Wraps a command body so that its exit code and errors are handled in one place. */
