@@ -1,61 +1,26 @@
 // `npm run build` (and so `npm start`, `npm test`, `npm run bench`): compiles the JSON schemas into
 // validators (scripts/compile-schemas.ts), then the TypeScript into dist/ (tsc, incremental).
 //
-// It does nothing when dist/ was built from exactly the files that are there now: a SHA-256 of every
-// input's path and contents is kept in dist/.build-inputs once a build succeeds. Any change, added or
-// removed file under src/ or schema/, or another lock file, gives another hash and a build, so a stale
-// dist/ is never used. Contents, not modification times: a checkout or a copy can leave old times on
-// new files. `--force` builds anyway; `--quiet` says nothing when there is nothing to do.
+// It does nothing when dist/ was built from exactly the files that are there now: the hash of every
+// input's path and contents (scripts/build-inputs.mjs) is kept in dist/.build-inputs once a build
+// succeeds. Any change, added or removed file under src/ or schema/, or another lock file, gives another
+// hash and a build, so a stale dist/ is never used. `--force` builds anyway; `--quiet` says nothing when
+// there is nothing to do.
 //
 // Plain JavaScript on purpose: it must run before anything is compiled, in a few milliseconds.
 import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildInputsHash } from "./build-inputs.mjs";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const STAMP = join(ROOT, "dist", ".build-inputs");
 const ENTRY = join(ROOT, "dist", "cli", "main.js");
-// What dist/ is made from. src/generated/ is output (of compile-schemas), not input.
-const INPUT_DIRS = ["src", "schema"];
-const INPUT_FILES = [
-  "scripts/build.mjs",
-  "scripts/compile-schemas.ts",
-  "tsconfig.json",
-  "tsconfig.build.json",
-  "package.json",
-  "package-lock.json",
-];
-const OUTPUT_DIRS = new Set([join(ROOT, "src", "generated")]);
 
 const args = new Set(process.argv.slice(2));
 const say = (line) => process.stderr.write(`${line}\n`);
-
-function filesUnder(dir) {
-  if (OUTPUT_DIRS.has(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true })
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    .flatMap((entry) => {
-      const path = join(dir, entry.name);
-      return entry.isDirectory() ? filesUnder(path) : entry.isFile() ? [path] : [];
-    });
-}
-
-function inputsHash() {
-  const hash = createHash("sha256");
-  const files = [
-    ...INPUT_DIRS.flatMap((dir) => filesUnder(join(ROOT, dir))),
-    ...INPUT_FILES.map((file) => join(ROOT, file)).filter((file) => existsSync(file)),
-  ];
-  for (const file of files) {
-    hash.update(`${relative(ROOT, file)}\0`);
-    hash.update(readFileSync(file));
-    hash.update("\0");
-  }
-  return hash.digest("hex");
-}
 
 function run(step, command, commandArgs) {
   const result = spawnSync(process.execPath, [...command, ...commandArgs], { cwd: ROOT, stdio: "inherit" });
@@ -67,7 +32,7 @@ function run(step, command, commandArgs) {
   }
 }
 
-const hash = inputsHash();
+const hash = buildInputsHash(ROOT);
 const built = existsSync(ENTRY) && existsSync(STAMP) ? readFileSync(STAMP, "utf8").trim() : undefined;
 if (built === hash && !args.has("--force")) {
   if (!args.has("--quiet")) say("folioctl: dist/ is up to date with the sources; nothing to build");
@@ -76,7 +41,7 @@ if (built === hash && !args.has("--force")) {
 
 const started = Date.now();
 say(
-  built === undefined
+  !existsSync(ENTRY)
     ? "building folioctl (first run only; tsc takes about half a minute)..."
     : "rebuilding folioctl: the sources changed since the last build...",
 );
