@@ -1,5 +1,5 @@
 import { Command, CommanderError } from "commander";
-import { FolioctlError } from "../errors.js";
+import { FolioctlError, UsageError } from "../errors.js";
 import { TOOL_VERSION } from "../version.js";
 import type { CliContext } from "./context.js";
 import { EXIT } from "./exit-codes.js";
@@ -56,9 +56,13 @@ export async function main(argv: string[], ctx: Partial<CliContext> = {}): Promi
     .configureOutput({
       writeOut: (text) => context.stdout.write(text),
       writeErr: (text) => context.stderr.write(text),
+      // Commander's own messages ("error: unknown option ...") look like every other folioctl error.
+      outputError: (text, write) => write(`folioctl: ${text}`),
     });
   for (const register of commands) register(program, context, run);
-  program.commands.forEach((command) => command.exitOverride());
+  for (const command of program.commands) {
+    command.exitOverride().showHelpAfterError(`(run \`folioctl ${command.name()} --help\` for usage)`);
+  }
 
   try {
     await program.parseAsync(argv, { from: "user" });
@@ -70,16 +74,18 @@ export async function main(argv: string[], ctx: Partial<CliContext> = {}): Promi
 
 function reportError(error: unknown, ctx: CliContext): number {
   if (error instanceof CommanderError) {
-    // Commander already printed its message; help and version are successes.
+    // Commander already printed its message. Help that was asked for and the version are successes; the
+    // usage it prints unasked (no command at all, `help` for an unknown one) is a wrong command line.
     if (error.code === "commander.helpDisplayed" || error.code === "commander.version") return EXIT.ok;
-    if (error.code === "commander.help") return EXIT.ok;
+    if (error.code === "commander.help" && error.exitCode === 0) return EXIT.ok;
     return EXIT.usage;
   }
   if (error instanceof FolioctlError) {
     ctx.stderr.write(`folioctl: error: ${error.message}\n`);
     if (error.hint) ctx.stderr.write(`  hint: ${error.hint}\n`);
     if (ctx.debug && error.stack) ctx.stderr.write(`${error.stack}\n`);
-    else ctx.stderr.write("  (run with --debug for details)\n");
+    // A wrong command line is said in full by the message and its hint; a stack would add nothing.
+    else if (!(error instanceof UsageError)) ctx.stderr.write("  (run with --debug for details)\n");
     return error.exitCode;
   }
   // Anything else is a bug in folioctl, not in the user's input: always show the stack.
