@@ -3,8 +3,7 @@ import { loadSnapshotFile } from "../config/load-snapshot.js";
 import { parseIsoTime } from "../core/iso-time.js";
 import { UsageError } from "../errors.js";
 import { runPlan, type PlanFormat, type SnapshotSource } from "../plan/run-plan.js";
-import { gatewaySnapshotSource } from "../plan/gateway-snapshot-source.js";
-import { withGatewayOrSimulator, type GatewayFlags } from "./gateway-or-simulator.js";
+import type { GatewayFlags } from "./gateway-or-simulator.js";
 import { TOOL_VERSION } from "../version.js";
 import type { CliContext, OutputStream } from "./context.js";
 
@@ -46,6 +45,9 @@ export async function runPlanCommand(flags: PlanFlags, ctx: CliContext): Promise
     const snapshotFile = resolve(ctx.cwd, flags.snapshot);
     return (await plan({ describe: snapshotFile, read: () => loadSnapshotFile(snapshotFile) })).exitCode;
   }
+  // Only a plan against a gateway loads the IB client (and the simulator, when there is no gateway).
+  const { gatewaySnapshotSource } = await import("../plan/gateway-snapshot-source.js");
+  const { withGatewayOrSimulator } = await import("./gateway-or-simulator.js");
   const result = await withGatewayOrSimulator(flags, ctx, (address) =>
     plan(gatewaySnapshotSource(address, portfolioFile)),
   );
