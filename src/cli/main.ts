@@ -20,7 +20,7 @@ type Register = (program: Command, ctx: CliContext, run: RunAction) => void;
 /** Wraps a command body so that its exit code and errors are handled in one place. */
 export type RunAction = (body: () => Promise<number>) => Promise<void>;
 
-// One line per command; each file does its own argument parsing.
+// One line per command; each file in commands/ declares its own options and arguments.
 const commands: Register[] = [
   registerDemoCommand,
   registerValidateCommand,
