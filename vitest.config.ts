@@ -9,5 +9,7 @@ export default defineConfig({
     pool: "forks",
     // Applies share a lock directory per machine; parallel test files must not share one.
     setupFiles: ["test/support/isolate-lock-dir.ts"],
+    // The schema validators are generated code (src/generated/): compile them before any test imports one.
+    globalSetup: ["test/support/compile-schemas-setup.ts"],
   },
 });

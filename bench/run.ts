@@ -1,16 +1,33 @@
 // `npm run bench`: runs every area's benchmark, prints the results and writes bench/RESULTS.md.
+// `npm run bench -- startup planning` runs only the areas named and replaces only their sections.
 // An area adds itself with one import and one entry in `benches`.
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { cpus, loadavg, platform, release } from "node:os";
-import type { Bench } from "./bench-section.js";
+import type { Bench, BenchSection } from "./bench-section.js";
 import { gatewayPacingBench } from "./gateway-pacing.js";
 import { hostilePortfoliosBench } from "./hostile-portfolios.js";
 import { planningBench } from "./planning.js";
+import { startupBench } from "./startup.js";
 
-const benches: Bench[] = [planningBench, gatewayPacingBench, hostilePortfoliosBench];
+const benches: Record<string, Bench> = {
+  planning: planningBench,
+  "gateway-pacing": gatewayPacingBench,
+  "hostile-portfolios": hostilePortfoliosBench,
+  startup: startupBench,
+};
 
-const sections = [];
-for (const bench of benches) {
+const named = process.argv.slice(2);
+const unknown = named.filter((name) => !(name in benches));
+if (unknown.length > 0) {
+  process.stderr.write(
+    `bench: no area ${unknown.join(", ")}; the areas are ${Object.keys(benches).join(", ")}\n`,
+  );
+  process.exit(64);
+}
+
+const sections: BenchSection[] = [];
+for (const [name, bench] of Object.entries(benches)) {
+  if (named.length > 0 && !named.includes(name)) continue;
   const section = await bench();
   process.stdout.write(`## ${section.title}\n\n${section.markdown}\n\n`);
   sections.push(section);
@@ -19,11 +36,31 @@ const load = loadavg()
   .map((l) => l.toFixed(2))
   .join(" ");
 const machine = `${cpus()[0]?.model ?? "unknown CPU"} (${cpus().length} cores, load average ${load} at the end), ${platform()} ${release()}, Node.js ${process.version}`;
-const text = [
-  "# Benchmark results",
-  "",
-  `Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${machine}.`,
-  "",
-  ...sections.flatMap((s) => [`## ${s.title}`, "", s.markdown, ""]),
-].join("\n");
-await writeFile(new URL("./RESULTS.md", import.meta.url), text, "utf8");
+const written = `Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${machine}.`;
+const results = new URL("./RESULTS.md", import.meta.url);
+const text =
+  named.length === 0
+    ? [
+        "# Benchmark results",
+        "",
+        written,
+        "",
+        ...sections.flatMap((s) => [`## ${s.title}`, "", s.markdown, ""]),
+      ].join("\n")
+    : replaceSections(await readFile(results, "utf8"), sections, written);
+await writeFile(results, text, "utf8");
+
+/**
+ * RESULTS.md with the sections of the same titles replaced (new ones appended) and the others kept as
+ * they were; each replaced section says when and where it was measured, since the header does not.
+ */
+function replaceSections(previous: string, fresh: BenchSection[], note: string): string {
+  const parts = previous.split(/^(?=## )/m);
+  for (const section of fresh) {
+    const body = `## ${section.title}\n\n${section.markdown}\n\n(${note.replace(/\.$/, "")}, with \`npm run bench -- ${named.join(" ")}\`.)\n\n`;
+    const index = parts.findIndex((part) => part.startsWith(`## ${section.title}\n`));
+    if (index === -1) parts.push(body);
+    else parts[index] = body;
+  }
+  return `${parts.join("").trimEnd()}\n`;
+}

@@ -3,14 +3,13 @@
 // guessing that it sent nothing could send a leg twice.
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import schema from "../../schema/ledger.schema.json" with { type: "json" };
-import { createAjv } from "../config/ajv.js";
 import { formatDiagnostic } from "../config/diagnostic.js";
 import { readJsonFile, schemaDiagnostics } from "../config/json-document.js";
 import { InputError } from "../errors.js";
+import { validateLedger } from "../generated/ledger-validator.js";
 import type { LedgerOrder, LedgerRecord } from "./ledger.js";
 
-const validate = createAjv().compile(schema);
+const validate = validateLedger;
 
 /** Every order of every earlier record of this plan in `<dir>/<account>/`, oldest record first. */
 export async function readEarlierRuns(

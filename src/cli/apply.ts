@@ -1,4 +1,3 @@
-import { Option, type Command } from "commander";
 import { resolve } from "node:path";
 import { runApply } from "../apply/run-apply.js";
 import { renderApplyText } from "../apply/render-apply-report.js";
@@ -7,10 +6,8 @@ import { parseDuration } from "../core/parse-duration.js";
 import { RefusalError, UsageError } from "../errors.js";
 import { TOOL_VERSION } from "../version.js";
 import { applyBrokerFactory, applyGatewayAddress } from "./apply-broker-factory.js";
-import { applyOnMergeCommand } from "./apply-on-merge.js";
 import { progressPrinter } from "./apply-progress.js";
 import type { CliContext } from "./context.js";
-import type { RunAction } from "./main.js";
 import { systemClock } from "./system-clock.js";
 
 export interface ApplyFlags {
@@ -29,45 +26,7 @@ export interface ApplyFlags {
   mainBranch: string;
 }
 
-// `folioctl apply`: exit 0 applied (or already), 3 refused, 4 partial, 1 error.
-export function registerApplyCommand(program: Command, ctx: CliContext, run: RunAction): void {
-  program
-    .command("apply")
-    .description(
-      "execute exactly the reviewed plan, or refuse (exit 0 applied, 3 refused, 4 partial, 1 error)",
-    )
-    .addOption(
-      new Option("--plan <file>", "the reviewed plan: plans/<account>.plan.json").conflicts("onMerge"),
-    )
-    .option("--portfolio <file>", "portfolio.yaml the plan must have been made from", "portfolio.yaml")
-    .option("--on-merge", "apply the plan the merged rebalance pull request brought to main (CI)")
-    .option("--sha <sha>", "with --on-merge: the commit pushed to main (default GITHUB_SHA)")
-    .option(
-      "--require-approvals <n>",
-      "with --on-merge: approvals at the merged head, by others than the author",
-      "1",
-    )
-    .option("--repo <dir>", "with --on-merge: clone of the ops repository (default: the current directory)")
-    .option("--remote <name>", "with --on-merge: the remote that is the ops repository", "origin")
-    .option("--main-branch <name>", "with --on-merge: the branch plans are merged to", "main")
-    .option("--gateway <host:port>", "IB Gateway address (or FOLIOCTL_GATEWAY)")
-    .option(
-      "--client-id <n>",
-      "API client id (default: the account's own, 7000-7999; another id weakens the one-apply-at-a-time lock)",
-    )
-    .option("--ledger-dir <dir>", "where the record of this run is written, under <account>/", "ledger")
-    .option("--json", "print the ledger record (JSON) instead of the report")
-    .option(
-      "--wave-timeout <duration>",
-      "how long the sells, then the buys, may take before the rest is cancelled",
-      "10m",
-    )
-    .action((flags: ApplyFlags) =>
-      run(() => (flags.onMerge ? applyOnMergeCommand(flags, ctx) : applyCommand(flags, ctx))),
-    );
-}
-
-async function applyCommand(flags: ApplyFlags, ctx: CliContext): Promise<number> {
+export async function applyCommand(flags: ApplyFlags, ctx: CliContext): Promise<number> {
   if (flags.plan === undefined) {
     throw new UsageError("apply needs the plan to execute", {
       hint: "Pass --plan plans/<account>.plan.json, or --on-merge in the apply workflow.",

@@ -1,4 +1,3 @@
-import type { Command } from "commander";
 import { fileURLToPath } from "node:url";
 import { runPlan } from "../plan/run-plan.js";
 import { gatewaySnapshotSource } from "../plan/gateway-snapshot-source.js";
@@ -6,7 +5,6 @@ import { TOOL_VERSION } from "../version.js";
 import type { CliContext } from "./context.js";
 import { EXIT } from "./exit-codes.js";
 import { withGatewayOrSimulator } from "./gateway-or-simulator.js";
-import type { RunAction } from "./main.js";
 import { systemClock } from "./system-clock.js";
 
 const EXAMPLE_PORTFOLIO = fileURLToPath(new URL("../../portfolio.yaml", import.meta.url));
@@ -14,36 +12,27 @@ const EXAMPLE_PORTFOLIO = fileURLToPath(new URL("../../portfolio.yaml", import.m
 // `npm start`: the main job on the example portfolio: the built-in IB Gateway simulator, the real
 // @stoqey/ib client, the planner, and the plan a pull request would show. For the demo a planned
 // change is success, so it exits 0 where `folioctl plan` exits 2.
-export function registerDemoCommand(program: Command, ctx: CliContext, run: RunAction): void {
-  program
-    .command("demo")
-    .description(
-      "plan the example portfolio.yaml against the built-in IB Gateway simulator (what `npm start` does)",
-    )
-    .action(() =>
-      run(async () => {
-        ctx.stdout.write(
-          "folioctl demo: the example portfolio.yaml, planned against the built-in IB Gateway simulator\n" +
-            "(examples/sim-state.yaml) through the same @stoqey/ib client that talks to a real gateway.\n\n",
-        );
-        const result = await withGatewayOrSimulator({}, { ...ctx, env: {} }, (address) =>
-          runPlan({
-            portfolioFile: EXAMPLE_PORTFOLIO,
-            snapshot: gatewaySnapshotSource(address, EXAMPLE_PORTFOLIO, systemClock.now),
-            now: systemClock.now().toISOString(),
-            toolVersion: TOOL_VERSION,
-            format: "text",
-            color: ctx.stdout.isTTY === true && (ctx.env["NO_COLOR"] ?? "") === "",
-            stdout: ctx.stdout,
-            stderr: ctx.stderr,
-          }),
-        );
-        if (result.exitCode === EXIT.error) return EXIT.error;
-        ctx.stdout.write(
-          "\nNext: `folioctl validate` checks your own portfolio.yaml, `folioctl plan --gateway HOST:PORT` plans it\n" +
-            "against your IB Gateway, and `folioctl init` scaffolds the ops repository that runs the loop.\n",
-        );
-        return EXIT.ok;
-      }),
-    );
+export async function runDemo(ctx: CliContext): Promise<number> {
+  ctx.stdout.write(
+    "folioctl demo: the example portfolio.yaml, planned against the built-in IB Gateway simulator\n" +
+      "(examples/sim-state.yaml) through the same @stoqey/ib client that talks to a real gateway.\n\n",
+  );
+  const result = await withGatewayOrSimulator({}, { ...ctx, env: {} }, (address) =>
+    runPlan({
+      portfolioFile: EXAMPLE_PORTFOLIO,
+      snapshot: gatewaySnapshotSource(address, EXAMPLE_PORTFOLIO, systemClock.now),
+      now: systemClock.now().toISOString(),
+      toolVersion: TOOL_VERSION,
+      format: "text",
+      color: ctx.stdout.isTTY === true && (ctx.env["NO_COLOR"] ?? "") === "",
+      stdout: ctx.stdout,
+      stderr: ctx.stderr,
+    }),
+  );
+  if (result.exitCode === EXIT.error) return EXIT.error;
+  ctx.stdout.write(
+    "\nNext: `folioctl validate` checks your own portfolio.yaml, `folioctl plan --gateway HOST:PORT` plans it\n" +
+      "against your IB Gateway, and `folioctl init` scaffolds the ops repository that runs the loop.\n",
+  );
+  return EXIT.ok;
 }

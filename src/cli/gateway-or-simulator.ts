@@ -2,7 +2,6 @@ import { fileURLToPath } from "node:url";
 import { resolve } from "node:path";
 import { DEFAULT_CLIENT_ID, resolveGatewayAddress } from "../broker/gateway-address.js";
 import type { GatewayAddress } from "../broker/ib/ib-connection.js";
-import { startGatewaySim } from "../gateway-sim/index.js";
 import type { CliContext } from "./context.js";
 
 export interface GatewayFlags {
@@ -26,6 +25,8 @@ export async function withGatewayOrSimulator<T>(
   const address = flags.simState === undefined ? resolveGatewayAddress(flags, ctx.env) : undefined;
   if (address) return body(address);
   const stateFile = flags.simState === undefined ? EXAMPLE_STATE : resolve(ctx.cwd, flags.simState);
+  // Loaded only here: a real gateway needs none of the simulator.
+  const { startGatewaySim } = await import("../gateway-sim/index.js");
   const sim = await startGatewaySim({ stateFile, port: 0, logger: () => undefined });
   ctx.stderr.write(
     `folioctl: no IB Gateway configured (--gateway or FOLIOCTL_GATEWAY): using the built-in simulator with ${

@@ -1,58 +1,40 @@
-import type { Command } from "commander";
 import { relative, resolve } from "node:path";
-import { DEFAULT_ACCOUNT, PLACEHOLDER_OWNER, renderOpsRepo } from "../init/render-ops-repo.js";
+import { PLACEHOLDER_OWNER, renderOpsRepo } from "../init/render-ops-repo.js";
 import { scaffoldOpsRepo } from "../init/scaffold-ops-repo.js";
 import { TOOL_VERSION } from "../version.js";
 import type { CliContext } from "./context.js";
 import { EXIT } from "./exit-codes.js";
-import type { RunAction } from "./main.js";
 
-interface InitOptions {
+export interface InitOptions {
   account: string;
   owner: string[];
   force: boolean;
 }
 
-// `folioctl init [DIR]`: scaffolds an ops repository (portfolio.yaml, workflows, CODEOWNERS).
-export function registerInitCommand(program: Command, ctx: CliContext, run: RunAction): void {
-  program
-    .command("init")
-    .description("scaffold an ops repository: portfolio.yaml, the GitHub Actions workflows and CODEOWNERS")
-    .argument("[dir]", "directory to write into (created if missing)", ".")
-    .option("--account <id>", "IB account id for portfolio.yaml and the workflows", DEFAULT_ACCOUNT)
-    .option(
-      "--owner <handle>",
-      "code owner who must review every change (@user, @org/team or e-mail; repeatable)",
-      (value: string, previous: string[]) => [...previous, value],
-      [] as string[],
-    )
-    .option("--force", "overwrite files that differ from what init writes", false)
-    .action((dir: string, options: InitOptions) =>
-      run(async () => {
-        const target = resolve(ctx.cwd, dir);
-        const files = await renderOpsRepo({
-          account: options.account,
-          owners: options.owner,
-          folioctlVersion: TOOL_VERSION,
-        });
-        const result = await scaffoldOpsRepo(target, files, { force: options.force });
-        const rows = [
-          ...result.created.map((path) => `  created      ${path}`),
-          ...result.overwritten.map((path) => `  overwritten  ${path}`),
-          ...result.unchanged.map((path) => `  unchanged    ${path}`),
-        ];
-        const changed = result.created.length + result.overwritten.length;
-        const fromCwd = relative(ctx.cwd, target);
-        const shown = fromCwd === "" ? "." : fromCwd.startsWith("..") ? target : fromCwd;
-        ctx.stdout.write(
-          changed === 0
-            ? `folioctl init: ${shown} already holds the ops repository for ${options.account}; nothing written\n`
-            : `folioctl init: wrote ${changed} file(s) of the ops repository for ${options.account} in ${shown}\n`,
-        );
-        ctx.stdout.write(`${rows.join("\n")}\n\n${nextSteps(shown, options.owner.length === 0)}`);
-        return EXIT.ok;
-      }),
-    );
+/** `folioctl init [DIR]`: scaffolds an ops repository (portfolio.yaml, workflows, CODEOWNERS). */
+export async function runInit(dir: string, options: InitOptions, ctx: CliContext): Promise<number> {
+  const target = resolve(ctx.cwd, dir);
+  const files = await renderOpsRepo({
+    account: options.account,
+    owners: options.owner,
+    folioctlVersion: TOOL_VERSION,
+  });
+  const result = await scaffoldOpsRepo(target, files, { force: options.force });
+  const rows = [
+    ...result.created.map((path) => `  created      ${path}`),
+    ...result.overwritten.map((path) => `  overwritten  ${path}`),
+    ...result.unchanged.map((path) => `  unchanged    ${path}`),
+  ];
+  const changed = result.created.length + result.overwritten.length;
+  const fromCwd = relative(ctx.cwd, target);
+  const shown = fromCwd === "" ? "." : fromCwd.startsWith("..") ? target : fromCwd;
+  ctx.stdout.write(
+    changed === 0
+      ? `folioctl init: ${shown} already holds the ops repository for ${options.account}; nothing written\n`
+      : `folioctl init: wrote ${changed} file(s) of the ops repository for ${options.account} in ${shown}\n`,
+  );
+  ctx.stdout.write(`${rows.join("\n")}\n\n${nextSteps(shown, options.owner.length === 0)}`);
+  return EXIT.ok;
 }
 
 function nextSteps(dir: string, placeholderOwner: boolean): string {

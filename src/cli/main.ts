@@ -1,24 +1,26 @@
 import { Command, CommanderError } from "commander";
-import { FolioctlError } from "../errors.js";
+import { FolioctlError, UsageError } from "../errors.js";
 import { TOOL_VERSION } from "../version.js";
 import type { CliContext } from "./context.js";
 import { EXIT } from "./exit-codes.js";
-import { registerDemoCommand } from "./demo.js";
-import { registerValidateCommand } from "./validate.js";
-import { registerInitCommand } from "./init.js";
-import { registerUnlockCommand } from "./unlock.js";
-import { registerGatewaySimCommand } from "./gateway-sim.js";
-import { registerPlanCommand } from "./plan.js";
-import { registerApplyCommand } from "./apply.js";
-import { registerSnapshotCommand } from "./snapshot.js";
-import { registerProposeCommand } from "./propose.js";
-import { registerPreviewCommand } from "./preview.js";
+// Only the command lines are loaded up front (for parsing and --help); each command's action imports
+// its own modules (octokit, @stoqey/ib, simple-git, the validators) when it runs.
+import { registerDemoCommand } from "./commands/demo.js";
+import { registerValidateCommand } from "./commands/validate.js";
+import { registerInitCommand } from "./commands/init.js";
+import { registerUnlockCommand } from "./commands/unlock.js";
+import { registerGatewaySimCommand } from "./commands/gateway-sim.js";
+import { registerPlanCommand } from "./commands/plan.js";
+import { registerApplyCommand } from "./commands/apply.js";
+import { registerSnapshotCommand } from "./commands/snapshot.js";
+import { registerProposeCommand } from "./commands/propose.js";
+import { registerPreviewCommand } from "./commands/preview.js";
 
 type Register = (program: Command, ctx: CliContext, run: RunAction) => void;
 /** Wraps a command body so that its exit code and errors are handled in one place. */
 export type RunAction = (body: () => Promise<number>) => Promise<void>;
 
-// One line per command; each file does its own argument parsing.
+// One line per command; each file in commands/ declares its own options and arguments.
 const commands: Register[] = [
   registerDemoCommand,
   registerValidateCommand,
@@ -54,9 +56,13 @@ export async function main(argv: string[], ctx: Partial<CliContext> = {}): Promi
     .configureOutput({
       writeOut: (text) => context.stdout.write(text),
       writeErr: (text) => context.stderr.write(text),
+      // Commander's own messages ("error: unknown option ...") look like every other folioctl error.
+      outputError: (text, write) => write(`folioctl: ${text}`),
     });
   for (const register of commands) register(program, context, run);
-  program.commands.forEach((command) => command.exitOverride());
+  for (const command of program.commands) {
+    command.exitOverride().showHelpAfterError(`(run \`folioctl ${command.name()} --help\` for usage)`);
+  }
 
   try {
     await program.parseAsync(argv, { from: "user" });
@@ -68,16 +74,18 @@ export async function main(argv: string[], ctx: Partial<CliContext> = {}): Promi
 
 function reportError(error: unknown, ctx: CliContext): number {
   if (error instanceof CommanderError) {
-    // Commander already printed its message; help and version are successes.
+    // Commander already printed its message. Help that was asked for and the version are successes; the
+    // usage it prints unasked (no command at all, `help` for an unknown one) is a wrong command line.
     if (error.code === "commander.helpDisplayed" || error.code === "commander.version") return EXIT.ok;
-    if (error.code === "commander.help") return EXIT.ok;
+    if (error.code === "commander.help" && error.exitCode === 0) return EXIT.ok;
     return EXIT.usage;
   }
   if (error instanceof FolioctlError) {
     ctx.stderr.write(`folioctl: error: ${error.message}\n`);
     if (error.hint) ctx.stderr.write(`  hint: ${error.hint}\n`);
     if (ctx.debug && error.stack) ctx.stderr.write(`${error.stack}\n`);
-    else ctx.stderr.write("  (run with --debug for details)\n");
+    // A wrong command line is said in full by the message and its hint; a stack would add nothing.
+    else if (!(error instanceof UsageError)) ctx.stderr.write("  (run with --debug for details)\n");
     return error.exitCode;
   }
   // Anything else is a bug in folioctl, not in the user's input: always show the stack.

@@ -1,16 +1,13 @@
-import { Option, type Command } from "commander";
 import { resolve } from "node:path";
 import { loadSnapshotFile } from "../config/load-snapshot.js";
 import { parseIsoTime } from "../core/iso-time.js";
 import { UsageError } from "../errors.js";
 import { runPlan, type PlanFormat, type SnapshotSource } from "../plan/run-plan.js";
-import { gatewaySnapshotSource } from "../plan/gateway-snapshot-source.js";
-import { withGatewayOrSimulator, type GatewayFlags } from "./gateway-or-simulator.js";
+import type { GatewayFlags } from "./gateway-or-simulator.js";
 import { TOOL_VERSION } from "../version.js";
 import type { CliContext, OutputStream } from "./context.js";
-import type { RunAction } from "./main.js";
 
-interface PlanFlags extends GatewayFlags {
+export interface PlanFlags extends GatewayFlags {
   snapshot?: string;
   portfolio: string;
   json?: boolean;
@@ -20,62 +17,41 @@ interface PlanFlags extends GatewayFlags {
 }
 
 // `folioctl plan`: exit 0 nothing to do, 2 orders planned, 1 error (Terraform's -detailed-exitcode).
-export function registerPlanCommand(program: Command, ctx: CliContext, run: RunAction): void {
-  program
-    .command("plan")
-    .description(
-      "plan the whole-share orders that bring the account to portfolio.yaml (exit 0 none, 2 orders, 1 error)",
-    )
-    .option("--snapshot <file>", "plan offline from this account snapshot (schema/snapshot.schema.json)")
-    .option(
-      "--gateway <host:port>",
-      "IB Gateway address (or FOLIOCTL_GATEWAY); without one, the built-in simulator",
-    )
-    .option("--client-id <n>", "API client id (or FOLIOCTL_CLIENT_ID; default 101)")
-    .option("--sim-state <file>", "plan against the built-in simulator with this state file")
-    .option("--portfolio <file>", "the desired state", "portfolio.yaml")
-    .addOption(new Option("--json", "print the plan document (JSON)").conflicts("markdown"))
-    .addOption(new Option("--markdown", "print the plan as its pull request shows it").conflicts("json"))
-    .option("--out <file>", "write the plan document to this file")
-    .option("--now <time>", "plan as of this ISO 8601 time instead of the clock, e.g. 2026-11-24T15:00:00Z")
-    .action((flags: PlanFlags) =>
-      run(async () => {
-        const now = flags.now ?? new Date().toISOString();
-        if (parseIsoTime(now) === undefined) {
-          throw new UsageError(`--now "${now}" is not an ISO 8601 time`, {
-            hint: "write it with a zone, for example 2026-11-24T15:00:00Z",
-          });
-        }
-        const format: PlanFormat = flags.json ? "json" : flags.markdown ? "markdown" : "text";
-        const portfolioFile = resolve(ctx.cwd, flags.portfolio);
-        const plan = (snapshot: SnapshotSource) =>
-          runPlan({
-            portfolioFile,
-            snapshot,
-            now,
-            toolVersion: TOOL_VERSION,
-            format,
-            ...(flags.out === undefined ? {} : { outFile: resolve(ctx.cwd, flags.out) }),
-            color: useColor(ctx.stdout, ctx.env),
-            stdout: ctx.stdout,
-            stderr: ctx.stderr,
-          });
-        if (flags.snapshot !== undefined) {
-          if (flags.gateway !== undefined || flags.simState !== undefined) {
-            throw new UsageError(
-              "--snapshot plans offline: it cannot be combined with --gateway or --sim-state",
-            );
-          }
-          const snapshotFile = resolve(ctx.cwd, flags.snapshot);
-          return (await plan({ describe: snapshotFile, read: () => loadSnapshotFile(snapshotFile) }))
-            .exitCode;
-        }
-        const result = await withGatewayOrSimulator(flags, ctx, (address) =>
-          plan(gatewaySnapshotSource(address, portfolioFile)),
-        );
-        return result.exitCode;
-      }),
-    );
+export async function runPlanCommand(flags: PlanFlags, ctx: CliContext): Promise<number> {
+  const now = flags.now ?? new Date().toISOString();
+  if (parseIsoTime(now) === undefined) {
+    throw new UsageError(`--now "${now}" is not an ISO 8601 time`, {
+      hint: "write it with a zone, for example 2026-11-24T15:00:00Z",
+    });
+  }
+  const format: PlanFormat = flags.json ? "json" : flags.markdown ? "markdown" : "text";
+  const portfolioFile = resolve(ctx.cwd, flags.portfolio);
+  const plan = (snapshot: SnapshotSource) =>
+    runPlan({
+      portfolioFile,
+      snapshot,
+      now,
+      toolVersion: TOOL_VERSION,
+      format,
+      ...(flags.out === undefined ? {} : { outFile: resolve(ctx.cwd, flags.out) }),
+      color: useColor(ctx.stdout, ctx.env),
+      stdout: ctx.stdout,
+      stderr: ctx.stderr,
+    });
+  if (flags.snapshot !== undefined) {
+    if (flags.gateway !== undefined || flags.simState !== undefined) {
+      throw new UsageError("--snapshot plans offline: it cannot be combined with --gateway or --sim-state");
+    }
+    const snapshotFile = resolve(ctx.cwd, flags.snapshot);
+    return (await plan({ describe: snapshotFile, read: () => loadSnapshotFile(snapshotFile) })).exitCode;
+  }
+  // Only a plan against a gateway loads the IB client (and the simulator, when there is no gateway).
+  const { gatewaySnapshotSource } = await import("../plan/gateway-snapshot-source.js");
+  const { withGatewayOrSimulator } = await import("./gateway-or-simulator.js");
+  const result = await withGatewayOrSimulator(flags, ctx, (address) =>
+    plan(gatewaySnapshotSource(address, portfolioFile)),
+  );
+  return result.exitCode;
 }
 
 /** Colour only on a terminal, and never when NO_COLOR is set to anything (https://no-color.org). */

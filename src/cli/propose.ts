@@ -1,4 +1,3 @@
-import type { Command } from "commander";
 import { planSummary } from "../core/plan-summary.js";
 import { createForge, gatewaySnapshot, openOpsRepo, requireGateway } from "../gitops/gitops-context.js";
 import type { GatewayFlags, RepoFlags } from "../gitops/gitops-context.js";
@@ -6,30 +5,13 @@ import { runPropose, type ProposeResult } from "../gitops/propose.js";
 import { TOOL_VERSION } from "../version.js";
 import type { CliContext } from "./context.js";
 import { EXIT } from "./exit-codes.js";
-import type { RunAction } from "./main.js";
 import { systemClock } from "./system-clock.js";
 
-interface ProposeFlags extends RepoFlags, GatewayFlags {
+export interface ProposeFlags extends RepoFlags, GatewayFlags {
   json?: boolean;
 }
 
-// `folioctl propose`: exit 0 whatever it did (opened, updated, kept, closed, nothing to do), 1 on error.
-export function registerProposeCommand(program: Command, ctx: CliContext, run: RunAction): void {
-  program
-    .command("propose")
-    .description(
-      "plan against the live account and keep one rebalance pull request per account up to date (exit 0 done, 1 error)",
-    )
-    .option("--repo <dir>", "clone of the ops repository (default: the current directory)")
-    .option("--remote <name>", "the remote that is the ops repository on GitHub", "origin")
-    .option("--main-branch <name>", "the branch that holds the desired state", "main")
-    .option("--gateway <host:port>", "IB Gateway address (or FOLIOCTL_GATEWAY); read-only is enough")
-    .option("--client-id <n>", "API client id (or FOLIOCTL_CLIENT_ID; default 101)")
-    .option("--json", "print what propose did as JSON")
-    .action((flags: ProposeFlags) => run(() => propose(flags, ctx)));
-}
-
-async function propose(flags: ProposeFlags, ctx: CliContext): Promise<number> {
+export async function propose(flags: ProposeFlags, ctx: CliContext): Promise<number> {
   const address = requireGateway(flags, ctx.env, "propose");
   const forge = createForge(ctx.env);
   const repo = await openOpsRepo(flags, ctx.env, ctx.cwd, systemClock);

@@ -1,4 +1,3 @@
-import type { Command } from "commander";
 import { resolve } from "node:path";
 import { FolioctlError } from "../errors.js";
 import type { LockInfo } from "../git/git-repo.js";
@@ -7,35 +6,16 @@ import { lockRef } from "../git/ops-repo-layout.js";
 import { SimpleGitRepo } from "../git/simple-git-repo.js";
 import type { CliContext } from "./context.js";
 import { EXIT } from "./exit-codes.js";
-import type { RunAction } from "./main.js";
 import { systemClock } from "./system-clock.js";
 
-interface UnlockOptions {
+export interface UnlockOptions {
   repo?: string;
   remote: string;
   yes?: boolean;
   force?: boolean;
 }
 
-// `folioctl unlock <account>`: removes a stale apply lock. It never prompts: without --yes it only says who
-// holds the lock, so the same command line behaves the same in a terminal and in CI. A holder whose
-// heartbeat is recent is running: its lock stays unless --force says to remove it anyway.
-export function registerUnlockCommand(program: Command, ctx: CliContext, run: RunAction): void {
-  program
-    .command("unlock")
-    .description("remove an account's stale apply lock from the ops repository and say who held it")
-    .argument("<account>", "IB account id, for example DU1234567")
-    .option("--repo <dir>", "clone of the ops repository (default: the current directory)")
-    .option("--remote <name>", "remote that holds the lock", "origin")
-    .option("--yes", "remove the lock if its holder is dead; without it, folioctl only shows who holds it")
-    .option(
-      "--force",
-      "with --yes: remove the lock even though its holder is alive (orders may be sent twice)",
-    )
-    .action((account: string, options: UnlockOptions) => run(() => unlock(account, options, ctx)));
-}
-
-async function unlock(account: string, options: UnlockOptions, ctx: CliContext): Promise<number> {
+export async function unlock(account: string, options: UnlockOptions, ctx: CliContext): Promise<number> {
   const ref = lockRef(account);
   const dir = resolve(ctx.cwd, options.repo ?? ".");
   const repo = await SimpleGitRepo.open(dir, { clock: systemClock, remote: options.remote });

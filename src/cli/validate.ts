@@ -1,4 +1,3 @@
-import type { Command } from "commander";
 import { resolve } from "node:path";
 import type { Diagnostic } from "../config/diagnostic.js";
 import { formatDiagnosticWithHint, formatGithubAnnotation } from "../config/diagnostic.js";
@@ -7,28 +6,17 @@ import { loadPortfolioFile } from "../config/load-portfolio.js";
 import { UsageError } from "../errors.js";
 import type { CliContext } from "./context.js";
 import { EXIT } from "./exit-codes.js";
-import type { RunAction } from "./main.js";
 
-interface ValidateOptions {
+export interface ValidateOptions {
   json?: boolean;
 }
 
-// `folioctl validate [files...]`: the check that runs on every intent pull request.
-export function registerValidateCommand(program: Command, ctx: CliContext, run: RunAction): void {
-  program
-    .command("validate")
-    .description("check portfolio files against the schema and rules; every problem with file:line:col")
-    .argument("[files...]", "portfolio files to check", ["portfolio.yaml"])
-    .option("--json", "print the result as JSON on stdout")
-    .addHelpText(
-      "after",
-      "\nExit codes: 0 every file is valid, 1 a file is invalid, 64 wrong command line.\n" +
-        "With GITHUB_ACTIONS=true, problems are also printed as ::error annotations.",
-    )
-    .action((files: string[], options: ValidateOptions) => run(() => validateFiles(files, options, ctx)));
-}
-
-async function validateFiles(files: string[], options: ValidateOptions, ctx: CliContext): Promise<number> {
+/** `folioctl validate [files...]`: the check that runs on every intent pull request. */
+export async function validateFiles(
+  files: string[],
+  options: ValidateOptions,
+  ctx: CliContext,
+): Promise<number> {
   if (files.some((file) => file.trim() === "")) {
     throw new UsageError("an empty file name was given", { hint: "pass paths such as portfolio.yaml" });
   }

@@ -8,7 +8,9 @@ const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormat
 
 /**
  * One configuration for every schema folioctl validates (portfolio, snapshot, plan, ledger, simulator
- * state): JSON Schema 2020-12, all errors at once, formats checked, no type coercion.
+ * state): JSON Schema 2020-12, all errors at once, formats checked, no type coercion. Used at build time
+ * (scripts/compile-schemas.ts writes the validators as standalone code) and by tests; the commands
+ * themselves never compile a schema.
  */
 export function createAjv(options: Options = {}): Ajv2020 {
   const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, ...options });

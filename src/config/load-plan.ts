@@ -1,8 +1,7 @@
 import { createHash } from "node:crypto";
-import schema from "../../schema/plan.schema.json" with { type: "json" };
-import snapshotSchema from "../../schema/snapshot.schema.json" with { type: "json" };
 import type { Plan } from "../core/plan.js";
-import { createAjv } from "./ajv.js";
+import { validatePlanAllErrors } from "../generated/plan-validator-all-errors.js";
+import { validatePlanFirstError } from "../generated/plan-validator-first-error.js";
 import type { Diagnostic } from "./diagnostic.js";
 import { parseJsonText, readJsonFile, schemaDiagnostics, type JsonReadResult } from "./json-document.js";
 import { MAX_DIAGNOSTICS } from "./load-portfolio.js";
@@ -34,9 +33,10 @@ const ALL_ERRORS_ITEMS = 100;
 
 // A valid plan passes the first validator, which stops at the first problem; only an invalid one is
 // checked again for all of its problems, to report them.
-// Both know the snapshot schema that the plan's embedded snapshot refers to.
-const validateFast = createAjv({ allErrors: false }).addSchema(snapshotSchema).compile(schema);
-const validateAll = createAjv().addSchema(snapshotSchema).compile(schema);
+// Both know the snapshot schema that the plan's embedded snapshot refers to; both are compiled at build
+// time (scripts/compile-schemas.ts).
+const validateFast = validatePlanFirstError;
+const validateAll = validatePlanAllErrors;
 
 /** schema/plan.schema.json, with the snapshot schema its embedded snapshot refers to. */
 export const validatePlanDocument = validateFast;

@@ -1,13 +1,13 @@
-import schema from "../../schema/snapshot.schema.json" with { type: "json" };
 import type { Snapshot } from "../core/snapshot.js";
-import { createAjv } from "./ajv.js";
+import { validateSnapshot } from "../generated/snapshot-validator.js";
 import type { Diagnostic } from "./diagnostic.js";
 import { parseJsonText, readJsonFile, schemaDiagnostics, type JsonReadResult } from "./json-document.js";
 
 export type LoadSnapshotResult =
   { ok: true; snapshot: Snapshot; file: string } | { ok: false; errors: Diagnostic[]; file: string };
 
-const validate = createAjv({ useDefaults: true }).compile(schema);
+// Compiled at build time (scripts/compile-schemas.ts); it fills in the schema's defaults.
+const validate = validateSnapshot;
 
 /** Reads and validates a snapshot JSON file. Never throws for bad input: problems come back as values. */
 export async function loadSnapshotFile(file: string): Promise<LoadSnapshotResult> {

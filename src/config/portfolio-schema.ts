@@ -1,8 +1,9 @@
-// The compiled portfolio schema and a small reader over it: which keys are allowed where and what each
+// The portfolio schema's validator and a small reader over it: which keys are allowed where and what each
 // means, so that messages about unknown or missing keys can name the right ones.
 import schema from "../../schema/portfolio.schema.json" with { type: "json" };
-import { createAjv } from "./ajv.js";
+import { validatePortfolio } from "../generated/portfolio-validator.js";
 import type { PathSegment } from "./field-path.js";
+import type { SchemaValidator } from "./schema-validator.js";
 import { isRecord } from "./field-path.js";
 
 export interface SchemaNode {
@@ -19,27 +20,8 @@ export interface SchemaNode {
 
 export const portfolioSchema = schema as unknown as SchemaNode;
 
-/**
- * The schema with every `$ref` replaced by its definition. ajv compiles a `$ref` to a separate function
- * and appends that function's errors with `concat`, once per failing list entry: 30,000 targets with
- * one mistake each made validation quadratic (about a minute). Inlined, every error is pushed once.
- */
-function withDefinitionsInlined(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(withDefinitionsInlined);
-  if (!isRecord(node)) return node;
-  const { $ref: ref, ...rest } = node;
-  const copy = Object.fromEntries(
-    Object.entries(rest).map(([key, value]) => [key, withDefinitionsInlined(value)]),
-  );
-  if (typeof ref !== "string") return copy;
-  const definition = resolve({ $ref: ref });
-  return { ...(withDefinitionsInlined(definition) as Record<string, unknown>), ...copy };
-}
-
-// verbose: errors carry the offending value (`got 140`) and the schema that rejected it.
-export const validatePortfolioSchema = createAjv({ useDefaults: true, verbose: true }).compile(
-  withDefinitionsInlined(schema) as SchemaNode,
-);
+/** Checks a parsed portfolio against the schema; compiled at build time (scripts/compile-schemas.ts). */
+export const validatePortfolioSchema: SchemaValidator = validatePortfolio;
 
 function resolve(node: SchemaNode | undefined): SchemaNode | undefined {
   if (node?.$ref === undefined) return node;

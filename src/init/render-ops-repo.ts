@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import schema from "../../schema/portfolio.schema.json" with { type: "json" };
 import { UsageError } from "../errors.js";
+import { DEFAULT_ACCOUNT, PLACEHOLDER_OWNER } from "./ops-repo-defaults.js";
 
 export interface OpsRepoOptions {
   /** IB account id written into portfolio.yaml and the workflows' concurrency groups. */
@@ -17,9 +18,7 @@ export interface OpsRepoFile {
   content: string;
 }
 
-export const DEFAULT_ACCOUNT = "DU1234567";
-/** Written when no owner is given: GitHub cannot resolve it, so it must be replaced before use. */
-export const PLACEHOLDER_OWNER = "@your-org/portfolio-owners";
+export { DEFAULT_ACCOUNT, PLACEHOLDER_OWNER };
 
 // Template path -> path in the ops repository. npm leaves `.gitignore` files out of a published package,
 // so that one is stored without its dot.

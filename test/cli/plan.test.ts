@@ -100,6 +100,21 @@ describe("folioctl plan --snapshot", () => {
     );
   });
 
+  it("refuses a snapshot whose times are not ISO 8601 (the formats in the validators compiled at build time)", async () => {
+    const snapshot = JSON.parse(readFileSync(join(FIXTURES, "three-etf.json"), "utf8")) as Record<
+      string,
+      unknown
+    >;
+    const file = join(dir, "bad-time.json");
+    writeFileSync(file, `${JSON.stringify({ ...snapshot, asOf: "2026-11-24 15:00" }, null, 2)}\n`);
+    const run = await runCli(["plan", "--snapshot", file, "--portfolio", PORTFOLIO, "--now", NOW]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      "asOf: must be an ISO 8601 date and time with a zone, for example 2026-11-24T15:00:00Z",
+    );
+    expect(run.stdout).toBe("");
+  });
+
   it.each([
     [["--json", "--markdown"], "cannot be used with option"],
     [["--now", "tomorrow"], '--now "tomorrow" is not an ISO 8601 time'],

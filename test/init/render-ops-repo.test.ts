@@ -1,4 +1,6 @@
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_ACCOUNT, renderOpsRepo } from "../../src/init/render-ops-repo.js";
 import { REPO_ROOT } from "../support/run-cli.js";
@@ -13,6 +15,18 @@ describe("renderOpsRepo", () => {
     expect(files.map((f) => f.path)).toHaveLength(10);
     for (const file of files) expect(file.content, file.path).not.toMatch(/__[A-Z_]+__/);
     expect(files.find((f) => f.path === "package.json")?.content).toContain('"folioctl": "9.8.7"');
+  });
+
+  it("gives the ops repository folioctl's own overrides, so that installing it on Node.js 20 warns of no engine", async () => {
+    // npm applies `overrides` of the root package only: folioctl's own do not reach a repository that
+    // installs it (content-type 3, under octokit, declares Node.js 22 or later).
+    const files = await renderOpsRepo({ account: DEFAULT_ACCOUNT, owners: [], folioctlVersion: "9.8.7" });
+    const ops = JSON.parse(files.find((f) => f.path === "package.json")?.content ?? "{}") as {
+      overrides?: unknown;
+    };
+    const own = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as { overrides?: unknown };
+    expect(own.overrides).toBeDefined();
+    expect(ops.overrides).toEqual(own.overrides);
   });
 
   it("ships every template in the npm package, the dot-less gitignore included", () => {

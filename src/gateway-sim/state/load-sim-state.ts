@@ -4,10 +4,10 @@
 import { readFile } from "node:fs/promises";
 import type { Document } from "yaml";
 import { LineCounter, parseDocument } from "yaml";
-import schema from "../../../schema/sim-state.schema.json" with { type: "json" };
-import { createAjv } from "../../config/ajv.js";
 import type { Diagnostic } from "../../config/diagnostic.js";
+import type { SchemaValidator } from "../../config/schema-validator.js";
 import { parseTradingHours } from "../../core/trading-hours.js";
+import { validateSimFault, validateSimState } from "../../generated/sim-state-validators.js";
 import type { Fault } from "../engine/fault-script.js";
 import { locate } from "./locate-path.js";
 import type { SimStateFile } from "./sim-state.js";
@@ -20,9 +20,8 @@ export type LoadSimStateResult =
 const MAX_BYTES = 8 * 1024 * 1024;
 const MAX_ALIASES = 100;
 
-const ajv = createAjv({ useDefaults: true, discriminator: true });
-const validateState = ajv.compile<SimStateFile>(schema);
-const validateFault = ajv.compile<Fault>({ ...schema.$defs.fault, $defs: schema.$defs });
+const validateState = validateSimState as SchemaValidator<SimStateFile>;
+const validateFault = validateSimFault as SchemaValidator<Fault>;
 
 export async function loadSimStateFile(file: string): Promise<LoadSimStateResult> {
   let bytes: Buffer;

@@ -1,0 +1,13 @@
+import type { Command } from "commander";
+import type { CliContext } from "../context.js";
+import type { RunAction } from "../main.js";
+
+// `folioctl demo`, what `npm start` runs: exit 0 when the example was planned, 1 on an error.
+export function registerDemoCommand(program: Command, ctx: CliContext, run: RunAction): void {
+  program
+    .command("demo")
+    .description(
+      "plan the example portfolio.yaml against the built-in IB Gateway simulator (what `npm start` does)",
+    )
+    .action(() => run(async () => (await import("../demo.js")).runDemo(ctx)));
+}

@@ -1,0 +1,24 @@
+import type { Command } from "commander";
+import { DEFAULT_ACCOUNT } from "../../init/ops-repo-defaults.js";
+import type { CliContext } from "../context.js";
+import type { InitOptions } from "../init.js";
+import type { RunAction } from "../main.js";
+
+// `folioctl init [DIR]`: scaffolds an ops repository (portfolio.yaml, workflows, CODEOWNERS).
+export function registerInitCommand(program: Command, ctx: CliContext, run: RunAction): void {
+  program
+    .command("init")
+    .description("scaffold an ops repository: portfolio.yaml, the GitHub Actions workflows and CODEOWNERS")
+    .argument("[dir]", "directory to write into (created if missing)", ".")
+    .option("--account <id>", "IB account id for portfolio.yaml and the workflows", DEFAULT_ACCOUNT)
+    .option(
+      "--owner <handle>",
+      "code owner who must review every change (@user, @org/team or e-mail; repeatable)",
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
+    .option("--force", "overwrite files that differ from what init writes", false)
+    .action((dir: string, options: InitOptions) =>
+      run(async () => (await import("../init.js")).runInit(dir, options, ctx)),
+    );
+}

@@ -1,0 +1,20 @@
+import type { Command } from "commander";
+import type { CliContext } from "../context.js";
+import type { RunAction } from "../main.js";
+import type { ProposeFlags } from "../propose.js";
+
+// `folioctl propose`: exit 0 whatever it did (opened, updated, kept, closed, nothing to do), 1 on error.
+export function registerProposeCommand(program: Command, ctx: CliContext, run: RunAction): void {
+  program
+    .command("propose")
+    .description(
+      "plan against the live account and keep one rebalance pull request per account up to date (exit 0 done, 1 error)",
+    )
+    .option("--repo <dir>", "clone of the ops repository (default: the current directory)")
+    .option("--remote <name>", "the remote that is the ops repository on GitHub", "origin")
+    .option("--main-branch <name>", "the branch that holds the desired state", "main")
+    .option("--gateway <host:port>", "IB Gateway address (or FOLIOCTL_GATEWAY); read-only is enough")
+    .option("--client-id <n>", "API client id (or FOLIOCTL_CLIENT_ID; default 101)")
+    .option("--json", "print what propose did as JSON")
+    .action((flags: ProposeFlags) => run(async () => (await import("../propose.js")).propose(flags, ctx)));
+}

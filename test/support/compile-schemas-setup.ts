@@ -1,0 +1,8 @@
+// Vitest global setup: the validators in src/generated/ are compiled from schema/*.json (they are not in
+// git), so every test run compiles them first and never tests against an older schema. The CLI tests
+// still need `npm run build`, which does the same for dist/.
+import { compileSchemas } from "../../scripts/compile-schemas.js";
+
+export async function setup(): Promise<void> {
+  await compileSchemas();
+}
