@@ -1,16 +1,22 @@
-// Text -> one YAML document, with resource limits checked before the parts of the parser whose cost
-// grows with nesting or alias expansion.
-import type { Alias, CST, Document, YAMLError } from "yaml";
-import { Composer, Lexer, LineCounter, Parser, visit } from "yaml";
-import { aliasesCopyMoreThan } from "./alias-expansion.js";
+// Text -> one YAML document, with resource limits checked in the first pass over the text, before the
+// stages whose cost grows with what that pass let through.
+import type { Alias, Document, YAMLError } from "yaml";
+import { Composer, LineCounter } from "yaml";
+import type { AliasProblem } from "./alias-expansion.js";
+import { checkAliases } from "./alias-expansion.js";
 import type { Diagnostic } from "./diagnostic.js";
 import { textPosition } from "./decode-yaml-text.js";
-import { MAX_NESTING } from "./check-yaml-nodes.js";
+import type { ScanLimit } from "./scan-yaml-tokens.js";
+import {
+  MAX_ALIAS_COUNT,
+  MAX_COLLECTIONS,
+  MAX_NESTING,
+  MAX_YAML_TOKENS,
+  scanYamlTokens,
+} from "./scan-yaml-tokens.js";
 import type { YamlSource } from "./yaml-locations.js";
 import { positionOfOffset } from "./yaml-locations.js";
 
-/** Aliases may expand to at most this many nodes ("billion laughs" protection). */
-export const MAX_ALIAS_COUNT = 100;
 const MAX_SYNTAX_ERRORS = 10;
 
 export type ParseYamlResult =
@@ -23,21 +29,15 @@ export function parseYamlDocument(text: string, file: string): ParseYamlResult {
   };
   const fail = (errors: Diagnostic[]): ParseYamlResult => ({ ok: false, errors });
 
-  // One lexer and parser pass serves the nesting check, the document count and the composer: a
+  // One lexer and parser pass serves the resource budgets, the document count and the composer: a
   // 1 MiB file is large enough for a second pass to matter.
   const lineCounter = new LineCounter();
-  const scan = scanTokens(text, lineCounter);
-  if (scan.deepOffset !== undefined) {
-    return fail([
-      at(
-        scan.deepOffset,
-        `brackets nested more than ${MAX_NESTING} levels deep`,
-        "check that this is the right file",
-      ),
-    ]);
+  const scan = scanYamlTokens(text, lineCounter);
+  if (scan.exceeded !== undefined) {
+    const { limit, offset } = scan.exceeded;
+    return fail([at(offset, LIMIT_MESSAGES[limit].message, LIMIT_MESSAGES[limit].hint)]);
   }
-  const documents = scan.tokens.filter((token) => token.type === "document").map((token) => token.offset);
-  if (documents.length === 0) {
+  if (!scan.hasDocument) {
     return fail([
       {
         file,
@@ -49,21 +49,21 @@ export function parseYamlDocument(text: string, file: string): ParseYamlResult {
       },
     ]);
   }
-  if (documents.length > 1) {
-    return fail([
-      at(
-        documents[1] ?? 0,
-        `the file holds ${documents.length} YAML documents; a portfolio is one`,
-        "remove this `---` line and what follows it, or put each portfolio in its own file",
-      ),
-    ]);
-  }
 
   // Duplicate keys are reported by checkYamlNodes, with both places, instead of the parser's error.
   // logLevel "error": problems are collected on the document, not printed by the library.
   const composer = new Composer({ uniqueKeys: false, logLevel: "error" });
   let doc: Document.Parsed | undefined;
-  for (const composed of composer.compose(scan.tokens, true, text.length)) doc ??= composed;
+  // The composer makes an Error object for every problem it finds (an unknown tag on each of 60,000
+  // values, a syntax error on every line), and capturing each one's stack trace costs more than
+  // composing the node: tens of microseconds. Nothing reads those stacks.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    for (const composed of composer.compose(scan.tokens, true, text.length)) doc ??= composed;
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
   if (doc === undefined) return fail([at(0, "the file has no YAML document", "add the portfolio's keys")]);
   const source: YamlSource = { doc, lineCounter, text };
   const problems = [...doc.errors, ...doc.warnings.filter((w) => w.code !== "TAG_RESOLVE_FAILED")];
@@ -80,32 +80,31 @@ export function parseYamlDocument(text: string, file: string): ParseYamlResult {
   if (doc.contents === null) {
     return fail([at(0, "the file has no content, only comments or `---`", "add the portfolio's keys")]);
   }
-  if (aliasesCopyMoreThan(doc, MAX_ALIAS_COUNT)) return fail([aliasDiagnostic(source, file)]);
+  // The alias check walks the whole document: only when the scan saw an alias.
+  if (scan.hasAliases) {
+    const aliases = checkAliases(doc, MAX_ALIAS_COUNT);
+    if (!aliases.ok) return fail([aliasDiagnostic(aliases.reason, aliases.alias, source, file)]);
+    source.aliasTargets = aliases.targets;
+  }
   try {
-    return { ok: true, source, data: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
+    // The library's own alias limit stays as a second line of defence. It counts the anchored value
+    // as one more copy: 100 aliases of one value are 101 to it and 100 to checkAliases.
+    return { ok: true, source, data: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT + 1 }) };
   } catch {
-    // toJS throws for an alias without an anchor before it, and for aliases that expand past the limit.
-    return fail([aliasDiagnostic(source, file)]);
+    const first = source.aliasTargets?.keys().next().value;
+    return fail([aliasDiagnostic("expansion", first, source, file)]);
   }
 }
 
-function aliasDiagnostic(source: YamlSource, file: string): Diagnostic {
-  let unresolved: Alias | undefined;
-  let first: Alias | undefined;
-  visit(source.doc, {
-    Alias(_key, node) {
-      first ??= node;
-      if (node.resolve(source.doc) === undefined) {
-        unresolved = node;
-        return visit.BREAK;
-      }
-      return undefined;
-    },
-  });
-  const alias = unresolved ?? first;
+function aliasDiagnostic(
+  reason: AliasProblem["reason"],
+  alias: Alias | undefined,
+  source: YamlSource,
+  file: string,
+): Diagnostic {
   const { line, column } = positionOfOffset(source, alias?.range?.[0] ?? 0);
-  if (unresolved !== undefined) {
-    const name = unresolved.source;
+  const name = alias?.source ?? "";
+  if (reason === "unresolved") {
     return {
       file,
       line,
@@ -125,36 +124,30 @@ function aliasDiagnostic(source: YamlSource, file: string): Diagnostic {
   };
 }
 
-type Token = CST.Token;
+const count = new Intl.NumberFormat("en-US");
 
-interface TokenScan {
-  /** Parser (CST) tokens of the whole text; incomplete when the nesting check stopped early. */
-  tokens: Token[];
-  /** Offset of the first `[` or `{` that opens a flow collection deeper than MAX_NESTING. */
-  deepOffset?: number;
-}
-
-/** Lexes once, feeding the parser; stops at the first flow collection nested too deep. */
-function scanTokens(text: string, lineCounter: LineCounter): TokenScan {
-  const parser = new Parser(lineCounter.addNewLine);
-  const tokens: Token[] = [];
-  let depth = 0;
-  let offset = 0;
-  lineCounter.addNewLine(0);
-  for (const lexeme of new Lexer().lex(text)) {
-    if (lexeme === "[" || lexeme === "{") {
-      depth++;
-      if (depth > MAX_NESTING) return { tokens, deepOffset: offset };
-    } else if (lexeme === "]" || lexeme === "}") depth = Math.max(0, depth - 1);
-    // The lexer emits one-character control tokens (document, scalar markers) that are not in the source.
-    if (!(lexeme.length === 1 && lexeme < " " && lexeme !== "\t" && lexeme !== "\n" && lexeme !== "\r")) {
-      offset += lexeme.length;
-    }
-    for (const token of parser.next(lexeme)) tokens.push(token);
-  }
-  for (const token of parser.end()) tokens.push(token);
-  return { tokens };
-}
+const LIMIT_MESSAGES: Record<ScanLimit, { message: string; hint: string }> = {
+  tokens: {
+    message: `the file has more than ${count.format(MAX_YAML_TOKENS)} YAML tokens (keys, values, punctuation, spaces, line breaks, comments); reading stopped here`,
+    hint: "the largest portfolio allowed, 10,000 targets, has about 320,000: check that this is the right file and remove what a portfolio does not use",
+  },
+  collections: {
+    message: `the file has more than ${count.format(MAX_COLLECTIONS)} mappings and lists; reading stopped at this one`,
+    hint: "a portfolio has one per target (10,000 at most) and a few for its settings: check that this is the right file",
+  },
+  nesting: {
+    message: `mappings and lists nested more than ${MAX_NESTING} levels deep`,
+    hint: "a portfolio nests three (the document, `targets`, a target): check that this is the right file",
+  },
+  aliases: {
+    message: `the file has more than ${MAX_ALIAS_COUNT} aliases (\`*name\`); reading stopped at this one`,
+    hint: "write the values out instead of using `*` aliases",
+  },
+  documents: {
+    message: "a second YAML document starts here; a portfolio is one",
+    hint: "remove this `---` line and what follows it, or put each portfolio in its own file",
+  },
+};
 
 const SYNTAX_HINTS: Record<string, string> = {
   TAB_AS_INDENT: "indent with spaces, not tabs",

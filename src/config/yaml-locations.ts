@@ -1,6 +1,6 @@
 // Maps a field path (from ajv or our own checks) back to the YAML node it came from, so that every
 // message carries the file:line:col a user can jump to.
-import type { Document, LineCounter, Node, YAMLMap } from "yaml";
+import type { Alias, Document, LineCounter, Node, YAMLMap } from "yaml";
 import { isAlias, isMap, isScalar, isSeq } from "yaml";
 import type { PathSegment } from "./field-path.js";
 
@@ -8,6 +8,11 @@ export interface YamlSource {
   doc: Document.Parsed;
   lineCounter: LineCounter;
   text: string;
+  /**
+   * What each alias refers to, found in one pass. The library's `Alias.resolve(doc)` walks the whole
+   * document for every call: a hundred messages inside aliased values of a large file made that seconds.
+   */
+  aliasTargets?: ReadonlyMap<Alias, Node>;
 }
 
 export interface Position {
@@ -23,7 +28,10 @@ interface Step {
 
 /** Resolves aliases so that a path through `*anchor` lands on the anchored node. */
 function deref(source: YamlSource, node: Node | null): Node | null {
-  return isAlias(node) ? (node.resolve(source.doc) ?? null) : node;
+  if (!isAlias(node)) return node;
+  return (
+    (source.aliasTargets === undefined ? node.resolve(source.doc) : source.aliasTargets.get(node)) ?? null
+  );
 }
 
 export function keyText(key: unknown): string | undefined {

@@ -306,10 +306,10 @@ describe("untrusted input", () => {
     );
   });
 
-  it("reports 100,000 unknown keys as the first hundred, in file order, and a count of the rest", () => {
-    // A file near the 1 MiB cap that `preview` validates for any pull request. Locating each key's
-    // line by scanning its mapping made this quadratic (minutes of CPU); it must finish like any file.
-    const keys = Array.from({ length: 100_000 }, (_, i) => `k${i}: 1\n`).join("");
+  it("reports 79,000 unknown keys as the first hundred, in file order, and a count of the rest", () => {
+    // As many as the token budget lets through, near the 1 MiB cap, in a file `preview` validates for any
+    // pull request. Locating each key's line by scanning its mapping made this quadratic (minutes of CPU).
+    const keys = Array.from({ length: 79_000 }, (_, i) => `k${i}: 1\n`).join("");
     const errors = errorsOf(MINIMAL + keys);
     const firstLine = MINIMAL.split("\n").length;
     expect(errors).toHaveLength(MAX_DIAGNOSTICS + 1);
@@ -325,39 +325,31 @@ describe("untrusted input", () => {
       line: 0,
       column: 0,
       path: "",
-      message: `${100_000 - MAX_DIAGNOSTICS} more problems not shown`,
+      message: `${79_000 - MAX_DIAGNOSTICS} more problems not shown`,
     });
   });
 
-  it("reports a typo in each of 30,000 targets as the first hundred problems and a count of the rest", () => {
-    // ajv appended each target's errors to all the earlier ones with concat: quadratic, about a minute.
-    const targets = Array.from({ length: 30_000 }, (_, i) => `  - { symbol: S${i}, weigth: 1 }\n`).join("");
+  it("reports a typo in each of 10,000 targets as the first hundred problems and a count of the rest", () => {
+    // ajv appended each target's errors to all the earlier ones with concat: quadratic (30,000 took about
+    // a minute; more than 10,000 targets are now stopped before the schema by the budget of mappings).
+    const targets = Array.from({ length: 10_000 }, (_, i) => `  - { symbol: S${i}, weigth: 1 }\n`).join("");
     const errors = errorsOf(
       `version: 1\naccount: DU1234567\nbaseCurrency: USD\ncash:\n  weight: 0\ntargets:\n${targets}`,
     );
     expect(errors).toHaveLength(MAX_DIAGNOSTICS + 1);
-    expect(errors[0]).toEqual({
-      line: 7,
-      column: 3,
-      path: "targets",
-      message: "must list at most 10000 entries (got 30000)",
-    });
-    expect(errors[1]).toEqual({
-      line: 7,
-      column: 19,
-      path: "targets[0].weigth",
-      message: "unknown key; did you mean `weight`?",
-    });
-    expect(errors.at(-1)?.message).toBe(`${30_001 - MAX_DIAGNOSTICS} more problems not shown`);
+    expect(errors.slice(0, 2)).toEqual([
+      { line: 7, column: 19, path: "targets[0].weigth", message: "unknown key; did you mean `weight`?" },
+      { line: 8, column: 19, path: "targets[1].weigth", message: "unknown key; did you mean `weight`?" },
+    ]);
+    expect(errors.at(-1)?.message).toBe(`${10_000 - MAX_DIAGNOSTICS} more problems not shown`);
   });
 
   it("never throws on deep nesting, in flow or block style", () => {
+    const message = "mappings and lists nested more than 64 levels deep";
     const flow = MINIMAL + "x: " + "[".repeat(200_000) + "]".repeat(200_000) + "\n";
-    expect(errorsOf(flow)[0]?.message).toBe("brackets nested more than 64 levels deep");
+    expect(errorsOf(flow)).toEqual([{ line: 8, column: 67, path: "", message }]);
     const block =
       MINIMAL + Array.from({ length: 200 }, (_, i) => `${" ".repeat(i)}k${i}:`).join("\n") + " 1\n";
-    expect(errorsOf(block)).toContainEqual(
-      expect.objectContaining({ line: 72, message: "nested more than 64 levels deep" }),
-    );
+    expect(errorsOf(block)).toEqual([{ line: 72, column: 65, path: "", message }]);
   });
 });
