@@ -6,6 +6,7 @@ import { GitError } from "../errors.js";
 import type { GitCli } from "./git-cli.js";
 import type { LockInfo, LockRelease, LockRequest } from "./git-repo.js";
 import { LockHeldError } from "./lock-held-error.js";
+import { sameHolding } from "./lock-liveness.js";
 import { LockLostError } from "./lock-lost-error.js";
 import { LOCK_FILE, decodeLockRecord, encodeLockRecord, type LockRecord } from "./lock-record.js";
 import { lockRef } from "./ops-repo-layout.js";
@@ -213,9 +214,4 @@ export class LockRefs {
   private trackingRef(account: string): string {
     return `refs/folioctl/remotes/${this.remote}/locks/${account}`;
   }
-}
-
-/** The same holder's lock, perhaps with a newer heartbeat. */
-function sameHolding(a: LockInfo, b: LockInfo): boolean {
-  return a.holder === b.holder && a.runId === b.runId && a.acquiredAt.getTime() === b.acquiredAt.getTime();
 }

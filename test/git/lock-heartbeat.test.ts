@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startLockHeartbeat, type ScheduleBeat } from "../../src/git/lock-heartbeat.js";
-import { lockLiveness } from "../../src/git/lock-liveness.js";
+import { watchHeartbeat } from "../../src/git/lock-liveness.js";
 import { SimpleGitRepo } from "../../src/git/simple-git-repo.js";
 import { createGitSandbox, useSandboxHome } from "../support/git-fixtures.js";
 import type { GitSandbox } from "../support/git-fixtures.js";
@@ -80,13 +80,27 @@ describe("the lock's heartbeat while apply runs", () => {
       expect(await sandbox.originRef(LOCK)).not.toBe(before);
       const seen = await reader.readLock("DU1234567");
       expect(seen?.heartbeatAt).toEqual(time);
-      expect(lockLiveness(seen!, new Date(time.getTime() + 89_000)).alive).toBe(true);
     }
-    // Without further beats the holder counts as dead once three intervals have passed.
+    // Watched from another clone, a lock whose holder beats meanwhile is alive...
     const last = (await reader.readLock("DU1234567"))!;
-    expect(lockLiveness(last, new Date(time.getTime() + 90_000)).alive).toBe(false);
-
+    const watchedWhileBeating = await watchHeartbeat(last, {
+      read: () => reader.readLock("DU1234567"),
+      sleep: async (ms) => {
+        time = new Date(time.getTime() + ms);
+        const beats = timer.scheduled;
+        timer.beat();
+        await expect.poll(() => timer.scheduled, { timeout: 20_000 }).toBe(beats + 1);
+      },
+    });
+    expect(watchedWhileBeating.kind).toBe("alive");
+    // ...and without further beats it stands still for three intervals: dead.
     const current = await heartbeat.stop();
+    const watchedStill = await watchHeartbeat(current, {
+      read: () => reader.readLock("DU1234567"),
+      sleep: async () => undefined,
+    });
+    expect(watchedStill).toEqual({ kind: "dead", lock: current });
+
     expect(timer.intervalMs).toBeUndefined();
     expect(current.sha).toBe(await sandbox.originRef(LOCK));
     expect(await repo.releaseLock(current)).toBe("released");
