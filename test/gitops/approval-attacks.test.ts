@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { parsePlan } from "../../src/config/load-plan.js";
 import type { Plan } from "../../src/core/plan.js";
 import {
+  BOT,
   BRANCH,
   EXAMPLE,
   LoopWorld,
@@ -72,6 +73,15 @@ describe("a person who force-pushes the bot's branch back to an older plan of fo
       "alice's approval does not count (they force-pushed, deleted or restored its branch)",
     );
     expect(w.sim.orders()).toEqual([]);
+    // GitHub's record of the branch: propose's replacement (over git, as the bot), then Alice's move.
+    const events = (await w.bob.call("GET", `/repos/acme/ops/issues/${number}/events`)) as Array<{
+      event: string;
+      actor: { login: string };
+    }>;
+    expect(events.map((e) => [e.event, e.actor.login])).toEqual([
+      ["head_ref_force_pushed", BOT],
+      ["head_ref_force_pushed", "alice"],
+    ]);
   }, 90_000);
 
   it("leaves it to someone else to approve: with Bob's approval the plan folioctl made is applied", async () => {
