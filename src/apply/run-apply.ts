@@ -77,11 +77,13 @@ export async function runApply(options: RunApplyOptions): Promise<RunApplyResult
   const plan = await readPlan(options.planFile);
   const finish = (parts: Outcome) => complete(options, plan, startedAt, parts);
   const refusal = checkPlan(plan, loaded.portfolio, loaded.sha256, startedAt, options.toolVersion);
-  if (refusal) return finish({ refusal });
+  // An expired plan may still be one whose legs all ended: such a re-run sends nothing and reports like
+  // any other, so the expiry is held back until IB and the ledger have said whether anything is left.
+  if (refusal && refusal.reason !== "expired") return finish({ refusal });
   // Before the broker: a record that cannot be read stops the run here, with nothing sent.
   const earlierDir = options.earlierLedgerDir ?? options.ledgerDir;
   const earlierRuns = earlierDir ? await readEarlierRuns(earlierDir, plan.account, plan.hash) : [];
-  return applyChecked(options, loaded.portfolio, plan, earlierRuns, finish);
+  return applyChecked(options, loaded.portfolio, plan, earlierRuns, finish, refusal);
 }
 
 async function applyChecked(
@@ -95,6 +97,8 @@ async function applyChecked(
     driftAfter?: number;
     error?: string;
   }) => Promise<RunApplyResult>,
+  /** The plan's `expired` refusal, which stands unless every leg has ended. */
+  expired: Refusal | undefined,
 ): Promise<RunApplyResult> {
   const { broker } = options;
   // One link for the whole run: a drop during the reads before the checks, any order, the cash read or
@@ -122,7 +126,8 @@ async function applyChecked(
     const ended = allLegsEnded(legs, plan.hash, { orders: ownOrders, executions: ibExecutions }, earlierRuns);
     const refusal = ended
       ? undefined
-      : (checkStaleness(plan, fresh, ownExecutions, portfolio.tolerances.priceMoveBps) ??
+      : (expired ??
+        checkStaleness(plan, fresh, ownExecutions, portfolio.tolerances.priceMoveBps) ??
         checkWindow(plan, fresh, options.now()) ??
         checkLiveLimits(portfolio, plan, fresh, resuming));
     if (refusal) return await finish({ refusal });
@@ -146,6 +151,8 @@ async function applyChecked(
     return await finish({ execution, ...(driftAfter === undefined ? {} : { driftAfter }) });
   } catch (error) {
     if (!(error instanceof BrokerError)) throw error;
+    // Without the broker an expired plan is still expired: nothing could have been sent.
+    if (expired) return await finish({ refusal: expired });
     return await finish({ error: `${error.message}${error.hint ? ` (${error.hint})` : ""}` });
   } finally {
     link.dispose();

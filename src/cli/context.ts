@@ -14,6 +14,8 @@ export interface CliContext {
   cwd: string;
   /** --debug: print stacks for errors. */
   debug: boolean;
+  /** Waits on this machine's clock; tests pass one that makes something happen instead of waiting. */
+  sleep: (ms: number) => Promise<void>;
 }
 
 /** Commands return their exit code; they throw FolioctlError for failures the user can fix. */

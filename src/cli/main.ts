@@ -41,6 +41,7 @@ export async function main(argv: string[], ctx: Partial<CliContext> = {}): Promi
     env: ctx.env ?? process.env,
     cwd: ctx.cwd ?? process.cwd(),
     debug: ctx.debug ?? (argv.includes("--debug") || ctx.env?.["FOLIOCTL_DEBUG"] === "1"),
+    sleep: ctx.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
   };
   let exitCode: number = EXIT.ok;
   const run: RunAction = async (body) => {

@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { FolioctlError } from "../errors.js";
 import type { LockInfo } from "../git/git-repo.js";
-import { lockLiveness } from "../git/lock-liveness.js";
+import { DEFAULT_LOCK_HEARTBEAT_MS, heartbeatWindowMs, watchHeartbeat } from "../git/lock-liveness.js";
 import { lockRef } from "../git/ops-repo-layout.js";
 import { SimpleGitRepo } from "../git/simple-git-repo.js";
 import type { CliContext } from "./context.js";
@@ -20,62 +20,85 @@ export async function unlock(account: string, options: UnlockOptions, ctx: CliCo
   const dir = resolve(ctx.cwd, options.repo ?? ".");
   const repo = await SimpleGitRepo.open(dir, { clock: systemClock, remote: options.remote });
   const where = `${ref} on ${repo.remote}`;
+  const noLock = (): number => {
+    ctx.stdout.write(`No lock for ${account}: ${where} does not exist. Nothing to do.\n`);
+    return EXIT.ok;
+  };
 
+  const lock = await repo.readLock(account);
+  if (lock === null) return noLock();
   if (!options.yes) {
-    const lock = await repo.readLock(account);
-    if (lock === null) {
-      ctx.stdout.write(`No lock for ${account}: ${where} does not exist. Nothing to do.\n`);
-      return EXIT.ok;
-    }
     ctx.stdout.write(`${where} is held by ${describe(lock)}.\n`);
     throw new FolioctlError(`not removing the lock for ${account} without --yes`, {
-      hint: isAlive(lock)
-        ? `its holder is running: wait for run ${lock.runId} to finish`
-        : `make sure run ${lock.runId} is no longer applying orders, then run ` +
-          `\`folioctl unlock ${account} --yes\``,
+      hint:
+        `make sure run ${lock.runId} is no longer applying orders, then run \`folioctl unlock ${account} --yes\`: ` +
+        `it watches the lock for ${formatWindow(lock)} and removes it only if its heartbeat stood still`,
     });
   }
 
-  let warned = false;
-  const removed = await repo.forceRemoveLock(account, (lock) => {
-    if (!isAlive(lock)) return;
-    if (!options.force) {
-      ctx.stdout.write(`${where} is held by ${describe(lock)}.\n`);
-      throw new FolioctlError(`not removing the lock for ${account}: its holder is still running`, {
-        hint:
-          `wait for run ${lock.runId} to finish (its lock goes with it). Only if you know it has stopped, ` +
-          `wait until its heartbeat is older than ${formatWindow(lock)} or use --yes --force`,
-      });
-    }
-    if (warned) return;
-    warned = true;
+  if (options.force) {
     ctx.stderr.write(
-      `folioctl: warning: removing the lock of a holder that looks alive (${describe(lock)}). ` +
+      `folioctl: warning: removing the lock without watching whether its holder still runs (${describe(lock)}). ` +
         `If run ${lock.runId} is still applying, the next apply for ${account} can send its orders a second ` +
         `time: the gateway's client id and the runner's lock file are then all that keep it out.\n`,
     );
-  });
-  if (removed === null) {
-    ctx.stdout.write(`No lock for ${account}: ${where} does not exist. Nothing to do.\n`);
+    const removed = await repo.forceRemoveLock(account);
+    if (removed === null) return noLock();
+    ctx.stdout.write(`Removed ${where}, held by ${describe(removed)}.\n`);
     return EXIT.ok;
   }
-  ctx.stdout.write(`Removed ${where}, held by ${describe(removed)}.\n`);
+
+  ctx.stderr.write(
+    `folioctl: watching ${where} for up to ${formatWindow(lock)}: a running holder rewrites its heartbeat ` +
+      `every ${formatDuration(heartbeatIntervalOf(lock))}\n`,
+  );
+  const verdict = await watchHeartbeat(lock, { read: () => repo.readLock(account), sleep: ctx.sleep });
+  if (verdict.kind === "released") return noLock();
+  if (verdict.kind === "replaced") {
+    ctx.stdout.write(`${where} is held by ${describe(verdict.lock)}.\n`);
+    throw new FolioctlError(`not removing the lock for ${account}: another apply took it meanwhile`, {
+      hint: `check run ${verdict.lock.runId} before unlocking again`,
+    });
+  }
+  if (verdict.kind === "alive") throw stillRunning(account, where, verdict.lock, ctx);
+  // Removed only while the ref is still the record that stood still: a beat at the last moment keeps it.
+  const removed = await repo.forceRemoveLock(account, (current) => {
+    if (current.sha !== lock.sha) throw stillRunning(account, where, current, ctx);
+  });
+  if (removed === null) return noLock();
+  ctx.stdout.write(
+    `Removed ${where}, held by ${describe(removed)}: its heartbeat stood still for ${formatWindow(removed)}.\n`,
+  );
   return EXIT.ok;
 }
 
-function isAlive(lock: LockInfo): boolean {
-  return lockLiveness(lock, systemClock.now()).alive;
+function stillRunning(account: string, where: string, lock: LockInfo, ctx: CliContext): FolioctlError {
+  ctx.stdout.write(`${where} is held by ${describe(lock)}.\n`);
+  return new FolioctlError(`not removing the lock for ${account}: its holder is still running`, {
+    hint:
+      `its heartbeat moved while folioctl watched it. Wait for run ${lock.runId} to finish (its lock goes ` +
+      `with it); only if you know it has stopped, use --yes --force`,
+  });
 }
 
+function heartbeatIntervalOf(lock: LockInfo): number {
+  return lock.heartbeatIntervalMs ?? DEFAULT_LOCK_HEARTBEAT_MS;
+}
+
+/** The holder's times as it wrote them (its clock), with their age by ours, for a person to judge. */
 function describe(lock: LockInfo): string {
   const now = systemClock.now().getTime();
   const age = (time: Date) => `${time.toISOString()} (${formatAge(now - time.getTime())})`;
   return `${lock.holder} (run ${lock.runId}) since ${age(lock.acquiredAt)}, last heartbeat ${age(lock.heartbeatAt)}`;
 }
 
-/** "90 s": how long without a heartbeat makes this holder dead. */
+/** "90 s": how long the heartbeat must stand still for this holder to count as dead. */
 function formatWindow(lock: LockInfo): string {
-  return `${Math.round(lockLiveness(lock, systemClock.now()).windowMs / 1000)} s`;
+  return formatDuration(heartbeatWindowMs(lock));
+}
+
+function formatDuration(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
 }
 
 /** "2 d 3 h ago", "1 h 5 min ago", "42 s ago"; a lock from the future says so instead of lying. */

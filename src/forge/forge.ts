@@ -55,11 +55,12 @@ export interface Review {
 
 /**
  * Why an approval does not count: given by the pull request's author or the bot, by a bot account, by
- * someone who pushed a commit to it, before the last push, after the merge, or by someone who cannot
+ * someone who pushed a commit to it, by someone who force-pushed, deleted or restored its branch, at
+ * another commit than the one merged (whose content differs), after the merge, or by someone who cannot
  * write to the repository.
  */
 export type IgnoredApprovalReason =
-  "author" | "bot" | "committer" | "stale" | "after-merge" | "no-write-access";
+  "author" | "bot" | "committer" | "pusher" | "stale" | "after-merge" | "no-write-access";
 
 /** Whose review counts for a pull request at its current head, and whose does not and why. */
 export interface Approval {
@@ -67,6 +68,26 @@ export interface Approval {
   approvedBy: string[];
   changesRequestedBy: string[];
   ignored: Array<{ reviewer: string; reason: IgnoredApprovalReason }>;
+}
+
+/**
+ * Something that happened to a pull request, as GitHub's issue events list it: `event` is GitHub's name
+ * (`head_ref_force_pushed`, `review_dismissed`...), `actor` the account GitHub says did it.
+ */
+export interface PullRequestEvent {
+  event: string;
+  /** Undefined when the account was deleted. */
+  actor: string | undefined;
+  createdAt: string;
+}
+
+/** How getApproval judges an approval given at a commit other than the head. */
+export interface ApprovalOptions {
+  /**
+   * The one file whose content the approval is about: an approval given at an older head counts when
+   * this file is byte for byte the same there as at the head. Without it, only approvals at the head count.
+   */
+  contentPath?: string;
 }
 
 /** One commit of a pull request, with the accounts GitHub maps its author and committer emails to. */
@@ -130,10 +151,13 @@ export interface Forge {
   listReviews(number: number): Promise<Review[]>;
   /**
    * Reviews of the pull request decided at its current head (see decideApproval), counting only people
-   * who can write to the repository, are not bots, and pushed no commit to it; for a merged pull request,
-   * only reviews submitted before the merge.
+   * who can write to the repository, are not bots, and pushed nothing to it (no commit, no force-push,
+   * no deleting or restoring its branch); for a merged pull request, only reviews submitted before the
+   * merge.
    */
-  getApproval(number: number): Promise<Approval>;
+  getApproval(number: number, options?: ApprovalOptions): Promise<Approval>;
+  /** What happened to the pull request (its issue events), oldest first. */
+  listPullRequestEvents(number: number): Promise<PullRequestEvent[]>;
   /** The pull request's commits, oldest first. */
   listPullRequestCommits(number: number): Promise<PullRequestCommit[]>;
   /** Every status set on a commit, newest first. */

@@ -4,6 +4,7 @@ import { createOctokit } from "./create-octokit.js";
 import { decideApproval } from "./decide-approval.js";
 import type {
   Approval,
+  ApprovalOptions,
   CommentOutcome,
   CommitStatus,
   CommitStatusRecord,
@@ -11,6 +12,7 @@ import type {
   NewPullRequest,
   PullRequest,
   PullRequestCommit,
+  PullRequestEvent,
   RepositoryPermission,
   Review,
   ReviewState,
@@ -26,7 +28,8 @@ import {
   setPullRequestState,
   updatePullRequest,
 } from "./pull-requests.js";
-import { readFile } from "./read-file.js";
+import { branchPushers, listPullRequestEvents } from "./pull-request-events.js";
+import { blobIdAt, readFile } from "./read-file.js";
 import { getPermission, listCommitStatuses, listPullRequestCommits } from "./repository-facts.js";
 
 // GitHub's legacy permission names: maintain reads as write, triage as read.
@@ -153,14 +156,17 @@ export class GitHubForge implements Forge {
     }));
   }
 
-  async getApproval(number: number): Promise<Approval> {
+  async getApproval(number: number, options: ApprovalOptions = {}): Promise<Approval> {
     const pull = await this.getPullRequest(number);
     const contributors = (await this.listPullRequestCommits(number)).flatMap((commit) =>
       [commit.author, commit.committer].filter((login): login is string => login !== undefined),
     );
-    const decided = decideApproval(await this.listReviews(number), pull, {
+    const reviews = await this.listReviews(number);
+    const decided = decideApproval(reviews, pull, {
       botLogin: await this.currentLogin(),
       contributors,
+      pushers: branchPushers(await this.listPullRequestEvents(number), pull.mergedAt),
+      sameContentAt: await this.sameContentAt(options.contentPath, pull.headSha, reviews),
     });
     // A person who can only read the repository (or no longer has access) cannot approve a trade.
     const approvedBy: string[] = [];
@@ -171,6 +177,32 @@ export class GitHubForge implements Forge {
       else ignored.push({ reviewer, reason: "no-write-access" });
     }
     return { ...decided, approvedBy, ignored };
+  }
+
+  listPullRequestEvents(number: number): Promise<PullRequestEvent[]> {
+    return listPullRequestEvents(this.client, number);
+  }
+
+  /** The older heads approvals were given at where `path` has exactly the bytes it has at the head. */
+  private async sameContentAt(
+    path: string | undefined,
+    headSha: string,
+    reviews: readonly Review[],
+  ): Promise<Set<string>> {
+    const same = new Set<string>();
+    if (path === undefined) return same;
+    const older = new Set(
+      reviews.flatMap((review) =>
+        review.state === "APPROVED" && review.commitSha !== null && review.commitSha !== headSha
+          ? [review.commitSha]
+          : [],
+      ),
+    );
+    if (older.size === 0) return same;
+    const atHead = await blobIdAt(this.client, path, headSha);
+    if (atHead === undefined) return same;
+    for (const sha of older) if ((await blobIdAt(this.client, path, sha)) === atHead) same.add(sha);
+    return same;
   }
 
   listPullRequestCommits(number: number): Promise<PullRequestCommit[]> {

@@ -39,3 +39,25 @@ export async function readFile(client: GitHubClient, path: string, ref: string):
   }
   return Buffer.from(data.content, "base64").toString("utf8");
 }
+
+/**
+ * The git blob id of a file at a commit (its exact bytes, as `git hash-object` names them), from the
+ * contents API; undefined when the commit or the file is not there (a commit dropped by a force-push
+ * may be gone).
+ */
+export async function blobIdAt(client: GitHubClient, path: string, ref: string): Promise<string | undefined> {
+  const { owner, repo } = client;
+  const data = await client.call(
+    `reading ${path} at ${ref} in ${client.repository}`,
+    "contents=read",
+    async (octokit) => {
+      try {
+        return (await octokit.rest.repos.getContent({ owner, repo, path, ref })).data;
+      } catch (error) {
+        if (httpStatus(error) === 404) return undefined;
+        throw error;
+      }
+    },
+  );
+  return data === undefined || Array.isArray(data) || data.type !== "file" ? undefined : data.sha;
+}

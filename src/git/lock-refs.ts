@@ -6,6 +6,7 @@ import { GitError } from "../errors.js";
 import type { GitCli } from "./git-cli.js";
 import type { LockInfo, LockRelease, LockRequest } from "./git-repo.js";
 import { LockHeldError } from "./lock-held-error.js";
+import { sameHolding } from "./lock-liveness.js";
 import { LockLostError } from "./lock-lost-error.js";
 import { LOCK_FILE, decodeLockRecord, encodeLockRecord, type LockRecord } from "./lock-record.js";
 import { lockRef } from "./ops-repo-layout.js";
@@ -66,31 +67,47 @@ export class LockRefs {
 
   /**
    * Moves the lock ref to a new record with the heartbeat time of now, with a lease on `lock.sha`: a
-   * lock removed or taken meanwhile is never recreated or overwritten (LockLostError).
+   * lock removed or taken meanwhile is never recreated or overwritten (LockLostError). A lease that
+   * fails because the ref holds a newer record of this same holding (an earlier beat landed on the
+   * remote but its answer, or our note of it, was lost) is renewed from that record: the holder is
+   * still us, and giving up would stop the heartbeat of an apply that is still running.
    */
   async heartbeat(lock: LockInfo): Promise<LockInfo> {
     const ref = lockRef(lock.account);
-    const heartbeatAt = this.clock.now();
-    const sha = await this.commitRecord(
-      { ...lock, heartbeatAt },
-      `Held by ${lock.holder} (run ${lock.runId}) since ${lock.acquiredAt.toISOString()}, ` +
-        `alive at ${heartbeatAt.toISOString()}.`,
+    let held = lock;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const heartbeatAt = this.clock.now();
+      const sha = await this.commitRecord(
+        { ...held, heartbeatAt },
+        `Held by ${held.holder} (run ${held.runId}) since ${held.acquiredAt.toISOString()}, ` +
+          `alive at ${heartbeatAt.toISOString()}.`,
+      );
+      const result = await this.cli.runOrFail([
+        "push",
+        "--porcelain",
+        `--force-with-lease=${ref}:${held.sha}`,
+        this.remote,
+        `${sha}:${ref}`,
+      ]);
+      if (result.ok) {
+        // The remote has the new record: a failure to note it locally must not lose it (the next
+        // beat's lease is on this sha).
+        await this.cli.attempt(["update-ref", this.trackingRef(held.account), sha]);
+        return { ...held, heartbeatAt, sha };
+      }
+      if (!isRefMoved(pushRejection(result.error))) {
+        throw toGitError(result.error, `renewing the lock ${ref} on ${this.remote}`);
+      }
+      const current = await this.read(held.account);
+      if (current === null || !sameHolding(current, lock)) throw new LockLostError(lock, current);
+      held = current;
+    }
+    throw new GitError(
+      `could not renew the lock ${ref} on ${this.remote}: it kept moving under this holder`,
+      {
+        hint: "something else is rewriting this apply's lock; check who holds it with `folioctl unlock`",
+      },
     );
-    const result = await this.cli.runOrFail([
-      "push",
-      "--porcelain",
-      `--force-with-lease=${ref}:${lock.sha}`,
-      this.remote,
-      `${sha}:${ref}`,
-    ]);
-    if (result.ok) {
-      await this.cli.run("recording the lock", ["update-ref", this.trackingRef(lock.account), sha]);
-      return { ...lock, heartbeatAt, sha };
-    }
-    if (!isRefMoved(pushRejection(result.error))) {
-      throw toGitError(result.error, `renewing the lock ${ref} on ${this.remote}`);
-    }
-    throw new LockLostError(lock, await this.read(lock.account));
   }
 
   /** Reads the lock from the remote (a fetch of the lock refs), not from any local state. */
@@ -197,9 +214,4 @@ export class LockRefs {
   private trackingRef(account: string): string {
     return `refs/folioctl/remotes/${this.remote}/locks/${account}`;
   }
-}
-
-/** The same holder's lock, perhaps with a newer heartbeat. */
-function sameHolding(a: LockInfo, b: LockInfo): boolean {
-  return a.holder === b.holder && a.runId === b.runId && a.acquiredAt.getTime() === b.acquiredAt.getTime();
 }

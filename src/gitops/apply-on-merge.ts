@@ -96,7 +96,9 @@ export async function runApplyOnMerge(
   if (!provenance.ok) return refuseEarly(provenance.refusal, provenance.plan);
   const { plan, pull: merged } = provenance;
 
-  const approval = checkApproval(merged, await forge.getApproval(merged.number), options.requireApprovals);
+  // An approval at an older head counts when the plan file there is the same bytes as the merged one.
+  const approved = await forge.getApproval(merged.number, { contentPath: path });
+  const approval = checkApproval(merged, approved, options.requireApprovals);
   if (approval) return refuseEarly(approval, plan);
 
   // The intent may have moved on after the merge (apply can wait hours for its environment's approval).

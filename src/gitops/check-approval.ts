@@ -5,15 +5,18 @@ const WHY_IGNORED: Record<IgnoredApprovalReason, string> = {
   author: "the author",
   bot: "a bot",
   committer: "they pushed a commit to the pull request",
+  pusher: "they force-pushed, deleted or restored its branch",
   stale: "given before the last push",
   "after-merge": "given after the merge",
   "no-write-access": "they cannot write to the repository",
 };
 
 /**
- * Enough approvals at the head that was merged, given before the merge by people with write access who
- * are neither the author, a bot, nor anyone who pushed to the pull request, and no one's latest verdict
- * asking for changes. `required` 0 switches the check off (the branch ruleset then decides alone).
+ * Enough approvals of the plan that was merged (given at the merged head, or at an older head with the
+ * same plan file byte for byte), given before the merge by people with write access who are neither the
+ * author, a bot, nor anyone who pushed to the pull request (a commit, or a force-push, deletion or
+ * restore of its branch), and no one's latest verdict asking for changes; a dismissed approval counts for
+ * nothing. `required` 0 switches the check off (the branch ruleset then decides alone).
  */
 export function checkApproval(pull: PullRequest, approval: Approval, required: number): Refusal | undefined {
   if (required <= 0) return undefined;

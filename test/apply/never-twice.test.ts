@@ -117,3 +117,48 @@ describe("re-running an applied or attempted plan", () => {
     expect(ordersPerRef(sim)).toEqual(fixture.plan.orders.map(() => 1));
   });
 });
+
+describe("re-running a plan after it expired", () => {
+  // Past the plan's expiresAt (and its snapshot older than planTtl, 4 h).
+  const later = () => new Date(Date.now() + 5 * 3_600_000);
+
+  it("says 'already attempted' and exits 4 when every leg had ended, sending nothing", async () => {
+    const { sim, fixture, buy } = await appliedWithARejectedBuy();
+
+    const again = await apply(sim, fixture, { now: later });
+
+    expect(again.record.refusal).toBeNull();
+    expect(again.exitCode).toBe(4);
+    expect(renderApplyText(again.record)).toMatch(/already attempted: nothing was sent/);
+    expect(again.record.orders.find((o) => o.leg === buy.leg)?.status).toBe("rejected");
+    expect(ordersPerRef(sim)).toEqual(fixture.plan.orders.map(() => 1));
+  });
+
+  it("says 'already applied' and exits 0 when every leg had filled", async () => {
+    const sim = await exampleSim();
+    const fixture = await planFixture(sim, new Date());
+    expect((await apply(sim, fixture)).exitCode).toBe(0);
+
+    const again = await apply(sim, fixture, { now: later });
+
+    expect(again.exitCode).toBe(0);
+    expect(again.record.outcome).toBe("already-applied");
+    expect(renderApplyText(again.record)).toMatch(/already applied: nothing was sent/);
+    expect(sim.orders()).toHaveLength(fixture.plan.orders.length);
+  });
+
+  it("is refused as expired when a leg was never sent, and sends nothing more", async () => {
+    const sim = await exampleSim();
+    const fixture = await planFixture(sim, new Date());
+    sim.injectFault({ type: "disconnect", on: "first-fill" });
+    const first = await apply(sim, fixture, { reconnect: { attempts: 0, initialDelayMs: 0, maxDelayMs: 0 } });
+    expect(first.exitCode).toBe(4);
+    const sent = sim.orders().length;
+
+    const again = await apply(sim, fixture, { now: later });
+
+    expect(again.exitCode).toBe(3);
+    expect(again.record.refusal?.reason).toBe("expired");
+    expect(sim.orders()).toHaveLength(sent);
+  });
+});

@@ -143,6 +143,47 @@ describe("runApply against the simulator", () => {
   });
 });
 
+describe("runApply sizing buys", () => {
+  const VNQ = 31230302;
+  /** All cash into one buy of VNQ, at market: the buy's size is limited by the cash alone. */
+  const allCashIntoVnq = (yaml: string) =>
+    yaml
+      .replace(/^( {4}weight: )40\b/m, "$144.4")
+      .replace("{ symbol: BND, weight: 35 }", "{ symbol: BND, weight: 25.7 }")
+      .replace("{ symbol: VNQ, weight: 20 }", "{ symbol: VNQ, weight: 29.9 }")
+      .replace(/^( {2}weight: )5\b/m, "$10")
+      .replace(/^( {2}minimum: )500\b/m, "$10")
+      .replace("orderType: LMT", "orderType: MKT")
+      .replace(/^ {2}limitOffsetBps: .*\n/m, "");
+
+  it("sizes a buy at the live price when it is above the plan's: fewer shares, never an overdraft", async () => {
+    const sim = await exampleSim();
+    const fixture = await planFixture(sim, new Date(), allCashIntoVnq);
+    expect(fixture.plan.orders.map((o) => [o.side, o.symbol, o.orderType])).toEqual([["BUY", "VNQ", "MKT"]]);
+    const [buy] = fixture.plan.orders;
+    // 45 bps up: inside the 50 bps tolerance, so the plan is not stale, but each share costs more.
+    const quote = sim.snapshotState().quotes?.[VNQ];
+    sim.setQuote(VNQ, { bid: (quote?.bid ?? 0) * 1.0045, ask: (quote?.ask ?? 0) * 1.0045 });
+    const live = buy!.estimatedPrice * 1.0045;
+    const buffer = 1 + 50 / 10_000;
+    const cash = sim.account(ACCOUNT).cash["USD"] ?? 0;
+    // What the cash pays for at each price, with the allowed move on top and the $1 minimum commission
+    // (under 200 shares at $0.005 cost less): at the plan's price the whole planned quantity, at the
+    // live one less.
+    const affordable = (price: number) => Math.floor((cash - 1) / (price * buffer));
+    expect(affordable(buy!.estimatedPrice)).toBeGreaterThanOrEqual(buy!.quantity);
+    expect(affordable(live)).toBeLessThan(buy!.quantity);
+
+    const result = await apply(sim, fixture);
+
+    expect(result.exitCode, JSON.stringify(result.record.refusal)).toBe(4);
+    const order = result.record.orders[0]!;
+    expect(order.sentQuantity).toBe(affordable(live));
+    expect(order.notes.join(" ")).toContain(`pays for ${affordable(live)} of ${buy!.quantity} shares`);
+    expect(sim.account(ACCOUNT).cash["USD"]).toBeGreaterThanOrEqual(0);
+  });
+});
+
 describe("runApply through faults", () => {
   it("marks a rejected symbol, carries on, and exits 4", async () => {
     const sim = await exampleSim();

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { GatewaySim } from "../../src/gateway-sim/index.js";
 import { ACCOUNT, ordersPerRef } from "../apply/support/apply-harness.js";
+import { holdSells } from "../apply/support/hold-sells.js";
 import { cleanupPlanFixtures, planFixture, type PlanFixture } from "../apply/support/plan-fixture.js";
 import { startExampleSim, stopSims } from "../gateway-sim/support/start-test-sim.js";
 import { runCli, type CliRun } from "../support/run-cli.js";
@@ -31,19 +32,36 @@ function apply(
 
 const lockDir = () => mkdtemp(join(tmpdir(), "folioctl-runner-locks-"));
 
+/**
+ * Starts two runs together while the simulator holds every sell: whichever takes the lock cannot finish
+ * until the test lets its sell fill, and the test does that only once the other run has ended. So the
+ * other run ended while the first one was running, whatever the machine's load; had the first let go
+ * of the lock before sending its orders, neither run would end and the test would fail.
+ */
+async function overlapping(
+  sim: GatewaySim,
+  fixture: PlanFixture,
+  start: [() => Promise<CliRun>, () => Promise<CliRun>],
+): Promise<{ first: CliRun; runs: CliRun[] }> {
+  const release = holdSells(sim, fixture.plan);
+  const runs = start.map((run) => run());
+  const first = await Promise.race(runs);
+  release();
+  return { first, runs: await Promise.all(runs) };
+}
+
 describe("two applies of one plan at once", () => {
   it("on one machine, with different client ids: one applies, the other is refused as locked; each leg is placed once", async () => {
     const sim = await startExampleSim();
     const fixture = await planFixture(sim, new Date());
-    // Order acknowledgements come slowly, so that the first apply still runs when the second starts.
-    sim.injectFault({ type: "delay", ms: 1_500, messages: ["OPEN_ORDER", "ORDER_STATUS"] });
     const dir = await lockDir();
 
-    const runs = await Promise.all([
-      apply(sim, fixture, dir, ["--client-id", "41"]),
-      apply(sim, fixture, dir, ["--client-id", "42"]),
+    const { first, runs } = await overlapping(sim, fixture, [
+      () => apply(sim, fixture, dir, ["--client-id", "41"]),
+      () => apply(sim, fixture, dir, ["--client-id", "42"]),
     ]);
 
+    expect(first.code, first.stderr).toBe(3);
     expect(runs.map((r) => r.code).sort(), runs.map((r) => r.stderr).join("\n----\n")).toEqual([0, 3]);
     const loser = runs.find((r) => r.code === 3);
     expect(loser?.stderr).toMatch(
@@ -63,14 +81,15 @@ describe("two applies of one plan at once", () => {
   it("on two machines, with the account's own client id: the gateway refuses the second; each leg is placed once", async () => {
     const sim = await startExampleSim();
     const fixture = await planFixture(sim, new Date());
-    sim.injectFault({ type: "delay", ms: 1_500, messages: ["OPEN_ORDER", "ORDER_STATUS"] });
 
     // Each runner has its own lock directory: only the gateway can tell that the other apply runs.
-    const runs = await Promise.all([
-      apply(sim, fixture, await lockDir()),
-      apply(sim, fixture, await lockDir()),
+    const [dirA, dirB] = [await lockDir(), await lockDir()];
+    const { first, runs } = await overlapping(sim, fixture, [
+      () => apply(sim, fixture, dirA),
+      () => apply(sim, fixture, dirB),
     ]);
 
+    expect(first.code, first.stderr).toBe(3);
     expect(runs.map((r) => r.code).sort(), runs.map((r) => r.stderr).join("\n----\n")).toEqual([0, 3]);
     const loser = runs.find((r) => r.code === 3);
     expect(loser?.stderr).toMatch(

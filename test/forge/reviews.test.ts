@@ -172,6 +172,96 @@ describe("approvals that do not count", () => {
   });
 });
 
+describe("approvals and what happened to the branch", () => {
+  let world: ForgeWorld;
+  const PLAN = "plans/U1.plan.json";
+
+  beforeEach(async () => {
+    world = await startForgeWorld();
+  });
+
+  afterEach(async () => {
+    await stopForgeWorld(world);
+  });
+
+  it("does not count the approval of someone who force-pushed the branch back to an older commit of the bot's", async () => {
+    const pull = await openBotPullRequest(world, "U1", `{"plan":1}\n`);
+    const older = pull.headSha;
+    await pushPlan(world, "U1", `{"plan":2}\n`);
+    // The older commit is the bot's own: its author fields say nothing about who moved the branch.
+    await world.alice.forcePush(world.repo, { branch: planBranch("U1"), sha: older });
+    await world.alice.approve(world.repo, pull.number);
+    await world.bob.approve(world.repo, pull.number);
+
+    const approval = await world.forge.getApproval(pull.number, { contentPath: PLAN });
+
+    expect(approval).toEqual({
+      headSha: older,
+      approvedBy: ["bob"],
+      changesRequestedBy: [],
+      ignored: [{ reviewer: "alice", reason: "pusher" }],
+    });
+    expect(await world.forge.listPullRequestEvents(pull.number)).toEqual([
+      { event: "head_ref_force_pushed", actor: "alice", createdAt: expect.any(String) },
+    ]);
+  });
+
+  it("counts an approval given at an older head only when the file approved is byte for byte the same there", async () => {
+    const pull = await openBotPullRequest(world, "U1", `{"plan":1}\n`);
+    await world.alice.approve(world.repo, pull.number);
+    // The bot commits again, the plan file unchanged (another file moves on).
+    const sameHead = await world.bot.push(world.repo, {
+      branch: planBranch("U1"),
+      files: { "notes.txt": "unrelated\n" },
+    });
+
+    expect(await world.forge.getApproval(pull.number, { contentPath: PLAN })).toMatchObject({
+      headSha: sameHead,
+      approvedBy: ["alice"],
+      ignored: [],
+    });
+    // Without saying which file matters, only an approval at the head counts.
+    expect((await world.forge.getApproval(pull.number)).ignored).toEqual([
+      { reviewer: "alice", reason: "stale" },
+    ]);
+
+    // One byte more in the plan, and the approval no longer covers what is at the head.
+    await pushPlan(world, "U1", `{"plan":1} \n`);
+    expect(await world.forge.getApproval(pull.number, { contentPath: PLAN })).toMatchObject({
+      approvedBy: [],
+      ignored: [{ reviewer: "alice", reason: "stale" }],
+    });
+  });
+
+  it("does not count an approval a maintainer dismissed", async () => {
+    const pull = await openBotPullRequest(world, "U1");
+    await world.alice.approve(world.repo, pull.number);
+    const [review] = await world.forge.listReviews(pull.number);
+    await world.bob.dismissReview(world.repo, pull.number, review!.id, "Approved the wrong tab");
+
+    expect((await world.forge.listReviews(pull.number)).map((r) => r.state)).toEqual(["DISMISSED"]);
+    expect(await world.forge.getApproval(pull.number, { contentPath: PLAN })).toEqual({
+      headSha: pull.headSha,
+      approvedBy: [],
+      changesRequestedBy: [],
+      ignored: [],
+    });
+  });
+
+  it("with stale-review dismissal on, a push dismisses the approval even when the plan file is unchanged", async () => {
+    world.github.dismissStaleReviewsOnPush(world.repo);
+    const pull = await openBotPullRequest(world, "U1", `{"plan":1}\n`);
+    await world.alice.approve(world.repo, pull.number);
+    await world.bot.push(world.repo, { branch: planBranch("U1"), files: { "notes.txt": "unrelated\n" } });
+
+    expect((await world.forge.getApproval(pull.number, { contentPath: PLAN })).approvedBy).toEqual([]);
+    expect((await world.forge.listReviews(pull.number)).map((r) => r.state)).toEqual(["DISMISSED"]);
+    expect((await world.forge.listPullRequestEvents(pull.number)).map((e) => e.event)).toEqual([
+      "review_dismissed",
+    ]);
+  });
+});
+
 describe("decideApproval", () => {
   const head = "a".repeat(40);
   const old = "b".repeat(40);
@@ -241,6 +331,30 @@ describe("decideApproval", () => {
       approvedBy: [],
       changesRequestedBy: [],
     });
+  });
+
+  it("does not count an approval by someone who moved the branch, whatever commit it now shows", () => {
+    const approval = decideApproval(
+      [review("alice", "APPROVED"), review("bob", "APPROVED")],
+      {
+        author: "bot",
+        headSha: head,
+      },
+      { pushers: ["Alice"] },
+    );
+
+    expect(approval.approvedBy).toEqual(["bob"]);
+    expect(approval.ignored).toEqual([{ reviewer: "alice", reason: "pusher" }]);
+  });
+
+  it("counts an approval at an older head known to have the same content", () => {
+    const approval = decideApproval(
+      [review("alice", "APPROVED", old)],
+      { author: "bot", headSha: head },
+      { sameContentAt: new Set([old]) },
+    );
+
+    expect(approval.approvedBy).toEqual(["alice"]);
   });
 
   it("marks an approval at an older head as stale", () => {

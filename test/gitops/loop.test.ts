@@ -6,6 +6,7 @@ import { parsePlan } from "../../src/config/load-plan.js";
 import { formatPlanFile } from "../../src/core/format-plan-file.js";
 import type { Plan } from "../../src/core/plan.js";
 import { readPlanHeader } from "../../src/gitops/plan-pull-request.js";
+import { holdSells } from "../apply/support/hold-sells.js";
 import {
   ACCOUNT,
   BOT,
@@ -309,20 +310,26 @@ describe("apply refuses what was not reviewed", () => {
   it("of two applies at once, one applies and the other is refused as locked and touches nothing", async () => {
     const { world: w, number, plan } = await givenAProposedPlan();
     const sha = await approveAndMerge(w, number);
-    // Order acknowledgements come slowly, so that the first apply still holds the lock when the second asks.
-    w.sim.injectFault({ type: "delay", ms: 1_500, messages: ["ORDER_STATUS"] });
+    // The simulator holds the sells, so that whichever apply takes the lock is still running when the
+    // other one ends; they are let fill only then (had the lock been let go before the orders, neither
+    // apply would end).
+    const release = holdSells(w.sim, plan);
 
     // Two runners, each with its own checkout.
     const other = await w.cloneAgain("ops-2");
-    const runs = await Promise.all([
+    const started = [
       w.run(["apply", "--on-merge", "--sha", sha], { FOLIOCTL_CLIENT_ID: "23", GITHUB_RUN_ID: "1001" }),
       w.run(
         ["apply", "--on-merge", "--sha", sha],
         { FOLIOCTL_CLIENT_ID: "24", GITHUB_RUN_ID: "1002" },
         other,
       ),
-    ]);
+    ];
+    const first = await Promise.race(started);
+    release();
+    const runs = await Promise.all(started);
 
+    expect(first.code, first.stderr).toBe(3);
     expect(runs.map((r) => r.code).sort(), runs.map((r) => r.stderr).join("\n----\n")).toEqual([0, 3]);
     const loser = runs.find((r) => r.code === 3);
     expect(loser?.stderr).toMatch(
@@ -336,7 +343,7 @@ describe("apply refuses what was not reviewed", () => {
       context: STATUS,
       state: "success",
     });
-  }, 40_000);
+  }, 90_000);
 });
 
 describe("a commit that brings no plan", () => {

@@ -88,7 +88,8 @@ export class LoopWorld {
     const home = join(root, "home");
     await mkdir(home);
     await writeFile(join(home, ".gitconfig"), "");
-    const github = await FakeGitHub.start();
+    // folioctl pushes over git as the bot; people push through FakeGitHubUser, which says who they are.
+    const github = await FakeGitHub.start({ gitPusher: BOT });
     const repo = await github.createRepo("acme", "ops", {
       files: {
         "portfolio.yaml": options.portfolio ?? portfolioYaml(IN_BAND),

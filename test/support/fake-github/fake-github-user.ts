@@ -27,17 +27,29 @@ export class FakeGitHubUser {
   }
 
   /** Commits files onto a branch (created from `from`, default the default branch) as this user. */
-  push(
+  async push(
     repo: FakeRepo,
     options: { branch: string; files: Record<string, string | null>; message?: string; from?: string },
   ): Promise<string> {
-    return repo.git.commitFiles({
+    // GitHub sees every push as it lands: what others pushed before is theirs, this one is ours.
+    await this.github.observePushes(repo);
+    const sha = await repo.git.commitFiles({
       branch: options.branch,
       files: options.files,
       message: options.message ?? `Update ${Object.keys(options.files).join(", ")}`,
       author: { name: this.user.login, email: `${this.user.id}+${this.user.login}@users.noreply.github.com` },
       from: options.from ?? repo.defaultBranch,
     });
+    await this.github.observePushes(repo, this.user.login);
+    return sha;
+  }
+
+  /** `git push --force` of an existing commit to a branch as this user: no new commit, only the ref moves. */
+  async forcePush(repo: FakeRepo, options: { branch: string; sha: string }): Promise<void> {
+    await this.github.observePushes(repo);
+    const current = await repo.git.branchSha(options.branch);
+    await repo.git.updateRef(`refs/heads/${options.branch}`, options.sha, current);
+    await this.github.observePushes(repo, this.user.login);
   }
 
   async openPullRequest(
@@ -68,6 +80,14 @@ export class FakeGitHubUser {
 
   async commentReview(repo: FakeRepo, number: number, body = "A remark."): Promise<void> {
     await this.review(repo, number, "COMMENT", body);
+  }
+
+  /** Dismisses a review through the API, as a maintainer pressing "Dismiss review" would. */
+  async dismissReview(repo: FakeRepo, number: number, reviewId: number, message: string): Promise<void> {
+    await this.call("PUT", `${repoPath(repo)}/pulls/${number}/reviews/${reviewId}/dismissals`, {
+      message,
+      event: "DISMISS",
+    });
   }
 
   async comment(repo: FakeRepo, number: number, body: string): Promise<number> {

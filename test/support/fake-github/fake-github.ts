@@ -12,13 +12,19 @@ import { HttpError, errorWithStatus, notFound } from "./handler.js";
 import { FakeGitHubUser } from "./fake-github-user.js";
 import { issuesRoutes } from "./issues-routes.js";
 import { OpenApiContract } from "./openapi-contract.js";
+import { observePushes, pullEventRoutes, setStaleReviewDismissal } from "./pull-events.js";
 import { pullsRoutes } from "./pulls-routes.js";
 import { privateUser } from "./render.js";
 import { reposRoutes } from "./repos-routes.js";
 import type { Access, FakeRepo, FakeUser, Permission, Role, World } from "./world.js";
 import { findUser, requireUser } from "./world.js";
 
-const ROUTES: Record<string, RouteHandler> = { ...pullsRoutes, ...issuesRoutes, ...reposRoutes };
+const ROUTES: Record<string, RouteHandler> = {
+  ...pullsRoutes,
+  ...issuesRoutes,
+  ...reposRoutes,
+  ...pullEventRoutes,
+};
 const LEVEL: Record<Access, number> = { none: 0, read: 1, write: 2 };
 
 export interface RecordedRequest {
@@ -37,6 +43,11 @@ export interface RecordedRequest {
 export interface FakeGitHubOptions {
   /** The clock timestamps come from (default: the real one). */
   now?: () => Date;
+  /**
+   * Whose pushes arrive over the git remote, which has no authentication (default: the repository's
+   * owner). A FakeGitHubUser's push and forcePush say who they are themselves.
+   */
+  gitPusher?: string;
 }
 
 export interface Fault {
@@ -66,6 +77,7 @@ export class FakeGitHub {
     private readonly server: Server,
     private readonly dir: string,
     readonly world: World,
+    private readonly gitPusher: string | undefined,
   ) {}
 
   static async start(options: FakeGitHubOptions = {}): Promise<FakeGitHub> {
@@ -85,7 +97,7 @@ export class FakeGitHub {
           .replace(/\.\d{3}Z$/, "Z"),
       nextId: () => 0,
     };
-    const fake = new FakeGitHub(server, dir, world);
+    const fake = new FakeGitHub(server, dir, world, options.gitPusher);
     world.nextId = () => ++fake.ids;
     server.on("request", (request, response) => void fake.serve(request, response));
     return fake;
@@ -164,6 +176,26 @@ export class FakeGitHub {
   /** Gives a user a role on a repository (collaborator permission), as an admin would in the settings. */
   grant(repo: FakeRepo, login: string, role: Role): void {
     repo.collaborators.set(requireUser(this.world, login).login.toLowerCase(), role);
+  }
+
+  /**
+   * Turns on the branch rule "dismiss stale pull request approvals when new commits are pushed": a
+   * push that moves an open pull request's head dismisses the approvals given at another commit.
+   */
+  dismissStaleReviewsOnPush(repo: FakeRepo, on = true): void {
+    setStaleReviewDismissal(repo, on);
+  }
+
+  /**
+   * Records what moved on open pull requests' branches since the fake last looked, as `pusher`'s doing
+   * (default: the git pusher). FakeGitHubUser calls it around its pushes; requests do it themselves.
+   */
+  async observePushes(repo: FakeRepo, pusher?: string): Promise<void> {
+    const next = this.queue.then(() =>
+      observePushes(this.world, repo, pusher ?? this.gitPusher ?? repo.owner),
+    );
+    this.queue = next.catch(() => undefined);
+    await next;
   }
 
   repo(owner: string, name: string): FakeRepo {
@@ -331,7 +363,15 @@ export class FakeGitHub {
       body !== null && typeof body === "object" && !Array.isArray(body)
         ? (body as Record<string, unknown>)
         : {};
-    return handler.handle({ world: this.world, user, repo, params, body: objectBody });
+    // Pushes reach the fake through git, not the API: it notices them when it is next asked, and
+    // starts following a pull request the moment it is opened (or reopened).
+    const pusher = this.gitPusher ?? repo.owner;
+    await observePushes(this.world, repo, pusher);
+    const answer = await handler.handle({ world: this.world, user, repo, params, body: objectBody });
+    if (operationId === "pulls/create" || operationId === "pulls/update") {
+      await observePushes(this.world, repo, pusher);
+    }
+    return answer;
   }
 }
 
