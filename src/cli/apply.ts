@@ -23,6 +23,7 @@ export interface ApplyFlags {
   waveTimeout: string;
   onMerge?: boolean;
   sha?: string;
+  before?: string;
   requireApprovals: string;
   repo?: string;
   remote: string;
@@ -42,6 +43,10 @@ export function registerApplyCommand(program: Command, ctx: CliContext, run: Run
     .option("--portfolio <file>", "portfolio.yaml the plan must have been made from", "portfolio.yaml")
     .option("--on-merge", "apply the plan the merged rebalance pull request brought to main (CI)")
     .option("--sha <sha>", "with --on-merge: the commit pushed to main (default GITHUB_SHA)")
+    .option(
+      "--before <sha>",
+      "with --on-merge: the commit main pointed to before the push (github.event.before); every plan commit the push brought is applied",
+    )
     .option(
       "--require-approvals <n>",
       "with --on-merge: approvals at the merged head, by others than the author",

@@ -14,6 +14,8 @@ export interface CliContext {
   cwd: string;
   /** --debug: print stacks for errors. */
   debug: boolean;
+  /** How commands wait before asking GitHub again (default: a timer); tests move a fake clock instead. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /** Commands return their exit code; they throw FolioctlError for failures the user can fix. */

@@ -39,6 +39,7 @@ export async function main(argv: string[], ctx: Partial<CliContext> = {}): Promi
     env: ctx.env ?? process.env,
     cwd: ctx.cwd ?? process.cwd(),
     debug: ctx.debug ?? (argv.includes("--debug") || ctx.env?.["FOLIOCTL_DEBUG"] === "1"),
+    ...(ctx.sleep === undefined ? {} : { sleep: ctx.sleep }),
   };
   let exitCode: number = EXIT.ok;
   const run: RunAction = async (body) => {

@@ -74,7 +74,12 @@ export class LoopWorld {
     readonly clone: string,
     readonly env: NodeJS.ProcessEnv,
     private readonly restoreHome: () => void,
+    /** How far the fake GitHub's clock is ahead of the real one: commands' waits move it, not time. */
+    private readonly clock: { skewMs: number },
   ) {}
+
+  /** Every wait a command asked for, in milliseconds; none of them took real time. */
+  readonly sleeps: number[] = [];
 
   /** Starts a world that `stopLoopWorlds()` (in afterEach) stops and checks. */
   static async start(options: LoopWorldOptions = {}): Promise<LoopWorld> {
@@ -88,7 +93,8 @@ export class LoopWorld {
     const home = join(root, "home");
     await mkdir(home);
     await writeFile(join(home, ".gitconfig"), "");
-    const github = await FakeGitHub.start();
+    const clock = { skewMs: 0 };
+    const github = await FakeGitHub.start({ now: () => new Date(Date.now() + clock.skewMs) });
     const repo = await github.createRepo("acme", "ops", {
       files: {
         "portfolio.yaml": options.portfolio ?? portfolioYaml(IN_BAND),
@@ -137,7 +143,7 @@ export class LoopWorld {
         else process.env[key] = value;
       }
     };
-    return new LoopWorld(github, repo, bot, alice, bob, sim, root, clone, env, restoreHome);
+    return new LoopWorld(github, repo, bot, alice, bob, sim, root, clone, env, restoreHome, clock);
   }
 
   /** Runs a folioctl command in-process, in the clone, as the runner would (main's code, the bot's token). */
@@ -150,6 +156,11 @@ export class LoopWorld {
       env: { ...this.env, ...env },
       cwd,
       debug: false,
+      // A command that waits for GitHub moves the fake's clock instead of sleeping.
+      sleep: async (ms: number) => {
+        this.sleeps.push(ms);
+        this.clock.skewMs += ms;
+      },
     });
     return { code, stdout, stderr };
   }
