@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { planSummary } from "../core/plan-summary.js";
 import { createForge, gatewaySnapshot, openOpsRepo, requireGateway } from "../gitops/gitops-context.js";
 import type { GatewayFlags, RepoFlags } from "../gitops/gitops-context.js";
+import { describeNeverApplied } from "../gitops/never-applied.js";
 import { runPropose, type ProposeResult } from "../gitops/propose.js";
 import { TOOL_VERSION } from "../version.js";
 import type { CliContext } from "./context.js";
@@ -49,6 +50,11 @@ async function propose(flags: ProposeFlags, ctx: CliContext): Promise<number> {
 
 /** What propose did, in one or two lines for a person or a CI log. */
 export function describeProposal(result: ProposeResult): string {
+  const never = (result.neverApplied ?? []).map((pull) => `Not applied: ${describeNeverApplied(pull)}\n`);
+  return describeAction(result) + never.join("");
+}
+
+function describeAction(result: ProposeResult): string {
   const { pull, plan, account } = result;
   const link = pull ? `\n${pull.url}\n` : "\n";
   const hash = plan ? plan.hash.slice(0, 12) : "";
@@ -80,6 +86,7 @@ export function proposeJson(result: ProposeResult): Record<string, unknown> {
     planHash: result.plan?.hash ?? null,
     orders: result.plan?.orders.length ?? 0,
     reason: result.reason ?? null,
+    neverApplied: result.neverApplied ?? [],
   };
 }
 

@@ -155,3 +155,28 @@ describe("the merged pull request not yet listed for its commit", () => {
     expect(labelsOf(w, number)).toEqual(["folioctl", "folioctl: applied"]);
   });
 });
+
+describe("a merge whose apply run GitHub cancelled", () => {
+  it("propose reports it, merged and never applied, with the command that applies it, until it is applied", async () => {
+    const { w, number } = await givenAnApprovedPlan();
+    const sha = await w.bob.merge(w.repo, number);
+    // No apply ran: its pending run was replaced by a newer one in the workflow's concurrency group.
+
+    const run = await w.run(["propose"]);
+
+    expect(run.code).toBe(0);
+    const merged = w.repo.pulls.find((p) => p.number === number);
+    expect(run.stdout).toContain(
+      `Not applied: #${number} was merged at ${merged?.mergedAt} (merge commit ${sha.slice(0, 12)}), never applied:`,
+    );
+    expect(run.stdout).toContain(
+      `gh run rerun $(gh run list --workflow apply.yml --commit ${sha} --json databaseId --jq '.[0].databaseId')`,
+    );
+    expect(run.stderr).toContain(`propose ${ACCOUNT}: #${number} was merged at`);
+
+    // When the re-run applies it, propose has nothing more to say about it
+    expect((await w.run(["apply", "--on-merge", "--sha", sha], APPLY)).code).toBe(0);
+    const after = await w.run(["propose", "--json"]);
+    expect(JSON.parse(after.stdout)).toMatchObject({ neverApplied: [] });
+  }, 90_000);
+});
