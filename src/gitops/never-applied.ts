@@ -1,6 +1,9 @@
 // A merged rebalance pull request whose plan was never applied. GitHub keeps one running and one pending
-// run per concurrency group and cancels the pending one when a newer run queues, so the apply run of a
-// merge can vanish without a comment or a status. Nothing in folioctl's safety depends on that queue (the
+// run per concurrency group and cancels the pending one when a newer run queues ("there can be at most
+// one running and one pending job in a concurrency group at any time ... Any existing pending job or
+// workflow in the same concurrency group, if it exists, will be canceled": docs.github.com, Control the
+// concurrency of workflows and jobs), so the apply run of a merge can vanish without a comment or a
+// status. The `queue: max` setting that would keep them all is not accepted by actionlint yet. Nothing in folioctl's safety depends on that queue (the
 // account's lock serialises applies), but a plan that silently never ran must not go unnoticed: propose,
 // which runs every weekday, reports each such pull request with the command that applies it.
 import { isRecordOfPlan } from "../apply/read-earlier-runs.js";

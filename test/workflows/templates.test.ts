@@ -104,8 +104,10 @@ describe("ops-repo workflow templates", () => {
     expect(job.environment).toBe("production");
     expect(job.concurrency).toEqual({ group: "folioctl-apply-__ACCOUNT__", "cancel-in-progress": false });
     expect(job["timeout-minutes"]).toBeGreaterThan(0);
-    // The App's installation token expires an hour after the job made it: the ledger and report at the
-    // end of the run need it, so the job stops well before (setup included).
+    // The App's installation token expires an hour after the job made it ("Installation tokens expire 1
+    // hour from the time you create them": https://github.com/Link-/gh-token; docs.github.com, Generating
+    // an installation access token for a GitHub App): the ledger and report at the end of the run need
+    // it, so the job stops well before (setup included).
     expect(job["timeout-minutes"]).toBeLessThanOrEqual(50);
     // A push can land several merges: apply walks every commit since the push's `before`.
     expect(run.run).toBe('npx --no folioctl apply --on-merge --sha "$GITHUB_SHA" --before "$PUSH_BEFORE"');
