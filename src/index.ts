@@ -27,8 +27,14 @@ export { runPropose } from "./gitops/propose.js";
 export type { ProposeAction, ProposeResult } from "./gitops/propose.js";
 export { runPreview } from "./gitops/preview.js";
 export type { PreviewDeps, PreviewOptions, PreviewOutcome, PreviewResult } from "./gitops/preview.js";
-export { runApplyOnMerge } from "./gitops/apply-on-merge.js";
-export type { ApplyOnMergeDeps, ApplyOnMergeOptions, ApplyOnMergeResult } from "./gitops/apply-on-merge.js";
+export { runApplyOnMerge } from "./gitops/apply-push.js";
+export type {
+  ApplyOnMergeDeps,
+  ApplyOnMergeOptions,
+  ApplyOnMergeResult,
+  ApplyOnMergeRun,
+  SupersededPlan,
+} from "./gitops/apply-push.js";
 export type { GitOpsDeps } from "./gitops/gitops-deps.js";
 export { keepExistingPlan } from "./gitops/keep-existing-plan.js";
 export { readPlanHeader } from "./gitops/plan-pull-request.js";

@@ -1,7 +1,8 @@
+import { appendFile } from "node:fs/promises";
 import { renderApplyText } from "../apply/render-apply-report.js";
 import { parseDuration } from "../core/parse-duration.js";
 import { RefusalError, UsageError } from "../errors.js";
-import { runApplyOnMerge, type ApplyOnMergeResult } from "../gitops/apply-on-merge.js";
+import { runApplyOnMerge, type ApplyOnMergeResult, type ApplyOnMergeRun } from "../gitops/apply-push.js";
 import { createForge, gatewaySnapshot, openOpsRepo, requireGateway } from "../gitops/gitops-context.js";
 import { runIdentityFromEnv } from "../gitops/run-identity.js";
 import { TOOL_VERSION } from "../version.js";
@@ -26,6 +27,12 @@ export async function applyOnMergeCommand(flags: ApplyFlags, ctx: CliContext): P
   if (!/^\d{1,3}$/.test(flags.requireApprovals)) {
     throw new UsageError(`--require-approvals "${flags.requireApprovals}" is not a whole number`, {
       hint: "Pass how many approvals a plan needs, for example --require-approvals 1 (0 leaves it to the branch ruleset).",
+    });
+  }
+  const before = flags.before?.trim();
+  if (before !== undefined && before !== "" && !/^[0-9a-f]{40}$/i.test(before)) {
+    throw new UsageError(`--before "${before}" is not a full commit sha`, {
+      hint: 'Pass the 40-character sha main pointed to before the push (in the workflow: --before "$PUSH_BEFORE" with PUSH_BEFORE set to ${{ github.event.before }}).',
     });
   }
   const waveTimeoutMs = parseDuration(flags.waveTimeout);
@@ -57,9 +64,12 @@ export async function applyOnMergeCommand(flags: ApplyFlags, ctx: CliContext): P
       now: systemClock.now,
       toolVersion: TOOL_VERSION,
       log,
+      sleep: ctx.sleep,
+      ...stepSummaryFromEnv(ctx.env),
     },
     {
       sha: sha.toLowerCase(),
+      ...(before === undefined || before === "" ? {} : { before: before.toLowerCase() }),
       requireApprovals: Number(flags.requireApprovals),
       waveTimeoutMs,
       identity: runIdentityFromEnv(ctx.env, "folioctl apply --on-merge"),
@@ -75,22 +85,49 @@ export async function applyOnMergeCommand(flags: ApplyFlags, ctx: CliContext): P
   return result.exitCode;
 }
 
-function printResult(result: ApplyOnMergeResult, flags: ApplyFlags, ctx: CliContext): void {
-  if (result.nothingToApply) {
+function printResult(run: ApplyOnMergeRun, flags: ApplyFlags, ctx: CliContext): void {
+  if (run.applies.length === 0 && run.superseded.length === 0) {
     if (flags.json) ctx.stdout.write(`${JSON.stringify({ outcome: "nothing-to-apply" })}\n`);
     return;
   }
+  for (const plan of run.superseded) {
+    ctx.stderr.write(
+      `folioctl: ${plan.sha.slice(0, 12)} (${plan.account}) superseded by ${plan.by.slice(0, 12)} in the same push: nothing was sent\n`,
+    );
+  }
+  for (const result of run.applies) printApply(result, flags, ctx);
+  if (flags.json) {
+    const json = run.applies.map(({ record, refusal }) => record ?? { outcome: "refused", refusal });
+    // One plan commit, as always: its record. Several, or superseded ones: all of them, said as such.
+    const single = run.applies.length === 1 && run.superseded.length === 0;
+    const payload = single
+      ? json[0]
+      : {
+          outcome: "several",
+          applies: json,
+          superseded: run.superseded.map(({ sha, account, by }) => ({ sha, account, by })),
+        };
+    ctx.stdout.write(`${JSON.stringify(payload, null, 2)}\n`);
+  }
+  const again = run.repropose;
+  if (again && "result" in again) ctx.stderr.write(`propose: ${describeProposal(again.result)}`);
+}
+
+function printApply(result: ApplyOnMergeResult, flags: ApplyFlags, ctx: CliContext): void {
   const { record, refusal } = result;
   if (record?.refusal)
     ctx.stderr.write(`folioctl: refused (${record.refusal.reason}): ${record.refusal.message}\n`);
   else if (refusal)
     ctx.stderr.write(`folioctl: refused (${refusal.reason}): ${refusal.message}\n  hint: ${refusal.hint}\n`);
   if (record?.error) ctx.stderr.write(`folioctl: error: ${record.error}\n`);
-  if (flags.json) {
-    ctx.stdout.write(`${JSON.stringify(record ?? { outcome: "refused", refusal }, null, 2)}\n`);
-  } else if (record) ctx.stdout.write(renderApplyText(record));
+  if (!flags.json && record) ctx.stdout.write(renderApplyText(record));
   if (result.report?.ledger)
     ctx.stderr.write(`ledger: ${result.report.ledger.path} at ${result.report.ledger.sha}\n`);
-  const again = result.repropose;
-  if (again && "result" in again) ctx.stderr.write(`propose: ${describeProposal(again.result)}`);
+  for (const problem of result.report?.problems ?? []) ctx.stderr.write(`folioctl: error: ${problem}\n`);
+}
+
+/** GitHub Actions names a file per step whose Markdown shows on the run's summary page. */
+function stepSummaryFromEnv(env: NodeJS.ProcessEnv): { stepSummary?: (markdown: string) => Promise<void> } {
+  const file = env["GITHUB_STEP_SUMMARY"]?.trim();
+  return file ? { stepSummary: (markdown) => appendFile(file, markdown, "utf8") } : {};
 }

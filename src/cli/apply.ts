@@ -20,6 +20,7 @@ export interface ApplyFlags {
   waveTimeout: string;
   onMerge?: boolean;
   sha?: string;
+  before?: string;
   requireApprovals: string;
   repo?: string;
   remote: string;

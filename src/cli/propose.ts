@@ -1,6 +1,7 @@
 import { planSummary } from "../core/plan-summary.js";
 import { createForge, gatewaySnapshot, openOpsRepo, requireGateway } from "../gitops/gitops-context.js";
 import type { GatewayFlags, RepoFlags } from "../gitops/gitops-context.js";
+import { describeNeverApplied } from "../gitops/never-applied.js";
 import { runPropose, type ProposeResult } from "../gitops/propose.js";
 import { TOOL_VERSION } from "../version.js";
 import type { CliContext } from "./context.js";
@@ -31,6 +32,11 @@ export async function propose(flags: ProposeFlags, ctx: CliContext): Promise<num
 
 /** What propose did, in one or two lines for a person or a CI log. */
 export function describeProposal(result: ProposeResult): string {
+  const never = (result.neverApplied ?? []).map((pull) => `Not applied: ${describeNeverApplied(pull)}\n`);
+  return describeAction(result) + never.join("");
+}
+
+function describeAction(result: ProposeResult): string {
   const { pull, plan, account } = result;
   const link = pull ? `\n${pull.url}\n` : "\n";
   const hash = plan ? plan.hash.slice(0, 12) : "";
@@ -62,6 +68,7 @@ export function proposeJson(result: ProposeResult): Record<string, unknown> {
     planHash: result.plan?.hash ?? null,
     orders: result.plan?.orders.length ?? 0,
     reason: result.reason ?? null,
+    neverApplied: result.neverApplied ?? [],
   };
 }
 

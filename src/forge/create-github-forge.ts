@@ -24,7 +24,12 @@ export function githubForgeOptionsFromEnv(
   const token = ownToken ?? nonEmpty(env["GITHUB_TOKEN"]);
   if (token === undefined) {
     throw new ForgeError("No GitHub token: neither FOLIOCTL_GITHUB_TOKEN nor GITHUB_TOKEN is set.", {
-      hint: "In a workflow add `env: GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}`; elsewhere export a token with access to the ops repository.",
+      hint:
+        "propose and apply push the plan branch, the ledger and the lock, and must act as the folioctl GitHub " +
+        "App: pass its installation token as FOLIOCTL_GITHUB_TOKEN (docs/operations.md, section 4), never the " +
+        "workflow's GITHUB_TOKEN. preview only comments and may be given the workflow's token, as the preview " +
+        "workflow does (`FOLIOCTL_GITHUB_TOKEN: ${{ github.token }}`). " +
+        "Outside GitHub Actions, export a token with access to the ops repository as FOLIOCTL_GITHUB_TOKEN.",
     });
   }
   const repository = overrides.repository ?? nonEmpty(env["GITHUB_REPOSITORY"]);

@@ -138,12 +138,18 @@ export interface Forge {
   createPullRequest(input: NewPullRequest): Promise<PullRequest>;
   /** Sets title and body; sends nothing when both are already so. True when it changed them. */
   updatePullRequest(number: number, change: { title: string; body: string }): Promise<boolean>;
-  /** Says why in a comment, then closes. */
+  /** Says why in a comment (one per head commit, found again by its marker), then closes. */
   closePullRequest(number: number, comment: string): Promise<void>;
   reopenPullRequest(number: number): Promise<PullRequest>;
   getPullRequest(number: number): Promise<PullRequest>;
   /** The merged pull request that brought a commit to the default branch, if any. */
   findMergedPullRequestForCommit(sha: string): Promise<PullRequest | undefined>;
+  /**
+   * The bot's merged rebalance pull requests for an account, newest first; with `mergeCommitSha`, only
+   * the one whose merge commit that is. Read from the pull request list, not from the commit index that
+   * findMergedPullRequestForCommit reads, which lags behind a merge.
+   */
+  listMergedRebalancePullRequests(account: string, mergeCommitSha?: string): Promise<PullRequest[]>;
   /** Puts one state label on the pull request and takes the other state labels off. */
   setStateLabel(number: number, state: StateLabel): Promise<void>;
   /** Keeps one bot comment per purpose, found by a hidden marker: created once, edited only when different. */

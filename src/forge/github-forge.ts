@@ -1,5 +1,5 @@
 import { ForgeError } from "../errors.js";
-import { addComment, upsertComment } from "./comments.js";
+import { upsertComment } from "./comments.js";
 import { createOctokit } from "./create-octokit.js";
 import { decideApproval } from "./decide-approval.js";
 import type {
@@ -113,7 +113,10 @@ export class GitHubForge implements Forge {
   }
 
   async closePullRequest(number: number, comment: string): Promise<void> {
-    await addComment(this.client, number, comment);
+    // One closing comment per head: a retried close never says it twice, and a pull request reopened
+    // with a new plan and closed again gets a comment of its own.
+    const pull = await getPullRequest(this.client, number);
+    await this.upsertComment(number, `closing-${pull.headSha.slice(0, 12)}`, comment);
     await setPullRequestState(this.client, number, "closed");
   }
 
@@ -127,6 +130,15 @@ export class GitHubForge implements Forge {
 
   findMergedPullRequestForCommit(sha: string): Promise<PullRequest | undefined> {
     return findMergedPullRequestForCommit(this.client, sha);
+  }
+
+  async listMergedRebalancePullRequests(account: string, mergeCommitSha?: string): Promise<PullRequest[]> {
+    const closed = await listRebalancePullRequests(this.client, await this.currentLogin(), account, "closed");
+    return closed
+      .filter(
+        (pull) => pull.merged && (mergeCommitSha === undefined || pull.mergeCommitSha === mergeCommitSha),
+      )
+      .sort((a, b) => (b.mergedAt ?? "").localeCompare(a.mergedAt ?? "") || b.number - a.number);
   }
 
   async setStateLabel(number: number, state: StateLabel): Promise<void> {

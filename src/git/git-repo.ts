@@ -99,6 +99,12 @@ export interface GitRepo {
   readFile(ref: string, path: string): Promise<Uint8Array | null>;
   /** Files a commit changed relative to its first parent (all files for a root commit). */
   changedFiles(sha: string): Promise<FileChange[]>;
+  /**
+   * The commits a push moved a branch through, from `before` (excluded) to `after`, oldest first, along
+   * first parents: each merge, squash or rebased commit that landed, not the commits merged in. Fails when
+   * `before` is not in the clone or not an ancestor of `after` (history rewritten).
+   */
+  firstParentRange(before: string, after: string): Promise<string[]>;
   /** Names of the files directly in `folder` at `ref` (no sub-folders), or [] when the folder is not there. */
   listFiles(ref: string, folder: string): Promise<string[]>;
 

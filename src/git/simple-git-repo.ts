@@ -195,6 +195,32 @@ export class SimpleGitRepo implements GitRepo {
     return changes;
   }
 
+  async firstParentRange(before: string, after: string): Promise<string[]> {
+    const to = await this.requireCommit(after);
+    const from = await this.resolveCommit(before);
+    if (from === null) {
+      throw new GitError(`the commit main pointed to before the push (${before}) is not in ${this.dir}`, {
+        hint: "check out the whole history (actions/checkout with `fetch-depth: 0`) so that every commit of the push can be read",
+      });
+    }
+    if (!(await this.isAncestor(from, to))) {
+      throw new GitError(
+        `${from.slice(0, 12)} is not an ancestor of ${to.slice(0, 12)}: ${this.mainBranch} was rewritten, so ` +
+          "which commits the push brought cannot be told; nothing was applied",
+        {
+          hint: `block force pushes to ${this.mainBranch} (the branch ruleset), then apply each plan commit with \`folioctl apply --on-merge --sha <commit>\``,
+        },
+      );
+    }
+    const out = await this.cli.run(`listing the commits from ${from.slice(0, 12)} to ${to.slice(0, 12)}`, [
+      "rev-list",
+      "--first-parent",
+      "--reverse",
+      `${from}..${to}`,
+    ]);
+    return out.split("\n").filter(Boolean);
+  }
+
   async commitPlan(request: PlanCommitRequest): Promise<PlanCommit> {
     const { account } = request;
     const branch = planBranch(account);

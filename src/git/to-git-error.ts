@@ -51,8 +51,8 @@ const HINTS: [RegExp, string][] = [
     "the remote could not be reached: check the network and the remote URL (`git remote -v`), then run again",
   ],
   [
-    /protected branch|hook declined|pre-receive hook|push declined/i,
-    "the remote refused the push: allow the folioctl bot to push to this ref (branch protection or a server hook)",
+    /protected branch|hook declined|pre-receive hook|push declined|repository rule violations|GH013/i,
+    "the remote refused the push: add the folioctl GitHub App to the bypass list of every ruleset (and branch protection) on this ref, the organisation's included",
   ],
   [
     /shallow|no merge base|bad object|not our ref|unknown revision|bad revision|invalid object name|not a valid object name/i,

@@ -1,6 +1,6 @@
-// `folioctl apply --on-merge`: for a push to main, apply the plan its merged rebalance pull request
-// brought, or refuse. The checks that need no broker come first (provenance, approval, intent on main),
-// then the lock, then the apply engine with the plan and portfolio.yaml exactly as they are at the commit.
+// One plan commit of a push to main: apply the plan its merged rebalance pull request brought, or refuse.
+// The checks that need no broker come first (provenance, approval, intent on main), then the lock, then the
+// apply engine with the plan and portfolio.yaml exactly as they are at the commit.
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,9 +20,8 @@ import { ledgerFolder, planBranch, planPath } from "../git/ops-repo-layout.js";
 import { checkApproval } from "./check-approval.js";
 import { checkProvenance } from "./check-provenance.js";
 import { copyEarlierLedgerRecords } from "./earlier-ledger-records.js";
-import { findPlanAccount } from "./find-plan-account.js";
+import { findMergedPull } from "./find-merged-pull.js";
 import type { GitOpsDeps } from "./gitops-deps.js";
-import { runPropose, type ProposeResult } from "./propose.js";
 import { PORTFOLIO_PATH, readPortfolioAt } from "./read-portfolio-at.js";
 import { applyStatusContext, reportApply, type ApplyReport } from "./report-apply.js";
 import type { RunIdentity } from "./run-identity.js";
@@ -30,11 +29,18 @@ import type { RunIdentity } from "./run-identity.js";
 export interface ApplyOnMergeDeps extends GitOpsDeps {
   /** A new connection to the trading gateway for the account; apply opens and closes it. */
   broker: (account: string) => Broker;
+  /** Appends Markdown to the job's summary page (GITHUB_STEP_SUMMARY), when the run has one. */
+  stepSummary?: (markdown: string) => Promise<void>;
 }
 
 export interface ApplyOnMergeOptions {
-  /** The commit on main the push brought (GITHUB_SHA). */
+  /** The commit main points to after the push (GITHUB_SHA). */
   sha: string;
+  /**
+   * The commit main pointed to before the push (github.event.before): every plan commit between the two
+   * is applied, not only `sha` (a merge queue lands several merges in one push). Absent: `sha` alone.
+   */
+  before?: string;
   /** Approvals at the merged head, by others than the author; 0 leaves it to the branch ruleset. */
   requireApprovals: number;
   waveTimeoutMs: number;
@@ -44,19 +50,18 @@ export interface ApplyOnMergeOptions {
   heartbeat?: { intervalMs?: number; schedule?: ScheduleBeat };
 }
 
+/** What became of one plan commit. */
 export interface ApplyOnMergeResult {
-  /** 0 applied (or already, or nothing to apply), 3 refused, 4 partial, 1 error. */
+  /** 0 applied (or already), 3 refused, 4 partial, 1 error. */
   exitCode: number;
-  account?: string;
+  /** The plan commit on main. */
+  sha: string;
+  account: string;
   pull?: PullRequest;
   record?: LedgerRecord;
   /** Set when the apply was refused before a record could be made (the plan is unreadable, or locked). */
   refusal?: Refusal;
   report?: ApplyReport;
-  /** After a refused or partial apply: the fresh proposal, or why it failed. */
-  repropose?: { result: ProposeResult } | { error: string };
-  /** True when the commit changed no plan file. */
-  nothingToApply?: boolean;
 }
 
 const EXIT_BY_OUTCOME: Record<LedgerRecord["outcome"], number> = {
@@ -67,23 +72,19 @@ const EXIT_BY_OUTCOME: Record<LedgerRecord["outcome"], number> = {
   error: 1,
 };
 
-export async function runApplyOnMerge(
+export async function applyMergedCommit(
   deps: ApplyOnMergeDeps,
   options: ApplyOnMergeOptions,
+  sha: string,
+  account: string,
 ): Promise<ApplyOnMergeResult> {
   const { forge, repo, log } = deps;
   const startedAt = deps.now();
   const mainSha = await repo.fetch();
-  const sha = options.sha;
-  const account = await findPlanAccount(repo, sha);
-  if (account === undefined) {
-    log(`apply: commit ${sha.slice(0, 12)} changes no plans/<account>.plan.json; nothing to apply`);
-    return { exitCode: 0, nothingToApply: true };
-  }
   const path = planPath(account);
   const planBytes = await repo.readFile(sha, path);
   if (planBytes === null) throw new Error(`internal: ${path} changed at ${sha} but cannot be read`);
-  const pull = await forge.findMergedPullRequestForCommit(sha);
+  const pull = await findMergedPull(deps, sha, account);
   const botLogin = await forge.currentLogin();
   log(`apply: ${path} at ${sha.slice(0, 12)}${pull ? `, merged in #${pull.number}` : ""}`);
 
@@ -141,7 +142,7 @@ export async function runApplyOnMerge(
     // The holder reports on the pull request; this run only says why it stopped.
     const refusal: Refusal = { reason: "locked", message: error.message, hint: error.hint ?? "" };
     log(`apply: refused (locked): ${error.message}`);
-    return { exitCode: 3, account, pull: merged, refusal };
+    return { exitCode: 3, sha, account, pull: merged, refusal };
   }
 
   // `unlock` refuses to remove the lock of a holder whose heartbeat is recent.
@@ -153,8 +154,9 @@ export async function runApplyOnMerge(
     log,
   });
   let result: ApplyOnMergeResult;
-  // Set when orders went out but their record is not on main: the lock then stays, see below.
-  let unrecorded: LedgerRecord | undefined;
+  // Set when orders went out but their record is not on main (to the path it belongs at): the lock
+  // then stays, see below.
+  let unrecorded: string | undefined;
   try {
     await forge
       .setCommitStatus(sha, {
@@ -187,11 +189,13 @@ export async function runApplyOnMerge(
       ...(options.identity.url === undefined ? {} : { runUrl: options.identity.url }),
     });
     if (report.ledger === undefined && record.orders.some((o) => o.status !== "not-sent")) {
-      unrecorded = record;
+      unrecorded =
+        report.unrecorded?.path ?? `${ledgerFolder(account)}/<time>-${plan.hash.slice(0, 12)}.json`;
     }
     const exitCode = EXIT_BY_OUTCOME[record.outcome];
     result = {
       exitCode: exitCode === 0 && report.problems.length > 0 ? 1 : exitCode,
+      sha,
       account,
       pull: merged,
       record,
@@ -204,9 +208,9 @@ export async function runApplyOnMerge(
       // record it would send those legs again. So the lock stays until a person puts the record on main.
       log(
         `apply: the ledger record is not on main, so the lock on ${account} stays: orders were sent, and ` +
-          `without their record a later apply could send them again. Commit this record as ` +
-          `${ledgerFolder(account)}/<time>-${plan.hash.slice(0, 12)}.json on main, then run \`folioctl unlock ${account} --yes\`:\n` +
-          JSON.stringify(unrecorded),
+          `without their record a later apply could send them again. Commit the record as ${unrecorded} ` +
+          "on main (the job summary and the pull request's report hold it byte for byte, the log above " +
+          `has it too), then run \`folioctl unlock ${account} --yes\``,
       );
     } else {
       const released = await repo.releaseLock(lock).catch((error: unknown) => {
@@ -215,9 +219,6 @@ export async function runApplyOnMerge(
       });
       if (released === "held-by-other") log(`apply: the lock was taken over by someone else; left alone`);
     }
-  }
-  if (result.record?.outcome === "refused" || result.record?.outcome === "partial") {
-    result.repropose = await repropose(deps);
   }
   return result;
 }
@@ -297,26 +298,15 @@ async function finishRefused(deps: ApplyOnMergeDeps, input: EarlyRefusal): Promi
   });
   return {
     exitCode: 3,
+    sha: input.sha,
     account: input.account,
     ...(input.pull === undefined ? {} : { pull: input.pull }),
     ...(record === undefined ? { refusal } : { record }),
     report,
-    repropose: await repropose(deps),
   };
 }
 
-async function repropose(deps: GitOpsDeps): Promise<{ result: ProposeResult } | { error: string }> {
-  deps.log("apply: proposing a fresh plan for review");
-  try {
-    return { result: await runPropose(deps) };
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    deps.log(`apply: the fresh proposal failed: ${message}`);
-    return { error: message };
-  }
-}
-
-function isBotPull(pull: PullRequest, account: string, botLogin: string): boolean {
+export function isBotPull(pull: PullRequest, account: string, botLogin: string): boolean {
   return (
     pull.author.toLowerCase() === botLogin.toLowerCase() &&
     pull.headRef === planBranch(account) &&

@@ -15,4 +15,6 @@ export interface GitOpsDeps {
   toolVersion: string;
   /** One line of progress for the run's log (stderr). */
   log: (line: string) => void;
+  /** Waits before asking GitHub again (default: a timer); tests pass one that moves a fake clock instead. */
+  sleep?: (ms: number) => Promise<void>;
 }

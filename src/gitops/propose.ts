@@ -11,6 +11,7 @@ import { planPath } from "../git/ops-repo-layout.js";
 import { planProblemsError } from "./describe-plan-problems.js";
 import type { GitOpsDeps } from "./gitops-deps.js";
 import { keepExistingPlan } from "./keep-existing-plan.js";
+import { describeNeverApplied, findNeverApplied, type NeverApplied } from "./never-applied.js";
 import { gitBlobId, planAttestation } from "./plan-attestation.js";
 import { planPullRequestBody, planPullRequestTitle } from "./plan-pull-request.js";
 import { readBranchPlan } from "./read-branch-plan.js";
@@ -36,9 +37,24 @@ export interface ProposeResult {
   reason?: string;
   /** True when the run changed nothing on GitHub or in git. */
   unchanged: boolean;
+  /** Merged rebalance pull requests of the account whose plan no apply ever ran for. */
+  neverApplied?: NeverApplied[];
 }
 
 export async function runPropose(deps: GitOpsDeps): Promise<ProposeResult> {
+  const result = await proposeRebalance(deps);
+  // Only reads: a failure here is reported and does not undo what propose did.
+  const neverApplied = await findNeverApplied(deps, result.account, result.mainSha).catch(
+    (error: unknown) => {
+      deps.log(`propose ${result.account}: could not look for merged plans never applied: ${String(error)}`);
+      return [];
+    },
+  );
+  for (const pull of neverApplied) deps.log(`propose ${result.account}: ${describeNeverApplied(pull)}`);
+  return neverApplied.length === 0 ? result : { ...result, neverApplied };
+}
+
+async function proposeRebalance(deps: GitOpsDeps): Promise<ProposeResult> {
   const { forge, repo, log } = deps;
   const mainSha = await repo.fetch();
   const { portfolio, sha256 } = await readPortfolioAt(repo, mainSha);

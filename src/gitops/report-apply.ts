@@ -1,10 +1,14 @@
 // After an apply on merge: the ledger record committed to main, the report as one comment on the merged
 // pull request, its state label, and a commit status on the merge commit. Each step is tried even when
 // an earlier one failed, and every failure is returned, so that nothing already sent goes unrecorded.
+// When main refuses the record (a ruleset without the App as bypass actor), the record is never lost: it
+// goes whole into the job summary and the pull request comment, to be committed by hand.
 import { APPLY_REPORT_MARKER, renderApplyMarkdown } from "../apply/render-apply-report.js";
 import type { LedgerRecord } from "../apply/ledger.js";
 import type { Refusal } from "../apply/refusal.js";
 import type { CommitStatus, Forge, PullRequest, StateLabel } from "../forge/forge.js";
+import { FolioctlError } from "../errors.js";
+import { GITHUB_BODY_LIMIT } from "../core/render-markdown.js";
 import type { GitRepo } from "../git/git-repo.js";
 import { ledgerPath } from "../git/ops-repo-layout.js";
 
@@ -28,15 +32,22 @@ export interface ApplyReportInput {
 export interface ApplyReport {
   /** `ledger/<account>/<file>` on main and the commit that holds it. */
   ledger?: { path: string; sha: string; committed: boolean };
+  /** The record main refused: where it belongs and its exact bytes, to be committed by hand. */
+  unrecorded?: { path: string; content: string };
   /** What could not be reported, one sentence each. */
   problems: string[];
 }
 
-interface ReportDeps {
+export interface ReportDeps {
   forge: Forge;
   repo: GitRepo;
   log: (line: string) => void;
+  /** Appends Markdown to the job's summary page (GITHUB_STEP_SUMMARY), when the run has one. */
+  stepSummary?: (markdown: string) => Promise<void>;
 }
+
+// GitHub refuses a comment body above its limit; the marker line and the report need room too.
+const COMMENT_RECORD_LIMIT = GITHUB_BODY_LIMIT - 16_000;
 
 export async function reportApply(deps: ReportDeps, input: ApplyReportInput): Promise<ApplyReport> {
   const report: ApplyReport = { problems: [] };
@@ -51,17 +62,34 @@ export async function reportApply(deps: ReportDeps, input: ApplyReportInput): Pr
   };
   const { record } = input;
   if (record) {
-    await attempt("commit the ledger record to main", async () => {
-      report.ledger = await commitRecord(deps.repo, record, input.pull);
+    const file = await ledgerFile(deps.repo, record).catch(() => fallbackLedgerFile(record));
+    try {
+      report.ledger = await commitRecord(deps.repo, record, file, input.pull);
       deps.log(
         `apply: ledger ${report.ledger.path} ${report.ledger.committed ? "committed" : "already"} on main at ${report.ledger.sha.slice(0, 12)}`,
       );
-    });
+    } catch (error) {
+      report.unrecorded = { path: file.path, content: file.content };
+      const kept = [
+        ...(deps.stepSummary ? ["the job summary"] : []),
+        ...(input.pull ? [`the report on #${input.pull.number}`] : []),
+      ];
+      const problem = ledgerRefused(error, file.path, kept);
+      report.problems.push(problem);
+      deps.log(`apply: ${problem}`);
+      deps.log(JSON.stringify(record));
+    }
+  }
+  const { stepSummary } = deps;
+  if (stepSummary) {
+    // The summary takes up to 1 MiB per step: room for the whole record whatever its size.
+    await attempt("write the job summary", () => stepSummary(`${reportText(input, report, Infinity)}\n`));
   }
   const { pull } = input;
   if (pull) {
     await attempt(`comment the report on #${pull.number}`, async () => {
-      await deps.forge.upsertComment(pull.number, APPLY_REPORT_PURPOSE, commentBody(input, report));
+      const body = reportText(input, report, COMMENT_RECORD_LIMIT);
+      await deps.forge.upsertComment(pull.number, APPLY_REPORT_PURPOSE, body);
     });
     const label = stateLabel(record?.outcome ?? "refused");
     if (input.labelPull && label) {
@@ -116,14 +144,15 @@ function commitStatus(input: ApplyReportInput): CommitStatus {
   }
 }
 
-function commentBody(input: ApplyReportInput, report: ApplyReport): string {
+/** The report as the comment and the job summary show it; a refused record longer than `recordLimit` is only pointed to. */
+function reportText(input: ApplyReportInput, report: ApplyReport, recordLimit: number): string {
   const ledger = report.ledger
     ? `\n<sub>ledger: \`${report.ledger.path}\` at ${report.ledger.sha.slice(0, 12)} · merge commit ${input.sha.slice(0, 12)}</sub>\n`
     : `\n<sub>merge commit ${input.sha.slice(0, 12)}</sub>\n`;
   if (input.record) {
     // The forge writes the marker itself; the report renderer's own copy would make two.
     const text = renderApplyMarkdown(input.record).replace(`${APPLY_REPORT_MARKER}\n`, "");
-    return text + ledger;
+    return text + ledger + unrecordedSection(report, recordLimit);
   }
   const refusal = input.refusal;
   const lines = [
@@ -136,21 +165,69 @@ function commentBody(input: ApplyReportInput, report: ApplyReport): string {
   return `${lines.join("\n")}\n${ledger}`;
 }
 
+/** The refused record, whole, with where to commit it; or a pointer to the job summary when too long. */
+function unrecordedSection(report: ApplyReport, limit: number): string {
+  const file = report.unrecorded;
+  if (!file) return "";
+  const intro =
+    `\n**The ledger record is not on main**: main refused it. Commit it as \`${file.path}\` on main, ` +
+    "byte for byte, before anything else is applied for this account: without it a later apply could " +
+    "send these orders again.\n";
+  if (file.content.length > limit) {
+    return `${intro}\nThe record (${file.content.length} characters) is too long for a comment: it is in the job summary of the run.\n`;
+  }
+  const fence = "`".repeat(Math.max(3, ...[...file.content.matchAll(/`+/g)].map((m) => m[0].length + 1)));
+  return `${intro}\n<details><summary>${file.path}</summary>\n\n${fence}json\n${file.content}${fence}\n</details>\n`;
+}
+
+/** Says that main refused the record, and, for a ruleset's refusal, the setting that is missing. */
+function ledgerRefused(error: unknown, path: string, kept: string[]): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const where = `it is, whole, in ${[...kept, "the log"].join(", ").replace(/, ([^,]*)$/, " and $1")}`;
+  if (/repository rule violations|GH013|protected branch|hook declined|push declined/i.test(message)) {
+    return (
+      `main refused the ledger record ${path} (${message}). A ruleset on main does not let the folioctl ` +
+      "GitHub App push: add the App to the bypass list (Always allow) of every ruleset that targets main, " +
+      `the organisation's rulesets included (docs/operations.md, section 6). The record is not lost: ${where}`
+    );
+  }
+  const hint = error instanceof FolioctlError && error.hint ? ` (${error.hint})` : "";
+  return `could not commit the ledger record ${path} to main: ${message}${hint}. The record is not lost: ${where}`;
+}
+
+interface LedgerFile {
+  name: string;
+  path: string;
+  content: string;
+}
+
+async function ledgerFile(repo: GitRepo, record: LedgerRecord): Promise<LedgerFile> {
+  const first = fallbackLedgerFile(record);
+  const base = first.name.replace(/\.json$/, "");
+  // Records are append-only: a second run in the same second gets a suffix, never the first's name.
+  let name = first.name;
+  for (let n = 2; ; n++) {
+    const existing = await repo.readFile(repo.mainRef, ledgerPath(record.account, name));
+    if (existing === null || Buffer.from(existing).toString("utf8") === first.content) break;
+    name = `${base}-${n}.json`;
+  }
+  return { name, path: ledgerPath(record.account, name), content: first.content };
+}
+
+/** The record's file name from its finish time and plan, before main was read for a name taken. */
+function fallbackLedgerFile(record: LedgerRecord): LedgerFile {
+  const content = `${JSON.stringify(record, null, 2)}\n`;
+  const stamp = record.finishedAt.replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  const name = `${stamp}-${record.planHash.slice(0, 12)}.json`;
+  return { name, path: ledgerPath(record.account, name), content };
+}
+
 async function commitRecord(
   repo: GitRepo,
   record: LedgerRecord,
+  { name, content }: LedgerFile,
   pull: PullRequest | undefined,
 ): Promise<{ path: string; sha: string; committed: boolean }> {
-  const content = `${JSON.stringify(record, null, 2)}\n`;
-  const stamp = record.finishedAt.replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
-  const base = `${stamp}-${record.planHash.slice(0, 12)}`;
-  // Records are append-only: a second run in the same second gets a suffix, never the first's name.
-  let name = `${base}.json`;
-  for (let n = 2; ; n++) {
-    const existing = await repo.readFile(repo.mainRef, ledgerPath(record.account, name));
-    if (existing === null || Buffer.from(existing).toString("utf8") === content) break;
-    name = `${base}-${n}.json`;
-  }
   const refusal = record.refusal ? ` (${record.refusal.reason})` : "";
   const from = pull ? ` from #${pull.number}` : "";
   const commit = await repo.commitLedger({

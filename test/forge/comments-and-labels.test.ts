@@ -74,6 +74,35 @@ describe("one bot comment per purpose", () => {
     });
   });
 
+  it("posts once when GitHub wrote the comment but answered 502, and edits it to the latest text", async () => {
+    const pull = await openBotPullRequest(world, "U1");
+    world.github.failNext({
+      operationId: "issues/create-comment",
+      status: 502,
+      message: "Server Error",
+      afterWrite: true,
+    });
+
+    expect(await world.forge.upsertComment(pull.number, "apply-report", "Applied in full")).toBe("created");
+
+    expect(world.repo.comments.map((comment) => comment.body)).toEqual([
+      `${commentMarker("apply-report")}\nApplied in full`,
+    ]);
+    // One POST: the comment it wrote is found by its marker instead of being posted again.
+    expect(botWrites().filter((write) => write === "POST issues/create-comment")).toHaveLength(1);
+  });
+
+  it("posts again when a 502 came before GitHub wrote anything", async () => {
+    const pull = await openBotPullRequest(world, "U1");
+    world.github.failNext({ operationId: "issues/create-comment", status: 502, message: "Server Error" });
+
+    expect(await world.forge.upsertComment(pull.number, "preview", "Trades")).toBe("created");
+
+    expect(world.repo.comments.map((comment) => comment.body)).toEqual([
+      `${commentMarker("preview")}\nTrades`,
+    ]);
+  });
+
   it("refuses a purpose that would break the marker", async () => {
     const pull = await openBotPullRequest(world, "U1");
 

@@ -69,7 +69,10 @@ describe("forge settings from the environment", () => {
 
     expect(error).toBeInstanceOf(ForgeError);
     expect(error.message).toBe("No GitHub token: neither FOLIOCTL_GITHUB_TOKEN nor GITHUB_TOKEN is set.");
-    expect(error.hint).toContain("secrets.GITHUB_TOKEN");
+    // The operations guide forbids the workflow's token for propose and apply: the hint must not offer it.
+    expect(error.hint).toContain("pass its installation token as FOLIOCTL_GITHUB_TOKEN");
+    expect(error.hint).toContain("never the workflow's GITHUB_TOKEN");
+    expect(error.hint).not.toContain("secrets.GITHUB_TOKEN");
   });
 
   it("says what is wrong with the repository, without the token", () => {

@@ -161,7 +161,7 @@ describe("closing and reopening", () => {
       mergeCommitSha: null,
     });
     expect(world.repo.comments.map((comment) => comment.body)).toEqual([
-      "Nothing to do: the account is within its bands.",
+      `<!-- folioctl:comment closing-${pull.headSha.slice(0, 12)} -->\nNothing to do: the account is within its bands.`,
     ]);
     // The comment went first, so it is on the pull request before the close.
     const writes = world.github
@@ -170,6 +170,23 @@ describe("closing and reopening", () => {
     expect(writes.slice(-2).map((request) => request.operationId)).toEqual([
       "issues/create-comment",
       "pulls/update",
+    ]);
+  });
+
+  it("says why once, also when the close is retried after GitHub wrote the comment but answered 502", async () => {
+    const pull = await openBotPullRequest(world, "U1");
+    world.github.failNext({
+      operationId: "issues/create-comment",
+      status: 502,
+      message: "Server Error",
+      afterWrite: true,
+    });
+
+    await world.forge.closePullRequest(pull.number, "Nothing to do.");
+    await world.forge.closePullRequest(pull.number, "Nothing to do.");
+
+    expect(world.repo.comments.map((comment) => comment.body)).toEqual([
+      `<!-- folioctl:comment closing-${pull.headSha.slice(0, 12)} -->\nNothing to do.`,
     ]);
   });
 

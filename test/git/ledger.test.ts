@@ -162,6 +162,6 @@ describe("SimpleGitRepo: ledger commits to main", () => {
     expect(error.message).toMatch(
       /^pushing the ledger to main on origin failed: .*pre-receive hook declined/,
     );
-    expect(error.hint).toMatch(/allow the folioctl bot to push/);
+    expect(error.hint).toMatch(/add the folioctl GitHub App to the bypass list/);
   });
 });

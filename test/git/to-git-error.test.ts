@@ -32,7 +32,7 @@ describe("toGitError", () => {
       "pushing the ledger failed: the remote refused refs/heads/main (protected branch hook declined); " +
         "error: GH006: Protected branch update failed for refs/heads/main.",
     );
-    expect(error.hint).toMatch(/allow the folioctl bot to push/);
+    expect(error.hint).toMatch(/add the folioctl GitHub App to the bypass list/);
   });
 
   it("masks credentials in URLs wherever they appear", () => {

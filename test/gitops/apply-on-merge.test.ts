@@ -1,6 +1,6 @@
 // apply --on-merge after the engine ran: partial fills, a refusal of the engine's own, and commits that
 // did not come from folioctl's pull request.
-import { writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { applyClientId } from "../../src/apply/apply-client-id.js";
@@ -86,24 +86,34 @@ describe("apply --on-merge reports what the engine did", () => {
   });
 
   it("keeps the lock when main refuses the ledger of sent orders, so a later run cannot send them again", async () => {
-    const { w, sha } = await givenAMergedPlan();
-    // main refuses every push from now on (a ruleset without folioctl as a bypass actor)
-    const hook = join(w.repo.git.gitDir, "hooks", "pre-receive");
-    await writeFile(
-      hook,
-      '#!/bin/sh\nwhile read old new ref; do [ "$ref" = refs/heads/main ] && { echo "protected branch hook declined" >&2; exit 1; }; done\nexit 0\n',
-      { mode: 0o755 },
-    );
+    const { w, number, sha } = await givenAMergedPlan();
+    // main refuses every push from now on: a ruleset without the folioctl App as a bypass actor
+    await w.repo.git.refusePushesByRuleset("refs/heads/main", "https://github.com/acme/ops/rules");
+    const summary = join(w.root, "step-summary.md");
 
-    const run = await w.run(["apply", "--on-merge", "--sha", sha], APPLY);
+    const run = await w.run(["apply", "--on-merge", "--sha", sha], {
+      ...APPLY,
+      GITHUB_STEP_SUMMARY: summary,
+    });
 
     expect(run.code).toBe(1);
     expect(w.sim.orders().length).toBeGreaterThan(0);
     expect(await w.filesOnMain(`ledger/${ACCOUNT}`)).toEqual([]);
     expect(run.stderr).toContain(`the ledger record is not on main, so the lock on ${ACCOUNT} stays`);
+    // The error names the setting that is missing
+    expect(run.stderr).toMatch(
+      /folioctl: error: main refused the ledger record ledger\/DU1234567\/\d{8}T\d{6}Z-[0-9a-f]{12}\.json \(.*push declined due to repository rule violations.*\)\. A ruleset on main does not let the folioctl GitHub App push: add the App to the bypass list \(Always allow\) of every ruleset that targets main/,
+    );
     // The record is in the log, whole, to be committed by hand.
     const logged = run.stderr.split("\n").find((line) => line.startsWith('{"schemaVersion"')) ?? "{}";
-    expect(JSON.parse(logged)).toMatchObject({ planHash: expect.any(String), outcome: "applied" });
+    const record = JSON.parse(logged) as { planHash: string; outcome: string };
+    expect(record).toMatchObject({ planHash: expect.any(String), outcome: "applied" });
+    // And byte for byte in the job summary and in the pull request's report
+    const file = `${JSON.stringify(record, null, 2)}\n`;
+    expect(await readFile(summary, "utf8")).toContain(`\`\`\`json\n${file}\`\`\``);
+    const report = w.repo.comments.find((c) => c.issueNumber === number && c.author === BOT)?.body ?? "";
+    expect(report).toContain("**The ledger record is not on main**");
+    expect(report).toContain(`\`\`\`json\n${file}\`\`\``);
     const operator = await SimpleGitRepo.open(await w.cloneAgain("operator"), {
       clock: { now: () => new Date() },
     });

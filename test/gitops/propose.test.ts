@@ -38,7 +38,9 @@ describe("folioctl propose", () => {
     );
     expect(w.botPulls().map((p) => p.state)).toEqual(["closed"]);
     expect(botComments(w, number)).toEqual([
-      expect.stringMatching(/^Closing: nothing to do for DU1234567 any more\. Nothing to do: every holding/),
+      expect.stringMatching(
+        /^<!-- folioctl:comment closing-[0-9a-f]{12} -->\nClosing: nothing to do for DU1234567 any more\. Nothing to do: every holding/,
+      ),
     ]);
     // And a second run has nothing to close and writes nothing.
     const writes = w.writes().length;
@@ -57,7 +59,7 @@ describe("folioctl propose", () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`Closed #${number}`);
     expect(botComments(w, number)[0]).toMatch(
-      /^Closing: trading is suspended: portfolio\.yaml on main \(\w{12}\) has `suspend: true`/,
+      /^<!-- folioctl:comment closing-[0-9a-f]{12} -->\nClosing: trading is suspended: portfolio\.yaml on main \(\w{12}\) has `suspend: true`/,
     );
     expect(w.openBotPull()).toBeUndefined();
     // The gateway was not even asked: nothing is planned while suspended.

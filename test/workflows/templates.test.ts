@@ -97,15 +97,22 @@ describe("ops-repo workflow templates", () => {
     expect(await source("propose")).not.toContain("github.token");
   });
 
-  it("apply: push to main on plans/, production environment, non-cancelling group per account, timeout", async () => {
+  it("apply: push to main on plans/, production environment, non-cancelling group per account, timeout within the token's hour", async () => {
     const { workflow, job, run } = await load("apply");
     expect(workflow.on).toEqual({ push: { branches: ["main"], paths: ["plans/**"] } });
     expect(labels(job)).toEqual(["self-hosted", "folioctl"]);
     expect(job.environment).toBe("production");
     expect(job.concurrency).toEqual({ group: "folioctl-apply-__ACCOUNT__", "cancel-in-progress": false });
     expect(job["timeout-minutes"]).toBeGreaterThan(0);
-    expect(run.run).toBe('npx --no folioctl apply --on-merge --sha "$GITHUB_SHA"');
+    // The App's installation token expires an hour after the job made it ("Installation tokens expire 1
+    // hour from the time you create them": https://github.com/Link-/gh-token; docs.github.com, Generating
+    // an installation access token for a GitHub App): the ledger and report at the end of the run need
+    // it, so the job stops well before (setup included).
+    expect(job["timeout-minutes"]).toBeLessThanOrEqual(50);
+    // A push can land several merges: apply walks every commit since the push's `before`.
+    expect(run.run).toBe('npx --no folioctl apply --on-merge --sha "$GITHUB_SHA" --before "$PUSH_BEFORE"');
     expect(run.env).toEqual({
+      PUSH_BEFORE: "${{ github.event.before }}",
       FOLIOCTL_GATEWAY: "${{ secrets.FOLIOCTL_GATEWAY }}",
       FOLIOCTL_GITHUB_TOKEN: APP_TOKEN,
       FOLIOCTL_BOT_LOGIN: "${{ steps.app.outputs.app-slug }}[bot]",

@@ -17,6 +17,10 @@ export function registerApplyCommand(program: Command, ctx: CliContext, run: Run
     .option("--on-merge", "apply the plan the merged rebalance pull request brought to main (CI)")
     .option("--sha <sha>", "with --on-merge: the commit pushed to main (default GITHUB_SHA)")
     .option(
+      "--before <sha>",
+      "with --on-merge: the commit main pointed to before the push (github.event.before); every plan commit the push brought is applied",
+    )
+    .option(
       "--require-approvals <n>",
       "with --on-merge: approvals at the merged head, by others than the author",
       "1",

@@ -74,7 +74,12 @@ export class LoopWorld {
     readonly clone: string,
     readonly env: NodeJS.ProcessEnv,
     private readonly restoreHome: () => void,
+    /** How far the fake GitHub's clock is ahead of the real one: commands' waits move it, not time. */
+    private readonly clock: { skewMs: number },
   ) {}
+
+  /** Every wait a command asked for, in milliseconds; none of them took real time. */
+  readonly sleeps: number[] = [];
 
   /** Starts a world that `stopLoopWorlds()` (in afterEach) stops and checks. */
   static async start(options: LoopWorldOptions = {}): Promise<LoopWorld> {
@@ -89,7 +94,11 @@ export class LoopWorld {
     await mkdir(home);
     await writeFile(join(home, ".gitconfig"), "");
     // folioctl pushes over git as the bot; people push through FakeGitHubUser, which says who they are.
-    const github = await FakeGitHub.start({ gitPusher: BOT });
+    const clock = { skewMs: 0 };
+    const github = await FakeGitHub.start({
+      gitPusher: BOT,
+      now: () => new Date(Date.now() + clock.skewMs),
+    });
     const repo = await github.createRepo("acme", "ops", {
       files: {
         "portfolio.yaml": options.portfolio ?? portfolioYaml(IN_BAND),
@@ -138,7 +147,7 @@ export class LoopWorld {
         else process.env[key] = value;
       }
     };
-    return new LoopWorld(github, repo, bot, alice, bob, sim, root, clone, env, restoreHome);
+    return new LoopWorld(github, repo, bot, alice, bob, sim, root, clone, env, restoreHome, clock);
   }
 
   /** Runs a folioctl command in-process, in the clone, as the runner would (main's code, the bot's token). */
@@ -151,6 +160,11 @@ export class LoopWorld {
       env: { ...this.env, ...env },
       cwd,
       debug: false,
+      // A command that waits for GitHub moves the fake's clock instead of sleeping.
+      sleep: async (ms: number) => {
+        this.sleeps.push(ms);
+        this.clock.skewMs += ms;
+      },
     });
     return { code, stdout, stderr };
   }

@@ -2,6 +2,8 @@ import { execFile } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { addPushRule, readRules, removePushRules } from "./push-rules.js";
+import type { PushRule } from "./push-rules.js";
 
 export interface GitIdentity {
   name: string;
@@ -126,6 +128,32 @@ export class BareRepo {
     return code === 0 ? stdout.toString().split("\n")[0] : undefined;
   }
 
+  /**
+   * A commit's own change (against its first parent) applied onto `onto`'s tree, as a rebase replays it:
+   * the new tree, or undefined when the change does not apply there.
+   */
+  async replayTree(commit: string, onto: string): Promise<string | undefined> {
+    const parent = (await this.commitInfo(commit)).parents[0];
+    const range = parent === undefined ? ["--root", commit] : [parent, commit];
+    const patch = (await this.git(["diff-tree", "-p", "--binary", "--full-index", ...range])).stdout;
+    const scratch = await mkdtemp(join(tmpdir(), "fake-github-index-"));
+    try {
+      const env = { GIT_INDEX_FILE: join(scratch, "index") };
+      await this.git(["read-tree", onto], { env });
+      if (patch.length > 0) {
+        const applied = await this.git(["apply", "--cached", "--binary"], {
+          env,
+          input: patch,
+          okCodes: [1],
+        });
+        if (applied.code !== 0) return undefined;
+      }
+      return (await this.git(["write-tree"], { env })).stdout.toString().trim();
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+  }
+
   async treeOf(commit: string): Promise<string> {
     return (await this.git(["rev-parse", `${commit}^{tree}`])).stdout.toString().trim();
   }
@@ -210,6 +238,40 @@ export class BareRepo {
     } finally {
       await rm(scratch, { recursive: true, force: true });
     }
+  }
+
+  /**
+   * The next push to `ref` loses a race on GitHub's side: another push moves the ref to `concurrent` (null:
+   * deletes it) after the client's lease check passed, and the remote refuses ours in GitHub's words,
+   * `[remote rejected] main -> main (cannot lock ref 'refs/heads/main': is at X but expected Y)`
+   * (https://github.com/slsa-framework/example-package/issues/250), or `reference already exists` for a
+   * ref ours would have created. git's own receive-pack says `failed to update ref` instead.
+   */
+  async loseNextPushRace(ref: string, concurrent: string | null): Promise<void> {
+    await addPushRule(this.gitDir, { ref, kind: "race", concurrent }, (args) => this.gitText(args));
+  }
+
+  /**
+   * Every push to `ref` is refused as by a ruleset that does not list the pusher as a bypass actor:
+   * `remote: error: GH013: Repository rule violations found for refs/heads/main.` and
+   * `[remote rejected] HEAD -> main (push declined due to repository rule violations)`
+   * (https://github.com/blinkfox/hexo-theme-matery/issues/914), until liftRuleset.
+   */
+  async refusePushesByRuleset(ref: string, rulesUrl: string): Promise<void> {
+    await addPushRule(this.gitDir, { ref, kind: "ruleset", rulesUrl }, (args) => this.gitText(args));
+  }
+
+  async liftRuleset(ref: string): Promise<void> {
+    await removePushRules(this.gitDir, ref);
+  }
+
+  /** Push rules not used up yet: a race is gone once a push lost it. */
+  pushRules(): Promise<PushRule[]> {
+    return readRules(this.gitDir);
+  }
+
+  private async gitText(args: string[]): Promise<string> {
+    return (await this.git(args)).stdout.toString();
   }
 
   /** `git log --format=...` of a ref, for tests that look at history. */

@@ -1,4 +1,5 @@
 import type { FakeGitHub } from "./fake-github.js";
+import type { MergeMethod } from "./merge-pull.js";
 import type { FakeRepo, FakeUser } from "./world.js";
 
 export interface OpenedPullRequest {
@@ -97,11 +98,14 @@ export class FakeGitHubUser {
     return json.id;
   }
 
-  /** Merges through the API: a real merge commit (or squash commit) on the base branch. Returns its sha. */
+  /**
+   * Merges through the API: a real merge commit, a squash commit, or the pull request's commits rebased
+   * onto the base branch. Returns the merge_commit_sha GitHub answers (for a rebase, the last rebased commit).
+   */
   async merge(
     repo: FakeRepo,
     number: number,
-    options: { method?: "merge" | "squash"; sha?: string } = {},
+    options: { method?: MergeMethod; sha?: string } = {},
   ): Promise<string> {
     const json = (await this.call("PUT", `${repoPath(repo)}/pulls/${number}/merge`, {
       merge_method: options.method ?? "merge",

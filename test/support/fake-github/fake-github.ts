@@ -11,9 +11,11 @@ import type { HandlerResponse, RouteHandler } from "./handler.js";
 import { HttpError, errorWithStatus, notFound } from "./handler.js";
 import { FakeGitHubUser } from "./fake-github-user.js";
 import { issuesRoutes } from "./issues-routes.js";
+import { landCommits, markMerged } from "./merge-pull.js";
+import type { MergeMethod } from "./merge-pull.js";
 import { OpenApiContract } from "./openapi-contract.js";
 import { observePushes, pullEventRoutes, setStaleReviewDismissal } from "./pull-events.js";
-import { pullsRoutes } from "./pulls-routes.js";
+import { findPull, pullsRoutes } from "./pulls-routes.js";
 import { privateUser } from "./render.js";
 import { reposRoutes } from "./repos-routes.js";
 import type { Access, FakeRepo, FakeUser, Permission, Role, World } from "./world.js";
@@ -57,6 +59,15 @@ export interface Fault {
   headers?: Record<string, string>;
   /** How many matching requests fail (default 1). */
   times?: number;
+  /**
+   * The request is carried out, and only then answered with the error: a write that landed behind a
+   * gateway that timed out. A client that retries it blindly writes twice (octokit's retry plugin "decides
+   * whether to retry purely by HTTP status code — it does not distinguish GET from POST/PATCH/PUT/DELETE
+   * ... in the rare case the original request actually succeeded server-side but the response was lost,
+   * [it could] produce a duplicate side effect (e.g. a duplicate PR comment)":
+   * https://github.com/costajohnt/oss-autopilot/pull/1553).
+   */
+  afterWrite?: boolean;
 }
 
 /**
@@ -96,6 +107,7 @@ export class FakeGitHub {
           .toISOString()
           .replace(/\.\d{3}Z$/, "Z"),
       nextId: () => 0,
+      commitPullsLagMs: 0,
     };
     const fake = new FakeGitHub(server, dir, world, options.gitPusher);
     world.nextId = () => ++fake.ids;
@@ -207,6 +219,52 @@ export class FakeGitHub {
   /** Makes the next matching request(s) fail as GitHub would (rate limits, outages, odd refusals). */
   failNext(fault: Fault): void {
     this.faults.push({ ...fault, remaining: fault.times ?? 1 });
+  }
+
+  /**
+   * Makes `GET /commits/{sha}/pulls` leave a merged pull request out for `ms` after its merge, by the
+   * fake's clock, as GitHub's commit index does right after a merge (see repos-routes.ts).
+   */
+  lagCommitPulls(ms: number): void {
+    this.world.commitPullsLagMs = ms;
+  }
+
+  /**
+   * A merge queue's group landing: each pull request is merged in turn on top of the one before it, with
+   * its own merge commit, and the base branch then moves once, from `before` to `after`. The push event
+   * GitHub sends for it names only `after` (GITHUB_SHA) and `before`. A queue builds groups of between 1
+   * and 100 pull requests ("Merge limits: Select the minimum and maximum number of pull requests to merge
+   * into the base branch at the same time (between 1 and 100)": docs.github.com, Managing a merge queue,
+   * https://github.com/github/docs/commit/0afd9ab6f0d65334e58433d37a63d511394c433c).
+   */
+  async mergeQueueGroup(
+    repo: FakeRepo,
+    numbers: number[],
+    options: { by: string; method?: MergeMethod },
+  ): Promise<{ before: string; after: string; merged: Array<{ number: number; sha: string }> }> {
+    const pulls = numbers.map((number) => findPull(repo, number));
+    const branch = pulls[0]?.base ?? repo.defaultBranch;
+    if (pulls.some((pull) => pull.base !== branch || pull.state !== "open")) {
+      throw new Error("fake GitHub: a merge group holds open pull requests for one base branch");
+    }
+    const before = await repo.git.branchSha(branch);
+    if (before === undefined) throw new Error(`fake GitHub: no branch ${branch}`);
+    const merger = requireUser(this.world, options.by);
+    let tip = before;
+    const landings = [];
+    for (const pull of pulls) {
+      const landed = await landCommits(repo, pull, { method: options.method ?? "merge", merger, onto: tip });
+      if (landed === undefined) throw new Error(`fake GitHub: #${pull.number} does not merge in the group`);
+      landings.push({ pull, landed });
+      tip = landed.tip;
+    }
+    await repo.git.updateRef(`refs/heads/${branch}`, tip, before);
+    for (const { pull, landed } of landings) markMerged(this.world, pull, landed, merger.login);
+    return {
+      before,
+      after: tip,
+      merged: landings.map(({ pull, landed }) => ({ number: pull.number, sha: landed.mergeCommitSha })),
+    };
   }
 
   /** Every request received so far, oldest first, optionally filtered. */
@@ -339,6 +397,7 @@ export class FakeGitHub {
     const fault = this.faults[faultIndex];
     if (fault) {
       if (--fault.remaining <= 0) this.faults.splice(faultIndex, 1);
+      if (fault.afterWrite) await this.handle(operationId, params, body, user);
       throw new HttpError(
         fault.status,
         {
@@ -349,6 +408,15 @@ export class FakeGitHub {
         fault.headers,
       );
     }
+    return this.handle(operationId, params, body, user);
+  }
+
+  private async handle(
+    operationId: string,
+    params: Record<string, string | number | boolean>,
+    body: unknown,
+    user: FakeUser,
+  ): Promise<HandlerResponse> {
     if (operationId === "users/get-authenticated") {
       // An installation token (GitHub Actions' GITHUB_TOKEN) has no user to show.
       if (user.type === "Bot") throw errorWithStatus(403, "Resource not accessible by integration");

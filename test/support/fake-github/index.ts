@@ -5,3 +5,4 @@ export { FakeGitHubUser } from "./fake-github-user.js";
 export type { OpenedPullRequest } from "./fake-github-user.js";
 export { BareRepo } from "./bare-repo.js";
 export type { FakeRepo, FakeUser, Permission, Access, Role } from "./world.js";
+export type { MergeMethod } from "./merge-pull.js";

@@ -1,5 +1,6 @@
 import type { HandlerRequest, RouteHandler } from "./handler.js";
 import { HttpError, errorWithStatus, int, notFound, paginate, str, validationFailed } from "./handler.js";
+import { isMergeMethod, landCommits, markMerged } from "./merge-pull.js";
 import { commit, pullRequest, pullShas, review } from "./render.js";
 import type { FakePull, FakeRepo, ReviewState } from "./world.js";
 import { requireUser } from "./world.js";
@@ -173,35 +174,20 @@ const merge: RouteHandler = {
       throw errorWithStatus(409, "Head branch was modified. Review and try the merge again.");
     }
     const method = str((body["merge_method"] as string | undefined) ?? "merge");
-    if (method === "rebase") throw errorWithStatus(405, "Rebase merges are not allowed on this repository.");
-    const tree = await repo.git.mergeTree(base, head);
-    if (tree === undefined) throw errorWithStatus(405, "Pull Request is not mergeable");
-    const title =
-      typeof body["commit_title"] === "string"
-        ? body["commit_title"]
-        : method === "squash"
-          ? `${pull.title} (#${pull.number})`
-          : `Merge pull request #${pull.number} from ${repo.owner}/${pull.head}`;
-    const detail = typeof body["commit_message"] === "string" ? body["commit_message"] : pull.title;
-    const merger = requireUser(world, user.login);
-    const sha = await repo.git.commitTree(
-      tree,
-      method === "squash" ? [base] : [base, head],
-      `${title}\n\n${detail}\n`,
-      { name: merger.login, email: `${merger.id}+${merger.login}@users.noreply.github.com` },
-      { name: "GitHub", email: "noreply@github.com" },
-    );
+    if (!isMergeMethod(method))
+      throw validationFailed("PullRequest", `${method} is not a merge method`, "merge_method");
+    const landed = await landCommits(repo, pull, {
+      method,
+      onto: base,
+      merger: requireUser(world, user.login),
+      ...(typeof body["commit_title"] === "string" ? { title: body["commit_title"] } : {}),
+      ...(typeof body["commit_message"] === "string" ? { message: body["commit_message"] } : {}),
+    });
+    if (landed === undefined) throw errorWithStatus(405, "Pull Request is not mergeable");
     // Compare-and-swap: a push to the base branch since we read it fails the merge, as on GitHub.
-    await repo.git.updateRef(`refs/heads/${pull.base}`, sha, base);
-    const now = world.now();
-    pull.frozenHeadSha = head;
-    pull.frozenBaseSha = base;
-    pull.state = "closed";
-    pull.closedAt = now;
-    pull.mergedAt = now;
-    pull.updatedAt = now;
-    pull.mergeCommitSha = sha;
-    pull.mergedBy = user.login;
+    await repo.git.updateRef(`refs/heads/${pull.base}`, landed.tip, base);
+    markMerged(world, pull, landed, user.login);
+    const sha = landed.mergeCommitSha;
     return { status: 200, body: { sha, merged: true, message: "Pull Request successfully merged" } };
   },
 };

@@ -9,12 +9,13 @@ import { findUser } from "./world.js";
 const INLINE_CONTENT_LIMIT = 1024 * 1024;
 
 /** Pull requests a commit belongs to: GitHub's rule, merged ones if it is on the default branch, else open ones. */
-async function pullsForCommit(repo: FakeRepo, sha: string): Promise<FakePull[]> {
+async function pullsForCommit(world: World, repo: FakeRepo, sha: string): Promise<FakePull[]> {
   const main = await repo.git.branchSha(repo.defaultBranch);
   const onDefault = main !== undefined && (await repo.git.isAncestor(sha, main));
   const found: FakePull[] = [];
   for (const pull of repo.pulls) {
     if (onDefault ? pull.mergedAt === null : pull.state !== "open") continue;
+    if (onDefault && isStillIndexing(world, pull)) continue;
     if (pull.mergeCommitSha === sha) {
       found.push(pull);
       continue;
@@ -25,6 +26,18 @@ async function pullsForCommit(repo: FakeRepo, sha: string): Promise<FakePull[]> 
   return found;
 }
 
+/**
+ * GitHub fills the commit-to-pull-request index a little after a merge: for some seconds the merged pull
+ * request is missing from `GET /commits/{sha}/pulls` ("This index update is asynchronous — when [a tool]
+ * queries the API within seconds of a merge, the endpoint may return an empty list":
+ * https://github.com/Songmu/tagpr/pull/333; also https://github.com/tektoncd/pipelines-as-code/pull/2382).
+ * The fake leaves it out until `commitPullsLagMs` after its merge, by the fake's clock.
+ */
+function isStillIndexing(world: World, pull: FakePull): boolean {
+  if (world.commitPullsLagMs <= 0 || pull.mergedAt === null) return false;
+  return Date.parse(world.now()) < Date.parse(pull.mergedAt) + world.commitPullsLagMs;
+}
+
 const listPullsForCommit: RouteHandler = {
   needs: ["pull_requests", "read"],
   async handle(request) {
@@ -32,7 +45,7 @@ const listPullsForCommit: RouteHandler = {
     const sha = await repo.git.resolveCommit(str(params["commit_sha"]));
     if (sha === undefined)
       throw validationFailed("Commit", `No commit found for SHA: ${str(params["commit_sha"])}`, "sha");
-    const pulls = await pullsForCommit(repo, sha);
+    const pulls = await pullsForCommit(world, repo, sha);
     const { page, headers } = paginate(
       request,
       `/repos/${repo.owner}/${repo.name}/commits/${sha}/pulls`,

@@ -103,6 +103,11 @@ export interface World {
   repos: FakeRepo[];
   now(): string;
   nextId(): number;
+  /**
+   * How long after a merge `GET /commits/{sha}/pulls` still answers without the merged pull request
+   * (FakeGitHub.lagCommitPulls); 0 on a fake that is kinder than GitHub.
+   */
+  commitPullsLagMs: number;
 }
 
 export function findUser(world: World, login: string): FakeUser | undefined {

@@ -1,0 +1,97 @@
+// `folioctl apply --on-merge`: for a push to main, apply every plan its merged rebalance pull requests
+// brought. One push can land several merges (a merge queue's group, or a person's push of several
+// commits) while GITHUB_SHA names only the last: the commits between the push's `before` and `sha` are
+// walked along first parents, and each plan commit among them is applied in order, at most one per
+// account (the newest; older ones are reported as superseded and send nothing).
+import { findPlanAccount } from "./find-plan-account.js";
+import type { ApplyOnMergeDeps, ApplyOnMergeOptions, ApplyOnMergeResult } from "./apply-on-merge.js";
+import { applyMergedCommit } from "./apply-on-merge.js";
+import type { GitOpsDeps } from "./gitops-deps.js";
+import { runPropose, type ProposeResult } from "./propose.js";
+import { reportSuperseded, type SupersededPlan } from "./report-superseded.js";
+
+export type { ApplyOnMergeDeps, ApplyOnMergeOptions, ApplyOnMergeResult } from "./apply-on-merge.js";
+export type { SupersededPlan } from "./report-superseded.js";
+
+export interface ApplyOnMergeRun {
+  /** The most serious of the applies': 1 error, then 4 partial, then 3 refused, else 0. */
+  exitCode: number;
+  /** The commits the push brought, oldest first (just `sha` without `before`). */
+  commits: string[];
+  /** Each applied (or refused) plan commit, in the order they reached main. */
+  applies: ApplyOnMergeResult[];
+  /** Plan commits followed in the same push by a newer plan for the same account: nothing was sent. */
+  superseded: SupersededPlan[];
+  /** After a refused or partial apply: the fresh proposal, or why it failed. */
+  repropose?: { result: ProposeResult } | { error: string };
+}
+
+const SEVERITY = [1, 4, 3];
+
+/** A push main never had before (a new branch) shows an all-zero `before`. */
+export function pushBefore(before: string | undefined): string | undefined {
+  return before === undefined || /^0+$/.test(before) ? undefined : before;
+}
+
+export async function runApplyOnMerge(
+  deps: ApplyOnMergeDeps,
+  options: ApplyOnMergeOptions,
+): Promise<ApplyOnMergeRun> {
+  const { repo, log } = deps;
+  await repo.fetch();
+  const before = pushBefore(options.before);
+  const commits = before === undefined ? [options.sha] : await repo.firstParentRange(before, options.sha);
+  const planCommits: Array<{ sha: string; account: string }> = [];
+  for (const sha of commits) {
+    const account = await findPlanAccount(repo, sha);
+    if (account !== undefined) planCommits.push({ sha, account });
+  }
+  const span =
+    commits.length === 1
+      ? `commit ${options.sha.slice(0, 12)}`
+      : `the push (${commits.length} commits up to ${options.sha.slice(0, 12)})`;
+  if (planCommits.length === 0) {
+    log(`apply: ${span} changes no plans/<account>.plan.json; nothing to apply`);
+    return { exitCode: 0, commits, applies: [], superseded: [] };
+  }
+
+  const newest = new Map(planCommits.map((commit) => [commit.account, commit.sha]));
+  const superseded: SupersededPlan[] = [];
+  for (const commit of planCommits) {
+    const by = newest.get(commit.account);
+    if (by === undefined || by === commit.sha) continue;
+    log(
+      `apply: ${commit.sha.slice(0, 12)} is superseded by ${by.slice(0, 12)} in the same push: not applied`,
+    );
+    superseded.push(await reportSuperseded(deps, { ...commit, by }, options.identity.url));
+  }
+
+  const applies: ApplyOnMergeResult[] = [];
+  for (const commit of planCommits) {
+    if (newest.get(commit.account) !== commit.sha) continue;
+    applies.push(await applyMergedCommit(deps, options, commit.sha, commit.account));
+  }
+  const exitCode = SEVERITY.find((code) => applies.some((a) => a.exitCode === code)) ?? 0;
+  const run: ApplyOnMergeRun = { exitCode, commits, applies, superseded };
+  const reproposing = applies.some(
+    (a) => a.record?.outcome === "refused" || a.record?.outcome === "partial" || isEarlyRefusal(a),
+  );
+  if (reproposing) run.repropose = await repropose(deps);
+  return run;
+}
+
+/** Refused before the plan could even be read: a fresh plan is proposed, except after `locked`. */
+function isEarlyRefusal(result: ApplyOnMergeResult): boolean {
+  return result.record === undefined && result.refusal !== undefined && result.refusal.reason !== "locked";
+}
+
+async function repropose(deps: GitOpsDeps): Promise<{ result: ProposeResult } | { error: string }> {
+  deps.log("apply: proposing a fresh plan for review");
+  try {
+    return { result: await runPropose(deps) };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    deps.log(`apply: the fresh proposal failed: ${message}`);
+    return { error: message };
+  }
+}
