@@ -262,7 +262,9 @@ export class GitHubForge implements Forge {
         throw new ForgeError(
           `The token for ${this.options.owner}/${this.options.repo} cannot tell which account it is (403).`,
           {
-            hint: "Set FOLIOCTL_BOT_LOGIN to the bot's login (github-actions[bot] for a workflow's GITHUB_TOKEN).",
+            hint:
+              "Set FOLIOCTL_BOT_LOGIN to the login the token acts as: the folioctl App's `<app-slug>[bot]` for " +
+              "propose and apply, github-actions[bot] for preview with a workflow's GITHUB_TOKEN.",
           },
         );
       }

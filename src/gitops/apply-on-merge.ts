@@ -25,6 +25,7 @@ import type { GitOpsDeps } from "./gitops-deps.js";
 import { PORTFOLIO_PATH, readPortfolioAt } from "./read-portfolio-at.js";
 import { applyStatusContext, reportApply, type ApplyReport } from "./report-apply.js";
 import type { RunIdentity } from "./run-identity.js";
+import { requireAppIdentity } from "./require-app-identity.js";
 
 export interface ApplyOnMergeDeps extends GitOpsDeps {
   /** A new connection to the trading gateway for the account; apply opens and closes it. */
@@ -86,6 +87,7 @@ export async function applyMergedCommit(
   if (planBytes === null) throw new Error(`internal: ${path} changed at ${sha} but cannot be read`);
   const pull = await findMergedPull(deps, sha, account);
   const botLogin = await forge.currentLogin();
+  requireAppIdentity(botLogin, "apply --on-merge");
   log(`apply: ${path} at ${sha.slice(0, 12)}${pull ? `, merged in #${pull.number}` : ""}`);
 
   // Who wrote the plan is decided from GitHub and git before the file is parsed.

@@ -156,3 +156,25 @@ describe("approvals that do not count", () => {
     expect(w.sim.orders()).toEqual([]);
   });
 });
+
+describe("apply acting as the account every workflow shares", () => {
+  it("trusts no plan attested by github-actions[bot]: exit 1, nothing sent, the App's token named", async () => {
+    // Any workflow a writer adds can set a commit status as github-actions[bot], so an attestation by
+    // that account proves nothing about who made the plan, even on folioctl's own, approved pull request.
+    const { w, number } = await givenAProposal();
+    await w.alice.approve(w.repo, number);
+    const sha = await w.bob.merge(w.repo, number);
+
+    const run = await w.run(["apply", "--on-merge", "--sha", sha], {
+      ...APPLY,
+      FOLIOCTL_BOT_LOGIN: "github-actions[bot]",
+    });
+
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      "apply --on-merge runs as github-actions[bot], the account every workflow's GITHUB_TOKEN shares",
+    );
+    expect(run.stderr).toContain("installation token as FOLIOCTL_GITHUB_TOKEN");
+    expect(w.sim.orders()).toEqual([]);
+  });
+});
