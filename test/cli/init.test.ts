@@ -77,6 +77,14 @@ describe("folioctl init", () => {
     expect(loaded.ok ? loaded.portfolio.account : loaded.errors).toBe("DU7654321");
   });
 
+  it("takes --account in any case and writes it as IB does, in upper case", async () => {
+    const run = await runCli(["init", tmp, "--account", "du7654321"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("ops repository for DU7654321");
+    const loaded = await loadPortfolioFile(join(tmp, "portfolio.yaml"));
+    expect(loaded.ok ? loaded.portfolio.account : loaded.errors).toBe("DU7654321");
+  });
+
   // Needs `folioctl validate` (built on another branch): this fails until that command is merged.
   it("writes a portfolio.yaml that `folioctl validate` passes", async () => {
     expect((await runCli(["init", tmp])).code).toBe(0);

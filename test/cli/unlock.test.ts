@@ -77,6 +77,19 @@ describe("folioctl unlock", () => {
     expect(await sandbox.originRef(LOCK)).toBeNull();
   });
 
+  it("takes the account id in any case, as IB's upper case", async () => {
+    const lock = await takeLock();
+    const shown = await folioctl(["du1234567"]);
+    expect(shown.code).toBe(1);
+    expect(shown.stdout).toContain("refs/folioctl/locks/DU1234567 on origin is held by apply on runner-1");
+    expect(await sandbox.originRef(LOCK)).toBe(lock.sha);
+
+    const removed = await folioctl(["du1234567", "--yes"]);
+    expect(removed.code).toBe(0);
+    expect(removed.stdout).toMatch(/^Removed refs\/folioctl\/locks\/DU1234567 on origin/);
+    expect(await sandbox.originRef(LOCK)).toBeNull();
+  });
+
   it("with --yes refuses to remove the lock of a holder whose heartbeat is recent, naming it", async () => {
     const lock = await takeLock();
     // The holder has been running for two days and renewed its heartbeat just now.
