@@ -24,7 +24,13 @@ export function registerInitCommand(program: Command, ctx: CliContext, run: RunA
       [] as string[],
     )
     .option("--force", "overwrite files that differ from what init writes", false)
-    .action((dir: string, options: InitOptions) =>
-      run(async () => (await import("../init.js")).runInit(dir, options, ctx)),
-    );
+    .option(
+      "--restore",
+      "write the generated files that are missing (workflows, CODEOWNERS, package.json...) for the account in " +
+        "portfolio.yaml, never touching portfolio.yaml; with --force, also replace those that differ",
+    )
+    .action((dir: string, options: Omit<InitOptions, "accountGiven">, command: Command) => {
+      const accountGiven = command.getOptionValueSource("account") === "cli";
+      return run(async () => (await import("../init.js")).runInit(dir, { ...options, accountGiven }, ctx));
+    });
 }
