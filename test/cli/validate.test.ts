@@ -68,6 +68,16 @@ describe("folioctl validate", () => {
     );
   });
 
+  it("says weights are percent when they were written as fractions of one", async () => {
+    const file = `${CORPUS}/weights-written-as-fractions.yaml`;
+    const run = await runCli(["validate", file]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(
+      `${file}:4:1: error: targets: target weights (0.95) plus cash.weight (0.05) total 1, not 100\n` +
+        "  hint: weights are percent: 0.4 means 0.4%, write 40 for 40%\n",
+    );
+  });
+
   it("checks several files, reports each, and exits 1 when any is invalid", async () => {
     const run = await runCli(["validate", "portfolio.yaml", OVER_100, `${VALID}/every-key.yaml`]);
     expect(run.code).toBe(1);
