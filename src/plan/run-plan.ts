@@ -57,6 +57,7 @@ export async function runPlan(options: RunPlanOptions): Promise<RunPlanResult> {
     now: options.now,
     toolVersion: options.toolVersion,
     portfolioHash: loaded.sha256,
+    portfolioName: options.portfolioFile,
     ...(options.sourceCommit === undefined ? {} : { sourceCommit: options.sourceCommit }),
   });
   if (!result.ok) {

@@ -103,8 +103,8 @@ describe("folioctl plan --snapshot", () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(
       "folioctl: error: " +
-        `${suspended}: suspend: planning is switched off: portfolio.yaml has suspend: true\n` +
-        "  hint: set suspend: false in portfolio.yaml, in a reviewed pull request, to plan again\n",
+        `${suspended}: suspend: planning is switched off (suspend: true)\n` +
+        `  hint: set suspend: false in ${suspended}, in a reviewed pull request, to plan again\n`,
     );
   });
 
