@@ -4,6 +4,7 @@ import { gatewaySnapshotSource } from "../plan/gateway-snapshot-source.js";
 import { TOOL_VERSION } from "../version.js";
 import type { CliContext } from "./context.js";
 import { EXIT } from "./exit-codes.js";
+import { UsageError } from "../errors.js";
 import { withGatewayOrSimulator } from "./gateway-or-simulator.js";
 import { systemClock } from "./system-clock.js";
 
@@ -12,22 +13,40 @@ const EXAMPLE_PORTFOLIO = fileURLToPath(new URL("../../portfolio.yaml", import.m
 // `npm start`: the main job on the example portfolio: the built-in IB Gateway simulator, the real
 // @stoqey/ib client, the planner, and the plan a pull request would show. For the demo a planned
 // change is success, so it exits 0 where `folioctl plan` exits 2.
-export async function runDemo(ctx: CliContext): Promise<number> {
+//
+// The demo never talks to a gateway, even with --gateway or FOLIOCTL_GATEWAY: it plans the example
+// portfolio, whose account (DU1234567) is not the user's, so a real gateway would only refuse it or, worse,
+// show someone else's example against a real account. `plan --gateway` is the command for a real account.
+export async function runDemo(flags: { gateway?: string }, ctx: CliContext): Promise<number> {
+  if (flags.gateway !== undefined) {
+    throw new UsageError("folioctl demo always plans the example portfolio against the built-in simulator", {
+      hint: `to plan your own portfolio.yaml against ${flags.gateway}, run \`folioctl plan --gateway ${flags.gateway}\``,
+    });
+  }
   ctx.stdout.write(
     "folioctl demo: the example portfolio.yaml, planned against the built-in IB Gateway simulator\n" +
       "(examples/sim-state.yaml) through the same @stoqey/ib client that talks to a real gateway.\n\n",
   );
-  const result = await withGatewayOrSimulator({}, { ...ctx, env: {} }, (address) =>
-    runPlan({
-      portfolioFile: EXAMPLE_PORTFOLIO,
-      snapshot: gatewaySnapshotSource(address, EXAMPLE_PORTFOLIO, systemClock.now),
-      now: systemClock.now().toISOString(),
-      toolVersion: TOOL_VERSION,
-      format: "text",
-      color: ctx.stdout.isTTY === true && (ctx.env["NO_COLOR"] ?? "") === "",
-      stdout: ctx.stdout,
-      stderr: ctx.stderr,
-    }),
+  const ignored = ctx.env["FOLIOCTL_GATEWAY"] ?? "";
+  const notice =
+    "folioctl: demo uses the built-in simulator with examples/sim-state.yaml" +
+    (ignored === "" ? "" : `, not FOLIOCTL_GATEWAY=${ignored}: \`folioctl plan\` uses that gateway`) +
+    "\n";
+  const result = await withGatewayOrSimulator(
+    {},
+    { ...ctx, env: {} },
+    (address) =>
+      runPlan({
+        portfolioFile: EXAMPLE_PORTFOLIO,
+        snapshot: gatewaySnapshotSource(address, EXAMPLE_PORTFOLIO, systemClock.now),
+        now: systemClock.now().toISOString(),
+        toolVersion: TOOL_VERSION,
+        format: "text",
+        color: ctx.stdout.isTTY === true && (ctx.env["NO_COLOR"] ?? "") === "",
+        stdout: ctx.stdout,
+        stderr: ctx.stderr,
+      }),
+    notice,
   );
   if (result.exitCode === EXIT.error) return EXIT.error;
   ctx.stdout.write(

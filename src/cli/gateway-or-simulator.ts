@@ -21,6 +21,8 @@ export async function withGatewayOrSimulator<T>(
   flags: GatewayFlags,
   ctx: CliContext,
   body: (address: GatewayAddress) => Promise<T>,
+  /** Replaces the "no IB Gateway configured" line, for a caller that never uses a gateway. */
+  simulatorNotice?: string,
 ): Promise<T> {
   const address = flags.simState === undefined ? resolveGatewayAddress(flags, ctx.env) : undefined;
   if (address) return body(address);
@@ -29,9 +31,10 @@ export async function withGatewayOrSimulator<T>(
   const { startGatewaySim } = await import("../gateway-sim/index.js");
   const sim = await startGatewaySim({ stateFile, port: 0, logger: () => undefined });
   ctx.stderr.write(
-    `folioctl: no IB Gateway configured (--gateway or FOLIOCTL_GATEWAY): using the built-in simulator with ${
-      flags.simState === undefined ? "examples/sim-state.yaml" : flags.simState
-    }\n`,
+    simulatorNotice ??
+      `folioctl: no IB Gateway configured (--gateway or FOLIOCTL_GATEWAY): using the built-in simulator with ${
+        flags.simState === undefined ? "examples/sim-state.yaml" : flags.simState
+      }\n`,
   );
   try {
     return await body({ host: sim.host, port: sim.port, clientId: DEFAULT_CLIENT_ID });

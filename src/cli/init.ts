@@ -1,4 +1,7 @@
-import { relative, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
+import { formatDiagnostic } from "../config/diagnostic.js";
+import { loadPortfolioFile } from "../config/load-portfolio.js";
+import { UsageError } from "../errors.js";
 import { PLACEHOLDER_OWNER, renderOpsRepo } from "../init/render-ops-repo.js";
 import { scaffoldOpsRepo } from "../init/scaffold-ops-repo.js";
 import { TOOL_VERSION } from "../version.js";
@@ -7,34 +10,64 @@ import { EXIT } from "./exit-codes.js";
 
 export interface InitOptions {
   account: string;
+  /** --account was typed, not the default. */
+  accountGiven: boolean;
   owner: string[];
   force: boolean;
+  restore?: boolean;
 }
+
+// Everything init writes except the portfolio is generated: `--restore` may write those, never this one.
+const PORTFOLIO = "portfolio.yaml";
 
 /** `folioctl init [DIR]`: scaffolds an ops repository (portfolio.yaml, workflows, CODEOWNERS). */
 export async function runInit(dir: string, options: InitOptions, ctx: CliContext): Promise<number> {
   const target = resolve(ctx.cwd, dir);
-  const files = await renderOpsRepo({
-    account: options.account,
-    owners: options.owner,
-    folioctlVersion: TOOL_VERSION,
-  });
-  const result = await scaffoldOpsRepo(target, files, { force: options.force });
+  const restore = options.restore === true;
+  const account = restore ? await restoredAccount(target, options) : options.account;
+  const rendered = await renderOpsRepo({ account, owners: options.owner, folioctlVersion: TOOL_VERSION });
+  const files = restore ? rendered.filter((file) => file.path !== PORTFOLIO) : rendered;
+  const result = await scaffoldOpsRepo(target, files, { force: options.force, keepDifferent: restore });
   const rows = [
     ...result.created.map((path) => `  created      ${path}`),
     ...result.overwritten.map((path) => `  overwritten  ${path}`),
     ...result.unchanged.map((path) => `  unchanged    ${path}`),
+    ...result.kept.map((path) => `  kept         ${path} (differs; --force replaces it)`),
+    ...(restore ? [`  untouched    ${PORTFOLIO}`] : []),
   ];
   const changed = result.created.length + result.overwritten.length;
   const fromCwd = relative(ctx.cwd, target);
   const shown = fromCwd === "" ? "." : fromCwd.startsWith("..") ? target : fromCwd;
   ctx.stdout.write(
     changed === 0
-      ? `folioctl init: ${shown} already holds the ops repository for ${options.account}; nothing written\n`
-      : `folioctl init: wrote ${changed} file(s) of the ops repository for ${options.account} in ${shown}\n`,
+      ? `folioctl init: ${shown} already holds the ops repository for ${account}; nothing written\n`
+      : `folioctl init: wrote ${changed} file(s) of the ops repository for ${account} in ${shown}\n`,
   );
   ctx.stdout.write(`${rows.join("\n")}\n\n${nextSteps(shown, options.owner.length === 0)}`);
   return EXIT.ok;
+}
+
+/**
+ * The workflows name the account, so a restore renders them for the account portfolio.yaml already holds,
+ * not for the default one.
+ */
+async function restoredAccount(target: string, options: InitOptions): Promise<string> {
+  const file = join(target, PORTFOLIO);
+  const loaded = await loadPortfolioFile(file);
+  if (!loaded.ok) {
+    if (options.accountGiven) return options.account;
+    const first = loaded.errors[0];
+    throw new UsageError(`--restore reads the account from ${file}, which cannot be loaded`, {
+      hint: `${first === undefined ? "" : `${formatDiagnostic(first)}; `}fix it, or pass --account`,
+    });
+  }
+  const { account } = loaded.portfolio;
+  if (options.accountGiven && options.account !== account) {
+    throw new UsageError(`--account ${options.account} differs from ${account} in ${file}`, {
+      hint: "--restore writes the generated files for the portfolio's account: drop --account",
+    });
+  }
+  return account;
 }
 
 function nextSteps(dir: string, placeholderOwner: boolean): string {

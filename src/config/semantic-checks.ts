@@ -48,12 +48,16 @@ function checkWeightTotal(data: Record<string, unknown>): Problem[] {
   const total = targetTotal + cash;
   const excess = total - 100;
   if (Math.abs(excess) <= WEIGHT_TOTAL_TOLERANCE) return [];
+  const largest = Math.max(...weights);
   return [
     {
       path: ["targets"],
       at: "key",
       message: `target weights (${round(targetTotal)}) plus cash.weight (${round(cash)}) total ${round(total)}, not 100`,
-      hint: `${excess > 0 ? "lower" : "raise"} the weights by ${gap(excess)} percentage points in total`,
+      // A total near 1 is fractions (0.4 for 40%), not a few points off: "raise by 99" would mislead.
+      hint: writtenAsFractions(total)
+        ? `weights are percent: ${round(largest)} means ${round(largest)}%, write ${round(largest * 100)} for ${round(largest * 100)}%`
+        : `${excess > 0 ? "lower" : "raise"} the weights by ${gap(excess)} percentage points in total`,
     },
   ];
 }
@@ -217,6 +221,11 @@ function valueAt(data: unknown, path: PathSegment[]): unknown {
     else current = isRecord(current) ? current[segment] : undefined;
   }
   return current;
+}
+
+/** Weights and cash that add up to about 1 were written as fractions of one, not as percent. */
+function writtenAsFractions(total: number): boolean {
+  return total > 0.9 && total < 1.1;
 }
 
 /** Ten decimals: finer than the tolerance, coarser than the float noise of a sum near 100. */

@@ -32,6 +32,8 @@ export interface ComputePlanOptions {
   /** SHA-256 of the portfolio.yaml bytes. */
   portfolioHash: string;
   sourceCommit?: string;
+  /** How messages name the portfolio file (the user may have passed another); default portfolio.yaml. */
+  portfolioName?: string;
 }
 
 /** Target weights plus cash must total 100; the loader checks it, and so does planning. */
@@ -49,8 +51,9 @@ export function computePlan(portfolio: Portfolio, input: Snapshot, options: Comp
         code: "suspended",
         document: "portfolio",
         field: "suspend",
-        message: "planning is switched off: portfolio.yaml has suspend: true",
-        hint: "set suspend: false in portfolio.yaml, in a reviewed pull request, to plan again",
+        // The file is named once, in the hint: every caller prefixes the message with file and field.
+        message: "planning is switched off (suspend: true)",
+        hint: `set suspend: false in ${options.portfolioName ?? "portfolio.yaml"}, in a reviewed pull request, to plan again`,
       },
     ]);
   }

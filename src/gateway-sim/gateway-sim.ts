@@ -4,7 +4,7 @@ import type { Server, Socket } from "node:net";
 import type { Document } from "yaml";
 import { createServer } from "node:net";
 import { FolioctlError, InputError } from "../errors.js";
-import { formatDiagnostic } from "../config/diagnostic.js";
+import { formatDiagnosticWithHint } from "../config/diagnostic.js";
 import type { Fault } from "./engine/fault-script.js";
 import { FaultScript } from "./engine/fault-script.js";
 import { SimBroker } from "./engine/sim-broker.js";
@@ -111,7 +111,7 @@ export async function startGatewaySim(options: GatewaySimOptions): Promise<Gatew
   const loaded = await loadState(options);
   if (!loaded.ok) {
     throw new InputError(
-      `the simulator state ${loaded.file} is invalid:\n${loaded.errors.map(formatDiagnostic).join("\n")}`,
+      `the simulator state ${loaded.file} is invalid:\n${loaded.errors.map(formatDiagnosticWithHint).join("").trimEnd()}`,
       {
         hint: "fix the fields named above; schema/sim-state.schema.json describes the format",
       },

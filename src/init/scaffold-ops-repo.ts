@@ -6,6 +6,8 @@ import type { OpsRepoFile } from "./render-ops-repo.js";
 export interface ScaffoldOptions {
   /** Overwrite files whose content differs from what init writes. */
   force: boolean;
+  /** Leave files that differ alone (listed as kept) instead of refusing: restore what is missing. */
+  keepDifferent?: boolean;
 }
 
 export interface ScaffoldResult {
@@ -14,6 +16,8 @@ export interface ScaffoldResult {
   overwritten: string[];
   /** Already exactly as init writes them: left alone, not even touched. */
   unchanged: string[];
+  /** Differ from what init writes and were left as they are (keepDifferent without force). */
+  kept: string[];
 }
 
 /**
@@ -25,13 +29,15 @@ export async function scaffoldOpsRepo(
   files: readonly OpsRepoFile[],
   options: ScaffoldOptions,
 ): Promise<ScaffoldResult> {
-  const result: ScaffoldResult = { dir, created: [], overwritten: [], unchanged: [] };
+  const result: ScaffoldResult = { dir, created: [], overwritten: [], unchanged: [], kept: [] };
   for (const file of files) {
     const state = await existingState(join(dir, file.path), file.content);
     if (state === "absent") result.created.push(file.path);
     else if (state === "same") result.unchanged.push(file.path);
-    else if (state === "different") result.overwritten.push(file.path);
-    else if (state === "blocked") {
+    else if (state === "different") {
+      if (options.keepDifferent === true && !options.force) result.kept.push(file.path);
+      else result.overwritten.push(file.path);
+    } else if (state === "blocked") {
       throw new InputError(`cannot write ${join(dir, file.path)}: a part of that path is a file`, {
         hint: "pass a directory to folioctl init, or move the file that is in the way",
       });

@@ -1,6 +1,6 @@
 // The planning pipeline every entry point shares: load portfolio.yaml, get a snapshot (from a file
 // today, from the gateway later), compute the plan, print it and write it. Commands only parse arguments.
-import { rename, writeFile } from "node:fs/promises";
+import { mkdir, rename, writeFile } from "node:fs/promises";
 import { dirname, basename, join } from "node:path";
 import type { OutputStream } from "../cli/context.js";
 import { EXIT } from "../cli/exit-codes.js";
@@ -57,6 +57,7 @@ export async function runPlan(options: RunPlanOptions): Promise<RunPlanResult> {
     now: options.now,
     toolVersion: options.toolVersion,
     portfolioHash: loaded.sha256,
+    portfolioName: options.portfolioFile,
     ...(options.sourceCommit === undefined ? {} : { sourceCommit: options.sourceCommit }),
   });
   if (!result.ok) {
@@ -69,7 +70,12 @@ export async function runPlan(options: RunPlanOptions): Promise<RunPlanResult> {
     return { exitCode: EXIT.error };
   }
   const { plan } = result;
-  if (options.outFile !== undefined) await writeAtomically(options.outFile, formatPlanFile(plan));
+  if (options.outFile !== undefined) {
+    await writeAtomically(options.outFile, formatPlanFile(plan));
+    // On stderr, so that `--json` or `--markdown` output on stdout stays clean for a pipe.
+    const orders = plan.orders.length === 1 ? "1 order" : `${plan.orders.length} orders`;
+    stderr.write(`folioctl: wrote the plan for ${plan.account} (${orders}) to ${options.outFile}\n`);
+  }
   if (options.format === "json") options.stdout.write(formatPlanFile(plan));
   else if (options.format === "markdown") {
     options.stdout.write(
@@ -97,12 +103,14 @@ function describeProblem(problem: PlanProblem, portfolioFile: string, snapshot: 
 async function writeAtomically(file: string, text: string): Promise<void> {
   const temporary = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
   try {
+    // `--out plans/X.plan.json` in a fresh repository: make the folder, as apply does for its ledger.
+    await mkdir(dirname(file), { recursive: true });
     await writeFile(temporary, text, "utf8");
     await rename(temporary, file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? "error";
     throw new InputError(`cannot write the plan to ${file} (${code})`, {
-      hint: "check that the directory exists and is writable",
+      hint: "check that the directory is writable and that no file stands where a folder of the path should be",
       cause: error,
     });
   }

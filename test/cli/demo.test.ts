@@ -5,15 +5,25 @@ describe("folioctl demo (npm start)", () => {
   it("plans the example portfolio against the built-in simulator and exits 0", async () => {
     const run = await runCli(["demo"], { env: { FOLIOCTL_GATEWAY: "127.0.0.1:1" } });
     expect(run.code).toBe(0);
-    // Even with a gateway in the environment, the demo never reaches for it.
+    // Even with a gateway in the environment, the demo never reaches for it, and says so.
     expect(run.stderr).toBe(
-      "folioctl: no IB Gateway configured (--gateway or FOLIOCTL_GATEWAY): using the built-in simulator with examples/sim-state.yaml\n",
+      "folioctl: demo uses the built-in simulator with examples/sim-state.yaml, not FOLIOCTL_GATEWAY=127.0.0.1:1: `folioctl plan` uses that gateway\n",
     );
     expect(run.stdout).toContain("planned against the built-in IB Gateway simulator");
     expect(run.stdout).toMatch(/Plan for DU1234567: 3 orders \(1 sell, 2 buys\)/);
     expect(run.stdout).toMatch(/S1\s+SELL\s+10\s+VTI\s+LMT/);
     expect(run.stdout).toMatch(/B1\s+BUY\s+\d+\s+BND/);
     expect(run.stdout).toMatch(/plan [0-9a-f]{12}, made /);
+  });
+
+  it("answers --gateway with the command that plans against a gateway, exit 64", async () => {
+    const run = await runCli(["demo", "--gateway", "127.0.0.1:4002"]);
+    expect(run.code).toBe(64);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toContain(
+      "folioctl: error: folioctl demo always plans the example portfolio against the built-in simulator",
+    );
+    expect(run.stderr).toContain("run `folioctl plan --gateway 127.0.0.1:4002`");
   });
 
   it("is what `npm start` runs", async () => {

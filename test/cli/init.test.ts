@@ -77,6 +77,14 @@ describe("folioctl init", () => {
     expect(loaded.ok ? loaded.portfolio.account : loaded.errors).toBe("DU7654321");
   });
 
+  it("takes --account in any case and writes it as IB does, in upper case", async () => {
+    const run = await runCli(["init", tmp, "--account", "du7654321"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("ops repository for DU7654321");
+    const loaded = await loadPortfolioFile(join(tmp, "portfolio.yaml"));
+    expect(loaded.ok ? loaded.portfolio.account : loaded.errors).toBe("DU7654321");
+  });
+
   // Needs `folioctl validate` (built on another branch): this fails until that command is merged.
   it("writes a portfolio.yaml that `folioctl validate` passes", async () => {
     expect((await runCli(["init", tmp])).code).toBe(0);
@@ -114,6 +122,39 @@ describe("folioctl init", () => {
     for (const path of WRITTEN) expect(second.stdout).toContain(`  unchanged    ${path}\n`);
     expect(second.stdout).not.toContain("created");
     expect(await snapshot(tmp)).toEqual(before);
+  });
+
+  it("--restore writes a deleted workflow back for the portfolio's account and leaves portfolio.yaml alone", async () => {
+    expect((await runCli(["init", tmp, "--account", "U7654321", "--owner", "@acme/traders"])).code).toBe(0);
+    const workflow = join(tmp, ".github/workflows/apply.yml");
+    const original = await readFile(workflow, "utf8");
+    const portfolio = join(tmp, "portfolio.yaml");
+    const edited = (await readFile(portfolio, "utf8")).replace("account: U7654321 ", "account: U7654321  ");
+    await writeFile(portfolio, edited);
+    await writeFile(join(tmp, ".github/CODEOWNERS"), "/portfolio.yaml @acme/owners\n");
+    await rm(workflow);
+
+    const run = await runCli(["init", tmp, "--restore", "--owner", "@acme/traders"]);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("wrote 1 file(s) of the ops repository for U7654321");
+    expect(run.stdout).toContain("  created      .github/workflows/apply.yml\n");
+    expect(run.stdout).toContain("  kept         .github/CODEOWNERS (differs; --force replaces it)\n");
+    expect(run.stdout).toContain("  untouched    portfolio.yaml\n");
+    expect(await readFile(workflow, "utf8")).toBe(original);
+    expect(await readFile(portfolio, "utf8")).toBe(edited);
+    expect(await readFile(join(tmp, ".github/CODEOWNERS"), "utf8")).toBe("/portfolio.yaml @acme/owners\n");
+  });
+
+  it("--restore refuses an --account other than the portfolio's and writes nothing", async () => {
+    expect((await runCli(["init", tmp, "--account", "U7654321"])).code).toBe(0);
+    await rm(join(tmp, ".github/workflows/apply.yml"));
+    const run = await runCli(["init", tmp, "--restore", "--account", "du1234567"]);
+    expect(run.code).toBe(64);
+    expect(run.stderr).toContain(
+      `--account DU1234567 differs from U7654321 in ${join(tmp, "portfolio.yaml")}`,
+    );
+    await expect(lstat(join(tmp, ".github/workflows/apply.yml"))).rejects.toMatchObject({ code: "ENOENT" });
   });
 
   it("without --force refuses to overwrite edited files, lists them, and writes nothing", async () => {

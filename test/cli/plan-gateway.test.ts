@@ -56,4 +56,24 @@ describe("folioctl plan against a gateway", () => {
     expect(run.code).toBe(64);
     expect(run.stderr).toContain("--snapshot plans offline");
   });
+
+  it("reports a broken simulator state as file:line:col with a hint per problem, like a portfolio", async () => {
+    const { mkdtempSync, readFileSync, rmSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const dir = mkdtempSync(join(tmpdir(), "folioctl-sim-state-"));
+    try {
+      const state = join(dir, "state.yaml");
+      const example = readFileSync(`${REPO_ROOT}/examples/sim-state.yaml`, "utf8");
+      writeFileSync(state, example.replace("cash: { USD: 8000 }", "cash: { USD: lots }"));
+      const run = await runCli(["plan", "--sim-state", state]);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(
+        `${state}:8:18: error: accounts[0].cash.USD: must be a number (got "lots")\n` +
+          "  hint: write a plain number without quotes, units or separators\n",
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

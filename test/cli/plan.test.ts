@@ -64,6 +64,14 @@ describe("folioctl plan --snapshot", () => {
     expect(run.stdout).toContain("```mermaid\nxychart-beta");
   });
 
+  it("--out creates a missing folder and says on stderr what it wrote where", async () => {
+    const out = join(dir, "fresh", "plans", "DU1234567.plan.json");
+    const run = await plan("three-etf.json", "--json", "--out", out);
+    expect(run.code).toBe(2);
+    expect(readFileSync(out, "utf8")).toBe(run.stdout);
+    expect(run.stderr).toBe(`folioctl: wrote the plan for DU1234567 (2 orders) to ${out}\n`);
+  });
+
   it("exits 1 naming the symbol when a target has no price", async () => {
     const run = await plan("no-quote.json");
     expect(run.code).toBe(1);
@@ -95,8 +103,8 @@ describe("folioctl plan --snapshot", () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(
       "folioctl: error: " +
-        `${suspended}: suspend: planning is switched off: portfolio.yaml has suspend: true\n` +
-        "  hint: set suspend: false in portfolio.yaml, in a reviewed pull request, to plan again\n",
+        `${suspended}: suspend: planning is switched off (suspend: true)\n` +
+        `  hint: set suspend: false in ${suspended}, in a reviewed pull request, to plan again\n`,
     );
   });
 
@@ -168,11 +176,13 @@ describe("colour", () => {
 
 describe("writing the plan file", () => {
   it("exits 1 with a message when the plan cannot be written", async () => {
-    const run = await plan("three-etf.json", "--out", join(dir, "no-such-dir", "plan.json"));
+    const blocker = join(dir, "a-file");
+    writeFileSync(blocker, "not a folder\n");
+    const run = await plan("three-etf.json", "--out", join(blocker, "plan.json"));
     expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`folioctl: error: cannot write the plan to ${join(blocker, "plan.json")} (`);
     expect(run.stderr).toContain(
-      `folioctl: error: cannot write the plan to ${join(dir, "no-such-dir", "plan.json")} (ENOENT)`,
+      "hint: check that the directory is writable and that no file stands where a folder of the path should be",
     );
-    expect(run.stderr).toContain("hint: check that the directory exists and is writable");
   });
 });

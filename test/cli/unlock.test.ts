@@ -109,6 +109,19 @@ describe("folioctl unlock", () => {
     expect(await sandbox.originRef(LOCK)).toBeNull();
   });
 
+  it("takes the account id in any case, as IB's upper case", async () => {
+    const lock = await takeLock();
+    const shown = await folioctl(["du1234567"]);
+    expect(shown.code).toBe(1);
+    expect(shown.stdout).toContain("refs/folioctl/locks/DU1234567 on origin is held by apply on runner-1");
+    expect(await sandbox.originRef(LOCK)).toBe(lock.sha);
+
+    const removed = await folioctl(["du1234567", "--yes"]);
+    expect(removed.code).toBe(0);
+    expect(removed.stdout).toMatch(/^Removed refs\/folioctl\/locks\/DU1234567 on origin/);
+    expect(await sandbox.originRef(LOCK)).toBeNull();
+  });
+
   it("with --yes keeps the lock of a holder whose heartbeat moves while it watches, naming it", async () => {
     const holder = await holderRepo(() => new Date());
     let lock: LockInfo = await holder.acquireLock({

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -66,6 +66,34 @@ describe("folioctl validate", () => {
       `${OVER_100}:11:13: error: targets[2].weight: must be at most 100 (got 140)\n` +
         "  hint: percent of net liquidation value; allowed: greater than 0 and at most 100\n",
     );
+  });
+
+  it("says weights are percent when they were written as fractions of one", async () => {
+    const file = `${CORPUS}/weights-written-as-fractions.yaml`;
+    const run = await runCli(["validate", file]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(
+      `${file}:4:1: error: targets: target weights (0.95) plus cash.weight (0.05) total 1, not 100\n` +
+        "  hint: weights are percent: 0.4 means 0.4%, write 40 for 40%\n",
+    );
+  });
+
+  it("prints what the README's example shows for the shipped portfolio.yaml with its two mistakes", async () => {
+    const readme = readFileSync("README.md", "utf8");
+    const section = readme.slice(readme.indexOf("### Checking a portfolio"));
+    const shown = /```\n([\s\S]*?)```/.exec(section)?.[1];
+    const broken = readFileSync("portfolio.yaml", "utf8")
+      .replace("    weight: 40 #", "    weigth: 40 #")
+      .replace("{ symbol: VNQ, weight: 20 }", "{ symbol: VNQ, weight: 140 }");
+    const cwd = mkdtempSync(join(tmpdir(), "folioctl-readme-"));
+    try {
+      writeFileSync(join(cwd, "portfolio.yaml"), broken);
+      const run = await runCli(["validate"], { cwd });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toBe(shown);
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
   });
 
   it("checks several files, reports each, and exits 1 when any is invalid", async () => {

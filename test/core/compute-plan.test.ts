@@ -293,7 +293,8 @@ describe("guardrails", () => {
     expect(planErrors(threePortfolio({ suspend: true }), threeSnapshot(44, 31, 17))).toEqual([
       expect.objectContaining({
         code: "suspended",
-        message: "planning is switched off: portfolio.yaml has suspend: true",
+        message: "planning is switched off (suspend: true)",
+        hint: "set suspend: false in portfolio.yaml, in a reviewed pull request, to plan again",
       }),
     ]);
   });

@@ -81,8 +81,8 @@ describe("state file", () => {
     if (result.ok) return;
     const lines = result.errors.map((e) => `${e.line}:${e.column} ${e.path}: ${e.message}`);
     expect(lines).toEqual([
-      '8:43 contracts[0]: unknown field "colour" (check the spelling)',
-      "13:13 marketData: must be equal to one of the allowed values: live, delayed, none",
+      "8:43 contracts[0].colour: unknown key `colour`",
+      '13:13 marketData: must be one of `live`, `delayed`, `none` (got "sometimes")',
     ]);
     // Once the schema passes, the cross-references are checked.
     const fixed = text.replace(", colour: red", "").replace("sometimes", "live");
@@ -109,8 +109,8 @@ describe("state file", () => {
       ].join("\n");
     const wrong = parseSimState(text("loan", ", initMarginRate: 1.5"), "sim.yaml");
     expect(wrong.ok ? [] : wrong.errors.map((e) => `${e.line}:${e.column} ${e.path}: ${e.message}`)).toEqual([
-      "2:54 accounts[0].accountType: must be equal to one of the allowed values: cash, margin",
-      "4:59 contracts[0].initMarginRate: must be <= 1",
+      '2:54 accounts[0].accountType: must be one of `cash`, `margin` (got "loan")',
+      "4:59 contracts[0].initMarginRate: must be at most 1 (got 1.5)",
     ]);
     const inverted = parseSimState(text("margin", ", maintMarginRate: 0.3"), "sim.yaml");
     expect(inverted.ok ? [] : inverted.errors.map((e) => `${e.path}: ${e.message}`)).toEqual([

@@ -9,5 +9,12 @@ export function registerDemoCommand(program: Command, ctx: CliContext, run: RunA
     .description(
       "plan the example portfolio.yaml against the built-in IB Gateway simulator (what `npm start` does)",
     )
-    .action(() => run(async () => (await import("../demo.js")).runDemo(ctx)));
+    // Accepted only to answer it: the demo's example account is not the user's, so it never uses a gateway.
+    .option(
+      "--gateway <host:port>",
+      "not used: the demo always uses the simulator (and ignores FOLIOCTL_GATEWAY); `folioctl plan --gateway` plans your portfolio",
+    )
+    .action((flags: { gateway?: string }) =>
+      run(async () => (await import("../demo.js")).runDemo(flags, ctx)),
+    );
 }

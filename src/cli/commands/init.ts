@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { DEFAULT_ACCOUNT } from "../../init/ops-repo-defaults.js";
+import { accountArgument } from "../account-argument.js";
 import type { CliContext } from "../context.js";
 import type { InitOptions } from "../init.js";
 import type { RunAction } from "../main.js";
@@ -10,7 +11,12 @@ export function registerInitCommand(program: Command, ctx: CliContext, run: RunA
     .command("init")
     .description("scaffold an ops repository: portfolio.yaml, the GitHub Actions workflows and CODEOWNERS")
     .argument("[dir]", "directory to write into (created if missing)", ".")
-    .option("--account <id>", "IB account id for portfolio.yaml and the workflows", DEFAULT_ACCOUNT)
+    .option(
+      "--account <id>",
+      "IB account id for portfolio.yaml and the workflows (any case)",
+      accountArgument,
+      DEFAULT_ACCOUNT,
+    )
     .option(
       "--owner <handle>",
       "code owner who must review every change (@user, @org/team or e-mail; repeatable)",
@@ -18,7 +24,13 @@ export function registerInitCommand(program: Command, ctx: CliContext, run: RunA
       [] as string[],
     )
     .option("--force", "overwrite files that differ from what init writes", false)
-    .action((dir: string, options: InitOptions) =>
-      run(async () => (await import("../init.js")).runInit(dir, options, ctx)),
-    );
+    .option(
+      "--restore",
+      "write the generated files that are missing (workflows, CODEOWNERS, package.json...) for the account in " +
+        "portfolio.yaml, never touching portfolio.yaml; with --force, also replace those that differ",
+    )
+    .action((dir: string, options: Omit<InitOptions, "accountGiven">, command: Command) => {
+      const accountGiven = command.getOptionValueSource("account") === "cli";
+      return run(async () => (await import("../init.js")).runInit(dir, { ...options, accountGiven }, ctx));
+    });
 }

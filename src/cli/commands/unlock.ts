@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { accountArgument } from "../account-argument.js";
 import type { CliContext } from "../context.js";
 import type { RunAction } from "../main.js";
 import type { UnlockOptions } from "../unlock.js";
@@ -12,7 +13,7 @@ export function registerUnlockCommand(program: Command, ctx: CliContext, run: Ru
   program
     .command("unlock")
     .description("remove an account's stale apply lock from the ops repository and say who held it")
-    .argument("<account>", "IB account id, for example DU1234567")
+    .argument("<account>", "IB account id, for example DU1234567 (any case)", accountArgument)
     .option("--repo <dir>", "clone of the ops repository (default: the current directory)")
     .option("--remote <name>", "remote that holds the lock", "origin")
     .option(

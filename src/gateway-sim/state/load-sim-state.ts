@@ -10,6 +10,7 @@ import { parseTradingHours } from "../../core/trading-hours.js";
 import { validateSimFault, validateSimState } from "../../generated/sim-state-validators.js";
 import type { Fault } from "../engine/fault-script.js";
 import { locate } from "./locate-path.js";
+import { simStateMessage } from "./sim-state-messages.js";
 import type { SimStateFile } from "./sim-state.js";
 
 export type LoadSimStateResult =
@@ -84,12 +85,10 @@ export function validateSimStateValue(
       const key =
         typeof e.params["additionalProperty"] === "string" ? e.params["additionalProperty"] : undefined;
       const path = pointerToPath(e.instancePath);
-      const message =
-        key === undefined ? (e.message ?? "is invalid") : `unknown field "${key}" (check the spelling)`;
-      const allowed = Array.isArray(e.params["allowedValues"])
-        ? `: ${(e.params["allowedValues"] as unknown[]).map(String).join(", ")}`
-        : "";
-      return { file, ...where(path, key), path, message: `${message}${allowed}` };
+      const { message, hint } = simStateMessage(e, valueAt(value, e.instancePath));
+      // Like the portfolio's: an unknown key's path names the key itself.
+      const shown = key === undefined ? path : path === "" ? key : `${path}.${key}`;
+      return { file, ...where(path, key), path: shown, message, ...(hint === undefined ? {} : { hint }) };
     });
     return { ok: false, file, errors: dedupe(errors) };
   }
@@ -207,6 +206,17 @@ function problem(file: string, path: string, message: string): Diagnostic {
 }
 
 /** `/accounts/0/cash` to `accounts[0].cash`; quote keys are conIds, not indexes: `quotes.756733`. */
+/** The value a JSON pointer names, for quoting it in a message. */
+function valueAt(value: unknown, pointer: string): unknown {
+  let current = value;
+  for (const raw of pointer.split("/").slice(1)) {
+    const segment = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    if (current === null || typeof current !== "object") return undefined;
+    current = (current as Record<string, unknown>)[segment];
+  }
+  return current;
+}
+
 function pointerToPath(pointer: string): string {
   let path = "";
   for (const raw of pointer.split("/").slice(1)) {
