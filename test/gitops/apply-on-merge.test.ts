@@ -241,7 +241,17 @@ describe("apply --on-merge while another apply for the account runs", () => {
       .toBeGreaterThan(0);
 
     // And unlock --yes refuses, naming the holder and its run
-    const refused = await w.run(["unlock", ACCOUNT, "--yes"]);
+    // (unlock's waits end when the running apply has renewed its heartbeat once more)
+    const untilHeartbeatMoves = async () => {
+      const seen = (await operator.readLock(ACCOUNT))?.heartbeatAt.getTime();
+      await expect
+        .poll(async () => (await operator.readLock(ACCOUNT))?.heartbeatAt.getTime(), {
+          timeout: 30_000,
+          interval: 200,
+        })
+        .not.toBe(seen);
+    };
+    const refused = await w.run(["unlock", ACCOUNT, "--yes"], {}, w.clone, untilHeartbeatMoves);
     expect(refused.code).toBe(1);
     expect(refused.stdout).toMatch(
       /held by folioctl apply --on-merge on .* \(run https:\/\/github\.com\/acme\/ops\/actions\/runs\/3001\)/,

@@ -151,7 +151,12 @@ export class LoopWorld {
   }
 
   /** Runs a folioctl command in-process, in the clone, as the runner would (main's code, the bot's token). */
-  async run(args: string[], env: NodeJS.ProcessEnv = {}, cwd = this.clone): Promise<Run> {
+  async run(
+    args: string[],
+    env: NodeJS.ProcessEnv = {},
+    cwd = this.clone,
+    wait?: (ms: number) => Promise<void>,
+  ): Promise<Run> {
     let stdout = "";
     let stderr = "";
     const code = await main(args, {
@@ -161,10 +166,13 @@ export class LoopWorld {
       cwd,
       debug: false,
       // A command that waits for GitHub moves the fake's clock instead of sleeping.
-      sleep: async (ms: number) => {
-        this.sleeps.push(ms);
-        this.clock.skewMs += ms;
-      },
+      // A test that needs something to happen meanwhile (a heartbeat) passes `wait` instead.
+      sleep:
+        wait ??
+        (async (ms: number) => {
+          this.sleeps.push(ms);
+          this.clock.skewMs += ms;
+        }),
     });
     return { code, stdout, stderr };
   }
