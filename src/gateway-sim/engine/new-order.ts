@@ -57,8 +57,7 @@ export function newOrder(input: NewOrderInput): SimOrder {
 /** Why the order cannot be accepted, or undefined when it can. */
 export function orderProblem(order: SimOrder, world: SimWorld): string | undefined {
   const p = order.placed;
-  if (order.account === "") return "an account must be given when the gateway manages several accounts";
-  if (!world.accounts.has(order.account)) return `account ${order.account} is not managed by this gateway`;
+  if (!world.accounts.has(order.account)) return notManaged(order.account);
   if (p.action.toUpperCase() !== "BUY" && p.action.toUpperCase() !== "SELL")
     return `unknown action "${p.action}"`;
   if (!(order.totalQuantity > 0)) return "the order quantity must be positive";
@@ -86,6 +85,21 @@ export function orderProblem(order: SimOrder, world: SimWorld): string | undefin
   }
   return undefined;
 }
+
+/**
+ * An account the login does not manage, in the simulator's words: IB's text for an order naming one was
+ * not found (IB answers a request naming an unknown account with 321 "Invalid account code").
+ */
+function notManaged(account: string): string {
+  return `Invalid account code '${account}': the login does not manage this account`;
+}
+
+/**
+ * IB's answer (error 321) to an order without an account from a login that manages several: the order is
+ * not even created.
+ */
+export const ACCOUNT_REQUIRED_MESSAGE =
+  "Error validating request.-'bn' : cause - You must specify an account.";
 
 /** IB's error 110, word for word. */
 export const TICK_MESSAGE = "The price does not conform to the minimum price variation for this contract.";

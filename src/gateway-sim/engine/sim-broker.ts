@@ -11,7 +11,14 @@ import { findContracts } from "./find-contracts.js";
 import type { SimExecution, SimOrder } from "./sim-order.js";
 import { fundsProblem } from "./funds-check.js";
 import { IDEALPRO } from "./fx-pricing.js";
-import { conformsToTick, newOrder, orderProblem, placeholderContract, TICK_MESSAGE } from "./new-order.js";
+import {
+  ACCOUNT_REQUIRED_MESSAGE,
+  conformsToTick,
+  newOrder,
+  orderProblem,
+  placeholderContract,
+  TICK_MESSAGE,
+} from "./new-order.js";
 import { commissionRule, executionCommission } from "./order-commission.js";
 import { previewOrder } from "./what-if.js";
 import { fillPrice, remaining } from "./sim-order.js";
@@ -91,8 +98,10 @@ export class SimBroker {
     if (existing !== undefined || p.orderId <= (this.lastOrderId.get(clientId) ?? 0)) {
       return this.observer.orderError(clientId, p.orderId, 103, "Duplicate order id");
     }
+    // A login with several accounts cannot guess which one is meant: IB refuses before creating the order.
     const accounts = [...this.world.accounts.keys()];
     const account = p.account !== "" ? p.account : accounts.length === 1 ? (accounts[0] as string) : "";
+    if (account === "") return this.observer.orderError(clientId, p.orderId, 321, ACCOUNT_REQUIRED_MESSAGE);
     this.lastOrderId.set(clientId, p.orderId);
     this.nextId = Math.max(this.nextId, p.orderId + 1);
 
