@@ -50,8 +50,12 @@ export function applyFill(account: SimAccount, contract: SimContract, fill: Fill
   account.positions.set(contract.conId, position);
   account.day.set(contract.conId, day);
   if (pair) addCash(account, contract.symbol, signedQuantity);
-  addCash(account, currency, -signedQuantity * price);
-  addCash(account, fill.commissionCurrency, -fill.commission);
+  if (fill.commissionCurrency === currency) {
+    addCash(account, currency, -signedQuantity * price - fill.commission);
+  } else {
+    addCash(account, currency, -signedQuantity * price);
+    addCash(account, fill.commissionCurrency, -fill.commission);
+  }
   return realizedPnl;
 }
 
