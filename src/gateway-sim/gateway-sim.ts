@@ -261,8 +261,10 @@ class Simulator {
       },
       setCash: (id, currency, amount) => void account(id).cash.set(currency, amount),
       addContract: (spec) => {
-        this.world.contracts.set(spec.conId, buildContract(spec));
-        if (!this.world.exchangeRates.has(spec.currency)) this.world.exchangeRates.set(spec.currency, 1);
+        const contract = buildContract(spec);
+        this.world.contracts.set(spec.conId, contract);
+        const currencies = contract.secType === "CASH" ? [spec.symbol, spec.currency] : [spec.currency];
+        for (const c of currencies) if (!this.world.exchangeRates.has(c)) this.world.exchangeRates.set(c, 1);
       },
       setMarketData: (permission) => {
         this.world.marketData = permission;
@@ -306,7 +308,13 @@ class Simulator {
   }
 
   private setQuote(conId: number, quote: SimQuote): void {
-    if (!this.world.contracts.has(conId)) throw new InputError(`the simulator has no contract ${conId}`);
+    const contract = this.world.contracts.get(conId);
+    if (contract === undefined) throw new InputError(`the simulator has no contract ${conId}`);
+    if (contract.secType === "CASH" && (quote.last ?? quote.lastSize ?? quote.volume) !== undefined) {
+      throw new InputError(`${contract.localSymbol} is a currency pair: IDEALPRO reports no trades`, {
+        hint: "set bid, ask and close",
+      });
+    }
     const merged = { ...this.world.quotes.get(conId), ...quote };
     this.world.quotes.set(conId, merged);
     for (const session of this.ctx.sessions()) {

@@ -49,6 +49,8 @@ export interface SimExecutionView {
   cumQty: number;
   avgPrice: number;
   orderRef: string;
+  /** Where it executed: the listing exchange, or IDEALPRO for a currency pair. */
+  exchange: string;
   commission: number;
   commissionCurrency: string;
   realizedPnl: number | undefined;
@@ -57,6 +59,8 @@ export interface SimExecutionView {
 export interface SimPositionView {
   conId: number;
   symbol: string;
+  /** CASH for a currency pair's virtual FX position, whose money is in `cash`. */
+  secType: string;
   currency: string;
   quantity: number;
   avgCost: number;
@@ -116,6 +120,7 @@ export function executionView(e: SimExecution): SimExecutionView {
     cumQty: e.cumQty,
     avgPrice: e.avgPrice,
     orderRef: e.orderRef,
+    exchange: e.exchange,
     commission: e.commission,
     commissionCurrency: e.commissionCurrency,
     realizedPnl: e.realizedPnl,
@@ -132,6 +137,7 @@ export function accountView(world: SimWorld, account: SimAccount): SimAccountVie
       return {
         conId,
         symbol: contract?.symbol ?? "",
+        secType: contract?.secType ?? "",
         currency: contract?.currency ?? "",
         quantity: p.quantity,
         avgCost: p.avgCost,

@@ -1,5 +1,6 @@
 // IB's fixed pricing for US stocks: 0.005 per share, at least 1.00 and at most 1% of the trade value per
-// order. The simulator charges it per order and splits it across executions, as IB does.
+// order. The simulator charges it per order and splits it across executions, as IB does
+// (order-commission.ts picks this or the currency pricing).
 import type { CommissionSchedule } from "../../core/portfolio.js";
 
 export const FIXED_US_PRICING: CommissionSchedule = { perShare: 0.005, minimum: 1, maximumPercent: 1 };
@@ -10,18 +11,6 @@ export function orderCommission(schedule: CommissionSchedule, quantity: number, 
   const perShare = Math.max(schedule.perShare * Math.abs(quantity), schedule.minimum);
   const cap = (schedule.maximumPercent / 100) * Math.abs(value);
   return round(Math.min(perShare, cap));
-}
-
-/** What one execution adds to its order's commission. */
-export function executionCommission(
-  schedule: CommissionSchedule,
-  before: { quantity: number; value: number },
-  after: { quantity: number; value: number },
-): number {
-  return round(
-    orderCommission(schedule, after.quantity, after.value) -
-      orderCommission(schedule, before.quantity, before.value),
-  );
 }
 
 function round(value: number): number {

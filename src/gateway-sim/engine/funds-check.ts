@@ -1,6 +1,7 @@
-// IB's pre-trade checks on the money side, in IB's words: a cash account buys only with the cash it
-// has in the order's currency (less what its open buy orders will take) and never sells short; a
-// margin account may not take its equity with loan value below the initial margin.
+// IB's pre-trade checks on the money side, in IB's words: a cash account pays only with the cash it
+// has in the currency it pays with (less what its open orders will take from it) and never sells short;
+// a currency pair order pays with the currency it sells. A margin account may not take its equity with
+// loan value below the initial margin.
 import type { CommissionSchedule } from "../../core/portfolio.js";
 import type { SimAccount, SimWorld } from "../state/sim-state.js";
 import { accountAfter, orderCost } from "./pending-trades.js";
@@ -28,7 +29,8 @@ export function fundsProblem(
   const working = open.filter((o) => o !== order && !o.done && o.transmit && o.account === order.account);
   const check: Check = { order, working, account, world, schedule };
   if (account.accountType === "margin") return marginProblem(check);
-  return order.action === "SELL" ? shortSaleProblem(check) : cashProblem(check);
+  if (order.action === "SELL" && order.contract.secType !== "CASH") return shortSaleProblem(check);
+  return cashProblem(check);
 }
 
 interface Check {
@@ -50,21 +52,47 @@ function shortSaleProblem({ order, working, account }: Check): string | undefine
   return "Short stock positions can only be held in a margin account";
 }
 
-/** Settled cash in the order's currency: IB does not convert another currency's cash for a cash account. */
+/**
+ * Settled cash in the currency the order pays with: IB does not convert another currency's cash for a
+ * cash account. The account's other open orders that pay with it count too.
+ */
 function cashProblem({ order, working, account, world, schedule }: Check): string | undefined {
-  const currency = order.contract.currency;
-  const buys = working.filter((o) => o.action === "BUY" && o.contract.currency === currency);
+  const currency = paidWith(order);
   let needed = 0;
-  for (const o of [...buys, order]) {
-    const cost = orderCost(o, world, schedule);
-    if (cost !== undefined) needed += cost.quantity * cost.price + cost.commission;
-  }
+  for (const o of [...working, order]) needed += cashNeeded(o, currency, world, schedule);
   const available = account.cash.get(currency) ?? 0;
   if (needed <= available + EPSILON) return undefined;
   return (
     `Available settled cash: ${money(available)} ${currency} ` +
     `Cash needed for this order and other pending orders: <br>${money(needed)} ${currency}`
   );
+}
+
+/** A buy pays with the contract's currency; a pair sale pays with the pair's symbol currency (EUR of EUR.USD). */
+function paidWith(order: SimOrder): string {
+  return order.action === "SELL" && order.contract.secType === "CASH"
+    ? order.contract.symbol
+    : order.contract.currency;
+}
+
+/** What filling the rest of `order` takes from the cash in `currency`, its commission included. */
+function cashNeeded(
+  order: SimOrder,
+  currency: string,
+  world: SimWorld,
+  schedule: CommissionSchedule,
+): number {
+  // A stock sale brings cash in: it never needs any.
+  if (order.action === "SELL" && order.contract.secType !== "CASH") return 0;
+  const cost = orderCost(order, world, schedule);
+  if (cost === undefined) return 0;
+  const pays =
+    paidWith(order) !== currency
+      ? 0
+      : order.contract.secType === "CASH" && order.action === "SELL"
+        ? cost.quantity
+        : cost.quantity * cost.price;
+  return pays + (cost.commissionCurrency === currency ? cost.commission : 0);
 }
 
 /** Orders that lower the initial margin (closing trades) are always accepted, as at IB. */

@@ -3,25 +3,28 @@ import { DEFAULT_MARGIN_RATE } from "../state/build-world.js";
 import type { SimContract, SimWorld } from "../state/sim-state.js";
 import type { PlaceOrderParse, WireContract } from "../wire/parse-place-order.js";
 import type { SimOrder } from "./sim-order.js";
-import { roundQuantity, SUPPORTED_ORDER_TYPES } from "./sim-order.js";
+import { PAIR_ORDER_TYPES, roundQuantity, SUPPORTED_ORDER_TYPES } from "./sim-order.js";
 
 export interface NewOrderInput {
   clientId: number;
   parse: PlaceOrderParse;
   permId: number;
   contract: SimContract;
-  /** The accounts the gateway manages: an order without one goes to the only account there is. */
-  accounts: string[];
+  /** The order's account: the one it names, or the login's only account. */
+  account: string;
+  /** The currency its commission is charged in (order-commission.ts). */
+  commissionCurrency: string;
   now: number;
 }
 
-export function newOrder({ clientId, parse, permId, contract, accounts, now }: NewOrderInput): SimOrder {
+export function newOrder(input: NewOrderInput): SimOrder {
+  const { clientId, parse, permId, contract, account, commissionCurrency, now } = input;
   const p = parse.order;
   return {
     orderId: p.orderId,
     clientId,
     permId,
-    account: p.account !== "" ? p.account : accounts.length === 1 ? (accounts[0] as string) : "",
+    account,
     contract,
     action: p.action.toUpperCase() === "SELL" ? "SELL" : "BUY",
     totalQuantity: p.totalQuantity ?? 0,
@@ -41,6 +44,7 @@ export function newOrder({ clientId, parse, permId, contract, accounts, now }: N
     filledValue: 0,
     lastFillPrice: 0,
     commission: 0,
+    commissionCurrency,
     whyHeld: "",
     done: false,
     completedStatus: "",
@@ -53,8 +57,7 @@ export function newOrder({ clientId, parse, permId, contract, accounts, now }: N
 /** Why the order cannot be accepted, or undefined when it can. */
 export function orderProblem(order: SimOrder, world: SimWorld): string | undefined {
   const p = order.placed;
-  if (order.account === "") return "an account must be given when the gateway manages several accounts";
-  if (!world.accounts.has(order.account)) return `account ${order.account} is not managed by this gateway`;
+  if (!world.accounts.has(order.account)) return notManaged(order.account);
   if (p.action.toUpperCase() !== "BUY" && p.action.toUpperCase() !== "SELL")
     return `unknown action "${p.action}"`;
   if (!(order.totalQuantity > 0)) return "the order quantity must be positive";
@@ -63,6 +66,12 @@ export function orderProblem(order: SimOrder, world: SimWorld): string | undefin
   }
   if (!(SUPPORTED_ORDER_TYPES as readonly string[]).includes(order.orderType)) {
     return `order type ${order.orderType} is not supported by the simulator (${SUPPORTED_ORDER_TYPES.join(", ")})`;
+  }
+  if (
+    order.contract.secType === "CASH" &&
+    !(PAIR_ORDER_TYPES as readonly string[]).includes(order.orderType)
+  ) {
+    return `order type ${order.orderType} is not valid for the currency pair ${order.contract.localSymbol} (${PAIR_ORDER_TYPES.join(", ")})`;
   }
   if (
     (order.orderType === "LMT" || order.orderType === "LOC") &&
@@ -76,6 +85,21 @@ export function orderProblem(order: SimOrder, world: SimWorld): string | undefin
   }
   return undefined;
 }
+
+/**
+ * An account the login does not manage, in the simulator's words: IB's text for an order naming one was
+ * not found (IB answers a request naming an unknown account with 321 "Invalid account code").
+ */
+function notManaged(account: string): string {
+  return `Invalid account code '${account}': the login does not manage this account`;
+}
+
+/**
+ * IB's answer (error 321) to an order without an account from a login that manages several: the order is
+ * not even created.
+ */
+export const ACCOUNT_REQUIRED_MESSAGE =
+  "Error validating request.-'bn' : cause - You must specify an account.";
 
 /** IB's error 110, word for word. */
 export const TICK_MESSAGE = "The price does not conform to the minimum price variation for this contract.";
@@ -93,7 +117,7 @@ export function placeholderContract(wire: WireContract): SimContract {
   return {
     conId: wire.conId ?? 0,
     symbol: wire.symbol,
-    secType: "STK",
+    secType: wire.secType.toUpperCase() === "CASH" ? "CASH" : "STK",
     exchange: wire.exchange,
     primaryExchange: wire.primaryExch === "" ? undefined : wire.primaryExch,
     currency: wire.currency,

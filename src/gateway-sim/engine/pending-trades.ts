@@ -3,7 +3,7 @@
 import type { CommissionSchedule } from "../../core/portfolio.js";
 import type { SimAccount, SimWorld } from "../state/sim-state.js";
 import { applyFill, clean } from "./apply-fill.js";
-import { orderCommission } from "./commission.js";
+import { commissionRule } from "./order-commission.js";
 import type { SimOrder } from "./sim-order.js";
 import { estimatedPrice, remaining } from "./sim-order.js";
 
@@ -12,6 +12,9 @@ export interface OrderCost {
   price: number;
   quantity: number;
   commission: number;
+  commissionCurrency: string;
+  /** The commission in the contract's currency. */
+  commissionInContractCurrency: number;
 }
 
 /**
@@ -27,8 +30,17 @@ export function orderCost(
   const price = estimatedPrice(order, world.quotes.get(order.contract.conId));
   if (price === undefined) return undefined;
   const quantity = remaining(order);
-  const whole = orderCommission(schedule, order.filled + quantity, order.filledValue + quantity * price);
-  return { price, quantity, commission: Math.max(0, clean(whole - order.commission)) };
+  const base = world.accounts.get(order.account)?.baseCurrency ?? order.contract.currency;
+  const rule = commissionRule(world, schedule, order.contract, base);
+  const whole = rule.forOrder(order.filled + quantity, order.filledValue + quantity * price);
+  const commission = Math.max(0, clean(whole - order.commission));
+  return {
+    price,
+    quantity,
+    commission,
+    commissionCurrency: rule.currency,
+    commissionInContractCurrency: rule.inContractCurrency(commission),
+  };
 }
 
 /** A copy of `account` with `orders` filled (what has not filled yet of each) at their estimated prices. */
@@ -48,8 +60,8 @@ export function accountAfter(
   for (const order of orders) {
     const cost = orderCost(order, world, schedule);
     if (cost === undefined || cost.quantity === 0) continue;
-    const signed = order.action === "BUY" ? cost.quantity : -cost.quantity;
-    applyFill(copy, order.contract, signed, cost.price, cost.commission);
+    const signedQuantity = order.action === "BUY" ? cost.quantity : -cost.quantity;
+    applyFill(copy, order.contract, { ...cost, signedQuantity });
   }
   return copy;
 }

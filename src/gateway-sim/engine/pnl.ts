@@ -22,7 +22,7 @@ export function positionPnl(world: SimWorld, account: SimAccount, conId: number)
   const held = account.positions.get(conId);
   if (held === undefined) return undefined;
   const quote = world.quotes.get(conId);
-  const price = markPrice(quote, held.avgCost);
+  const price = markPrice(quote, held.avgCost, world.contracts.get(conId)?.secType === "CASH");
   const day = account.day.get(conId);
   const opening = day?.openingQuantity ?? held.quantity;
   // Without a close the day is measured from the price now, so an untraded position shows none.
@@ -48,7 +48,8 @@ export function accountPnl(
   for (const conId of account.positions.keys()) {
     const contract = world.contracts.get(conId);
     const pnl = positionPnl(world, account, conId);
-    if (contract === undefined || pnl === undefined) continue;
+    // Virtual FX positions are valued in the cash balances, at the account's exchange rates.
+    if (contract === undefined || pnl === undefined || contract.secType === "CASH") continue;
     dailyPnl += pnl.dailyPnl * exchangeRate(world, contract.currency, account.baseCurrency);
   }
   const values = accountValues(world, account);

@@ -5,12 +5,21 @@ import { formatZonedTime, isOpenAt, nextOpenAt } from "../../core/trading-hours.
 import type { SimContract, SimWorld } from "../state/sim-state.js";
 import type { PlaceOrderParse } from "../wire/parse-place-order.js";
 import { applyFill, clean } from "./apply-fill.js";
-import { executionCommission, FIXED_US_PRICING } from "./commission.js";
+import { FIXED_US_PRICING } from "./commission.js";
 import type { FaultScript } from "./fault-script.js";
 import { findContracts } from "./find-contracts.js";
 import type { SimExecution, SimOrder } from "./sim-order.js";
 import { fundsProblem } from "./funds-check.js";
-import { conformsToTick, newOrder, orderProblem, placeholderContract, TICK_MESSAGE } from "./new-order.js";
+import { IDEALPRO } from "./fx-pricing.js";
+import {
+  ACCOUNT_REQUIRED_MESSAGE,
+  conformsToTick,
+  newOrder,
+  orderProblem,
+  placeholderContract,
+  TICK_MESSAGE,
+} from "./new-order.js";
+import { commissionRule, executionCommission } from "./order-commission.js";
 import { previewOrder } from "./what-if.js";
 import { fillPrice, remaining } from "./sim-order.js";
 
@@ -89,17 +98,24 @@ export class SimBroker {
     if (existing !== undefined || p.orderId <= (this.lastOrderId.get(clientId) ?? 0)) {
       return this.observer.orderError(clientId, p.orderId, 103, "Duplicate order id");
     }
+    // A login with several accounts cannot guess which one is meant: IB refuses before creating the order.
+    const accounts = [...this.world.accounts.keys()];
+    const account = p.account !== "" ? p.account : accounts.length === 1 ? (accounts[0] as string) : "";
+    if (account === "") return this.observer.orderError(clientId, p.orderId, 321, ACCOUNT_REQUIRED_MESSAGE);
     this.lastOrderId.set(clientId, p.orderId);
     this.nextId = Math.max(this.nextId, p.orderId + 1);
 
     const matches = findContracts(this.world, p.contract);
     const contract = matches.length === 1 ? matches[0] : undefined;
+    const orderContract = contract ?? placeholderContract(p.contract);
+    const base = this.world.accounts.get(account)?.baseCurrency ?? orderContract.currency;
     const order = newOrder({
       clientId,
       parse,
       permId: this.nextPermId++,
-      contract: contract ?? placeholderContract(p.contract),
-      accounts: [...this.world.accounts.keys()],
+      contract: orderContract,
+      account,
+      commissionCurrency: commissionRule(this.world, this.schedule, orderContract, base).currency,
       now: this.now(),
     });
     // A what-if order is never recorded, not even as rejected.
@@ -316,10 +332,15 @@ export class SimBroker {
     const contract = order.contract;
     const before = { quantity: order.filled, value: order.filledValue };
     const after = { quantity: order.filled + quantity, value: order.filledValue + quantity * price };
-    const commission = executionCommission(this.schedule, before, after);
-    const signed = order.action === "BUY" ? quantity : -quantity;
-
-    const realizedPnl = applyFill(account, contract, signed, price, commission);
+    const rule = commissionRule(this.world, this.schedule, contract, account.baseCurrency);
+    const commission = executionCommission(rule, before, after);
+    const realizedPnl = applyFill(account, contract, {
+      signedQuantity: order.action === "BUY" ? quantity : -quantity,
+      price,
+      commission,
+      commissionCurrency: rule.currency,
+      commissionInContractCurrency: rule.inContractCurrency(commission),
+    });
 
     order.filled = clean(order.filled + quantity);
     order.filledValue = clean(order.filledValue + quantity * price);
@@ -343,9 +364,10 @@ export class SimBroker {
       cumQty: order.filled,
       avgPrice: order.filledValue / order.filled,
       orderRef: order.orderRef,
-      exchange: contract.primaryExchange ?? "ISLAND",
+      // Odd lots too: IB routes them to its odd-lot venue; the simulator fills them at the same touch.
+      exchange: contract.secType === "CASH" ? IDEALPRO : (contract.primaryExchange ?? "ISLAND"),
       commission,
-      commissionCurrency: contract.currency,
+      commissionCurrency: rule.currency,
       realizedPnl,
     };
     this.allExecutions.push(execution);

@@ -9,6 +9,9 @@ export type SimOrderStatus =
 
 export const SUPPORTED_ORDER_TYPES = ["MKT", "LMT", "MOC", "LOC"] as const;
 
+/** IDEALPRO has no closing auction: IB lists no MOC or LOC among a currency pair's order types. */
+export const PAIR_ORDER_TYPES = ["MKT", "LMT"] as const;
+
 export interface SimOrder {
   orderId: number;
   clientId: number;
@@ -35,7 +38,10 @@ export interface SimOrder {
   /** Sum of price x shares over executions. */
   filledValue: number;
   lastFillPrice: number;
+  /** Charged so far, in `commissionCurrency`. */
   commission: number;
+  /** The contract's currency; the account's base currency for a currency pair. */
+  commissionCurrency: string;
   whyHeld: string;
   /** Finished (filled, cancelled, rejected): no longer open, reported by REQ_COMPLETED_ORDERS. */
   done: boolean;
@@ -48,7 +54,7 @@ export interface SimOrder {
   preview?: OrderPreview;
 }
 
-/** A what-if order's answer, in the account's base currency (commission in the contract's). */
+/** A what-if order's answer, in the account's base currency (commission in `commissionCurrency`). */
 export interface OrderPreview {
   initMarginBefore: number;
   maintMarginBefore: number;

@@ -26,8 +26,12 @@ export interface AccountValues {
   maintMargin: number;
 }
 
-/** The price a position is valued at: last, else close, else the mid, else its average cost. */
-export function markPrice(quote: SimQuote | undefined, avgCost: number): number {
+/**
+ * The price a position is valued at: last, else close, else the mid, else its average cost. A currency
+ * pair has no trades: the mid comes first.
+ */
+export function markPrice(quote: SimQuote | undefined, avgCost: number, pair = false): number {
+  if (pair && quote?.bid !== undefined && quote.ask !== undefined) return (quote.bid + quote.ask) / 2;
   if (quote?.last !== undefined) return quote.last;
   if (quote?.close !== undefined) return quote.close;
   if (quote?.bid !== undefined && quote.ask !== undefined) return (quote.bid + quote.ask) / 2;
@@ -68,7 +72,8 @@ export function accountValues(world: SimWorld, account: SimAccount): AccountValu
   const margin = account.accountType === "margin";
   for (const [conId, position] of account.positions) {
     const contract: SimContract | undefined = world.contracts.get(conId);
-    if (contract === undefined || position.quantity === 0) continue;
+    // A virtual FX position's money is in the cash balances already.
+    if (contract === undefined || position.quantity === 0 || contract.secType === "CASH") continue;
     const price = markPrice(world.quotes.get(conId), position.avgCost);
     const row = ledger(contract.currency);
     const value = position.quantity * price;

@@ -18,6 +18,7 @@ export function previewOrder(
   const before = accountValues(world, account);
   const after = accountValues(world, accountAfter(account, [order], world, schedule));
   const problem = fundsProblem(order, open, world, schedule);
+  const cost = orderCost(order, world, schedule);
   return {
     initMarginBefore: before.initMargin,
     maintMarginBefore: before.maintMargin,
@@ -25,8 +26,8 @@ export function previewOrder(
     initMarginAfter: after.initMargin,
     maintMarginAfter: after.maintMargin,
     equityWithLoanAfter: after.base.netLiquidation,
-    commission: orderCost(order, world, schedule)?.commission ?? 0,
-    commissionCurrency: order.contract.currency,
+    commission: cost?.commission ?? 0,
+    commissionCurrency: cost?.commissionCurrency ?? order.commissionCurrency,
     warning: problem ?? "",
   };
 }

@@ -5,11 +5,19 @@ import { num, text } from "../wire/field-format.js";
 import { OUT } from "../wire/message-ids.js";
 import { MESSAGE_VERSION, MIN_SERVER_VER } from "../wire/server-versions.js";
 
-const ORDER_TYPES = "ALGO,DAY,GTC,IOC,LMT,LOC,MKT,MOC,OCA";
+/**
+ * What the simulator supports of the order types IB lists, and IB's aggregation group and market rule:
+ * an IDEALPRO pair (as IB reported EUR.USD) has no on-close orders, group 4 and rule 239.
+ */
+const LISTING = {
+  stock: { orderTypes: "ALGO,DAY,GTC,IOC,LMT,LOC,MKT,MOC,OCA", aggGroup: "1", marketRuleIds: "26" },
+  pair: { orderTypes: "ALGO,DAY,GTC,IOC,LMT,MKT,OCA", aggGroup: "4", marketRuleIds: "239" },
+} as const;
 
 export function contractData(v: number, reqId: number, c: SimContract): string[] {
   const at = (gate: number): boolean => v >= gate;
   const primary = c.primaryExchange ?? "";
+  const listing = c.secType === "CASH" ? LISTING.pair : LISTING.stock;
   const f = [String(OUT.CONTRACT_DATA)];
   if (!at(MIN_SERVER_VER.SIZE_RULES)) f.push(String(MESSAGE_VERSION.CONTRACT_DATA));
   f.push(String(reqId), c.symbol, c.secType, ""); // lastTradeDateOrContractMonth
@@ -29,7 +37,7 @@ export function contractData(v: number, reqId: number, c: SimContract): string[]
   if (at(MIN_SERVER_VER.MD_SIZE_MULTIPLIER) && !at(MIN_SERVER_VER.SIZE_RULES)) f.push("1");
   f.push(
     "", // multiplier
-    ORDER_TYPES,
+    listing.orderTypes,
     primary === "" ? c.exchange : `${c.exchange},${primary}`, // validExchanges
     "1", // priceMagnifier
     "0", // underConId
@@ -46,9 +54,9 @@ export function contractData(v: number, reqId: number, c: SimContract): string[]
     "", // evMultiplier
     "0", // secIdList count
   );
-  if (at(MIN_SERVER_VER.AGG_GROUP)) f.push("1"); // aggGroup
+  if (at(MIN_SERVER_VER.AGG_GROUP)) f.push(listing.aggGroup);
   if (at(MIN_SERVER_VER.UNDERLYING_INFO)) f.push("", ""); // underSymbol, underSecType
-  if (at(MIN_SERVER_VER.MARKET_RULES)) f.push("26"); // marketRuleIds
+  if (at(MIN_SERVER_VER.MARKET_RULES)) f.push(listing.marketRuleIds);
   if (at(MIN_SERVER_VER.REAL_EXPIRATION_DATE)) f.push(""); // realExpirationDate
   if (at(MIN_SERVER_VER.STOCK_TYPE)) f.push(""); // stockType
   // sizeMinTick, replaced by the three size rules one version later.

@@ -232,7 +232,7 @@ function orderStateFieldsAt193(order: SimOrder): string[] {
     commissionKnown ? num(order.commission) : UNSET_DOUBLE,
     UNSET_DOUBLE, // minCommission
     UNSET_DOUBLE, // maxCommission
-    commissionKnown ? order.contract.currency : "",
+    commissionKnown ? order.commissionCurrency : "",
     "", // warningText
   ];
 }

@@ -2,6 +2,7 @@
 // sent after a fill while the subscription lasts (account-streams.ts).
 import { accountUpdateRows } from "../engine/account-rows.js";
 import { positionPnl } from "../engine/pnl.js";
+import { reportsPosition } from "../engine/reported-positions.js";
 import { accountValues } from "../engine/valuation.js";
 import {
   accountDownloadEnd,
@@ -68,7 +69,7 @@ export function sendAccountUpdate(
   for (const conId of conIds) {
     const contract = ctx.world.contracts.get(conId);
     const pnl = positionPnl(ctx.world, account, conId);
-    if (contract !== undefined && pnl !== undefined) {
+    if (contract !== undefined && pnl !== undefined && reportsPosition(ctx.world, conId)) {
       session.send(portfolioValue(account.id, contract, pnl));
     }
   }
@@ -132,6 +133,7 @@ export function sendPositionMulti(
   const contract = ctx.world.contracts.get(conId);
   const held = account.positions.get(conId);
   if (subscription === undefined || contract === undefined || held === undefined) return;
+  if (!reportsPosition(ctx.world, conId)) return;
   session.send(
     positionMulti(reqId, account.id, contract, held.quantity, held.avgCost, subscription.modelCode),
   );

@@ -1,5 +1,6 @@
 // Account summary (with IB's $LEDGER tags) and positions.
 import { summaryRows } from "../engine/account-rows.js";
+import { reportsPosition } from "../engine/reported-positions.js";
 import { accountValues } from "../engine/valuation.js";
 import { accountSummary, accountSummaryEnd, position, positionEnd } from "../messages/account-messages.js";
 import type { ClientSession } from "./client-session.js";
@@ -33,7 +34,8 @@ export function handleReqPositions(ctx: GatewayContext, session: ClientSession):
   for (const account of ctx.world.accounts.values()) {
     for (const [conId, held] of account.positions) {
       const contract = ctx.world.contracts.get(conId);
-      if (contract !== undefined) session.send(position(account.id, contract, held.quantity, held.avgCost));
+      if (contract !== undefined && reportsPosition(ctx.world, conId))
+        session.send(position(account.id, contract, held.quantity, held.avgCost));
     }
   }
   session.send(positionEnd());

@@ -2,6 +2,7 @@
 // (by client id, so a client that reconnects with the same id hears about its orders), and position
 // updates to every client subscribed to positions.
 import type { BrokerObserver } from "../engine/sim-broker.js";
+import { reportsPosition } from "../engine/reported-positions.js";
 import type { SimExecution, SimOrder } from "../engine/sim-order.js";
 import { position } from "../messages/account-messages.js";
 import { commissionReport, executionData } from "../messages/execution-messages.js";
@@ -46,7 +47,7 @@ export class OrderNotifier implements BrokerObserver {
     const held = account?.positions.get(execution.contract.conId);
     if (account === undefined || held === undefined) return;
     for (const session of ctx.sessions()) {
-      if (session.positionsSubscribed) {
+      if (session.positionsSubscribed && reportsPosition(ctx.world, execution.contract.conId)) {
         session.send(position(execution.account, execution.contract, held.quantity, held.avgCost));
       }
     }

@@ -4,6 +4,7 @@ import { isMap, isSeq, parseDocument, stringify } from "yaml";
 import type { TradingHours } from "../../core/trading-hours.js";
 import { parseTradingHours } from "../../core/trading-hours.js";
 import type { Fault } from "../engine/fault-script.js";
+import { defaultPairTick, IDEALPRO } from "../engine/fx-pricing.js";
 import type { SimAccount, SimContract, SimContractSpec, SimStateFile, SimWorld } from "./sim-state.js";
 
 export function buildWorld(state: SimStateFile): SimWorld {
@@ -34,6 +35,7 @@ export function buildWorld(state: SimStateFile): SimWorld {
     ),
     exchangeRates: rates,
     marketData: state.marketData ?? "live",
+    includeFxPositions: state.includeFxPositions ?? true,
   };
 }
 
@@ -48,16 +50,19 @@ export function buildContract(spec: SimContractSpec): SimContract {
     return parsed.ok ? parsed.hours : undefined;
   };
   const liquidHours = hours(spec.liquidHours);
+  const pair = spec.secType === "CASH";
+  // IB names a pair EUR.USD and quotes it in half pips.
+  const name = pair ? `${spec.symbol}.${spec.currency}` : spec.symbol;
   return {
     conId: spec.conId,
     symbol: spec.symbol,
     secType: spec.secType ?? "STK",
-    exchange: spec.exchange ?? "SMART",
+    exchange: spec.exchange ?? (pair ? IDEALPRO : "SMART"),
     primaryExchange: spec.primaryExchange,
     currency: spec.currency,
-    localSymbol: spec.localSymbol ?? spec.symbol,
-    tradingClass: spec.tradingClass ?? spec.symbol,
-    minTick: spec.minTick ?? 0.01,
+    localSymbol: spec.localSymbol ?? name,
+    tradingClass: spec.tradingClass ?? name,
+    minTick: spec.minTick ?? (pair ? defaultPairTick(spec.currency) : 0.01),
     sizeIncrement: spec.sizeIncrement ?? 1,
     longName: spec.longName ?? "",
     initMarginRate: spec.initMarginRate ?? DEFAULT_MARGIN_RATE,
@@ -78,14 +83,16 @@ export function worldToStateFile(world: SimWorld, faults: Fault[]): SimStateFile
       baseCurrency: account.baseCurrency,
       accountType: account.accountType,
       cash: Object.fromEntries([...account.cash].map(([currency, amount]) => [currency, roundCost(amount)])),
+      // Virtual FX positions are left out: their money is in the cash, and they last a session.
       positions: [...account.positions]
-        .filter(([, p]) => p.quantity !== 0)
+        .filter(([conId, p]) => p.quantity !== 0 && world.contracts.get(conId)?.secType !== "CASH")
         .map(([conId, p]) => ({ conId, quantity: p.quantity, avgCost: roundCost(p.avgCost) })),
     })),
     contracts: [...world.contracts.values()].map(contractToSpec),
     quotes: Object.fromEntries([...world.quotes].map(([conId, quote]) => [String(conId), { ...quote }])),
     exchangeRates: Object.fromEntries(world.exchangeRates),
     marketData: world.marketData,
+    includeFxPositions: world.includeFxPositions,
     faults,
   };
   return state;
@@ -124,6 +131,8 @@ function contractToSpec(c: SimContract): SimContractSpec {
     sizeIncrement: c.sizeIncrement,
   };
   if (c.primaryExchange !== undefined) spec.primaryExchange = c.primaryExchange;
+  if (c.localSymbol !== c.symbol) spec.localSymbol = c.localSymbol;
+  if (c.tradingClass !== c.symbol) spec.tradingClass = c.tradingClass;
   if (c.longName !== "") spec.longName = c.longName;
   if (c.initMarginRate !== DEFAULT_MARGIN_RATE) spec.initMarginRate = c.initMarginRate;
   if (c.maintMarginRate !== DEFAULT_MARGIN_RATE) spec.maintMarginRate = c.maintMarginRate;

@@ -10,6 +10,8 @@ import { parseTradingHours } from "../../core/trading-hours.js";
 import { validateSimFault, validateSimState } from "../../generated/sim-state-validators.js";
 import type { Fault } from "../engine/fault-script.js";
 import { locate } from "./locate-path.js";
+import { pairProblems, pairQuoteProblems } from "./pair-checks.js";
+import type { StateProblem } from "./pair-checks.js";
 import { simStateMessage } from "./sim-state-messages.js";
 import type { SimStateFile } from "./sim-state.js";
 
@@ -104,11 +106,7 @@ export function checkFault(fault: unknown): string[] {
   return (validateFault.errors ?? []).map((e) => `${e.instancePath || "fault"} ${e.message ?? "is invalid"}`);
 }
 
-interface Problem {
-  path: string;
-  message: string;
-  hint?: string;
-}
+type Problem = StateProblem;
 
 function crossCheck(state: SimStateFile): Problem[] {
   const problems: Problem[] = [];
@@ -131,6 +129,12 @@ function crossCheck(state: SimStateFile): Problem[] {
           message: `conId ${position.conId} is not in contracts`,
           hint: "add the contract to `contracts:` or fix the conId",
         });
+      } else if (contract.secType === "CASH") {
+        problems.push({
+          path: `accounts[${i}].positions[${j}].conId`,
+          message: `conId ${position.conId} is the currency pair ${contract.symbol}.${contract.currency}, not a holding`,
+          hint: `write the ${contract.symbol} balance under \`cash:\``,
+        });
       } else currencies.set(contract.currency, `accounts[${i}].positions[${j}]`);
     });
   });
@@ -140,6 +144,13 @@ function crossCheck(state: SimStateFile): Problem[] {
       problems.push({ path: `contracts[${i}].conId`, message: `duplicate conId ${contract.conId}` });
     }
     seenConIds.add(contract.conId);
+    if (contract.secType === "CASH") {
+      for (const p of pairProblems(contract)) problems.push({ ...p, path: `contracts[${i}]${p.path}` });
+      // A symbol that is no currency is reported above, not as a missing rate.
+      if (/^[A-Z]{3}$/.test(contract.symbol)) currencies.set(contract.symbol, `contracts[${i}].symbol`);
+      currencies.set(contract.currency, `contracts[${i}].currency`);
+      currencies.set("USD", `contracts[${i}], whose commission has a minimum of USD 2.00`);
+    }
     if ((contract.maintMarginRate ?? 0) > (contract.initMarginRate ?? 1)) {
       problems.push({
         path: `contracts[${i}].maintMarginRate`,
@@ -161,12 +172,16 @@ function crossCheck(state: SimStateFile): Problem[] {
       if (!parsed.ok) problems.push({ path: `contracts[${i}].${field}`, message: parsed.error });
     }
   });
-  for (const key of Object.keys(state.quotes ?? {})) {
-    if (!contracts.has(Number(key))) {
+  const rates = state.exchangeRates ?? {};
+  for (const [key, quote] of Object.entries(state.quotes ?? {})) {
+    const contract = contracts.get(Number(key));
+    if (contract === undefined) {
       problems.push({ path: `quotes.${key}`, message: `conId ${key} is not in contracts` });
+    } else if (contract.secType === "CASH") {
+      for (const p of pairQuoteProblems(contract, quote, rates))
+        problems.push({ ...p, path: `quotes.${key}` });
     }
   }
-  const rates = state.exchangeRates ?? {};
   const implicit = Object.keys(rates).length === 0 && currencies.size <= 1;
   if (!implicit) {
     for (const [currency, path] of currencies) {

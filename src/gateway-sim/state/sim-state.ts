@@ -22,10 +22,13 @@ export interface SimAccountSpec {
   positions?: SimPositionSpec[];
 }
 
+/** Stocks and ETFs, mutual funds, and IDEALPRO currency pairs (symbol = the currency bought or sold). */
+export type SimSecType = "STK" | "FUND" | "CASH";
+
 export interface SimContractSpec {
   conId: number;
   symbol: string;
-  secType?: "STK" | "FUND";
+  secType?: SimSecType;
   exchange?: string;
   primaryExchange?: string;
   currency: string;
@@ -60,6 +63,8 @@ export interface SimStateFile {
   quotes?: Record<string, SimQuote>;
   exchangeRates?: Record<string, number>;
   marketData?: MarketDataPermission;
+  /** IB's API setting "Include FX positions when sending portfolio" (on by default). */
+  includeFxPositions?: boolean;
   faults?: Fault[];
 }
 
@@ -74,7 +79,11 @@ export interface SimAccount {
   accountType: SimAccountType;
   /** Cash per currency, in that currency. */
   cash: Map<string, number>;
-  /** By conId, in the order they were first held. Zero rows stay (IB reports positions closed today). */
+  /**
+   * By conId, in the order they were first held. Zero rows stay (IB reports positions closed today).
+   * Currency pairs (CASH) hold IB's virtual FX positions: a record of pair trades whose money is in
+   * `cash`, so that nothing values them twice.
+   */
   positions: Map<number, SimPosition>;
   /** Realised profit and loss per currency since the simulator started. */
   realizedPnl: Map<string, number>;
@@ -98,7 +107,7 @@ export interface DayTrading {
 export interface SimContract {
   conId: number;
   symbol: string;
-  secType: "STK" | "FUND";
+  secType: SimSecType;
   exchange: string;
   primaryExchange: string | undefined;
   currency: string;
@@ -127,4 +136,6 @@ export interface SimWorld {
   /** Value of one unit of a currency in the common reference. */
   exchangeRates: Map<string, number>;
   marketData: MarketDataPermission;
+  /** Whether the virtual positions of currency pair trades are reported with the other positions. */
+  includeFxPositions: boolean;
 }
