@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { BrokerExecution } from "../../src/broker/broker.js";
 import { checkStaleness } from "../../src/apply/check-staleness.js";
+import { describeDifference } from "../../src/apply/refusal.js";
 import { AAA, BBB, CCC, checkScenario, setPrice } from "./support/check-scenario.js";
 
 const BPS = 50;
@@ -35,13 +36,23 @@ describe("checkStaleness: the account must be what the plan saw", () => {
     expect(checkStaleness(plan, more, [], BPS)?.differences).toHaveLength(1);
   });
 
-  it("refuses cash in a currency the plan never saw", () => {
+  it("refuses cash in a currency the plan never saw, beyond a cent, listing currencies in order", () => {
     const { plan, fresh } = checkScenario();
+    const cent = fresh();
+    cent.cash.EUR = 0.01;
+    expect(checkStaleness(plan, cent, [], BPS)).toBeUndefined();
     const now = fresh();
+    now.cash.USD = 900;
     now.cash.EUR = 5;
-    expect(checkStaleness(plan, now, [], BPS)?.differences).toEqual([
+    const refusal = checkStaleness(plan, now, [], BPS);
+    expect(refusal?.differences).toEqual([
       { kind: "cash", subject: "EUR", planned: 0, current: 5 },
+      { kind: "cash", subject: "USD", planned: 1000, current: 900 },
     ]);
+    expect(refusal?.message).toBe(
+      `the account or the market changed since the plan was made: ${refusal!.differences.map(describeDifference).join("; ")}`,
+    );
+    expect(refusal?.hint).toMatch(/^Nothing was sent\. `folioctl propose` makes a fresh plan/);
   });
 
   it("refuses a position that changed, appeared or went away", () => {
@@ -86,6 +97,27 @@ describe("checkStaleness: the account must be what the plan saw", () => {
       expect(difference, `AAA at ${price}`).toMatchObject({ kind: "price", subject: "AAA", planned: 100 });
       expect(difference!.moveBps).toBeCloseTo(51, 6);
     }
+  });
+
+  it("lists moved prices in conId order, whatever the order of the quotes", () => {
+    const { plan: made, fresh } = checkScenario();
+    const plan = structuredClone(made);
+    plan.snapshot.quotes.reverse();
+    const now = fresh();
+    setPrice(now, CCC, 21);
+    setPrice(now, AAA, 90);
+    setPrice(now, BBB, 60);
+    const moved = checkStaleness(plan, now, [], BPS)?.differences.map((d) => d.conId);
+    expect(moved).toEqual([AAA, BBB, CCC].sort((a, b) => a - b));
+  });
+
+  it("refuses a traded contract the plan itself has no price for", () => {
+    const { plan, fresh } = checkScenario();
+    const priceless = structuredClone(plan);
+    setPrice(priceless.snapshot, BBB, undefined);
+    expect(checkStaleness(priceless, fresh(), [], BPS)?.differences).toEqual([
+      { kind: "price", subject: "BBB", conId: BBB, planned: 0, current: 50, moveBps: Infinity },
+    ]);
   });
 
   it("checks the price of an untraded holding too: the plan valued the account with it", () => {
