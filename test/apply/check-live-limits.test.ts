@@ -146,6 +146,46 @@ describe("checkLiveLimits: the guardrails again on live numbers", () => {
     expect(checkLiveLimits(sells, buyCcc, plan.snapshot, false)?.message).toContain("B2 buys 5 CCC");
   });
 
+  it("never counts a short position as held: selling more of it is not selling an unmanaged holding", () => {
+    const { plan } = checkScenario();
+    const sells = makePortfolio(
+      [
+        { symbol: "AAA", weight: 60 },
+        { symbol: "BBB", weight: 40 },
+      ],
+      { trading: { unmanaged: "sell" } },
+    );
+    const short = structuredClone(plan.snapshot);
+    short.positions.find((p) => p.conId === CCC)!.quantity = -5;
+    const ccc = { ...plan.orders[0]!, leg: "S2", conId: CCC, symbol: "CCC", quantity: 5 };
+    const refusal = checkLiveLimits(sells, { ...plan, orders: [...plan.orders, ccc] }, short, false);
+    expect(refusal?.message).toContain(`S2 sells 5 CCC (conId ${CCC}), which is neither a target`);
+  });
+
+  it("takes a target pinned by conId as a target even when IB no longer lists its contract", () => {
+    const pinned = checkScenario();
+    const portfolio = {
+      ...pinned.portfolio,
+      targets: pinned.portfolio.targets.map((t) => (t.symbol === "BBB" ? { ...t, conId: BBB } : t)),
+    };
+    const now = pinned.fresh();
+    now.contracts = now.contracts.filter((c) => c.conId !== BBB);
+    expect(checkLiveLimits(portfolio, pinned.plan, now, false)).toBeUndefined();
+  });
+
+  it("lists every problem in one refusal and says how to go on", () => {
+    const { portfolio, plan, fresh } = checkScenario();
+    const now = fresh();
+    setPrice(now, BBB, undefined);
+    now.exchangeRates = {};
+    const refusal = checkLiveLimits(portfolio, plan, now, false);
+    expect(refusal?.message).toBe(
+      "the plan would cross a limit at today's prices: S1 AAA is in USD, which has no live exchange rate; " +
+        "B1 BBB has no live price: its value cannot be checked",
+    );
+    expect(refusal?.hint).toMatch(/^Nothing was sent\. Change `limits:` in portfolio\.yaml on main/);
+  });
+
   it("lets a resumed run sell an unmanaged holding its own fills already sold", () => {
     const { portfolio, plan } = checkScenario({ trading: { unmanaged: "sell" } });
     const ccc = plan.orders.find((o) => o.symbol === "CCC")!;
