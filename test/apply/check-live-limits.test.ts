@@ -192,7 +192,7 @@ describe("checkLiveLimits: the guardrails again on live numbers", () => {
     expect(ccc.side).toBe("SELL");
     const sold = structuredClone(plan.snapshot);
     sold.positions = sold.positions.filter((p) => p.conId !== CCC);
-    sold.cash.USD += ccc.estimatedValue;
+    sold.cash.USD = (sold.cash.USD ?? 0) + ccc.estimatedValue;
     expect(checkLiveLimits(portfolio, plan, sold, true)).toBeUndefined();
     expect(checkLiveLimits(portfolio, plan, sold, false)?.message).toContain("neither a target");
   });

@@ -68,7 +68,7 @@ describe("apply --on-merge refuses, each rule alone", () => {
     const theirs = await w.alice.openPullRequest(w.repo, {
       head: BRANCH,
       title: bots.title,
-      body: bots.body,
+      body: bots.body ?? "",
     });
     await w.alice.call("POST", `/repos/acme/ops/issues/${theirs.number}/labels`, {
       labels: [REBALANCE_LABEL],
