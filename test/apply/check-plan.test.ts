@@ -28,7 +28,7 @@ describe("checkPlan: the checks that need no broker", () => {
 
   it("refuses a plan past its expiresAt", () => {
     const { portfolio, snapshot } = checkScenario();
-    // Made with a short planTtl: expiresAt comes long before the snapshot is 4h old.
+    // Made with a short planTtl when the snapshot was taken: expiresAt is the first limit reached.
     const short = makePortfolio(
       [
         { symbol: "AAA", weight: 60 },
@@ -36,13 +36,17 @@ describe("checkPlan: the checks that need no broker", () => {
       ],
       { tolerances: { ...portfolio.tolerances, planTtl: "1h" } },
     );
-    const plan = planOk(short, snapshot);
-    expect(plan.expiresAt).toBe("2026-11-24T16:00:05Z");
+    const plan = planOk(short, snapshot, { now: snapshot.asOf });
+    expect(plan.expiresAt).toBe("2026-11-24T16:00:00Z");
     expect(checkPlan(plan, short, PORTFOLIO_HASH, at("2026-11-24T16:00:00Z"), VERSION)).toBeUndefined();
-    const refusal = checkPlan(plan, short, PORTFOLIO_HASH, at("2026-11-24T16:00:05.001Z"), VERSION);
+    const refusal = checkPlan(plan, short, PORTFOLIO_HASH, at("2026-11-24T16:00:00.001Z"), VERSION);
     expect(refusal?.reason).toBe("expired");
     expect(refusal?.message).toBe(
-      "the plan expired at 2026-11-24T16:00:05Z (it is now 2026-11-24T16:00:05.001Z)",
+      "the plan expired at 2026-11-24T16:00:00Z (it is now 2026-11-24T16:00:00.001Z)",
+    );
+    expect(refusal?.hint).toBe(
+      "Run `folioctl propose` (or wait for the scheduled run) and review the new plan. " +
+        "`tolerances.planTtl` sets how long a plan stays valid.",
     );
   });
 
@@ -51,10 +55,15 @@ describe("checkPlan: the checks that need no broker", () => {
     const other = { ...portfolio, account: "DU7654321" };
     // Even with the hash of portfolio.yaml the plan was made from: the account alone decides.
     const refusal = checkPlan(plan, other, PORTFOLIO_HASH, at(plan.createdAt), VERSION);
-    expect(refusal).toMatchObject({
+    expect(refusal).toEqual({
       reason: "intent-changed",
       message: "the plan is for account DU1234567, but portfolio.yaml is for DU7654321",
+      hint: "Run `folioctl propose` (or wait for the scheduled run) and review the new plan.",
     });
+    // Another version's plan is refused as such first: it may plan differently, whatever it is for.
+    expect(checkPlan(plan, other, PORTFOLIO_HASH, at(plan.createdAt), "9.9.9")?.reason).toBe(
+      "version-mismatch",
+    );
   });
 
   it("refuses a plan made from another portfolio.yaml as intent-changed", () => {
