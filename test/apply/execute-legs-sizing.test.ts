@@ -6,6 +6,7 @@ import { executeLegs, type ExecuteOptions } from "../../src/apply/execute-legs.j
 import type { ExecutableLeg } from "../../src/apply/execution-types.js";
 import type { Broker } from "../../src/broker/broker.js";
 import type { IbBroker } from "../../src/broker/ib/ib-broker.js";
+import { IbConnection } from "../../src/broker/ib/ib-connection.js";
 import { TimeoutError } from "../../src/errors.js";
 import type { GatewaySim } from "../../src/gateway-sim/index.js";
 import { closeBrokers, connectBroker } from "../broker/support/connect-broker.js";
@@ -79,7 +80,8 @@ describe("executeLegs sizes buys from the cash that is there", () => {
     const sim = await startTestSim();
     sim.setQuote(BND, BND_OUT_OF_REACH);
     // An earlier run sent B2 and stopped: it is working at IB, 10 x 72.60 = 726 of cash spoken for.
-    const earlier = await connectBroker(sim);
+    // The same client id as every apply run, as in production: IB reports the order's status to it.
+    const earlier = await connectBroker(sim, { clientId: 41 });
     await earlier.placeOrder({
       account: ACCOUNT,
       contract: BND_LMT.contract,
@@ -89,12 +91,20 @@ describe("executeLegs sizes buys from the cash that is there", () => {
       limitPrice: 72.6,
       orderRef: ref("B2"),
     });
+    await earlier.close();
     // 3,000 above the floor pays for all 30 VNQ (2,666.26), but not after the 726: 2,274 pays for 25.
     sim.setCash(ACCOUNT, "USD", FLOOR + 3_000);
+    // Once B1 filled, a person cancels the earlier run's order at the broker: the wave then ends.
     const result = await executeLegs(
-      await connectBroker(sim),
+      await connectBroker(sim, { clientId: 41 }),
       [VNQ_MKT, BND_LMT],
-      options({ waveTimeoutMs: 300 }),
+      options({
+        waveTimeoutMs: 60_000,
+        onProgress: (event) => {
+          if (event.kind === "filled" && event.leg === "B1" && event.filled === event.quantity)
+            void cancelAllAsAPerson(sim);
+        },
+      }),
     );
     const b1 = result.legs.find((l) => l.leg === "B1")!;
     expect(b1).toMatchObject({ sentQuantity: 25, filledQuantity: 25 });
@@ -140,6 +150,14 @@ describe("executeLegs after a placement that timed out on a live connection and 
     ]);
   });
 });
+
+/** A person at the broker cancels every working order (TWS's "cancel all"), from a client of their own. */
+async function cancelAllAsAPerson(sim: GatewaySim): Promise<void> {
+  const person = new IbConnection({ host: sim.host, port: sim.port, clientId: 0, timeoutMs: 5_000 });
+  await person.connect();
+  await person.send((api) => api.reqGlobalCancel());
+  await person.close();
+}
 
 /**
  * The real broker, except that the first placement's acknowledgement is lost on a live connection:
