@@ -152,6 +152,21 @@ describe("checkStaleness: the account must be what the plan saw", () => {
     ]);
   });
 
+  it("takes a fill's currency from the position when the snapshot lists no contract for it", () => {
+    const { plan: made, fresh } = checkScenario();
+    const plan = structuredClone(made);
+    plan.snapshot.contracts = plan.snapshot.contracts.filter((c) => c.conId !== AAA);
+    plan.snapshot.positions.find((p) => p.conId === AAA)!.currency = "EUR";
+    plan.snapshot.cash.EUR = 0;
+    const now = fresh();
+    now.contracts = now.contracts.filter((c) => c.conId !== AAA);
+    now.positions.find((p) => p.conId === AAA)!.quantity = 90;
+    now.cash.EUR = 10 * 100;
+    now.cash.USD = 1000 - 1;
+    const fill = execution("e1", AAA, "AAA", "SELL", 10, 100, 1);
+    expect(checkStaleness(plan, now, [fill], BPS)).toBeUndefined();
+  });
+
   it("charges a fill's commission in the commission's own currency", () => {
     const { plan, fresh } = checkScenario();
     const now = fresh();
