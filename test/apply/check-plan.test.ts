@@ -78,10 +78,17 @@ describe("checkPlan: the checks that need no broker", () => {
   it("refuses a suspended portfolio before anything else but the hash", () => {
     const { portfolio, plan } = checkScenario();
     const suspended = { ...portfolio, suspend: true, account: "DU7654321" };
-    expect(checkPlan(plan, suspended, "b".repeat(64), at(plan.createdAt), "9.9.9")?.reason).toBe("suspended");
+    expect(checkPlan(plan, suspended, "b".repeat(64), at(plan.createdAt), "9.9.9")).toEqual({
+      reason: "suspended",
+      message: "trading is suspended: portfolio.yaml has `suspend: true`",
+      hint: "Set `suspend: false` in portfolio.yaml on main when trading may resume.",
+    });
     const edited = { ...plan, createdAt: "2026-11-24T15:00:06Z" };
-    expect(checkPlan(edited, suspended, PORTFOLIO_HASH, at(plan.createdAt), VERSION)?.reason).toBe(
-      "tampered",
+    const tampered = checkPlan(edited, suspended, PORTFOLIO_HASH, at(plan.createdAt), VERSION);
+    expect(tampered?.reason).toBe("tampered");
+    expect(tampered?.message).toMatch(/^the plan file does not match its hash: the plan's content hashes to/);
+    expect(tampered?.hint).toBe(
+      "Never edit a plan by hand. Close this pull request and let `folioctl propose` make a new plan.",
     );
   });
 
