@@ -131,7 +131,8 @@ describe("progress as it happens", () => {
   it("reports a fill that came before the acknowledgement at the last fill's price, then notes", () => {
     const { t, events } = tracker();
     t.apply({ kind: "execution", execution: execution("e1", 5, 50.5) });
-    t.apply({ kind: "execution", execution: execution("e2", 5, 50.75) });
+    t.apply({ kind: "execution", execution: execution("e2", 2, 50.25) });
+    t.apply({ kind: "execution", execution: execution("e3", 3, 50.75) });
     t.markPlaced("B1", 12, 20);
     t.note("B1", "something to say");
     expect(events).toEqual([
@@ -201,6 +202,36 @@ describe("progress as it happens", () => {
       symbol: "BBB",
       message: "Order rejected - reason: margin (code 201)",
     });
+  });
+});
+
+describe("what the tracker ignores or refuses", () => {
+  it("ignores connection events, and refuses a leg it does not know", () => {
+    const { t, events } = tracker();
+    t.apply({ kind: "connection", state: "lost", message: "gone" });
+    expect(events).toEqual([]);
+    expect(() => t.outcome("X9")).toThrow("unknown leg X9");
+  });
+
+  it("keeps each permId once, however often IB repeats it", () => {
+    const { t } = tracker();
+    t.markPlaced("B1", 12, 20);
+    t.apply({ kind: "order-status", order: order("Submitted", { permId: 912 }) });
+    t.apply({ kind: "order-status", order: order("Submitted", { permId: 912 }) });
+    t.apply({ kind: "execution", execution: execution("e1", 5, 50, { permId: 912 }) });
+    expect(t.outcome("B1")).toMatchObject({ orderIds: [12], permIds: [912] });
+  });
+
+  it("reports the live fills of a leg it found already sent, by IB or by an earlier run's ledger", () => {
+    const fromIb = tracker();
+    fromIb.t.absorb([order("Submitted")], [], true);
+    fromIb.t.apply({ kind: "execution", execution: execution("e1", 20, 50) });
+    expect(fromIb.events.map((e) => e.kind)).toEqual(["resumed", "filled"]);
+
+    const fromLedger = tracker();
+    fromLedger.t.absorbLedger([ledger("unfilled")]);
+    fromLedger.t.apply({ kind: "execution", execution: execution("e1", 20, 50) });
+    expect(fromLedger.events.map((e) => e.kind)).toEqual(["resumed", "filled"]);
   });
 });
 
