@@ -45,6 +45,8 @@ describe("rederivePlan", () => {
     expect(refusal?.hint).toBe(NEVER_EDIT);
     const listed = refusal?.message.replace(/^.*portfolio\.yaml: /, "").split("; ") ?? [];
     expect(listed).toHaveLength(5);
+    // The hash differs whenever anything does: it is named only when nothing else differs.
+    expect(listed.some((line) => line.startsWith("hash:"))).toBe(false);
     expect(listed[0]).toBe(
       `drift.before: the plan says ${edited.drift.before}, re-derived ${plan.drift.before}`,
     );
