@@ -31,6 +31,7 @@ describe("canonicalJson at its edges", () => {
   it("orders keys that look like numbers as text, whatever digit they start with", () => {
     expect(canonicalJson({ "2": "b", "10": "a", "0": "z" })).toBe('{"0":"z","10":"a","2":"b"}');
     expect(canonicalJson({ "99": 1, "900": 2 })).toBe('{"900":2,"99":1}');
+    expect(canonicalJson({ "200": 1, "1000": 2 })).toBe('{"1000":2,"200":1}');
     // Objects put "0" first; as text, "-" comes before it.
     expect(canonicalJson({ "0": 1, "-": 2 })).toBe('{"-":2,"0":1}');
     expect(canonicalJson({ "20": 1, "100": 2, x: [{ "3": 0, "12": 1 }] })).toBe(
