@@ -2,7 +2,17 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "dist-check/", "node_modules/", "coverage/", "src/generated/"] },
+  {
+    ignores: [
+      "dist/",
+      "dist-check/",
+      "node_modules/",
+      "coverage/",
+      "src/generated/",
+      "reports/",
+      ".stryker-tmp/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

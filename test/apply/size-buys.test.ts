@@ -56,3 +56,14 @@ describe("sizeBuys", () => {
     expect(sized.map((s) => s.quantity)).toEqual([0, 3]);
   });
 });
+
+describe("sizeBuys at the edge of the cash", () => {
+  it("keeps a buy whose cost with commission is exactly the cash there", () => {
+    const [sized] = sizeBuys(
+      [{ leg: "B1", currency: "USD", plannedQuantity: 10, maxPricePerShare: 100 }],
+      { USD: 1_001 },
+      ibFixed,
+    );
+    expect(sized).toEqual({ leg: "B1", quantity: 10 });
+  });
+});
