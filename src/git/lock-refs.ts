@@ -52,6 +52,15 @@ export class LockRefs {
         return { ...held, sha };
       }
       if (!isRefMoved(pushRejection(result.error))) {
+        // Pushes racing for one ref can also fail in words no list has (a server's lock file taken by a
+        // concurrent update): when another holder has the lock now, that is what happened.
+        // A push that landed though git reported a failure left our own record: the lock is ours.
+        const holder = await this.read(account).catch(() => null);
+        if (holder?.sha === sha) {
+          await this.cli.run("recording the lock", ["update-ref", this.trackingRef(account), sha]);
+          return { ...held, sha };
+        }
+        if (holder !== null) throw new LockHeldError(holder);
         throw toGitError(result.error, `taking the lock ${ref} on ${this.remote}`);
       }
       const current = await this.read(account);

@@ -93,7 +93,9 @@ describe("SimpleGitRepo: the account lock ref", () => {
       );
       const won = results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
       expect(won).toHaveLength(1);
-      for (const r of results) if (r.status === "rejected") expect(r.reason).toBeInstanceOf(LockHeldError);
+      for (const r of results) {
+        if (r.status === "rejected") expect(r.reason, String(r.reason)).toBeInstanceOf(LockHeldError);
+      }
       const winner = won[0]!;
       expect(await clones[0]!.readLock("DU1234567")).toMatchObject({
         holder: winner.holder,
