@@ -28,6 +28,19 @@ export function position(
     String(OUT.POSITION),
     "3",
     account,
+    ...positionContractFields(contract),
+    num(quantity),
+    num(avgCost),
+  ];
+}
+
+export function positionEnd(): string[] {
+  return [String(OUT.POSITION_END), "1"];
+}
+
+/** The contract as POSITION and POSITION_MULTI write it: a stock has no expiry, strike, right or multiplier. */
+export function positionContractFields(contract: SimContract): string[] {
+  return [
     String(contract.conId),
     contract.symbol,
     contract.secType,
@@ -39,11 +52,5 @@ export function position(
     contract.currency,
     str(contract.localSymbol),
     str(contract.tradingClass),
-    num(quantity),
-    num(avgCost),
   ];
-}
-
-export function positionEnd(): string[] {
-  return [String(OUT.POSITION_END), "1"];
 }

@@ -5,6 +5,7 @@ import type { PositionPnl } from "../engine/pnl.js";
 import type { SimContract } from "../state/sim-state.js";
 import { num, str } from "../wire/field-format.js";
 import { OUT } from "../wire/message-ids.js";
+import { positionContractFields } from "./account-messages.js";
 
 /** ACCT_VALUE version 2: key, value, currency, account. */
 export function accountValue(account: string, row: AccountRow): string[] {
@@ -83,17 +84,7 @@ export function positionMulti(
     "1",
     String(reqId),
     account,
-    String(contract.conId),
-    contract.symbol,
-    contract.secType,
-    "", // lastTradeDateOrContractMonth
-    "0.0", // strike
-    "", // right
-    "", // multiplier
-    contract.exchange,
-    contract.currency,
-    str(contract.localSymbol),
-    str(contract.tradingClass),
+    ...positionContractFields(contract),
     num(quantity),
     num(avgCost),
     modelCode,
