@@ -133,7 +133,7 @@ async function loadState(options: GatewaySimOptions): Promise<LoadSimStateResult
   if (options.state !== undefined) return validateSimStateValue(structuredClone(options.state));
   if (options.stateFile !== undefined) return loadSimStateFile(options.stateFile);
   throw new InputError("the gateway simulator needs a state", {
-    hint: "pass --state FILE (see examples/sim-state.yaml)",
+    hint: "pass --sim-state FILE (see examples/sim-state.yaml)",
   });
 }
 
