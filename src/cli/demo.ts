@@ -54,7 +54,7 @@ export async function runDemo(flags: { gateway?: string }, ctx: CliContext): Pro
     notice,
   );
   if (result.exitCode === EXIT.error) return EXIT.error;
-  if (result.plan && result.marketNow)
+  if (result.plan && result.plan.orders.length > 0 && result.marketNow)
     ctx.stdout.write(`\n${describeSession(result.plan, result.marketNow)}\n`);
   ctx.stdout.write(
     "\nNext: `folioctl validate` checks your own portfolio.yaml, `folioctl plan --gateway HOST:PORT` plans it\n" +
@@ -73,8 +73,7 @@ function describeSession(plan: Plan, now: Date): string {
     return `Market: ${closed.message}; \`folioctl apply\` would refuse this plan now (window-closed).`;
   const traded = new Set(plan.orders.map((o) => o.conId));
   const zone = plan.snapshot.contracts.find((c) => traded.has(c.conId) && c.timeZoneId)?.timeZoneId;
-  if (plan.orders.length === 0 || zone === undefined)
-    return "Market: no traded contract lists trading hours.";
+  if (zone === undefined) return "Market: IB lists no trading hours for the traded contracts.";
   return (
     `Market: every traded contract is in its regular trading hours at ${formatZonedTime(now.getTime(), zone)} ${zone}\n` +
     "(the simulator's clock, examples/sim-state.yaml `clock:`), so `folioctl apply` would send these orders now."
