@@ -49,10 +49,14 @@ export async function runGatewaySim(flags: GatewaySimFlags, ctx: CliContext): Pr
     logger: (line) => ctx.stderr.write(`${line}\n`),
   });
   const accounts = sim.accounts().map((a) => a.id);
+  // A simulated clock is said, so that nobody takes its times (and its open market) for the real ones.
+  const clock = sim.snapshotState().clock;
   ctx.stdout.write(`gateway-sim listening on ${sim.host}:${sim.port}\n`);
   ctx.stderr.write(
     `folioctl gateway-sim: state ${stateFile}${flags.save === true ? " (saved after every fill)" : ""}; ` +
-      `accounts ${accounts.join(", ")}; stop with Ctrl-C\n`,
+      `accounts ${accounts.join(", ")}; ` +
+      (clock === undefined ? "" : `simulated time from ${clock} (the state's clock); `) +
+      "stop with Ctrl-C\n",
   );
   const signal = await new Promise<NodeJS.Signals>((done) => {
     process.once("SIGINT", () => done("SIGINT"));

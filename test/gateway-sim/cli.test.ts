@@ -73,6 +73,7 @@ describe("folioctl gateway-sim", () => {
     expect(client.ib.serverVersion).toBe(176);
     await client.disconnect();
     expect(await sim.stop("SIGTERM")).toBe(0);
+    expect(sim.stderr()).toContain("; simulated time from 2026-12-02T15:00:00Z (the state's clock); ");
     expect(sim.stderr()).toContain("stopped (SIGTERM)");
   });
 
