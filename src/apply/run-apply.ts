@@ -107,7 +107,7 @@ async function applyChecked(
   try {
     const session = await broker.connect();
     checkAccountManaged(session, plan.account);
-    const { ibExecutions, ownOrders, fresh } = await link.read(async () => ({
+    const { ibExecutions, ownOrders, fresh, marketNow } = await link.read(async () => ({
       ibExecutions: (await broker.executions(plan.account)).filter((e) =>
         belongsToPlan(e.orderRef, plan.hash),
       ),
@@ -115,6 +115,8 @@ async function applyChecked(
         belongsToPlan(o.orderRef, plan.hash),
       ),
       fresh: await takeSnapshot(broker, portfolio, options.now),
+      // Sessions are judged by the gateway's clock, not this machine's: IB holds an order by its own.
+      marketNow: await broker.currentTime(),
     }));
     const ownExecutions = withLedgerFills(ibExecutions, earlierRuns);
     const resuming =
@@ -128,7 +130,7 @@ async function applyChecked(
       ? undefined
       : (expired ??
         checkStaleness(plan, fresh, ownExecutions, portfolio.tolerances.priceMoveBps) ??
-        checkWindow(plan, fresh, options.now()) ??
+        checkWindow(plan, fresh, marketNow) ??
         checkLiveLimits(portfolio, plan, fresh, resuming));
     if (refusal) return await finish({ refusal });
 

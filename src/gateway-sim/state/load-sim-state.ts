@@ -6,6 +6,7 @@ import type { Document } from "yaml";
 import { LineCounter, parseDocument } from "yaml";
 import type { Diagnostic } from "../../config/diagnostic.js";
 import type { SchemaValidator } from "../../config/schema-validator.js";
+import { parseIsoTime } from "../../core/iso-time.js";
 import { parseTradingHours } from "../../core/trading-hours.js";
 import { validateSimFault, validateSimState } from "../../generated/sim-state-validators.js";
 import type { Fault } from "../engine/fault-script.js";
@@ -193,6 +194,13 @@ function crossCheck(state: SimStateFile): Problem[] {
         });
       }
     }
+  }
+  if (state.clock !== undefined && parseIsoTime(state.clock) === undefined) {
+    problems.push({
+      path: "clock",
+      message: `"${state.clock}" is not an ISO 8601 time with a zone`,
+      hint: "write it like 2026-12-02T15:00:00Z (10:00 in New York), or leave clock out to use the machine's clock",
+    });
   }
   (state.faults ?? []).forEach((fault, i) => {
     for (const p of faultProblems(fault, symbols)) problems.push({ ...p, path: `faults[${i}]${p.path}` });
