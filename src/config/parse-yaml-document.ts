@@ -10,6 +10,7 @@ import type { ScanLimit } from "./scan-yaml-tokens.js";
 import {
   MAX_ALIAS_COUNT,
   MAX_COLLECTIONS,
+  MAX_ENTRIES,
   MAX_NESTING,
   MAX_YAML_TOKENS,
   scanYamlTokens,
@@ -134,6 +135,10 @@ const LIMIT_MESSAGES: Record<ScanLimit, { message: string; hint: string }> = {
   collections: {
     message: `the file has more than ${count.format(MAX_COLLECTIONS)} mappings and lists; reading stopped at this one`,
     hint: "a portfolio has one per target (10,000 at most) and a few for its settings: check that this is the right file",
+  },
+  entries: {
+    message: `a mapping or list has more than ${count.format(MAX_ENTRIES)} entries; reading stopped here`,
+    hint: "`targets` lists 10,000 at most and a mapping has a few dozen keys: check that this is the right file",
   },
   nesting: {
     message: `mappings and lists nested more than ${MAX_NESTING} levels deep`,
