@@ -16,6 +16,7 @@ import {
   scanYamlTokens,
 } from "./scan-yaml-tokens.js";
 import type { YamlSource } from "./yaml-locations.js";
+import { withPlainEnvironment } from "./plain-environment.js";
 import { positionOfOffset } from "./yaml-locations.js";
 
 const MAX_SYNTAX_ERRORS = 10;
@@ -61,7 +62,9 @@ export function parseYamlDocument(text: string, file: string): ParseYamlResult {
   const stackTraceLimit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {
-    for (const composed of composer.compose(scan.tokens, true, text.length)) doc ??= composed;
+    withPlainEnvironment(() => {
+      for (const composed of composer.compose(scan.tokens, true, text.length)) doc ??= composed;
+    });
   } finally {
     Error.stackTraceLimit = stackTraceLimit;
   }
@@ -166,11 +169,11 @@ const SYNTAX_HINTS: Record<string, string> = {
 
 function syntaxDiagnostics(all: YAMLError[], source: YamlSource, file: string): Diagnostic[] {
   // One message per place: the parser often reports two views of the same mistake.
-  const seen = new Set<string>();
+  const seen = new Set<number>();
   const problems = all.filter((problem) => {
-    const key = `${problem.pos[0]}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
+    const start = problem.pos[0];
+    if (seen.has(start)) return false;
+    seen.add(start);
     return true;
   });
   const shown = problems.slice(0, MAX_SYNTAX_ERRORS).map((problem): Diagnostic => {

@@ -5,6 +5,7 @@
 // of work, at the token where a limit is crossed, before anything else runs.
 import type { LineCounter } from "yaml";
 import { CST, Lexer, Parser } from "yaml";
+import { withPlainEnvironment } from "./plain-environment.js";
 
 /**
  * Tokens of the text: keys, values, punctuation, runs of spaces, line breaks and comments. The largest
@@ -47,16 +48,7 @@ export interface TokenScan {
 
 /** Lexes once, feeding the parser and `lineCounter`; stops at the first limit crossed. */
 export function scanYamlTokens(text: string, lineCounter: LineCounter): TokenScan {
-  // The parser looks up `process.env.LOG_TOKENS` (its debugging switch) for every token, and each
-  // lookup in the real environment is a call into Node's C++ side: about a tenth of the whole pass on
-  // a large file. A plain copy, with the same variables, stands in while this synchronous pass runs.
-  const environment = process.env;
-  process.env = { ...environment };
-  try {
-    return scanWithBudgets(text, lineCounter);
-  } finally {
-    process.env = environment;
-  }
+  return withPlainEnvironment(() => scanWithBudgets(text, lineCounter));
 }
 
 function scanWithBudgets(text: string, lineCounter: LineCounter): TokenScan {
