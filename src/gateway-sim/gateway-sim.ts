@@ -281,7 +281,11 @@ class Simulator {
       },
       injectFault: (fault) => {
         const problems = checkFault(fault);
-        if (problems.length > 0) throw new InputError(`invalid fault: ${problems.join("; ")}`);
+        if (problems.length > 0) {
+          throw new InputError(
+            `invalid fault: ${problems.map((p) => `${p.path}: ${p.message}${p.hint === undefined ? "" : ` (${p.hint})`}`).join("; ")}`,
+          );
+        }
         this.faults.add(fault);
       },
       clearFaults: () => this.faults.clear(),
