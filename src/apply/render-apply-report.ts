@@ -65,8 +65,9 @@ function price(value: number | null): string {
 
 function slippage(bps: number | null): string {
   if (bps === null) return "-";
+  // formatFixed writes no sign for what rounds to zero: only a visible positive move gets its +.
   const text = formatFixed(bps, 1);
-  return bps > 0 && text !== "0.0" ? `+${text}` : text === "-0.0" ? "0.0" : text;
+  return bps > 0 && text !== "0.0" ? `+${text}` : text;
 }
 
 function totalsLine(record: LedgerRecord): string {
