@@ -39,7 +39,7 @@ export function rederivePlan(plan: Plan, context: RederiveContext, apply: ApplyC
     const why = result.errors.map((e) => e.message).slice(0, DIFFERENCES_SHOWN);
     return {
       reason: "tampered",
-      message: `the plan does not re-derive: planning again from its own snapshot and portfolio.yaml gives no plan (${why.join("; ")})`,
+      message: `the plan does not re-derive: planning again from its own snapshot and ${apply.portfolioFile} gives no plan (${why.join("; ")})`,
       hint: neverEditHint(apply),
     };
   }
@@ -54,7 +54,7 @@ export function rederivePlan(plan: Plan, context: RederiveContext, apply: ApplyC
   const listed = differences.map((d) => `${d.path}: the plan says ${d.left}, re-derived ${d.right}`);
   return {
     reason: "tampered",
-    message: `the plan is not the one folioctl makes from its own snapshot and portfolio.yaml: ${listed.join("; ")}`,
+    message: `the plan is not the one folioctl makes from its own snapshot and ${apply.portfolioFile}: ${listed.join("; ")}`,
     hint: neverEditHint(apply),
   };
 }
