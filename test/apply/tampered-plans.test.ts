@@ -4,6 +4,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { checkLiveLimits } from "../../src/apply/check-live-limits.js";
 import { checkStaleness } from "../../src/apply/check-staleness.js";
+import { describeDifference } from "../../src/apply/refusal.js";
 import { IbBroker } from "../../src/broker/ib/ib-broker.js";
 import { takeSnapshot } from "../../src/broker/take-snapshot.js";
 import { loadPortfolioFile } from "../../src/config/load-portfolio.js";
@@ -155,7 +156,8 @@ describe("apply re-derives the plan and refuses one folioctl would not make", ()
     expect(result.record.refusal).toMatchObject({
       reason: "version-mismatch",
       message: expect.stringContaining(`made by folioctl 0.9.0, this is folioctl ${TOOL_VERSION}`),
-      hint: expect.stringMatching(/folioctl propose/),
+      // runApply without a context is a local `apply --plan`: the new plan comes from `folioctl plan`.
+      hint: expect.stringMatching(/^Make a new plan with this version \(`folioctl plan --portfolio /),
     });
     expect(sim.orders()).toEqual([]);
   });
@@ -218,6 +220,9 @@ describe("the live checks do not trust the plan", () => {
     };
     const refusal = checkStaleness(plan, fresh, [], 50, LOOP);
     expect(refusal?.reason).toBe("stale");
-    expect(refusal?.message).toContain(`${traded.symbol} price: the plan has none, but trades it`);
+    expect(refusal?.message).toBe("the market changed since the plan was made (1 difference)");
+    expect((refusal?.differences ?? []).map(describeDifference)).toEqual([
+      `${traded.symbol} price: the plan has none, but trades it`,
+    ]);
   });
 });
