@@ -8,6 +8,7 @@ import { UsageError } from "../errors.js";
 import { withGatewayOrSimulator } from "./gateway-or-simulator.js";
 import { systemClock } from "./system-clock.js";
 import { checkWindow } from "../apply/check-window.js";
+import { localContext } from "../apply/refusal-hints.js";
 import type { Plan } from "../core/plan.js";
 import { formatZonedTime } from "../core/trading-hours.js";
 
@@ -68,7 +69,8 @@ export async function runDemo(flags: { gateway?: string }, ctx: CliContext): Pro
  * simulator's clock (the gateway's clock is what apply judges the session by).
  */
 function describeSession(plan: Plan, now: Date): string {
-  const closed = checkWindow(plan, plan.snapshot, now);
+  // Only the message is shown: the hint of a local apply would name a plan file the demo never writes.
+  const closed = checkWindow(plan, plan.snapshot, now, localContext(EXAMPLE_PORTFOLIO, "plan.json"));
   if (closed)
     return `Market: ${closed.message}; \`folioctl apply\` would refuse this plan now (window-closed).`;
   const traded = new Set(plan.orders.map((o) => o.conId));
