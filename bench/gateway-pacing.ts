@@ -96,16 +96,21 @@ export async function benchSnapshot(holdings: number, options: { hog?: boolean }
   const hog = options.hog ? startCpuHog() : undefined;
   const sim = await startGatewaySim({ state: state(holdings, true), port: 0, logger: () => undefined });
   const broker = new IbBroker({ host: sim.host, port: sim.port, clientId: 1, timeoutMs: 120_000 });
+  const what = `snapshot, ${holdings} positions${hog ? ", next to a CPU hog" : ""}`;
   try {
     const started = performance.now();
-    await broker.connect();
-    const snapshot = await takeSnapshot(broker, portfolio(holdings), () => new Date());
+    // A pacing violation closes the connection: the row says so rather than ending the bench.
+    const failure = await broker
+      .connect()
+      .then(() => takeSnapshot(broker, portfolio(holdings), () => new Date()))
+      .then((snapshot) =>
+        snapshot.quotes.length === holdings ? undefined : `${snapshot.quotes.length} quotes`,
+      )
+      .catch((error: unknown) => (error as Error).message);
     const wall = performance.now() - started;
-    if (snapshot.quotes.length !== holdings)
-      throw new Error(`expected ${holdings} quotes, got ${snapshot.quotes.length}`);
-    // The handshake's API greeting and START_API are messages too.
+    // The handshake's API greeting is a message too; the gateway counts from START_API.
     return row(
-      `snapshot, ${holdings} positions${hog ? ", next to a CPU hog" : ""}`,
+      failure === undefined ? what : `${what} (failed: ${failure})`,
       sim.stats().messagesReceived + 1,
       wall,
       sim.stats().pacingViolations,
@@ -206,6 +211,8 @@ export const gatewayPacingBench: Bench = async () => {
     "runs finish under the floor: their messages fit in the first window. An apply is the whole",
     "`folioctl apply` (runApply): plan checks, the reads before the checks, the orders and their fills, the",
     "ledger record; it sends about 2N + 15 messages for N orders on an account that holds nothing.",
+    "With the pacer of commit 6e64dd7, which counted a message from when it was written, one of two runs",
+    "of the snapshot next to the CPU hog (load average 14 to 17) got error 100 and lost its connection.",
     "",
     pacingTable(rows),
   ].join("\n");
