@@ -19,6 +19,8 @@ export interface LiveState {
   ibExecutions: BrokerExecution[];
   /** This plan's orders IB knows, open or ended today. */
   ownOrders: BrokerOrder[];
+  /** The gateway's clock: sessions are judged by it, since IB holds an order by its own. */
+  marketNow: Date;
 }
 
 export async function readLiveState(
@@ -27,10 +29,11 @@ export async function readLiveState(
   plan: Plan,
   now: () => Date,
 ): Promise<LiveState> {
-  const [executions, completed, account] = await Promise.all([
+  const [executions, completed, account, marketNow] = await Promise.all([
     broker.executions(plan.account),
     broker.completedOrders(),
     readAccount(broker, portfolio),
+    broker.currentTime(),
   ]);
   checkContractsHeld(plan, account);
   const contracts = quotedContracts(plan);
@@ -39,6 +42,7 @@ export async function readLiveState(
     fresh: assembleSnapshot(plan.account, account, plan.snapshot.contracts, quotes, now),
     ibExecutions: executions.filter((e) => belongsToPlan(e.orderRef, plan.hash)),
     ownOrders: [...account.openOrders, ...completed].filter((o) => belongsToPlan(o.orderRef, plan.hash)),
+    marketNow,
   };
 }
 

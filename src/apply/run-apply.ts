@@ -108,7 +108,7 @@ async function applyChecked(
   try {
     const session = await broker.connect();
     checkAccountManaged(session, plan.account);
-    const { ibExecutions, ownOrders, fresh } = await link.read(() =>
+    const { ibExecutions, ownOrders, fresh, marketNow } = await link.read(() =>
       readLiveState(broker, portfolio, plan, options.now),
     );
     const ownExecutions = withLedgerFills(ibExecutions, earlierRuns);
@@ -123,7 +123,7 @@ async function applyChecked(
       ? undefined
       : (expired ??
         checkStaleness(plan, fresh, ownExecutions, portfolio.tolerances.priceMoveBps) ??
-        checkWindow(plan, fresh, options.now()) ??
+        checkWindow(plan, fresh, marketNow) ??
         checkLiveLimits(portfolio, plan, fresh, resuming));
     if (refusal) return await finish({ refusal });
 

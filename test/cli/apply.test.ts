@@ -13,10 +13,10 @@ afterEach(async () => {
   await cleanupPlanFixtures();
 });
 
-async function exampleSim(): Promise<GatewaySim> {
+async function exampleSim(clock?: string): Promise<GatewaySim> {
   const loaded = await loadSimStateFile(`${REPO_ROOT}/examples/sim-state.yaml`);
   if (!loaded.ok) throw new Error("example state is invalid");
-  return startTestSim({ state: loaded.state });
+  return startTestSim({ state: { ...loaded.state, ...(clock === undefined ? {} : { clock }) } });
 }
 
 describe("folioctl apply", () => {
@@ -62,6 +62,23 @@ describe("folioctl apply", () => {
     expect(run.code).toBe(3);
     expect(run.stderr).toMatch(/^folioctl: refused \(stale\): .*VTI price: planned 250, now 260\.05/m);
     expect(run.stdout).toContain("hint: Nothing was sent.");
+    expect(sim.orders()).toEqual([]);
+  });
+
+  it("judges the market's hours by the gateway's clock: past Friday's close it refuses until Monday", async () => {
+    // The example's hours, its clock moved to Friday 4 December 2026, 16:30 in New York.
+    const sim = await exampleSim("2026-12-04T21:30:00Z");
+    const fixture = await planFixture(sim, new Date());
+    const run = await runCli(
+      ["apply", "--plan", "plan.json", "--gateway", `127.0.0.1:${sim.port}`, "--client-id", "34"],
+      { cwd: fixture.dir },
+    );
+    expect(run.code).toBe(3);
+    const closed = (symbol: string) =>
+      `${symbol} is outside its regular trading hours (opens 2026-12-07 09:30:00 US/Eastern)`;
+    expect(run.stderr).toContain(
+      `folioctl: refused (window-closed): the market is closed: ${["VTI", "BND", "VNQ"].map(closed).join("; ")}\n`,
+    );
     expect(sim.orders()).toEqual([]);
   });
 
