@@ -20,7 +20,8 @@ export const INITIAL_FILES: Record<string, string> = {
  * otherwise start `git maintenance run --auto` after every fetch and `git gc --auto` after every push it
  * receives, two more processes each time for repositories of a few commits.
  */
-export const TEST_GITCONFIG = "[gc]\n\tauto = 0\n[maintenance]\n\tauto = false\n[receive]\n\tautogc = false\n";
+export const TEST_GITCONFIG =
+  "[gc]\n\tauto = 0\n[maintenance]\n\tauto = false\n[receive]\n\tautogc = false\n";
 
 export interface GitSandbox {
   root: string;
