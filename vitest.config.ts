@@ -1,4 +1,3 @@
-import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -8,10 +7,8 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Tests start servers on ephemeral loopback ports and real git repos in temp dirs: keep them isolated.
     pool: "forks",
-    // Vitest's default is one worker fewer than the cores, a single one on a 2-core machine, and the tests
-    // spend much of their time waiting on git, the simulator and the fake GitHub: at least two workers keep
-    // both cores busy.
-    maxWorkers: Math.max(2, availableParallelism() - 1),
+    // Vitest's default number of workers (one fewer than the cores) stays: two workers on a 2-core machine
+    // under load made the GitOps loop tests time out (each waits on git and the simulator).
     // A worker reuses the modules it has loaded (octokit, @stoqey/ib, ajv, the source) for its next test
     // file instead of loading them again for each of the 111 files. Safe because no test mocks a module
     // and every test that changes process.env or starts a server puts it back in afterEach; setup files
