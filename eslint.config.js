@@ -9,6 +9,7 @@ export default tseslint.config(
       "node_modules/",
       "coverage/",
       "src/generated/",
+      "test/support/fake-github/generated/",
       "reports/",
       ".stryker-tmp/",
     ],

@@ -15,6 +15,14 @@ export const INITIAL_FILES: Record<string, string> = {
   "README.md": "# ops\n",
 };
 
+/**
+ * The global git config of a test's HOME: nothing of the machine's, and no housekeeping. git would
+ * otherwise start `git maintenance run --auto` after every fetch and `git gc --auto` after every push it
+ * receives, two more processes each time for repositories of a few commits.
+ */
+export const TEST_GITCONFIG =
+  "[gc]\n\tauto = 0\n[maintenance]\n\tauto = false\n[receive]\n\tautogc = false\n";
+
 export interface GitSandbox {
   root: string;
   /** The bare repository, usable as a remote URL. */
@@ -47,7 +55,7 @@ export async function createGitSandbox(files: Record<string, string> = INITIAL_F
   const root = await mkdtemp(join(tmpdir(), "folioctl-git-"));
   const home = join(root, "home");
   await mkdir(home);
-  await writeFile(join(home, ".gitconfig"), "");
+  await writeFile(join(home, ".gitconfig"), TEST_GITCONFIG);
   const env = hermeticEnv(home);
   const git = async (cwd: string, args: string[]) => {
     const { stdout } = await execFileAsync("git", args, { cwd, env, maxBuffer: 16 * 1024 * 1024 });

@@ -11,6 +11,7 @@ import { main } from "../../../src/cli/main.js";
 import type { GatewaySim, GatewaySimOptions } from "../../../src/gateway-sim/index.js";
 import { loadSimStateFile, startGatewaySim } from "../../../src/gateway-sim/index.js";
 import { FakeGitHub } from "../../support/fake-github/index.js";
+import { TEST_GITCONFIG } from "../../support/git-fixtures.js";
 import type { FakeGitHubUser, FakeRepo } from "../../support/fake-github/index.js";
 
 const execFileAsync = promisify(execFile);
@@ -92,7 +93,7 @@ export class LoopWorld {
     const root = await mkdtemp(join(tmpdir(), "folioctl-loop-"));
     const home = join(root, "home");
     await mkdir(home);
-    await writeFile(join(home, ".gitconfig"), "");
+    await writeFile(join(home, ".gitconfig"), TEST_GITCONFIG);
     // folioctl pushes over git as the bot; people push through FakeGitHubUser, which says who they are.
     const clock = { skewMs: 0 };
     const github = await FakeGitHub.start({

@@ -13,7 +13,7 @@ import { FakeGitHubUser } from "./fake-github-user.js";
 import { issuesRoutes } from "./issues-routes.js";
 import { landCommits, markMerged } from "./merge-pull.js";
 import type { MergeMethod } from "./merge-pull.js";
-import { OpenApiContract } from "./openapi-contract.js";
+import { sharedContract } from "./compiled-contract.js";
 import { observePushes, pullEventRoutes, setStaleReviewDismissal } from "./pull-events.js";
 import { findPull, pullsRoutes } from "./pulls-routes.js";
 import { privateUser } from "./render.js";
@@ -77,7 +77,7 @@ export interface Fault {
  * `assertNoViolations()` turns into a test failure.
  */
 export class FakeGitHub {
-  private readonly contract = new OpenApiContract();
+  private readonly contract = sharedContract();
   private readonly log: RecordedRequest[] = [];
   private readonly faults: Array<Fault & { remaining: number }> = [];
   private readonly violationList: string[] = [];

@@ -1,10 +1,11 @@
 import { readFileSync } from "node:fs";
-import type { ValidateFunction } from "ajv";
+import type { Ajv2020 } from "ajv/dist/2020.js";
 import { createAjv } from "../../../src/config/ajv.js";
+import type { CompiledValidators, ContractValidator } from "./compiled-contract.js";
 
 // The committed subset of GitHub's REST description (scripts/extract-github-openapi.ts writes it).
 const SUBSET_PATH = new URL("./openapi-subset.json", import.meta.url);
-const DEFS_ID = "https://fake-github.test/rest-schemas";
+export const DEFS_ID = "https://fake-github.test/rest-schemas";
 
 interface SubsetParameter {
   name: string;
@@ -20,7 +21,7 @@ interface SubsetOperation {
   responses: Record<string, { schema?: unknown }>;
 }
 
-interface Subset {
+export interface Subset {
   paths: Record<string, Record<string, SubsetOperation>>;
   components: { schemas: Record<string, unknown> };
 }
@@ -47,11 +48,18 @@ interface Route {
  */
 export class OpenApiContract {
   private readonly routes: Route[];
-  private readonly ajv = createAjv({ strict: false });
-  private readonly validators = new Map<string, ValidateFunction>();
+  private ajv: Ajv2020 | undefined;
+  private readonly validators: Map<string, ContractValidator>;
 
-  constructor(subset: Subset = JSON.parse(readFileSync(SUBSET_PATH, "utf8")) as Subset) {
-    this.ajv.addSchema({ $id: DEFS_ID, $defs: rewriteRefs(subset.components.schemas) });
+  /**
+   * `compiled`: validators made ahead of time from this same subset (compiled-contract.ts), keyed as
+   * `check` looks them up; a schema without one is compiled on first use.
+   */
+  constructor(
+    private readonly subset: Subset = readSubset(),
+    compiled: CompiledValidators = new Map(),
+  ) {
+    this.validators = new Map(compiled);
     this.routes = [];
     for (const [template, methods] of Object.entries(subset.paths)) {
       for (const [method, operation] of Object.entries(methods)) {
@@ -130,7 +138,7 @@ export class OpenApiContract {
     const documented = route.operation.responses[String(status)];
     let schema: unknown;
     if (documented) schema = documented.schema;
-    else if (status >= 400) schema = { $ref: `${DEFS_ID}#/$defs/basic-error` };
+    else if (status >= 400) schema = BASIC_ERROR;
     else return `${operationId}: status ${status} is not a documented response`;
     if (schema === undefined) {
       return body === undefined ? undefined : `${operationId} ${status}: the description has no body here`;
@@ -143,7 +151,7 @@ export class OpenApiContract {
     const key = JSON.stringify(schema);
     let validate = this.validators.get(key);
     if (!validate) {
-      validate = this.ajv.compile(rewriteRefs(schema) as object);
+      validate = this.compiler().compile(rewriteRefs(schema) as object);
       this.validators.set(key, validate);
     }
     if (validate(value)) return undefined;
@@ -152,6 +160,36 @@ export class OpenApiContract {
       .map((error) => `${error.instancePath || "/"} ${error.message ?? "is invalid"}`)
       .join("; ");
   }
+
+  /** The ajv instance holding the description's shared schemas, made when a schema is first compiled. */
+  private compiler(): Ajv2020 {
+    if (!this.ajv) {
+      this.ajv = createAjv({ strict: false });
+      this.ajv.addSchema({ $id: DEFS_ID, $defs: rewriteRefs(this.subset.components.schemas) });
+    }
+    return this.ajv;
+  }
+}
+
+export function readSubset(): Subset {
+  return JSON.parse(readFileSync(SUBSET_PATH, "utf8")) as Subset;
+}
+
+/** Every schema `check` can be asked about, once each, keyed as it looks them up. */
+export function contractSchemas(subset: Subset): Map<string, unknown> {
+  const schemas = new Map<string, unknown>();
+  const add = (schema: unknown) => schemas.set(JSON.stringify(schema), schema);
+  for (const methods of Object.values(subset.paths)) {
+    for (const operation of Object.values(methods)) {
+      for (const parameter of operation.parameters) add(parameter.schema);
+      if (operation.requestBody) add(operation.requestBody.schema);
+      for (const response of Object.values(operation.responses)) {
+        if (response.schema !== undefined) add(response.schema);
+      }
+    }
+  }
+  add(BASIC_ERROR);
+  return schemas;
 }
 
 function compileRoute(method: string, template: string, operation: SubsetOperation): Route {
@@ -178,8 +216,11 @@ function coerce(raw: string, schema: Record<string, unknown>): unknown {
   return raw;
 }
 
+/** The body of an error status the description does not list. */
+const BASIC_ERROR = { $ref: `${DEFS_ID}#/$defs/basic-error` };
+
 /** Points the description's `#/components/schemas/x` references at the shared definitions document. */
-function rewriteRefs(node: unknown): unknown {
+export function rewriteRefs(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(rewriteRefs);
   if (node === null || typeof node !== "object") return node;
   return Object.fromEntries(
