@@ -9,7 +9,7 @@ import { cpus, loadavg, platform, release } from "node:os";
 import { fileURLToPath } from "node:url";
 import { parsePortfolio } from "../src/config/load-portfolio.js";
 import { MAX_PORTFOLIO_BYTES } from "../src/config/decode-yaml-text.js";
-import { MAX_YAML_TOKENS } from "../src/config/scan-yaml-tokens.js";
+import { MAX_ENTRIES, MAX_YAML_TOKENS } from "../src/config/scan-yaml-tokens.js";
 import type { Bench, BenchSection } from "./bench-section.js";
 
 const HEAD = "version: 1\naccount: DU1234567\nbaseCurrency: USD\n";
@@ -75,6 +75,15 @@ export const HOSTILE_SHAPES: { name: string; text: () => string }[] = [
     name: "10,000 targets with a typo each",
     text: () =>
       repeat(`${HEAD}cash:\n  weight: 0\ntargets:\n`, 10_000, (i) => `  - { symbol: S${i}, weigth: 1 }\n`),
+  },
+  {
+    name: "10,000 targets with four unknown keys each (40,000 messages)",
+    text: () =>
+      repeat(
+        `${HEAD}cash:\n  weight: 0\ntargets:\n`,
+        10_000,
+        (i) => `  - symbol: S${i}\n    weight: 0.01\n    ka: 1\n    kb: 1\n    kc: 1\n    kd: 1\n`,
+      ),
   },
   {
     name: "10,000 targets with the same symbol",
@@ -252,8 +261,9 @@ export const hostilePortfoliosBench: Bench = async () => {
       `example portfolio.yaml (${example.length} bytes, ${perExample.toFixed(2)} ms) and the largest legitimate`,
       `file, 10,000 targets with five keys each (${(legitimate.length / 1024).toFixed(0)} KiB, about 320,000 YAML tokens,`,
       `${legitimateMs.toFixed(0)} ms). The first pass over the text stops a file at ${count(MAX_YAML_TOKENS)} tokens,`,
-      "10,100 mappings and lists, 64 levels of nesting, 100 aliases or a second document, so that no file",
-      "costs much more than the largest legitimate one: what is left is the work per message. Worst here:",
+      `10,100 mappings and lists, ${count(MAX_ENTRIES)} entries in one mapping or list, 64 levels of nesting, 100 aliases`,
+      "or a second document, and only the first 100 problems are described, so that no file costs much",
+      "more than the largest legitimate one: what is left is the YAML library's work per token. Worst here:",
       `${worst.ratio.toFixed(2)} × the 10,000-target file (${worst.name}).`,
       "",
       ...rows,

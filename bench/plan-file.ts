@@ -1,6 +1,7 @@
 // Size and load time of a 10,000-target plan file: `node --import ./scripts/register-ts.mjs bench/plan-file.ts`.
 // The plan embeds its whole snapshot, so this is what a reviewer downloads and what apply reads and re-derives.
 import { rederivePlan } from "../src/apply/rederive-plan.js";
+import { localContext } from "../src/apply/refusal-hints.js";
 import { parsePlan } from "../src/config/load-plan.js";
 import { formatPlanFile } from "../src/core/format-plan-file.js";
 import { verifyPlanHash } from "../src/core/hash-plan.js";
@@ -24,12 +25,13 @@ const time = (run: () => unknown): number => {
 };
 const best = (run: () => unknown): number => Math.min(...Array.from({ length: 5 }, () => time(run)));
 const context = { portfolio: generated.portfolio, portfolioHash: plan.portfolioHash, toolVersion: "bench" };
+const apply = localContext("portfolio.yaml", "plan.json");
 const loaded = parsePlan(text, "plan.json");
-if (!loaded.ok || rederivePlan(loaded.plan, context) !== undefined)
+if (!loaded.ok || rederivePlan(loaded.plan, context, apply) !== undefined)
   throw new Error("the plan does not load or re-derive");
 console.log(`${SIZE} targets, ${plan.orders.length} orders`);
 console.log(`file: ${(Buffer.byteLength(text) / 1e6).toFixed(2)} MB, ${text.split("\n").length} lines`);
 console.log(`load (parse and schema check), CPU: ${best(() => parsePlan(text, "plan.json")).toFixed(0)} ms`);
 console.log(`hash check, CPU: ${best(() => verifyPlanHash(loaded.plan)).toFixed(0)} ms`);
 console.log(`planning alone, CPU: ${best(() => planCase(generated)).toFixed(0)} ms`);
-console.log(`re-derivation, CPU: ${best(() => rederivePlan(loaded.plan, context)).toFixed(0)} ms`);
+console.log(`re-derivation, CPU: ${best(() => rederivePlan(loaded.plan, context, apply)).toFixed(0)} ms`);

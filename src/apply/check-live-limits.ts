@@ -6,6 +6,7 @@ import { resolveTargets } from "../core/resolve-targets.js";
 import type { Snapshot } from "../core/snapshot.js";
 import { valuationPrices } from "../core/valuation-price.js";
 import type { Refusal } from "./refusal.js";
+import { liveLimitsHint, type ApplyContext } from "./refusal-hints.js";
 
 /**
  * The guardrails again, on live numbers and nothing the plan claims: every order valued at the live
@@ -20,6 +21,7 @@ export function checkLiveLimits(
   plan: Plan,
   fresh: Snapshot,
   resuming: boolean,
+  context: ApplyContext,
 ): Refusal | undefined {
   const prices = valuationPrices(fresh);
   const problems: string[] = [...untradeable(portfolio, plan, fresh, resuming)];
@@ -70,7 +72,7 @@ export function checkLiveLimits(
   return {
     reason: "limit",
     message: `the plan would cross a limit at today's prices: ${problems.join("; ")}`,
-    hint: "Nothing was sent. Change `limits:` in portfolio.yaml on main if the limit is wrong, or let `folioctl propose` make a smaller plan.",
+    hint: liveLimitsHint(context),
   };
 }
 

@@ -4,8 +4,13 @@ import type { Plan } from "../core/plan.js";
 import type { Portfolio } from "../core/portfolio.js";
 import { checkPlanVersion, rederivePlan } from "./rederive-plan.js";
 import type { Refusal } from "./refusal.js";
-
-const RE_PROPOSE = "Run `folioctl propose` (or wait for the scheduled run) and review the new plan.";
+import {
+  expiredHint,
+  neverEditHint,
+  newPlanHint,
+  suspendedHint,
+  type ApplyContext,
+} from "./refusal-hints.js";
 
 /**
  * The checks that need no broker, in this order; the first that fails is the refusal.
@@ -26,46 +31,49 @@ export function checkPlan(
   portfolioSha256: string,
   now: Date,
   toolVersion: string,
+  context: ApplyContext,
 ): Refusal | undefined {
   const hash = verifyPlanHash(plan);
   if (!hash.ok) {
     return {
       reason: "tampered",
       message: `the plan file does not match its hash: ${hash.message}`,
-      hint: "Never edit a plan by hand. Close this pull request and let `folioctl propose` make a new plan.",
+      hint: neverEditHint(context),
     };
   }
+  const file = context.portfolioFile;
   if (portfolio.suspend) {
     return {
       reason: "suspended",
-      message: "trading is suspended: portfolio.yaml has `suspend: true`",
-      hint: "Set `suspend: false` in portfolio.yaml on main when trading may resume.",
+      message: `trading is suspended: ${file} has \`suspend: true\``,
+      hint: suspendedHint(context),
     };
   }
-  const version = checkPlanVersion(plan, toolVersion);
+  const version = checkPlanVersion(plan, toolVersion, context);
   if (version) return version;
   if (plan.account !== portfolio.account) {
     return {
       reason: "intent-changed",
-      message: `the plan is for account ${plan.account}, but portfolio.yaml is for ${portfolio.account}`,
-      hint: RE_PROPOSE,
+      message: `the plan is for account ${plan.account}, but ${file} is for ${portfolio.account}`,
+      hint: newPlanHint(context),
     };
   }
   if (plan.portfolioHash !== portfolioSha256) {
+    const now = context.mode === "local" ? "the file is now" : "main has";
     return {
       reason: "intent-changed",
-      message: `portfolio.yaml changed after the plan was made (plan made from ${plan.portfolioHash.slice(0, 12)}, main has ${portfolioSha256.slice(0, 12)})`,
-      hint: RE_PROPOSE,
+      message: `${file} changed after the plan was made (plan made from ${plan.portfolioHash.slice(0, 12)}, ${now} ${portfolioSha256.slice(0, 12)})`,
+      hint: newPlanHint(context),
     };
   }
   return (
-    rederivePlan(plan, { portfolio, portfolioHash: portfolioSha256, toolVersion }) ??
-    checkAge(plan, portfolio, now)
+    rederivePlan(plan, { portfolio, portfolioHash: portfolioSha256, toolVersion }, context) ??
+    checkAge(plan, portfolio, now, context)
   );
 }
 
-function checkAge(plan: Plan, portfolio: Portfolio, now: Date): Refusal | undefined {
-  const hint = `${RE_PROPOSE} \`tolerances.planTtl\` sets how long a plan stays valid.`;
+function checkAge(plan: Plan, portfolio: Portfolio, now: Date, context: ApplyContext): Refusal | undefined {
+  const hint = expiredHint(context);
   if (now.getTime() > Date.parse(plan.expiresAt)) {
     return {
       reason: "expired",

@@ -3,7 +3,7 @@ import type { Plan } from "../core/plan.js";
 import type { Snapshot } from "../core/snapshot.js";
 import { valuationPrices } from "../core/valuation-price.js";
 import type { Refusal, StaleDifference } from "./refusal.js";
-import { describeDifference } from "./refusal.js";
+import { staleHint, type ApplyContext } from "./refusal-hints.js";
 
 /** Cash may differ by this much (in its currency) without the plan being stale: rounding, not money. */
 const CASH_TOLERANCE = 0.01;
@@ -18,6 +18,7 @@ export function checkStaleness(
   fresh: Snapshot,
   ownExecutions: BrokerExecution[],
   priceMoveBps: number,
+  context: ApplyContext,
 ): Refusal | undefined {
   const expected = afterOwnFills(plan.snapshot, ownExecutions);
   const differences = [
@@ -28,10 +29,22 @@ export function checkStaleness(
   if (differences.length === 0) return undefined;
   return {
     reason: "stale",
-    message: `the account or the market changed since the plan was made: ${differences.map(describeDifference).join("; ")}`,
-    hint: "Nothing was sent. `folioctl propose` makes a fresh plan for review; raise `tolerances.priceMoveBps` if prices move this much routinely.",
+    // The differences are listed after the message by whoever shows the refusal: not repeated here.
+    message: `the ${changed(differences)} changed since the plan was made (${count(differences.length, "difference")})`,
+    hint: staleHint(context, differences),
     differences,
   };
+}
+
+/** What moved: the account (positions, cash), the market (prices), or both. */
+function changed(differences: StaleDifference[]): string {
+  const account = differences.some((d) => d.kind !== "price");
+  const market = differences.some((d) => d.kind === "price");
+  return account && market ? "account and the market" : account ? "account" : "market";
+}
+
+function count(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
 interface Expected {

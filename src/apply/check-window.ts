@@ -2,13 +2,19 @@ import type { Plan } from "../core/plan.js";
 import type { Snapshot } from "../core/snapshot.js";
 import { formatZonedTime, isOpenAt, nextOpenAt, parseTradingHours } from "../core/trading-hours.js";
 import type { Refusal } from "./refusal.js";
+import { windowClosedHint, type ApplyContext } from "./refusal-hints.js";
 
 /**
  * Every contract the plan trades must be inside its liquid hours now, in its exchange's time zone:
  * outside them IB parks the order (warning 399) and fills it later at a price nobody reviewed.
  * Contracts for which IB gives no hours are taken as always open.
  */
-export function checkWindow(plan: Plan, fresh: Snapshot, now: Date): Refusal | undefined {
+export function checkWindow(
+  plan: Plan,
+  fresh: Snapshot,
+  now: Date,
+  context: ApplyContext,
+): Refusal | undefined {
   const contracts = new Map(fresh.contracts.map((c) => [c.conId, c]));
   const closed: string[] = [];
   for (const conId of new Set(plan.orders.map((o) => o.conId))) {
@@ -31,6 +37,6 @@ export function checkWindow(plan: Plan, fresh: Snapshot, now: Date): Refusal | u
   return {
     reason: "window-closed",
     message: `the market is closed: ${closed.join("; ")}`,
-    hint: "Nothing was sent. Merge (or re-run the apply workflow) while the market is open; the plan must still be fresh then.",
+    hint: windowClosedHint(context),
   };
 }

@@ -12,6 +12,7 @@ export type ApplyOutcome = "applied" | "already-applied" | "partial" | "refused"
 export interface LedgerExecution {
   execId: string;
   orderId: number;
+  /** ISO 8601 (`2026-12-02T00:42:53Z`); records by earlier versions may hold IB's `20261202 00:42:53 UTC`. */
   time: string;
   quantity: number;
   price: number;

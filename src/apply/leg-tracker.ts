@@ -1,3 +1,4 @@
+import { ibTimeToIso } from "../core/ib-time.js";
 import type { BrokerEvent, BrokerExecution, BrokerOrder } from "../broker/broker.js";
 import type { ExecutableLeg, LegFill, LegOutcome, ProgressEvent } from "./execution-types.js";
 import type { LedgerOrder } from "./ledger.js";
@@ -159,7 +160,8 @@ export class LegTracker {
         s.fills.set(e.execId, {
           execId: e.execId,
           orderId: e.orderId,
-          time: e.time,
+          // Records written before times were ISO 8601 hold IB's form.
+          time: ibTimeToIso(e.time),
           shares: e.quantity,
           price: e.price,
           ...(e.commission === null ? {} : { commission: e.commission }),
@@ -267,7 +269,7 @@ export class LegTracker {
     s.fills.set(execution.execId, {
       execId: execution.execId,
       orderId: execution.orderId,
-      time: execution.time,
+      time: ibTimeToIso(execution.time),
       shares: execution.shares,
       price: execution.price,
       ...(commission === undefined ? {} : { commission }),

@@ -7,6 +7,7 @@ import { PLAN_SCHEMA_VERSION, type Plan } from "../core/plan.js";
 import type { Portfolio } from "../core/portfolio.js";
 import { firstDifferences } from "./first-differences.js";
 import type { Refusal } from "./refusal.js";
+import { neverEditHint, versionMismatchHint, type ApplyContext } from "./refusal-hints.js";
 
 export interface RederiveContext {
   /** portfolio.yaml as verified (on main, for apply), and the SHA-256 of its bytes. */
@@ -15,12 +16,6 @@ export interface RederiveContext {
   /** The version of folioctl that is running. */
   toolVersion: string;
 }
-
-const NEVER_EDIT =
-  "Never edit a plan by hand. Close this pull request and let `folioctl propose` make a new plan.";
-
-const RE_PROPOSE_WITH_THIS_VERSION =
-  "Let `folioctl propose` (with this version) make a new plan for review, or apply with the version that made it.";
 
 /** How many differing fields a refusal names: enough to see what was changed, short enough to read. */
 const DIFFERENCES_SHOWN = 5;
@@ -31,8 +26,8 @@ const DIFFERENCES_SHOWN = 5;
  * when another folioctl version made it (its planning may differ; checked first), else `tampered`,
  * naming the first fields that differ with both values.
  */
-export function rederivePlan(plan: Plan, context: RederiveContext): Refusal | undefined {
-  const version = checkPlanVersion(plan, context.toolVersion);
+export function rederivePlan(plan: Plan, context: RederiveContext, apply: ApplyContext): Refusal | undefined {
+  const version = checkPlanVersion(plan, context.toolVersion, apply);
   if (version) return version;
   const result = computePlan(context.portfolio, plan.snapshot, {
     now: plan.createdAt,
@@ -44,8 +39,8 @@ export function rederivePlan(plan: Plan, context: RederiveContext): Refusal | un
     const why = result.errors.map((e) => e.message).slice(0, DIFFERENCES_SHOWN);
     return {
       reason: "tampered",
-      message: `the plan does not re-derive: planning again from its own snapshot and portfolio.yaml gives no plan (${why.join("; ")})`,
-      hint: NEVER_EDIT,
+      message: `the plan does not re-derive: planning again from its own snapshot and ${apply.portfolioFile} gives no plan (${why.join("; ")})`,
+      hint: neverEditHint(apply),
     };
   }
   const claimed = canonicalJson(plan);
@@ -59,18 +54,22 @@ export function rederivePlan(plan: Plan, context: RederiveContext): Refusal | un
   const listed = differences.map((d) => `${d.path}: the plan says ${d.left}, re-derived ${d.right}`);
   return {
     reason: "tampered",
-    message: `the plan is not the one folioctl makes from its own snapshot and portfolio.yaml: ${listed.join("; ")}`,
-    hint: NEVER_EDIT,
+    message: `the plan is not the one folioctl makes from its own snapshot and ${apply.portfolioFile}: ${listed.join("; ")}`,
+    hint: neverEditHint(apply),
   };
 }
 
 /** `version-mismatch` when another folioctl version made the plan: its planning may differ from ours. */
-export function checkPlanVersion(plan: Plan, toolVersion: string): Refusal | undefined {
+export function checkPlanVersion(
+  plan: Plan,
+  toolVersion: string,
+  context: ApplyContext,
+): Refusal | undefined {
   if (plan.toolVersion === toolVersion) return undefined;
   return {
     reason: "version-mismatch",
     message: `the plan was made by folioctl ${plan.toolVersion}, this is folioctl ${toolVersion}: only the version that made a plan can re-derive it to check it`,
-    hint: RE_PROPOSE_WITH_THIS_VERSION,
+    hint: versionMismatchHint(context),
   };
 }
 
@@ -78,7 +77,7 @@ export function checkPlanVersion(plan: Plan, toolVersion: string): Refusal | und
  * `version-mismatch` for a document in another plan format (which no schema check of ours can read):
  * the version that made it is named when the document says.
  */
-export function checkPlanFormat(document: unknown): Refusal | undefined {
+export function checkPlanFormat(document: unknown, context: ApplyContext): Refusal | undefined {
   if (typeof document !== "object" || document === null) return undefined;
   const { schemaVersion, toolVersion } = document as { schemaVersion?: unknown; toolVersion?: unknown };
   if (schemaVersion === undefined || schemaVersion === PLAN_SCHEMA_VERSION) return undefined;
@@ -86,6 +85,6 @@ export function checkPlanFormat(document: unknown): Refusal | undefined {
   return {
     reason: "version-mismatch",
     message: `the plan is in plan format ${JSON.stringify(schemaVersion)}, made by ${maker}; this version reads format ${PLAN_SCHEMA_VERSION}`,
-    hint: RE_PROPOSE_WITH_THIS_VERSION,
+    hint: versionMismatchHint(context),
   };
 }

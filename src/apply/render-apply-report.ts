@@ -1,3 +1,11 @@
+import {
+  formatFixed,
+  formatMoney,
+  formatPercent,
+  formatPrice,
+  formatQuantity,
+} from "../core/format-number.js";
+import { textTable, type Align } from "../core/text-table.js";
 import type { LedgerOrder, LedgerRecord } from "./ledger.js";
 import { describeDifference } from "./refusal.js";
 
@@ -31,51 +39,50 @@ function headline(record: LedgerRecord): string {
   return `Apply of plan ${record.planHash.slice(0, 12)} for ${record.account}: ${what}${reason}`;
 }
 
-function fmt(value: number | null, digits = 2): string {
-  return value === null ? "-" : value.toFixed(digits);
-}
-
-function row(o: LedgerOrder): string[] {
-  return [
-    o.leg,
-    o.side,
-    o.symbol,
-    String(o.plannedQuantity),
-    String(o.filledQuantity),
-    fmt(o.avgPrice, 4),
-    fmt(o.estimatedPrice, 4),
-    fmt(o.slippageBps, 1),
-    `${fmt(o.commission)} ${o.currency}`,
-    o.status,
-  ];
-}
-
-const HEADER = [
-  "leg",
-  "side",
-  "symbol",
-  "planned",
-  "filled",
-  "avg price",
-  "plan price",
-  "slippage bps",
-  "commission",
-  "status",
+/** The report's columns; numbers right-aligned, as in the plan. */
+const COLUMNS: { title: string; align: Align; cell: (o: LedgerOrder) => string }[] = [
+  { title: "LEG", align: "left", cell: (o) => o.leg },
+  { title: "SIDE", align: "left", cell: (o) => o.side },
+  { title: "SYMBOL", align: "left", cell: (o) => o.symbol },
+  { title: "PLANNED", align: "right", cell: (o) => formatQuantity(o.plannedQuantity) },
+  { title: "FILLED", align: "right", cell: (o) => formatQuantity(o.filledQuantity) },
+  { title: "AVG PRICE", align: "right", cell: (o) => price(o.avgPrice) },
+  { title: "PLAN PRICE", align: "right", cell: (o) => formatPrice(o.estimatedPrice) },
+  { title: "SLIPPAGE BPS", align: "right", cell: (o) => slippage(o.slippageBps) },
+  { title: "COMMISSION", align: "right", cell: (o) => formatMoney(o.commission) },
+  { title: "CCY", align: "left", cell: (o) => o.currency },
+  { title: "STATUS", align: "left", cell: (o) => o.status },
 ];
+
+/** The sign convention, said once under the table: the column alone does not say which way is bad. */
+const SLIPPAGE_NOTE =
+  "slippage: the average fill price against the plan's price, in basis points; + is worse for the account (paid more, got less), - is better";
+
+// The ledger keeps the fill average to 6 decimals; 4 show every tick IB prices in.
+function price(value: number | null): string {
+  return value === null ? "-" : formatPrice(Math.round(value * 1e4) / 1e4);
+}
+
+function slippage(bps: number | null): string {
+  if (bps === null) return "-";
+  // formatFixed writes no sign for what rounds to zero: only a visible positive move gets its +.
+  const text = formatFixed(bps, 1);
+  return bps > 0 && text !== "0.0" ? `+${text}` : text;
+}
 
 function totalsLine(record: LedgerRecord): string {
   const t = record.totals;
   const base = record.baseCurrency;
   return (
     `${t.filled}/${t.legs} legs filled, ${t.partial} partial, ${t.unfilled} unfilled, ${t.rejected} rejected, ${t.notSent} not sent; ` +
-    `bought ${t.boughtValue.toFixed(2)} ${base}, sold ${t.soldValue.toFixed(2)} ${base}, commissions ${t.commissions.toFixed(2)} ${base}`
+    `bought ${formatMoney(t.boughtValue)} ${base}, sold ${formatMoney(t.soldValue)} ${base}, commissions ${formatMoney(t.commissions)} ${base}`
   );
 }
 
 function driftLine(record: LedgerRecord): string {
   const d = record.drift;
-  const after = d.after === null ? "not measured" : `${d.after.toFixed(2)}%`;
-  return `drift: ${d.before.toFixed(2)}% before, ${d.planned.toFixed(2)}% planned, ${after} after`;
+  const after = d.after === null ? "not measured" : formatPercent(d.after);
+  return `drift: ${formatPercent(d.before)} before, ${formatPercent(d.planned)} planned, ${after} after`;
 }
 
 /** Plain text for the terminal and CI logs: aligned columns, no colour. */
@@ -88,15 +95,16 @@ export function renderApplyText(record: LedgerRecord): string {
     return `${lines.join("\n")}\n`;
   }
   if (record.orders.length > 0) {
-    const rows = [HEADER, ...record.orders.map(row)];
-    const widths = HEADER.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
-    for (const r of rows)
-      lines.push(
-        r
-          .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-          .join("  ")
-          .trimEnd(),
-      );
+    const rows = record.orders.map((o) => COLUMNS.map((c) => c.cell(o)));
+    const header = COLUMNS.map((c) => c.title);
+    lines.push(
+      ...textTable(
+        header,
+        rows,
+        COLUMNS.map((c) => c.align),
+      ),
+      SLIPPAGE_NOTE,
+    );
   }
   lines.push(totalsLine(record), driftLine(record));
   for (const o of record.orders) for (const note of o.notes) lines.push(`note ${o.leg} ${o.symbol}: ${note}`);
@@ -114,9 +122,13 @@ export function renderApplyMarkdown(record: LedgerRecord): string {
     return `${lines.join("\n")}\n`;
   }
   if (record.orders.length > 0) {
-    lines.push(`| ${HEADER.join(" | ")} |`, `| ${HEADER.map(() => "---").join(" | ")} |`);
-    for (const o of record.orders) lines.push(`| ${row(o).join(" | ")} |`);
-    lines.push("");
+    const title = (c: (typeof COLUMNS)[number]): string => c.title.charAt(0) + c.title.slice(1).toLowerCase();
+    lines.push(
+      `| ${COLUMNS.map(title).join(" | ")} |`,
+      `| ${COLUMNS.map((c) => (c.align === "right" ? "---:" : "---")).join(" | ")} |`,
+    );
+    for (const o of record.orders) lines.push(`| ${COLUMNS.map((c) => c.cell(o)).join(" | ")} |`);
+    lines.push("", `<sub>${SLIPPAGE_NOTE}</sub>`, "");
   }
   lines.push(totalsLine(record), "", driftLine(record));
   const notes = record.orders.flatMap((o) => o.notes.map((n) => `- ${o.leg} ${o.symbol}: ${n}`));

@@ -27,6 +27,7 @@ import { readEarlierRuns } from "./read-earlier-runs.js";
 import { DEFAULT_RECONNECT, Reconnector, type ReconnectPolicy } from "./reconnector.js";
 import { checkPlanFormat } from "./rederive-plan.js";
 import { refusalError, type Refusal } from "./refusal.js";
+import { localContext, type ApplyContext } from "./refusal-hints.js";
 
 export interface RunApplyOptions {
   planFile: string;
@@ -45,6 +46,8 @@ export interface RunApplyOptions {
   earlierLedgerDir?: string;
   onProgress?: (event: ProgressEvent) => void;
   reconnect?: ReconnectPolicy;
+  /** Where apply runs, for the refusals' hints; default a local `apply --plan` of these two files. */
+  context?: ApplyContext;
 }
 
 export interface RunApplyResult {
@@ -74,9 +77,10 @@ export async function runApply(options: RunApplyOptions): Promise<RunApplyResult
   const startedAt = options.now();
   const loaded = await loadPortfolioFile(options.portfolioFile);
   if (!loaded.ok) throw inputError("portfolio.yaml", loaded.errors.map(formatDiagnostic));
-  const plan = await readPlan(options.planFile);
+  const context = contextOf(options);
+  const plan = await readPlan(options.planFile, context);
   const finish = (parts: Outcome) => complete(options, plan, startedAt, parts);
-  const refusal = checkPlan(plan, loaded.portfolio, loaded.sha256, startedAt, options.toolVersion);
+  const refusal = checkPlan(plan, loaded.portfolio, loaded.sha256, startedAt, options.toolVersion, context);
   // An expired plan may still be one whose legs all ended: such a re-run sends nothing and reports like
   // any other, so the expiry is held back until IB and the ledger have said whether anything is left.
   if (refusal && refusal.reason !== "expired") return finish({ refusal });
@@ -101,13 +105,14 @@ async function applyChecked(
   expired: Refusal | undefined,
 ): Promise<RunApplyResult> {
   const { broker } = options;
+  const context = contextOf(options);
   // One link for the whole run: a drop during the reads before the checks, any order, the cash read or
   // the snapshot after is reconnected and that step read again.
   const link = new Reconnector(broker, options.reconnect ?? DEFAULT_RECONNECT, options.onProgress);
   try {
     const session = await broker.connect();
     checkAccountManaged(session, plan.account);
-    const { ibExecutions, ownOrders, fresh } = await link.read(async () => ({
+    const { ibExecutions, ownOrders, fresh, marketNow } = await link.read(async () => ({
       ibExecutions: (await broker.executions(plan.account)).filter((e) =>
         belongsToPlan(e.orderRef, plan.hash),
       ),
@@ -115,6 +120,8 @@ async function applyChecked(
         belongsToPlan(o.orderRef, plan.hash),
       ),
       fresh: await takeSnapshot(broker, portfolio, options.now),
+      // Sessions are judged by the gateway's clock, not this machine's: IB holds an order by its own.
+      marketNow: await broker.currentTime(),
     }));
     const ownExecutions = withLedgerFills(ibExecutions, earlierRuns);
     const resuming =
@@ -127,9 +134,9 @@ async function applyChecked(
     const refusal = ended
       ? undefined
       : (expired ??
-        checkStaleness(plan, fresh, ownExecutions, portfolio.tolerances.priceMoveBps) ??
-        checkWindow(plan, fresh, options.now()) ??
-        checkLiveLimits(portfolio, plan, fresh, resuming));
+        checkStaleness(plan, fresh, ownExecutions, portfolio.tolerances.priceMoveBps, context) ??
+        checkWindow(plan, fresh, marketNow, context) ??
+        checkLiveLimits(portfolio, plan, fresh, resuming, context));
     if (refusal) return await finish({ refusal });
 
     const execution = await executeLegs(broker, legs, {
@@ -223,12 +230,16 @@ function toLeg(order: Plan["orders"][number], livePrice: number | undefined): Ex
   };
 }
 
+function contextOf(options: RunApplyOptions): ApplyContext {
+  return options.context ?? localContext(options.portfolioFile, options.planFile);
+}
+
 /** Reads and schema-checks the plan file; whether it is the reviewed one is checkPlan's hash check. */
-async function readPlan(file: string): Promise<Plan> {
+async function readPlan(file: string, context: ApplyContext): Promise<Plan> {
   const loaded = await loadPlanFile(file);
   if (loaded.ok) return loaded.plan;
   const { document } = loaded;
-  const format = document === undefined ? undefined : checkPlanFormat(document);
+  const format = document === undefined ? undefined : checkPlanFormat(document, context);
   if (format) throw refusalError(format);
   const edited =
     document !== undefined && !verifyPlanHash(document).ok

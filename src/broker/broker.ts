@@ -97,6 +97,11 @@ export interface Broker {
   /** Connects, waits until the gateway is ready for requests (nextValidId), and says what it found. */
   connect(): Promise<BrokerSession>;
   close(): Promise<void>;
+  /**
+   * The gateway's clock (reqCurrentTime, whole seconds). Whether a market is in session is judged by
+   * it: it is the clock of the broker that would hold an order outside the session.
+   */
+  currentTime(): Promise<Date>;
   accountValues(account: string): Promise<AccountValues>;
   /** Positions of one account, zero quantities dropped. */
   positions(account: string): Promise<SnapshotPosition[]>;

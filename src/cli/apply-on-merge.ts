@@ -121,8 +121,7 @@ function printApply(result: ApplyOnMergeResult, flags: ApplyFlags, ctx: CliConte
     ctx.stderr.write(`folioctl: refused (${refusal.reason}): ${refusal.message}\n  hint: ${refusal.hint}\n`);
   if (record?.error) ctx.stderr.write(`folioctl: error: ${record.error}\n`);
   if (!flags.json && record) ctx.stdout.write(renderApplyText(record));
-  if (result.report?.ledger)
-    ctx.stderr.write(`ledger: ${result.report.ledger.path} at ${result.report.ledger.sha}\n`);
+  // Where the record went is logged once, as the report commits it ("apply: ledger ... on main at ...").
   for (const problem of result.report?.problems ?? []) ctx.stderr.write(`folioctl: error: ${problem}\n`);
 }
 

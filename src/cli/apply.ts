@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { localContext } from "../apply/refusal-hints.js";
 import { runApply } from "../apply/run-apply.js";
 import { renderApplyText } from "../apply/render-apply-report.js";
 import { loadPlanFile } from "../config/load-plan.js";
@@ -57,6 +58,8 @@ export async function applyCommand(flags: ApplyFlags, ctx: CliContext): Promise<
     waveTimeoutMs,
     ledgerDir: resolve(ctx.cwd, flags.ledgerDir),
     onProgress: progressPrinter(ctx.stderr),
+    // Hints name the files as they were typed, not their absolute paths.
+    context: localContext(flags.portfolio, flags.plan),
   }).catch((error: unknown) => {
     if (error instanceof RefusalError && error.reason === "locked") return error;
     throw error;

@@ -7,6 +7,10 @@ import { EXIT } from "./exit-codes.js";
 import { UsageError } from "../errors.js";
 import { withGatewayOrSimulator } from "./gateway-or-simulator.js";
 import { systemClock } from "./system-clock.js";
+import { checkWindow } from "../apply/check-window.js";
+import { localContext } from "../apply/refusal-hints.js";
+import type { Plan } from "../core/plan.js";
+import { formatZonedTime } from "../core/trading-hours.js";
 
 const EXAMPLE_PORTFOLIO = fileURLToPath(new URL("../../portfolio.yaml", import.meta.url));
 
@@ -35,8 +39,9 @@ export async function runDemo(flags: { gateway?: string }, ctx: CliContext): Pro
   const result = await withGatewayOrSimulator(
     {},
     { ...ctx, env: {} },
-    (address) =>
-      runPlan({
+    async (address, simulator) => ({
+      marketNow: simulator?.now(),
+      ...(await runPlan({
         portfolioFile: EXAMPLE_PORTFOLIO,
         snapshot: gatewaySnapshotSource(address, EXAMPLE_PORTFOLIO, systemClock.now),
         now: systemClock.now().toISOString(),
@@ -45,13 +50,34 @@ export async function runDemo(flags: { gateway?: string }, ctx: CliContext): Pro
         color: ctx.stdout.isTTY === true && (ctx.env["NO_COLOR"] ?? "") === "",
         stdout: ctx.stdout,
         stderr: ctx.stderr,
-      }),
+      })),
+    }),
     notice,
   );
   if (result.exitCode === EXIT.error) return EXIT.error;
+  if (result.plan && result.plan.orders.length > 0 && result.marketNow)
+    ctx.stdout.write(`\n${describeSession(result.plan, result.marketNow)}\n`);
   ctx.stdout.write(
     "\nNext: `folioctl validate` checks your own portfolio.yaml, `folioctl plan --gateway HOST:PORT` plans it\n" +
       "against your IB Gateway, and `folioctl init` scaffolds the ops repository that runs the loop.\n",
   );
   return EXIT.ok;
+}
+
+/**
+ * Whether `folioctl apply` would send the plan's orders now, by the same trading-hours check and the
+ * simulator's clock (the gateway's clock is what apply judges the session by).
+ */
+function describeSession(plan: Plan, now: Date): string {
+  // Only the message is shown: the hint of a local apply would name a plan file the demo never writes.
+  const closed = checkWindow(plan, plan.snapshot, now, localContext(EXAMPLE_PORTFOLIO, "plan.json"));
+  if (closed)
+    return `Market: ${closed.message}; \`folioctl apply\` would refuse this plan now (window-closed).`;
+  const traded = new Set(plan.orders.map((o) => o.conId));
+  const zone = plan.snapshot.contracts.find((c) => traded.has(c.conId) && c.timeZoneId)?.timeZoneId;
+  if (zone === undefined) return "Market: IB lists no trading hours for the traded contracts.";
+  return (
+    `Market: every traded contract is in its regular trading hours at ${formatZonedTime(now.getTime(), zone)} ${zone}\n` +
+    "(the simulator's clock, examples/sim-state.yaml `clock:`), so `folioctl apply` would send these orders now."
+  );
 }

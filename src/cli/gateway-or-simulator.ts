@@ -2,6 +2,7 @@ import { fileURLToPath } from "node:url";
 import { resolve } from "node:path";
 import { DEFAULT_CLIENT_ID, resolveGatewayAddress } from "../broker/gateway-address.js";
 import type { GatewayAddress } from "../broker/ib/ib-connection.js";
+import type { Clock } from "../core/clock.js";
 import type { CliContext } from "./context.js";
 
 export interface GatewayFlags {
@@ -20,7 +21,8 @@ const EXAMPLE_STATE = fileURLToPath(new URL("../../examples/sim-state.yaml", imp
 export async function withGatewayOrSimulator<T>(
   flags: GatewayFlags,
   ctx: CliContext,
-  body: (address: GatewayAddress) => Promise<T>,
+  /** `simulator` is the built-in simulator's clock when it is the gateway (its state file's `clock:`). */
+  body: (address: GatewayAddress, simulator?: Clock) => Promise<T>,
   /** Replaces the "no IB Gateway configured" line, for a caller that never uses a gateway. */
   simulatorNotice?: string,
 ): Promise<T> {
@@ -37,7 +39,10 @@ export async function withGatewayOrSimulator<T>(
       }\n`,
   );
   try {
-    return await body({ host: sim.host, port: sim.port, clientId: DEFAULT_CLIENT_ID });
+    return await body(
+      { host: sim.host, port: sim.port, clientId: DEFAULT_CLIENT_ID },
+      { now: () => sim.now() },
+    );
   } finally {
     await sim.stop();
   }

@@ -2,6 +2,7 @@ import { join, relative, resolve } from "node:path";
 import { formatDiagnostic } from "../config/diagnostic.js";
 import { loadPortfolioFile } from "../config/load-portfolio.js";
 import { UsageError } from "../errors.js";
+import { parseInstallSource, type InstallSource } from "../init/install-source.js";
 import { PLACEHOLDER_OWNER, renderOpsRepo } from "../init/render-ops-repo.js";
 import { scaffoldOpsRepo } from "../init/scaffold-ops-repo.js";
 import { TOOL_VERSION } from "../version.js";
@@ -15,6 +16,8 @@ export interface InitOptions {
   owner: string[];
   force: boolean;
   restore?: boolean;
+  /** Where the ops repository installs folioctl from: npm (default), a tarball, or a git URL. */
+  from?: string;
 }
 
 // Everything init writes except the portfolio is generated: `--restore` may write those, never this one.
@@ -25,7 +28,8 @@ export async function runInit(dir: string, options: InitOptions, ctx: CliContext
   const target = resolve(ctx.cwd, dir);
   const restore = options.restore === true;
   const account = restore ? await restoredAccount(target, options) : options.account;
-  const rendered = await renderOpsRepo({ account, owners: options.owner, folioctlVersion: TOOL_VERSION });
+  const source = parseInstallSource(options.from ?? "npm", TOOL_VERSION, target, ctx.cwd);
+  const rendered = await renderOpsRepo({ account, owners: options.owner, source });
   const files = restore ? rendered.filter((file) => file.path !== PORTFOLIO) : rendered;
   const result = await scaffoldOpsRepo(target, files, { force: options.force, keepDifferent: restore });
   const rows = [
@@ -43,7 +47,7 @@ export async function runInit(dir: string, options: InitOptions, ctx: CliContext
       ? `folioctl init: ${shown} already holds the ops repository for ${account}; nothing written\n`
       : `folioctl init: wrote ${changed} file(s) of the ops repository for ${account} in ${shown}\n`,
   );
-  ctx.stdout.write(`${rows.join("\n")}\n\n${nextSteps(shown, options.owner.length === 0)}`);
+  ctx.stdout.write(`${rows.join("\n")}\n\n${nextSteps(shown, options.owner.length === 0, source)}`);
   return EXIT.ok;
 }
 
@@ -70,9 +74,11 @@ async function restoredAccount(target: string, options: InitOptions): Promise<st
   return account;
 }
 
-function nextSteps(dir: string, placeholderOwner: boolean): string {
+function nextSteps(dir: string, placeholderOwner: boolean, source: InstallSource): string {
+  const install = source.kind === "git" ? "npm install" : "npm install --ignore-scripts";
+  const pinned = source.kind === "npm" ? `folioctl ${TOOL_VERSION}` : `folioctl from ${source.dependency}`;
   const steps = [
-    `${dir === "." ? "" : `cd ${dir} && `}npm install --ignore-scripts   # writes package-lock.json, pinning folioctl ${TOOL_VERSION}; commit it`,
+    `${dir === "." ? "" : `cd ${dir} && `}${install}   # writes package-lock.json, pinning ${pinned}; commit it`,
     ...(placeholderOwner
       ? [`replace ${PLACEHOLDER_OWNER} in .github/CODEOWNERS with the people who approve trades`]
       : []),

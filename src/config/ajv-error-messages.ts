@@ -40,6 +40,39 @@ export interface ErrorContext {
   sourceText: string | undefined;
 }
 
+/**
+ * The field a message about `error` is about, and which part of it, without describing it: the loader
+ * orders every problem by place and describes only the ones it shows. `describeAjvError` returns the same.
+ */
+export function ajvErrorPlace(
+  error: ErrorObject,
+  path: PathSegment[],
+): { path: PathSegment[]; at: "key" | "value" } {
+  switch (error.keyword) {
+    case "additionalProperties":
+      return { path: [...path, unknownKeyOf(error)], at: "key" };
+    case "required":
+      return { path, at: "key" };
+    default:
+      return { path, at: "value" };
+  }
+}
+
+/** The key an `additionalProperties` error is about. */
+export function unknownKeyOf(error: ErrorObject): string {
+  return String((error.params as { additionalProperty: string }).additionalProperty);
+}
+
+/** The key a `required` error says is missing. */
+export function missingKeyOf(error: ErrorObject): string {
+  return String((error.params as { missingProperty: string }).missingProperty);
+}
+
+/** The allowed key that an unknown `key` under `parent` is probably a typo of. */
+export function suggestedKey(parent: PathSegment[], key: string): string | undefined {
+  return suggestKey(key, Object.keys(schemaAt(parent)?.properties ?? {}));
+}
+
 export function describeAjvError(error: ErrorObject, context: ErrorContext): Problem {
   const { path } = context;
   const got = describeValue(error.data, context.sourceText);
@@ -47,9 +80,9 @@ export function describeAjvError(error: ErrorObject, context: ErrorContext): Pro
   const name = lastKey(path);
   switch (error.keyword) {
     case "additionalProperties":
-      return unknownKey(path, String((error.params as { additionalProperty: string }).additionalProperty));
+      return unknownKey(path, unknownKeyOf(error));
     case "required": {
-      const missing = String((error.params as { missingProperty: string }).missingProperty);
+      const missing = missingKeyOf(error);
       const description = schemaAt([...path, missing])?.description;
       return {
         path,
@@ -138,7 +171,7 @@ function suggestEnumValue(value: string, allowed: string[]): string | undefined 
 
 function unknownKey(parent: PathSegment[], key: string): Problem {
   const allowed = Object.keys(schemaAt(parent)?.properties ?? {});
-  const suggestion = suggestKey(key, allowed);
+  const suggestion = suggestedKey(parent, key);
   const path = [...parent, key];
   if (suggestion !== undefined) {
     return {

@@ -44,3 +44,18 @@ function escapeData(text: string): string {
 function escapeProperty(text: string): string {
   return escapeData(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
 }
+
+/**
+ * The last line of a capped list of problems: the ones past the cap are counted, not described (a
+ * hostile file can have 100,000 of them, and describing each one costs time nobody reads).
+ */
+export function problemsNotShown(file: string, count: number): Diagnostic {
+  return {
+    file,
+    line: 0,
+    column: 0,
+    path: "",
+    message: `${count} more problem${count === 1 ? "" : "s"} not shown`,
+    hint: "fix the problems above and run again",
+  };
+}

@@ -15,14 +15,18 @@ export function formatFieldPath(path: readonly PathSegment[]): string {
   return text;
 }
 
+const ARRAY_INDEX = /^(0|[1-9][0-9]*)$/;
+
 /** Parses an ajv instancePath (JSON Pointer); array indexes become numbers when the data is an array. */
 export function pointerToPath(pointer: string, data: unknown): PathSegment[] {
   if (pointer === "") return [];
   const path: PathSegment[] = [];
   let current: unknown = data;
+  // A file can have tens of thousands of errors, each with its pointer: the escapes are rare.
+  const escaped = pointer.includes("~");
   for (const raw of pointer.slice(1).split("/")) {
-    const key = raw.replace(/~1/g, "/").replace(/~0/g, "~");
-    if (Array.isArray(current) && /^(0|[1-9][0-9]*)$/.test(key)) {
+    const key = escaped ? raw.replace(/~1/g, "/").replace(/~0/g, "~") : raw;
+    if (Array.isArray(current) && ARRAY_INDEX.test(key)) {
       const index = Number(key);
       path.push(index);
       current = current[index];

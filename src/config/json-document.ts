@@ -5,6 +5,7 @@ import { readFile, stat } from "node:fs/promises";
 import type { ErrorObject } from "ajv";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from "yaml";
 import type { Diagnostic } from "./diagnostic.js";
+import { problemsNotShown } from "./diagnostic.js";
 
 /** Snapshots of 10,000 holdings are a few megabytes; anything past this is not one. */
 export const MAX_JSON_BYTES = 64 * 1024 * 1024;
@@ -132,16 +133,7 @@ export function schemaDiagnostics(
     const { line, column } = locate(segments, at);
     out.push({ file, line, column, path, message, ...(hint === undefined ? {} : { hint }) });
   }
-  if (unshown > 0) {
-    out.push({
-      file,
-      line: 0,
-      column: 0,
-      path: "",
-      message: `and ${unshown} more problem${unshown === 1 ? "" : "s"} not shown`,
-      hint: "fix the problems above and run again",
-    });
-  }
+  if (unshown > 0) out.push(problemsNotShown(file, unshown));
   return out;
 }
 

@@ -5,8 +5,17 @@ import { createHash } from "node:crypto";
 import type { Portfolio } from "../core/portfolio.js";
 import { checkYamlNodes } from "./check-yaml-nodes.js";
 import { decodeYamlText, MAX_PORTFOLIO_BYTES } from "./decode-yaml-text.js";
+import type { ErrorObject } from "ajv";
 import type { Diagnostic } from "./diagnostic.js";
-import { describeAjvError } from "./ajv-error-messages.js";
+import { problemsNotShown } from "./diagnostic.js";
+import {
+  ajvErrorPlace,
+  describeAjvError,
+  missingKeyOf,
+  suggestedKey,
+  unknownKeyOf,
+} from "./ajv-error-messages.js";
+import type { PathSegment } from "./field-path.js";
 import { formatFieldPath, pointerToPath } from "./field-path.js";
 import { parseYamlDocument } from "./parse-yaml-document.js";
 import { validatePortfolioSchema } from "./portfolio-schema.js";
@@ -14,7 +23,7 @@ import type { Problem } from "./problem.js";
 import { readFileBounded } from "./read-file-bounded.js";
 import { checkPortfolioSemantics } from "./semantic-checks.js";
 import type { YamlSource } from "./yaml-locations.js";
-import { positionOf, positionOfOffset, scalarSourceAt } from "./yaml-locations.js";
+import { offsetOf, positionOfOffset, scalarSourceAt } from "./yaml-locations.js";
 
 export type LoadPortfolioResult =
   | { ok: true; portfolio: Portfolio; file: string; /** SHA-256 hex of the file's bytes. */ sha256: string }
@@ -40,51 +49,101 @@ export function parsePortfolio(bytes: Uint8Array, file: string): LoadPortfolioRe
   const { source, data } = parsed;
 
   const written = structuredClone(data);
+  // A hostile file can hold 100,000 problems: each one gets a place in the text, cheaply, for ordering;
+  // only the first MAX_DIAGNOSTICS get a message, a line and a column.
+  const found: Found[] = [];
   const nodeProblems = checkYamlNodes(source);
-  const diagnostics: Diagnostic[] = nodeProblems.map((problem) => ({
-    ...toDiagnostic(problem, source, file),
-    ...positionOfOffset(source, problem.offset),
-  }));
+  for (const problem of nodeProblems) {
+    found.push({
+      offset: problem.offset,
+      describe: () => toDiagnostic(problem, source, file, problem.offset),
+    });
+  }
   // A value with a foreign tag (`!!binary`) is reported once, for the tag, not again for its type.
   const taggedPaths = new Set(
     nodeProblems.filter((p) => p.at === "value").map((p) => formatFieldPath(p.path)),
   );
   // ajv fills in defaults as it validates; the semantic checks then see the values planning will use.
-  const schemaProblems: Problem[] = [];
+  const schemaErrors: SchemaError[] = [];
   if (!validatePortfolioSchema(data)) {
     for (const error of validatePortfolioSchema.errors ?? []) {
       const path = pointerToPath(error.instancePath, data);
-      if (taggedPaths.has(formatFieldPath(path))) continue;
-      schemaProblems.push(describeAjvError(error, { path, sourceText: scalarSourceAt(source, path) }));
+      if (taggedPaths.size > 0 && taggedPaths.has(formatFieldPath(path))) continue;
+      schemaErrors.push({ error, path, place: ajvErrorPlace(error, path) });
     }
   }
-  // A field that already failed the schema gets no second message from the semantic rules.
-  const failed = new Set(schemaProblems.map((problem) => formatFieldPath(problem.path)));
-  const semanticProblems = checkPortfolioSemantics({ data, written }).filter(
-    (problem) => !failed.has(formatFieldPath(problem.path)),
-  );
-  for (const problem of [...dropRequiredWhenTypo(schemaProblems), ...semanticProblems]) {
-    diagnostics.push(toDiagnostic(problem, source, file));
+  const dropped = requiredWithTypo(schemaErrors);
+  for (const item of schemaErrors) {
+    if (dropped.has(item)) continue;
+    found.push({
+      offset: offsetOf(source, item.place.path, item.place.at),
+      describe: () => {
+        const problem = describeAjvError(item.error, {
+          path: item.path,
+          sourceText: scalarSourceAt(source, item.path),
+        });
+        return toDiagnostic(problem, source, file, offsetOf(source, problem.path, problem.at));
+      },
+    });
   }
-  if (diagnostics.length > 0) return { ok: false, file, errors: limit(sortByPosition(diagnostics), file) };
+  // A field that already failed the schema gets no second message from the semantic rules.
+  const semanticProblems = checkPortfolioSemantics({ data, written });
+  if (semanticProblems.length > 0) {
+    const failed = new Set(schemaErrors.map((item) => formatFieldPath(item.place.path)));
+    for (const problem of semanticProblems) {
+      if (failed.has(formatFieldPath(problem.path))) continue;
+      const offset = offsetOf(source, problem.path, problem.at);
+      found.push({ offset, describe: () => toDiagnostic(problem, source, file, offset) });
+    }
+  }
+  if (found.length > 0) return { ok: false, file, errors: describeFirst(found, file) };
 
   const portfolio = data as Portfolio;
   for (const target of portfolio.targets) target.currency ??= portfolio.baseCurrency;
   return { ok: true, file, portfolio, sha256 };
 }
 
-/** `weigth:` already says "did you mean `weight`?": a second "missing `weight`" adds nothing. */
-function dropRequiredWhenTypo(problems: Problem[]): Problem[] {
-  const suggested = new Set(
-    problems.flatMap((problem) => (problem.suggests === undefined ? [] : [problem.suggests])),
-  );
-  return problems.filter((problem) => problem.requires === undefined || !suggested.has(problem.requires));
+/** A problem found, placed in the text but not yet described. */
+interface Found {
+  offset: number;
+  describe: () => Diagnostic;
 }
 
-function toDiagnostic(problem: Problem, source: YamlSource, file: string): Diagnostic {
+interface SchemaError {
+  error: ErrorObject;
+  /** ajv's instancePath as a field path. */
+  path: PathSegment[];
+  /** The field the message is about (for an unknown key, the key itself) and which part of it. */
+  place: { path: PathSegment[]; at: "key" | "value" };
+}
+
+/**
+ * `weigth:` already says "did you mean `weight`?": a second "missing `weight`" adds nothing. Only the
+ * unknown keys next to a missing one are looked up, so a file of 100,000 unknown keys costs no more.
+ */
+function requiredWithTypo(errors: SchemaError[]): Set<SchemaError> {
+  const missing = new Map<string, SchemaError[]>();
+  for (const item of errors) {
+    if (item.error.keyword !== "required") continue;
+    const parent = formatFieldPath(item.path);
+    missing.set(parent, [...(missing.get(parent) ?? []), item]);
+  }
+  const dropped = new Set<SchemaError>();
+  if (missing.size === 0) return dropped;
+  for (const item of errors) {
+    if (item.error.keyword !== "additionalProperties") continue;
+    const required = missing.get(formatFieldPath(item.path));
+    if (required === undefined) continue;
+    const suggestion = suggestedKey(item.path, unknownKeyOf(item.error));
+    for (const other of required) if (missingKeyOf(other.error) === suggestion) dropped.add(other);
+  }
+  return dropped;
+}
+
+function toDiagnostic(problem: Problem, source: YamlSource, file: string, offset: number): Diagnostic {
   const diagnostic: Diagnostic = {
     file,
-    ...positionOf(source, problem.path, problem.at),
+    ...positionOfOffset(source, offset),
     path: formatFieldPath(problem.path),
     message: problem.message,
   };
@@ -92,22 +151,11 @@ function toDiagnostic(problem: Problem, source: YamlSource, file: string): Diagn
   return diagnostic;
 }
 
-function sortByPosition(diagnostics: Diagnostic[]): Diagnostic[] {
-  // Stable: problems on one node keep the order in which they were found.
-  return [...diagnostics].sort((a, b) => a.line - b.line || a.column - b.column);
-}
-
-function limit(diagnostics: Diagnostic[], file: string): Diagnostic[] {
-  if (diagnostics.length <= MAX_DIAGNOSTICS) return diagnostics;
-  return [
-    ...diagnostics.slice(0, MAX_DIAGNOSTICS),
-    {
-      file,
-      line: 0,
-      column: 0,
-      path: "",
-      message: `${diagnostics.length - MAX_DIAGNOSTICS} more problems not shown`,
-      hint: "fix the problems above and run again",
-    },
-  ];
+/** The first MAX_DIAGNOSTICS problems by place in the file, described, and a count of the others. */
+function describeFirst(found: Found[], file: string): Diagnostic[] {
+  // Stable: problems at one place keep the order in which they were found.
+  const ordered = [...found].sort((a, b) => a.offset - b.offset);
+  const shown = ordered.slice(0, MAX_DIAGNOSTICS).map((item) => item.describe());
+  if (ordered.length > MAX_DIAGNOSTICS) shown.push(problemsNotShown(file, ordered.length - MAX_DIAGNOSTICS));
+  return shown;
 }

@@ -10,11 +10,13 @@ import type { ScanLimit } from "./scan-yaml-tokens.js";
 import {
   MAX_ALIAS_COUNT,
   MAX_COLLECTIONS,
+  MAX_ENTRIES,
   MAX_NESTING,
   MAX_YAML_TOKENS,
   scanYamlTokens,
 } from "./scan-yaml-tokens.js";
 import type { YamlSource } from "./yaml-locations.js";
+import { withPlainEnvironment } from "./plain-environment.js";
 import { positionOfOffset } from "./yaml-locations.js";
 
 const MAX_SYNTAX_ERRORS = 10;
@@ -60,7 +62,9 @@ export function parseYamlDocument(text: string, file: string): ParseYamlResult {
   const stackTraceLimit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {
-    for (const composed of composer.compose(scan.tokens, true, text.length)) doc ??= composed;
+    withPlainEnvironment(() => {
+      for (const composed of composer.compose(scan.tokens, true, text.length)) doc ??= composed;
+    });
   } finally {
     Error.stackTraceLimit = stackTraceLimit;
   }
@@ -135,6 +139,10 @@ const LIMIT_MESSAGES: Record<ScanLimit, { message: string; hint: string }> = {
     message: `the file has more than ${count.format(MAX_COLLECTIONS)} mappings and lists; reading stopped at this one`,
     hint: "a portfolio has one per target (10,000 at most) and a few for its settings: check that this is the right file",
   },
+  entries: {
+    message: `a mapping or list has more than ${count.format(MAX_ENTRIES)} entries; reading stopped here`,
+    hint: "`targets` lists 10,000 at most and a mapping has a few dozen keys: check that this is the right file",
+  },
   nesting: {
     message: `mappings and lists nested more than ${MAX_NESTING} levels deep`,
     hint: "a portfolio nests three (the document, `targets`, a target): check that this is the right file",
@@ -161,11 +169,11 @@ const SYNTAX_HINTS: Record<string, string> = {
 
 function syntaxDiagnostics(all: YAMLError[], source: YamlSource, file: string): Diagnostic[] {
   // One message per place: the parser often reports two views of the same mistake.
-  const seen = new Set<string>();
+  const seen = new Set<number>();
   const problems = all.filter((problem) => {
-    const key = `${problem.pos[0]}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
+    const start = problem.pos[0];
+    if (seen.has(start)) return false;
+    seen.add(start);
     return true;
   });
   const shown = problems.slice(0, MAX_SYNTAX_ERRORS).map((problem): Diagnostic => {

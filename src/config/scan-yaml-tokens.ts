@@ -5,6 +5,7 @@
 // of work, at the token where a limit is crossed, before anything else runs.
 import type { LineCounter } from "yaml";
 import { CST, Lexer, Parser } from "yaml";
+import { withPlainEnvironment } from "./plain-environment.js";
 
 /**
  * Tokens of the text: keys, values, punctuation, runs of spaces, line breaks and comments. The largest
@@ -22,10 +23,17 @@ export const MAX_COLLECTIONS = 10_100;
  */
 export const MAX_ALIAS_COUNT = 100;
 
+/**
+ * Entries of one mapping or list: `targets` lists 10,000 at most, a mapping has a few dozen keys. The
+ * later stages cost time per entry (a message for each of 80,000 unknown keys, a node for each of
+ * 130,000 numbers in a list), so a longer one is refused while it is read.
+ */
+export const MAX_ENTRIES = 10_200;
+
 /** Mappings and lists inside one another: a portfolio needs three (the document, `targets`, a target). */
 export const MAX_NESTING = 64;
 
-export type ScanLimit = "tokens" | "collections" | "nesting" | "aliases" | "documents";
+export type ScanLimit = "tokens" | "collections" | "entries" | "nesting" | "aliases" | "documents";
 
 export interface TokenScan {
   /** Parser (CST) tokens of the whole text; incomplete when a limit stopped the scan. */
@@ -40,6 +48,10 @@ export interface TokenScan {
 
 /** Lexes once, feeding the parser and `lineCounter`; stops at the first limit crossed. */
 export function scanYamlTokens(text: string, lineCounter: LineCounter): TokenScan {
+  return withPlainEnvironment(() => scanWithBudgets(text, lineCounter));
+}
+
+function scanWithBudgets(text: string, lineCounter: LineCounter): TokenScan {
   const parser = new Parser(lineCounter.addNewLine);
   const tokens: CST.Token[] = [];
   let sourceTokens = 0;
@@ -64,9 +76,11 @@ export function scanYamlTokens(text: string, lineCounter: LineCounter): TokenSca
   lineCounter.addNewLine(0);
   for (const lexeme of new Lexer().lex(text)) {
     // The lexer emits one-character control tokens (document, scalar markers) that are not in the source.
-    if (lexeme.length === 1 && lexeme < " " && lexeme !== "\t" && lexeme !== "\n" && lexeme !== "\r") {
-      atScalar = lexeme === CST.SCALAR;
-    } else {
+    const isControl =
+      lexeme.length === 1 && lexeme < " " && lexeme !== "\t" && lexeme !== "\n" && lexeme !== "\r";
+    if (isControl) atScalar = lexeme === CST.SCALAR;
+    const start = offset;
+    if (!isControl) {
       if (++sourceTokens > MAX_YAML_TOKENS) return stop("tokens", offset);
       // After the scalar marker comes a plain or block scalar's text, which may start with `*`.
       if (!atScalar && lexeme.charCodeAt(0) === 0x2a /* * */ && ++aliases > MAX_ALIAS_COUNT) {
@@ -98,6 +112,14 @@ export function scanYamlTokens(text: string, lineCounter: LineCounter): TokenSca
       if (below + 1 > MAX_NESTING) return stop("nesting", token.offset);
     }
     knownLength = stack.length;
+    // New entries go into the innermost open collection, the one nearest the top of the stack.
+    for (let i = stack.length - 1; i >= 0; i--) {
+      const token = stack[i] as CST.Token;
+      if (token.type !== "block-map" && token.type !== "block-seq" && token.type !== "flow-collection")
+        continue;
+      if (token.items.length > MAX_ENTRIES) return stop("entries", start);
+      break;
+    }
   }
   for (const token of parser.end()) tokens.push(token);
   return { tokens, hasDocument: document !== undefined, hasAliases: aliases > 0 };

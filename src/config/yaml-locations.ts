@@ -103,6 +103,14 @@ function isEmptyScalar(node: Node | null): boolean {
  * at the key of the nearest enclosing field that exists; an empty value (`weight:`) at its key.
  */
 export function positionOf(source: YamlSource, path: readonly PathSegment[], at: "key" | "value"): Position {
+  return offsetPosition(source, offsetOf(source, path, at));
+}
+
+/**
+ * The offset in the text that `positionOf` turns into line and column. Messages are ordered by it, so
+ * that only the ones shown need a line and column.
+ */
+export function offsetOf(source: YamlSource, path: readonly PathSegment[], at: "key" | "value"): number {
   const steps = walk(source, path);
   const last = steps[steps.length - 1];
   const complete = steps.length === path.length + 1;
@@ -111,7 +119,7 @@ export function positionOf(source: YamlSource, path: readonly PathSegment[], at:
     const useKey = !complete || at === "key" || last.value === null || isEmptyScalar(last.value);
     offset = useKey ? (nodeStart(last.key) ?? nodeStart(last.value)) : nodeStart(last.value);
   }
-  return offsetPosition(source, offset ?? firstContentOffset(source));
+  return offset ?? firstContentOffset(source);
 }
 
 export function positionOfOffset(source: YamlSource, offset: number): Position {

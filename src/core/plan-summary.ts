@@ -1,9 +1,13 @@
 import { formatMoney, formatPercent } from "./format-number.js";
 import type { Plan } from "./plan.js";
 
+/** Said once, under the summary line where drift first shows. */
+export const DRIFT_DEFINITION =
+  "drift: half the sum of |weight - target| over the targets and cash, in % of the managed value: how much of the account is not where the targets say";
+
 /** One line that says what a plan does: orders, turnover, drift before and after, commissions. */
 export function planSummary(plan: Plan): string {
-  const drift = `drift ${formatPercent(plan.drift.before, 3)} → ${formatPercent(plan.drift.after, 3)}`;
+  const drift = `drift ${formatPercent(plan.drift.before)} → ${formatPercent(plan.drift.after)}`;
   if (plan.orders.length === 0) {
     const outOfBand = plan.weights.some((w) => !w.inBandBefore);
     return outOfBand

@@ -1,6 +1,8 @@
+import { cashRows } from "./cash-rows.js";
 import { formatFixed, formatMoney, formatPercent, formatPrice, formatQuantity } from "./format-number.js";
 import type { Plan, PlanOrder, PlanWeight } from "./plan.js";
-import { planSummary } from "./plan-summary.js";
+import { DRIFT_DEFINITION, planSummary } from "./plan-summary.js";
+import { quoteSources, type QuoteSource } from "./quote-source.js";
 
 /** GitHub refuses pull request bodies and comments longer than this. */
 export const GITHUB_BODY_LIMIT = 65_536;
@@ -12,6 +14,8 @@ export interface MarkdownOptions {
   /** Where the full plan is, for the note when the tables are cut short. */
   planFile?: string;
   maxLength?: number;
+  /** portfolio.yaml's `cash.minimum` (base currency), shown with the cash: the plan does not carry it. */
+  cashMinimum?: number;
 }
 
 /**
@@ -23,7 +27,7 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
   const limit = options.maxLength ?? GITHUB_BODY_LIMIT;
   let text = "";
   for (const rows of TABLE_STEPS) {
-    text = render(plan, rows, options.planFile ?? "the plan file");
+    text = render(plan, rows, options.planFile ?? "the plan file", options.cashMinimum);
     if (text.length < limit) return text;
   }
   return (
@@ -32,16 +36,19 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
   );
 }
 
-function render(plan: Plan, maxRows: number, planFile: string): string {
+function render(plan: Plan, maxRows: number, planFile: string, cashMinimum: number | undefined): string {
   const out: string[] = [];
   out.push(`<!-- folioctl:plan ${JSON.stringify({ account: plan.account, hash: plan.hash })} -->`);
   out.push(`### folioctl plan for ${plan.account}`, "");
-  out.push(`**${planSummary(plan)}**`, "");
+  out.push(`**${planSummary(plan)}**`, "", `<sub>${escape(DRIFT_DEFINITION)}</sub>`, "");
   if (plan.orders.length > 0) {
     const shown = largest(plan.orders, maxRows, (o) => o.estimatedValueBase);
-    out.push("| Leg | Side | Quantity | Symbol | Type | Limit | Est. price | Est. value | Reason |");
-    out.push("| --- | --- | ---: | --- | --- | ---: | ---: | ---: | --- |");
-    for (const order of shown) out.push(orderRow(order));
+    const sources = quoteSources(plan);
+    out.push(
+      "| Leg | Side | Quantity | Symbol | Type | Limit | Est. price | Price source | Quoted at | Est. value | Est. commission | Reason |",
+    );
+    out.push("| --- | --- | ---: | --- | --- | ---: | ---: | --- | --- | ---: | ---: | --- |");
+    for (const order of shown) out.push(orderRow(order, sources.get(order.conId)));
     if (shown.length < plan.orders.length) {
       out.push(
         "",
@@ -63,7 +70,7 @@ function render(plan: Plan, maxRows: number, planFile: string): string {
       `Showing the ${weights.length} largest deviations of ${plan.weights.length} rows; all of them are in ${planFile}.`,
     );
   }
-  out.push("", ...chart(plan), "");
+  out.push("", ...chart(plan), "", ...cashTable(plan, cashMinimum), "");
   if (plan.warnings.length > 0) {
     out.push("#### Warnings", "");
     const shown = maxRows === Infinity ? plan.warnings : plan.warnings.slice(0, Math.max(maxRows, 10));
@@ -79,7 +86,7 @@ function render(plan: Plan, maxRows: number, planFile: string): string {
   return out.join("\n") + "\n";
 }
 
-function orderRow(order: PlanOrder): string {
+function orderRow(order: PlanOrder, source: QuoteSource | undefined): string {
   const limit = order.limitPrice === undefined ? "" : formatPrice(order.limitPrice);
   return `| ${[
     order.leg,
@@ -89,7 +96,10 @@ function orderRow(order: PlanOrder): string {
     order.orderType,
     limit,
     formatPrice(order.estimatedPrice),
+    source?.source ?? "",
+    source?.time ?? "",
     `${formatMoney(order.estimatedValue)} ${order.currency}`,
+    `${formatMoney(order.estimatedCommission)} ${order.currency}`,
     escape(order.reason),
   ].join(" | ")} |`;
 }
@@ -109,6 +119,23 @@ function weightRow(weight: PlanWeight): string {
     `±${formatFixed(weight.band, 2)}`,
     inBand,
   ].join(" | ")} |`;
+}
+
+/** Cash per currency before and after the orders, and the floor the orders keep above. */
+function cashTable(plan: Plan, minimum: number | undefined): string[] {
+  const base = plan.baseCurrency;
+  const { rows, total } = cashRows(plan);
+  const out = ["#### Cash", ""];
+  if (minimum !== undefined) {
+    out.push(
+      `\`cash.minimum\`: ${formatMoney(minimum)} ${base}, which the orders keep total cash above.`,
+      "",
+    );
+  }
+  out.push("| Currency | Before | After |", "| --- | ---: | ---: |");
+  for (const r of rows) out.push(`| ${r.currency} | ${formatMoney(r.before)} | ${formatMoney(r.after)} |`);
+  if (total) out.push(`| total in ${base} | ${formatMoney(total.before)} | ${formatMoney(total.after)} |`);
+  return out;
 }
 
 /** A mermaid bar chart of current weights with the targets as a line over them. */

@@ -19,6 +19,8 @@ import type {
   SimWorld,
 } from "./state/sim-state.js";
 import { StateSaver } from "./state/state-saver.js";
+import { stateClock } from "./state/state-clock.js";
+import type { Clock } from "../core/clock.js";
 import { SERVER_VERSION_RANGE } from "./wire/server-versions.js";
 import { publishQuote } from "./session/account-streams.js";
 import { ClientSession } from "./session/client-session.js";
@@ -40,7 +42,10 @@ export interface GatewaySimOptions {
   port?: number;
   /** Loopback only: 127.0.0.1 (default), ::1 or localhost. */
   host?: string;
-  /** The time the simulator reports and trading hours are judged by. Default: the system clock. */
+  /**
+   * The time the simulator reports and trading hours are judged by. Default: the state's `clock` (which
+   * runs on from its start), else the system clock.
+   */
   clock?: { now(): Date };
   /** Log every message in both directions, decoded. */
   verbose?: boolean;
@@ -84,6 +89,8 @@ export interface GatewaySim {
   firedFaults(): { fault: Fault; detail: string }[];
   /** Drops a client's connection as a network failure would. */
   disconnectClient(clientId: number): void;
+  /** The simulator's time now: what it answers reqCurrentTime with. */
+  now(): Date;
   /** Re-checks held and resting orders now (after moving an injected clock). */
   reevaluate(): void;
   /** The current state in the state file format. */
@@ -126,7 +133,7 @@ async function loadState(options: GatewaySimOptions): Promise<LoadSimStateResult
   if (options.state !== undefined) return validateSimStateValue(structuredClone(options.state));
   if (options.stateFile !== undefined) return loadSimStateFile(options.stateFile);
   throw new InputError("the gateway simulator needs a state", {
-    hint: "pass --state FILE (see examples/sim-state.yaml)",
+    hint: "pass --sim-state FILE (see examples/sim-state.yaml)",
   });
 }
 
@@ -140,6 +147,7 @@ class Simulator {
   private readonly ctx: GatewayContext;
   private readonly saver: StateSaver | undefined;
   private readonly log: (line: string) => void;
+  private readonly clock: Clock;
   private readonly stats: GatewayStats = {
     connections: 0,
     messagesReceived: 0,
@@ -158,7 +166,9 @@ class Simulator {
   ) {
     const verbose = options.verbose ?? false;
     this.log = options.logger ?? ((line) => process.stderr.write(`${line}\n`));
-    const clock = options.clock ?? { now: () => new Date() };
+    const clock =
+      options.clock ?? (state.clock === undefined ? { now: () => new Date() } : stateClock(state.clock));
+    this.clock = clock;
     this.world = buildWorld(state);
     this.faults = new FaultScript(state.faults ?? []);
     const now = (): number => clock.now().getTime();
@@ -271,7 +281,11 @@ class Simulator {
       },
       injectFault: (fault) => {
         const problems = checkFault(fault);
-        if (problems.length > 0) throw new InputError(`invalid fault: ${problems.join("; ")}`);
+        if (problems.length > 0) {
+          throw new InputError(
+            `invalid fault: ${problems.map((p) => `${p.path}: ${p.message}${p.hint === undefined ? "" : ` (${p.hint})`}`).join("; ")}`,
+          );
+        }
         this.faults.add(fault);
       },
       clearFaults: () => this.faults.clear(),
@@ -281,6 +295,7 @@ class Simulator {
         for (const s of this.ctx.sessions())
           if (s.clientId === clientId) s.close("abrupt", "disconnected by the test");
       },
+      now: () => this.clock.now(),
       reevaluate: () => this.broker.reevaluate(),
       snapshotState: () => worldToStateFile(this.world, this.faults.list()),
       flushSave: async () => this.saver?.flush(),

@@ -8,6 +8,7 @@ import { buildLedgerRecord } from "../apply/build-ledger-record.js";
 import type { ProgressEvent } from "../apply/execution-types.js";
 import type { LedgerRecord } from "../apply/ledger.js";
 import type { Refusal } from "../apply/refusal.js";
+import { onMergeContext } from "../apply/refusal-hints.js";
 import { runApply } from "../apply/run-apply.js";
 import type { Broker } from "../broker/broker.js";
 import type { Plan } from "../core/plan.js";
@@ -257,6 +258,8 @@ async function applyAtCommit(
       now: deps.now,
       toolVersion: deps.toolVersion,
       waveTimeoutMs: options.waveTimeoutMs,
+      // Hints name the files on main and the loop's commands, not the temporary copies read here.
+      context: onMergeContext(path),
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     });
     return result.record;

@@ -4,7 +4,9 @@
 import { checkStaleness } from "../apply/check-staleness.js";
 import { rederivePlan } from "../apply/rederive-plan.js";
 import { describeDifference } from "../apply/refusal.js";
+import { onMergeContext } from "../apply/refusal-hints.js";
 import type { Plan, PlanOrder } from "../core/plan.js";
+import { planPath } from "../git/ops-repo-layout.js";
 import type { Portfolio } from "../core/portfolio.js";
 import type { Snapshot } from "../core/snapshot.js";
 
@@ -36,12 +38,18 @@ export function keepExistingPlan(input: KeepInput): KeepDecision {
   if (existing.portfolioHash !== input.portfolioHash) {
     return { keep: false, reason: "portfolio.yaml on main changed since the plan was made" };
   }
+  // Only the reason and message are used here; the hints are the loop's, as for apply on merge.
+  const context = onMergeContext(planPath(existing.account));
   // Only a plan folioctl itself would make (this version, from its own snapshot) may stay for review.
-  const rederived = rederivePlan(existing, {
-    portfolio: input.portfolio,
-    portfolioHash: input.portfolioHash,
-    toolVersion: fresh.toolVersion,
-  });
+  const rederived = rederivePlan(
+    existing,
+    {
+      portfolio: input.portfolio,
+      portfolioHash: input.portfolioHash,
+      toolVersion: fresh.toolVersion,
+    },
+    context,
+  );
   if (rederived)
     return { keep: false, reason: `the plan does not re-derive (${rederived.reason}): ${rederived.message}` };
   const created = Date.parse(existing.createdAt);
@@ -53,7 +61,13 @@ export function keepExistingPlan(input: KeepInput): KeepDecision {
       reason: `the plan is past half of its lifetime (it expires at ${existing.expiresAt})`,
     };
   }
-  const stale = checkStaleness(existing, input.snapshot, [], input.portfolio.tolerances.priceMoveBps);
+  const stale = checkStaleness(
+    existing,
+    input.snapshot,
+    [],
+    input.portfolio.tolerances.priceMoveBps,
+    context,
+  );
   if (stale) {
     const what = (stale.differences ?? []).map(describeDifference).join("; ");
     return { keep: false, reason: `the account or the market moved: ${what}` };

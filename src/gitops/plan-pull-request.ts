@@ -19,14 +19,16 @@ export function planPullRequestTitle(plan: Plan): string {
   return `Rebalance ${plan.account}: ${count(sells, "sell")}, ${count(buys, "buy")}`;
 }
 
-export function planPullRequestBody(plan: Plan): string {
+/** `cashMinimum`: portfolio.yaml's `cash.minimum` on main, which the body shows next to the cash. */
+export function planPullRequestBody(plan: Plan, cashMinimum: number): string {
   const file = planPath(plan.account);
   const footer =
     "\n---\n" +
     `Merging this pull request places exactly these orders (\`folioctl apply --on-merge\`), after an ` +
     `approval at its latest commit. folioctl keeps it up to date; never edit \`${file}\` by hand: an ` +
     "edited plan is refused as `tampered`.\n";
-  return renderMarkdown(plan, { planFile: file, maxLength: GITHUB_BODY_LIMIT - footer.length }) + footer;
+  const options = { planFile: file, maxLength: GITHUB_BODY_LIMIT - footer.length, cashMinimum };
+  return renderMarkdown(plan, options) + footer;
 }
 
 /**

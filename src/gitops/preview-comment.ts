@@ -64,7 +64,7 @@ export function unplannablePreviewComment(
 export function tradesPreviewComment(
   pull: PullRef,
   plan: Plan,
-  options: { mainBranch: string; loosened: string[] },
+  options: { mainBranch: string; loosened: string[]; cashMinimum: number },
 ): string {
   const intro = [
     heading(pull, plan.orders.length > 0 ? "the trades merging it would cause" : "nothing to trade"),
@@ -80,6 +80,7 @@ export function tradesPreviewComment(
   const rendered = renderMarkdown(plan, {
     planFile: "the plan folioctl proposes after the merge",
     maxLength: GITHUB_BODY_LIMIT - intro.length - MARKER_ROOM,
+    cashMinimum: options.cashMinimum,
   });
   // The hidden plan header identifies a plan under review; a preview is not one.
   return intro + rendered.replace(/^<!-- folioctl:plan [^\n]*-->\n/, "");

@@ -85,7 +85,11 @@ export async function runPreview(deps: PreviewDeps, options: PreviewOptions): Pr
   const outcome = result.plan.orders.length > 0 ? "trades" : "nothing-to-do";
   return post(
     outcome,
-    tradesPreviewComment(where, result.plan, { mainBranch: options.mainBranch, loosened }),
+    tradesPreviewComment(where, result.plan, {
+      mainBranch: options.mainBranch,
+      loosened,
+      cashMinimum: guarded.cash.minimum,
+    }),
   );
 }
 

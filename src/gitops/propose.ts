@@ -108,7 +108,7 @@ async function proposeRebalance(deps: GitOpsDeps): Promise<ProposeResult> {
         portfolioHash: sha256,
         now,
       });
-      if (decision.keep) return keep(deps, open, existing.plan, mainSha);
+      if (decision.keep) return keep(deps, open, existing.plan, mainSha, portfolio.cash.minimum);
       reason = decision.reason;
     } else reason = existing.reason;
     log(`propose ${account}: replacing plan on #${open.number}: ${reason}`);
@@ -137,7 +137,7 @@ async function proposeRebalance(deps: GitOpsDeps): Promise<ProposeResult> {
   await repo.pushPlan(commit);
   await attestPlanCommit(deps, plan, commit.sha);
   const title = planPullRequestTitle(plan);
-  const body = planPullRequestBody(plan);
+  const body = planPullRequestBody(plan, portfolio.cash.minimum);
   if (pull) {
     await forge.updatePullRequest(pull.number, { title, body });
     await forge.setStateLabel(pull.number, "pending");
@@ -181,10 +181,11 @@ async function keep(
   open: PullRequest,
   plan: Plan,
   mainSha: string,
+  cashMinimum: number,
 ): Promise<ProposeResult> {
   const edited = await deps.forge.updatePullRequest(open.number, {
     title: planPullRequestTitle(plan),
-    body: planPullRequestBody(plan),
+    body: planPullRequestBody(plan, cashMinimum),
   });
   const labels = open.labels.map((label) => label.toLowerCase());
   const onlyPending =

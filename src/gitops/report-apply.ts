@@ -8,6 +8,7 @@ import type { LedgerRecord } from "../apply/ledger.js";
 import type { Refusal } from "../apply/refusal.js";
 import type { CommitStatus, Forge, PullRequest, StateLabel } from "../forge/forge.js";
 import { FolioctlError } from "../errors.js";
+import { formatMoney } from "../core/format-number.js";
 import { GITHUB_BODY_LIMIT } from "../core/render-markdown.js";
 import type { GitRepo } from "../git/git-repo.js";
 import { ledgerPath } from "../git/ops-repo-layout.js";
@@ -235,7 +236,7 @@ async function commitRecord(
     files: [{ name, content }],
     message:
       `folioctl ledger: ${record.outcome}${refusal} plan ${record.planHash.slice(0, 12)} for ${record.account}${from}\n\n` +
-      `${record.totals.filled}/${record.totals.legs} legs filled, commissions ${record.totals.commissions.toFixed(2)} ${record.baseCurrency}.\n`,
+      `${record.totals.filled}/${record.totals.legs} legs filled, commissions ${formatMoney(record.totals.commissions)} ${record.baseCurrency}.\n`,
   });
   return { path: ledgerPath(record.account, name), sha: commit.sha, committed: commit.committed };
 }

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import schema from "../../schema/portfolio.schema.json" with { type: "json" };
 import { UsageError } from "../errors.js";
+import type { InstallSource } from "./install-source.js";
 import { DEFAULT_ACCOUNT, PLACEHOLDER_OWNER } from "./ops-repo-defaults.js";
 
 export interface OpsRepoOptions {
@@ -8,8 +9,8 @@ export interface OpsRepoOptions {
   account: string;
   /** CODEOWNERS entries (`@user`, `@org/team` or an e-mail); [] writes a placeholder to replace. */
   owners: readonly string[];
-  /** The exact folioctl version package.json pins. */
-  folioctlVersion: string;
+  /** Where package.json installs folioctl from (`init --from`), and the workflows' install command. */
+  source: InstallSource;
 }
 
 /** One file of the ops repository, with its path relative to the repository root. */
@@ -34,6 +35,9 @@ const FILES: ReadonlyArray<{ template: string; path: string }> = [
   { template: ".github/workflows/propose.yml", path: ".github/workflows/propose.yml" },
   { template: ".github/workflows/apply.yml", path: ".github/workflows/apply.yml" },
 ];
+// Only a repository that builds folioctl from git installs with scripts on: this makes npm fail the
+// install if any other package wants to run one.
+const GIT_ONLY: ReadonlyArray<{ template: string; path: string }> = [{ template: "npmrc", path: ".npmrc" }];
 
 const TEMPLATE_DIR = new URL("../../templates/ops-repo/", import.meta.url);
 const ACCOUNT_PATTERN = new RegExp(schema.properties.account.pattern);
@@ -56,10 +60,12 @@ export async function renderOpsRepo(options: OpsRepoOptions): Promise<OpsRepoFil
   const values: Record<string, string> = {
     __ACCOUNT__: options.account,
     __OWNERS__: (options.owners.length > 0 ? options.owners : [PLACEHOLDER_OWNER]).join(" "),
-    __FOLIOCTL_VERSION__: options.folioctlVersion,
+    __FOLIOCTL_DEPENDENCY__: options.source.dependency,
+    __INSTALL_COMMAND__: options.source.installCommand,
   };
+  const files = options.source.kind === "git" ? [...FILES, ...GIT_ONLY] : FILES;
   return Promise.all(
-    FILES.map(async ({ template, path }) => {
+    files.map(async ({ template, path }) => {
       const source = await readFile(new URL(template, TEMPLATE_DIR), "utf8");
       const content = source.replace(/__[A-Z_]+__/g, (token) => {
         const value = values[token];

@@ -76,12 +76,12 @@ export async function runPlan(options: RunPlanOptions): Promise<RunPlanResult> {
     const orders = plan.orders.length === 1 ? "1 order" : `${plan.orders.length} orders`;
     stderr.write(`folioctl: wrote the plan for ${plan.account} (${orders}) to ${options.outFile}\n`);
   }
+  const cashMinimum = loaded.portfolio.cash.minimum;
   if (options.format === "json") options.stdout.write(formatPlanFile(plan));
   else if (options.format === "markdown") {
-    options.stdout.write(
-      renderMarkdown(plan, options.outFile === undefined ? {} : { planFile: options.outFile }),
-    );
-  } else options.stdout.write(renderText(plan, { color: options.color }));
+    const file = options.outFile === undefined ? {} : { planFile: options.outFile };
+    options.stdout.write(renderMarkdown(plan, { ...file, cashMinimum }));
+  } else options.stdout.write(renderText(plan, { color: options.color, cashMinimum }));
   return { exitCode: plan.orders.length > 0 ? EXIT.changes : EXIT.ok, plan };
 }
 

@@ -2,12 +2,12 @@ import { describe, expect, it } from "vitest";
 import { checkLiveLimits } from "../../src/apply/check-live-limits.js";
 import { formatMoney } from "../../src/core/format-number.js";
 import { makePortfolio, makeSnapshot, planOk } from "../core/plan-builders.js";
-import { AAA, BBB, CCC, checkScenario, setPrice } from "./support/check-scenario.js";
+import { AAA, BBB, CCC, LOOP, checkScenario, setPrice } from "./support/check-scenario.js";
 
 describe("checkLiveLimits: the guardrails again on live numbers", () => {
   it("passes the plan on the account it was made from", () => {
     const { portfolio, plan, fresh } = checkScenario();
-    expect(checkLiveLimits(portfolio, plan, fresh(), false)).toBeUndefined();
+    expect(checkLiveLimits(portfolio, plan, fresh(), false, LOOP)).toBeUndefined();
   });
 
   it("refuses a sell of more than the account holds now (a short sale), unless the run is resuming", () => {
@@ -15,24 +15,24 @@ describe("checkLiveLimits: the guardrails again on live numbers", () => {
     const sell = plan.orders.find((o) => o.side === "SELL")!;
     const now = fresh();
     now.positions.find((p) => p.conId === AAA)!.quantity = sell.quantity - 1;
-    const refusal = checkLiveLimits(portfolio, plan, now, false);
+    const refusal = checkLiveLimits(portfolio, plan, now, false, LOOP);
     expect(refusal?.reason).toBe("limit");
     expect(refusal?.message).toContain(
       `S1 sells ${sell.quantity} AAA but the account holds ${sell.quantity - 1}: that would be a short sale`,
     );
     // Exactly what is held may be sold.
     now.positions.find((p) => p.conId === AAA)!.quantity = sell.quantity;
-    expect(checkLiveLimits(portfolio, plan, now, false)).toBeUndefined();
+    expect(checkLiveLimits(portfolio, plan, now, false, LOOP)).toBeUndefined();
     // A resumed run's own fills already sold some of it: the executor sizes what is left.
     now.positions.find((p) => p.conId === AAA)!.quantity = 1;
-    expect(checkLiveLimits(portfolio, plan, now, true)).toBeUndefined();
+    expect(checkLiveLimits(portfolio, plan, now, true, LOOP)).toBeUndefined();
   });
 
   it("refuses a sell of a position the account no longer holds at all", () => {
     const { portfolio, plan, fresh } = checkScenario();
     const now = fresh();
     now.positions = now.positions.filter((p) => p.conId !== AAA);
-    expect(checkLiveLimits(portfolio, plan, now, false)?.message).toMatch(
+    expect(checkLiveLimits(portfolio, plan, now, false, LOOP)?.message).toMatch(
       /S1 sells \d+ AAA but the account holds 0: that would be a short sale/,
     );
   });
@@ -43,20 +43,20 @@ describe("checkLiveLimits: the guardrails again on live numbers", () => {
     const buy = plan.orders.find((o) => o.side === "BUY")!;
     // Cash alone pays for less than the buy: only the sell's proceeds make it affordable.
     expect(buy.estimatedValue).toBeGreaterThan(1000);
-    expect(checkLiveLimits(portfolio, plan, fresh(), false)).toBeUndefined();
+    expect(checkLiveLimits(portfolio, plan, fresh(), false, LOOP)).toBeUndefined();
     // Cash one dollar short of buy + commissions - sell proceeds.
     const needed =
       buy.estimatedValue + buy.estimatedCommission + sell.estimatedCommission - sell.estimatedValue;
     const short = fresh();
     short.cash.USD = needed - 1;
-    const refusal = checkLiveLimits(portfolio, plan, short, false);
+    const refusal = checkLiveLimits(portfolio, plan, short, false, LOOP);
     expect(refusal?.reason).toBe("limit");
     expect(refusal?.message).toContain("USD cash would be -1.00 USD after the buys (B1 BBB): 1.00 USD short");
     const enough = fresh();
     enough.cash.USD = needed;
-    expect(checkLiveLimits(portfolio, plan, enough, false)).toBeUndefined();
+    expect(checkLiveLimits(portfolio, plan, enough, false, LOOP)).toBeUndefined();
     // A resumed run's cash already paid for its own fills: the executor sizes the buys instead.
-    expect(checkLiveLimits(portfolio, plan, short, true)).toBeUndefined();
+    expect(checkLiveLimits(portfolio, plan, short, true, LOOP)).toBeUndefined();
   });
 
   it("values the buys at the live price, not the plan's", () => {
@@ -68,7 +68,7 @@ describe("checkLiveLimits: the guardrails again on live numbers", () => {
     const now = fresh();
     now.cash.USD = needed + 1;
     setPrice(now, BBB, 50.2);
-    expect(checkLiveLimits(portfolio, plan, now, false)?.message).toMatch(/USD cash would be -\d/);
+    expect(checkLiveLimits(portfolio, plan, now, false, LOOP)?.message).toMatch(/USD cash would be -\d/);
   });
 
   it("values an order in the base currency at the live exchange rate", () => {
@@ -88,7 +88,7 @@ describe("checkLiveLimits: the guardrails again on live numbers", () => {
     const portfolio = makePortfolio(targets, {
       limits: { maxOrderValue: sell.estimatedValue * 1.5, maxTurnover: 200 },
     });
-    const refusal = checkLiveLimits(portfolio, plan, structuredClone(snapshot), false);
+    const refusal = checkLiveLimits(portfolio, plan, structuredClone(snapshot), false, LOOP);
     expect(refusal?.message).toContain(
       `S1 SELL ${sell.quantity} AAA is worth about ${formatMoney(sell.estimatedValue * 2)} USD, over limits.maxOrderValue`,
     );
@@ -98,12 +98,12 @@ describe("checkLiveLimits: the guardrails again on live numbers", () => {
     const { portfolio, plan, fresh } = checkScenario();
     const noPrice = fresh();
     setPrice(noPrice, BBB, undefined);
-    expect(checkLiveLimits(portfolio, plan, noPrice, false)?.message).toContain(
+    expect(checkLiveLimits(portfolio, plan, noPrice, false, LOOP)?.message).toContain(
       "B1 BBB has no live price: its value cannot be checked",
     );
     const noRate = fresh();
     noRate.exchangeRates = {};
-    expect(checkLiveLimits(portfolio, plan, noRate, false)?.message).toContain(
+    expect(checkLiveLimits(portfolio, plan, noRate, false, LOOP)?.message).toContain(
       "S1 AAA is in USD, which has no live exchange rate",
     );
   });
@@ -114,7 +114,7 @@ describe("checkLiveLimits: the guardrails again on live numbers", () => {
     const now = fresh();
     // The same orders are 2x the live net liquidation value when it halves.
     now.netLiquidation = turnover / 2.5;
-    expect(checkLiveLimits(portfolio, plan, now, false)?.message).toMatch(
+    expect(checkLiveLimits(portfolio, plan, now, false, LOOP)?.message).toMatch(
       /250\.00% of net liquidation value, over limits\.maxTurnover \(200%\)/,
     );
   });
@@ -133,17 +133,19 @@ describe("checkLiveLimits: the guardrails again on live numbers", () => {
       estimatedValueBase: 100,
     };
     const withCcc = { ...plan, orders: [...plan.orders, ccc] };
-    const warn = checkLiveLimits(portfolio, withCcc, plan.snapshot, false);
+    const warn = checkLiveLimits(portfolio, withCcc, plan.snapshot, false, LOOP);
     expect(warn?.message).toContain(
       `S2 sells 5 CCC (conId ${CCC}), which is neither a target in portfolio.yaml nor a position sold under \`trading.unmanaged: sell\``,
     );
     const sells = { ...portfolio, trading: { ...portfolio.trading, unmanaged: "sell" as const } };
-    expect(checkLiveLimits(sells, withCcc, plan.snapshot, false)).toBeUndefined();
+    expect(checkLiveLimits(sells, withCcc, plan.snapshot, false, LOOP)).toBeUndefined();
     // Not in buy-only mode, and never a buy.
     const buyOnly = { ...sells, trading: { ...sells.trading, mode: "buy-only" as const } };
-    expect(checkLiveLimits(buyOnly, withCcc, plan.snapshot, false)?.message).toContain("S2 sells 5 CCC");
+    expect(checkLiveLimits(buyOnly, withCcc, plan.snapshot, false, LOOP)?.message).toContain(
+      "S2 sells 5 CCC",
+    );
     const buyCcc = { ...plan, orders: [...plan.orders, { ...ccc, leg: "B2", side: "BUY" as const }] };
-    expect(checkLiveLimits(sells, buyCcc, plan.snapshot, false)?.message).toContain("B2 buys 5 CCC");
+    expect(checkLiveLimits(sells, buyCcc, plan.snapshot, false, LOOP)?.message).toContain("B2 buys 5 CCC");
   });
 
   it("never counts a short position as held: selling more of it is not selling an unmanaged holding", () => {
@@ -158,7 +160,7 @@ describe("checkLiveLimits: the guardrails again on live numbers", () => {
     const short = structuredClone(plan.snapshot);
     short.positions.find((p) => p.conId === CCC)!.quantity = -5;
     const ccc = { ...plan.orders[0]!, leg: "S2", conId: CCC, symbol: "CCC", quantity: 5 };
-    const refusal = checkLiveLimits(sells, { ...plan, orders: [...plan.orders, ccc] }, short, false);
+    const refusal = checkLiveLimits(sells, { ...plan, orders: [...plan.orders, ccc] }, short, false, LOOP);
     expect(refusal?.message).toContain(`S2 sells 5 CCC (conId ${CCC}), which is neither a target`);
   });
 
@@ -170,7 +172,7 @@ describe("checkLiveLimits: the guardrails again on live numbers", () => {
     };
     const now = pinned.fresh();
     now.contracts = now.contracts.filter((c) => c.conId !== BBB);
-    expect(checkLiveLimits(portfolio, pinned.plan, now, false)).toBeUndefined();
+    expect(checkLiveLimits(portfolio, pinned.plan, now, false, LOOP)).toBeUndefined();
   });
 
   it("lists every problem in one refusal and says how to go on", () => {
@@ -178,7 +180,7 @@ describe("checkLiveLimits: the guardrails again on live numbers", () => {
     const now = fresh();
     setPrice(now, BBB, undefined);
     now.exchangeRates = {};
-    const refusal = checkLiveLimits(portfolio, plan, now, false);
+    const refusal = checkLiveLimits(portfolio, plan, now, false, LOOP);
     expect(refusal?.message).toBe(
       "the plan would cross a limit at today's prices: S1 AAA is in USD, which has no live exchange rate; " +
         "B1 BBB has no live price: its value cannot be checked",
@@ -193,7 +195,7 @@ describe("checkLiveLimits: the guardrails again on live numbers", () => {
     const sold = structuredClone(plan.snapshot);
     sold.positions = sold.positions.filter((p) => p.conId !== CCC);
     sold.cash.USD = (sold.cash.USD ?? 0) + ccc.estimatedValue;
-    expect(checkLiveLimits(portfolio, plan, sold, true)).toBeUndefined();
-    expect(checkLiveLimits(portfolio, plan, sold, false)?.message).toContain("neither a target");
+    expect(checkLiveLimits(portfolio, plan, sold, true, LOOP)).toBeUndefined();
+    expect(checkLiveLimits(portfolio, plan, sold, false, LOOP)?.message).toContain("neither a target");
   });
 });

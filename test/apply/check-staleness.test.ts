@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { BrokerExecution } from "../../src/broker/broker.js";
 import { checkStaleness } from "../../src/apply/check-staleness.js";
 import { describeDifference } from "../../src/apply/refusal.js";
-import { AAA, BBB, CCC, checkScenario, setPrice } from "./support/check-scenario.js";
+import { localContext } from "../../src/apply/refusal-hints.js";
+import { AAA, BBB, CCC, LOOP, checkScenario, setPrice } from "./support/check-scenario.js";
 
 const BPS = 50;
 
@@ -10,7 +11,7 @@ describe("checkStaleness: the account must be what the plan saw", () => {
   it("passes the account exactly as planned, and the scenario trades AAA and BBB only", () => {
     const { plan, fresh } = checkScenario();
     expect(plan.orders.map((o) => `${o.side} ${o.symbol}`)).toEqual(["SELL AAA", "BUY BBB"]);
-    expect(checkStaleness(plan, fresh(), [], BPS)).toBeUndefined();
+    expect(checkStaleness(plan, fresh(), [], BPS, LOOP)).toBeUndefined();
   });
 
   it("refuses cash that went up as well as cash that went down", () => {
@@ -18,7 +19,7 @@ describe("checkStaleness: the account must be what the plan saw", () => {
     for (const change of [+250, -250]) {
       const now = fresh();
       now.cash.USD = 1000 + change;
-      const refusal = checkStaleness(plan, now, [], BPS);
+      const refusal = checkStaleness(plan, now, [], BPS, LOOP);
       expect(refusal?.reason, `cash ${change}`).toBe("stale");
       expect(refusal?.differences).toEqual([
         { kind: "cash", subject: "USD", planned: 1000, current: 1000 + change },
@@ -30,29 +31,31 @@ describe("checkStaleness: the account must be what the plan saw", () => {
     const { plan, fresh } = checkScenario();
     const cent = fresh();
     cent.cash.USD = 1000.01;
-    expect(checkStaleness(plan, cent, [], BPS)).toBeUndefined();
+    expect(checkStaleness(plan, cent, [], BPS, LOOP)).toBeUndefined();
     const more = fresh();
     more.cash.USD = 1000.02;
-    expect(checkStaleness(plan, more, [], BPS)?.differences).toHaveLength(1);
+    expect(checkStaleness(plan, more, [], BPS, LOOP)?.differences).toHaveLength(1);
   });
 
   it("refuses cash in a currency the plan never saw, beyond a cent, listing currencies in order", () => {
     const { plan, fresh } = checkScenario();
     const cent = fresh();
     cent.cash.EUR = 0.01;
-    expect(checkStaleness(plan, cent, [], BPS)).toBeUndefined();
+    expect(checkStaleness(plan, cent, [], BPS, LOOP)).toBeUndefined();
     const now = fresh();
     now.cash.USD = 900;
     now.cash.EUR = 5;
-    const refusal = checkStaleness(plan, now, [], BPS);
+    const refusal = checkStaleness(plan, now, [], BPS, LOOP);
     expect(refusal?.differences).toEqual([
       { kind: "cash", subject: "EUR", planned: 0, current: 5 },
       { kind: "cash", subject: "USD", planned: 1000, current: 900 },
     ]);
-    expect(refusal?.message).toBe(
-      `the account or the market changed since the plan was made: ${(refusal?.differences ?? []).map(describeDifference).join("; ")}`,
-    );
-    expect(refusal?.hint).toMatch(/^Nothing was sent\. `folioctl propose` makes a fresh plan/);
+    // The differences are listed once, by whoever shows the refusal: the message only counts them.
+    expect(refusal?.message).toBe("the account changed since the plan was made (2 differences)");
+    expect((refusal?.differences ?? []).map(describeDifference)).toEqual([
+      "EUR cash: planned 0.00, now 5.00",
+      "USD cash: planned 1,000.00, now 900.00",
+    ]);
   });
 
   it("refuses a position that changed, appeared or went away", () => {
@@ -61,7 +64,7 @@ describe("checkStaleness: the account must be what the plan saw", () => {
     now.positions = now.positions.filter((p) => p.conId !== CCC);
     now.positions.find((p) => p.conId === AAA)!.quantity = 90;
     now.positions.push({ conId: 42, symbol: "NEW", currency: "USD", quantity: 3, avgCost: 1 });
-    expect(checkStaleness(plan, now, [], BPS)?.differences).toEqual([
+    expect(checkStaleness(plan, now, [], BPS, LOOP)?.differences).toEqual([
       { kind: "position", subject: "NEW", conId: 42, planned: 0, current: 3 },
       { kind: "position", subject: "AAA", conId: AAA, planned: 100, current: 90 },
       { kind: "position", subject: "CCC", conId: CCC, planned: 5, current: 0 },
@@ -72,11 +75,11 @@ describe("checkStaleness: the account must be what the plan saw", () => {
     const { plan, fresh } = checkScenario();
     const untraded = fresh();
     setPrice(untraded, CCC, undefined);
-    expect(checkStaleness(plan, untraded, [], BPS)).toBeUndefined();
+    expect(checkStaleness(plan, untraded, [], BPS, LOOP)).toBeUndefined();
 
     const traded = fresh();
     setPrice(traded, BBB, undefined);
-    const refusal = checkStaleness(plan, traded, [], BPS);
+    const refusal = checkStaleness(plan, traded, [], BPS, LOOP);
     expect(refusal?.reason).toBe("stale");
     expect(refusal?.differences).toEqual([
       { kind: "price", subject: "BBB", conId: BBB, planned: 50, current: 0, moveBps: Infinity },
@@ -88,12 +91,12 @@ describe("checkStaleness: the account must be what the plan saw", () => {
     for (const price of [100.5, 99.5]) {
       const now = fresh();
       setPrice(now, AAA, price);
-      expect(checkStaleness(plan, now, [], BPS), `AAA at ${price}`).toBeUndefined();
+      expect(checkStaleness(plan, now, [], BPS, LOOP), `AAA at ${price}`).toBeUndefined();
     }
     for (const price of [100.51, 99.49]) {
       const now = fresh();
       setPrice(now, AAA, price);
-      const [difference] = checkStaleness(plan, now, [], BPS)?.differences ?? [];
+      const [difference] = checkStaleness(plan, now, [], BPS, LOOP)?.differences ?? [];
       expect(difference, `AAA at ${price}`).toMatchObject({ kind: "price", subject: "AAA", planned: 100 });
       expect(difference!.moveBps).toBeCloseTo(51, 6);
     }
@@ -107,7 +110,7 @@ describe("checkStaleness: the account must be what the plan saw", () => {
     setPrice(now, CCC, 21);
     setPrice(now, AAA, 90);
     setPrice(now, BBB, 60);
-    const moved = checkStaleness(plan, now, [], BPS)?.differences?.map((d) => d.conId);
+    const moved = checkStaleness(plan, now, [], BPS, LOOP)?.differences?.map((d) => d.conId);
     expect(moved).toEqual([AAA, BBB, CCC].sort((a, b) => a - b));
   });
 
@@ -115,7 +118,7 @@ describe("checkStaleness: the account must be what the plan saw", () => {
     const { plan, fresh } = checkScenario();
     const priceless = structuredClone(plan);
     setPrice(priceless.snapshot, BBB, undefined);
-    expect(checkStaleness(priceless, fresh(), [], BPS)?.differences).toEqual([
+    expect(checkStaleness(priceless, fresh(), [], BPS, LOOP)?.differences).toEqual([
       { kind: "price", subject: "BBB", conId: BBB, planned: 0, current: 50, moveBps: Infinity },
     ]);
   });
@@ -124,7 +127,7 @@ describe("checkStaleness: the account must be what the plan saw", () => {
     const { plan, fresh } = checkScenario();
     const now = fresh();
     setPrice(now, CCC, 21);
-    expect(checkStaleness(plan, now, [], BPS)?.differences).toEqual([
+    expect(checkStaleness(plan, now, [], BPS, LOOP)?.differences).toEqual([
       expect.objectContaining({ kind: "price", subject: "CCC", planned: 20, current: 21 }),
     ]);
   });
@@ -143,9 +146,9 @@ describe("checkStaleness: the account must be what the plan saw", () => {
     now.cash.USD = 1000 + 10 * 100.2 - 1.25 - 4 * 49.9 - 1;
     expect(sell.quantity).toBeGreaterThan(10);
     expect(buy.quantity).toBeGreaterThan(4);
-    expect(checkStaleness(plan, now, fills, BPS)).toBeUndefined();
+    expect(checkStaleness(plan, now, fills, BPS, LOOP)).toBeUndefined();
     // The same account without those fills to explain it is stale.
-    expect(checkStaleness(plan, now, [], BPS)?.differences?.map((d) => d.subject)).toEqual([
+    expect(checkStaleness(plan, now, [], BPS, LOOP)?.differences?.map((d) => d.subject)).toEqual([
       "AAA",
       "BBB",
       "USD",
@@ -164,7 +167,7 @@ describe("checkStaleness: the account must be what the plan saw", () => {
     now.cash.EUR = 10 * 100;
     now.cash.USD = 1000 - 1;
     const fill = execution("e1", AAA, "AAA", "SELL", 10, 100, 1);
-    expect(checkStaleness(plan, now, [fill], BPS)).toBeUndefined();
+    expect(checkStaleness(plan, now, [fill], BPS, LOOP)).toBeUndefined();
   });
 
   it("charges a fill's commission in the commission's own currency", () => {
@@ -174,7 +177,52 @@ describe("checkStaleness: the account must be what the plan saw", () => {
     now.cash.USD = 1000 - 2 * 50;
     now.cash.EUR = -0.8;
     const fill = { ...execution("e1", BBB, "BBB", "BUY", 2, 50, 0.8), commissionCurrency: "EUR" };
-    expect(checkStaleness(plan, now, [fill], BPS)).toBeUndefined();
+    expect(checkStaleness(plan, now, [fill], BPS, LOOP)).toBeUndefined();
+  });
+});
+
+describe("checkStaleness: the hint fits what changed and where apply ran", () => {
+  const LOCAL = localContext("ops/portfolio.yaml", "plans/DU1234567.plan.json");
+
+  it("asks for a new plan, never for a wider tolerance, when a position changed", () => {
+    const { plan, fresh } = checkScenario();
+    const now = fresh();
+    now.positions.find((p) => p.conId === AAA)!.quantity = 90;
+    setPrice(now, BBB, 60);
+    const local = checkStaleness(plan, now, [], BPS, LOCAL);
+    expect(local?.message).toBe("the account and the market changed since the plan was made (2 differences)");
+    expect(local?.hint).toBe(
+      "Nothing was sent. Make a new plan with `folioctl plan --portfolio ops/portfolio.yaml --out plans/DU1234567.plan.json`, review it, and apply that.",
+    );
+    expect(checkStaleness(plan, now, [], BPS, LOOP)?.hint).toBe(
+      "Nothing was sent. Run `folioctl propose` (or wait for the scheduled run) and review the new plan.",
+    );
+  });
+
+  it("offers priceMoveBps, in the file apply read, when only prices moved", () => {
+    const { plan, fresh } = checkScenario();
+    const now = fresh();
+    setPrice(now, AAA, 99);
+    const local = checkStaleness(plan, now, [], BPS, LOCAL);
+    expect(local?.message).toBe("the market changed since the plan was made (1 difference)");
+    expect(local?.hint).toMatch(
+      /^Nothing was sent\. Make a new plan with `folioctl plan .*`, review it, and apply that\. If prices move this much routinely, raise `tolerances\.priceMoveBps` in ops\/portfolio\.yaml\.$/,
+    );
+    expect(checkStaleness(plan, now, [], BPS, LOOP)?.hint).toContain(
+      "raise `tolerances.priceMoveBps` in portfolio.yaml on main",
+    );
+    expect(describeDifference(local!.differences![0]!)).toBe(
+      "AAA price: planned 100.00, now 99.00 (-100.0 bps)",
+    );
+  });
+
+  it("says a missing price needs market data, and offers no tolerance for it", () => {
+    const { plan, fresh } = checkScenario();
+    const now = fresh();
+    setPrice(now, BBB, undefined);
+    const hint = checkStaleness(plan, now, [], BPS, LOCAL)?.hint ?? "";
+    expect(hint).toContain("A contract without a price needs market data from the gateway first.");
+    expect(hint).not.toContain("priceMoveBps");
   });
 });
 

@@ -181,6 +181,7 @@ function delegate(inner: IbBroker): Broker {
   return {
     connect: () => inner.connect(),
     close: () => inner.close(),
+    currentTime: () => inner.currentTime(),
     accountValues: (account) => inner.accountValues(account),
     positions: (account) => inner.positions(account),
     contractDetails: (query) => inner.contractDetails(query),

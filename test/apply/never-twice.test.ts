@@ -1,6 +1,6 @@
 // A plan is executed once: a re-run, today or after IB has forgotten the day, sends no leg that was
 // already sent, and says what happened to each.
-import { mkdir, readdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { renderApplyText } from "../../src/apply/render-apply-report.js";
@@ -84,6 +84,30 @@ describe("re-running an applied or attempted plan", () => {
     expect(again.record.orders.filter((o) => o.leg !== buy.leg).every((o) => o.status === "filled")).toBe(
       true,
     );
+  });
+
+  it("reads an earlier record with IB's execution times, and writes them as ISO 8601", async () => {
+    const { sim, fixture } = await appliedWithARejectedBuy();
+    // A record as earlier versions wrote it: IB's `20261124 15:00:05 UTC`.
+    const folder = join(fixture.ledgerDir, ACCOUNT);
+    const [name] = await readdir(folder);
+    const file = join(folder, name!);
+    const old = (await readFile(file, "utf8")).replace(
+      /"time": "(\d{4})-(\d{2})-(\d{2})T(\d{2}:\d{2}:\d{2})Z"/g,
+      '"time": "$1$2$3 $4 UTC"',
+    );
+    expect(old).toMatch(/"time": "\d{8} \d{2}:\d{2}:\d{2} UTC"/);
+    await writeFile(file, old);
+    const state = sim.snapshotState();
+    await sim.stop();
+    const forgetful = await startTestSim({ state });
+
+    const again = await apply(forgetful, fixture);
+    expect(forgetful.orders()).toEqual([]);
+    expect(again.exitCode).toBe(4);
+    const times = again.record.orders.flatMap((o) => o.executions.map((e) => e.time));
+    expect(times.length).toBeGreaterThan(0);
+    for (const time of times) expect(time).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/);
   });
 
   it("refuses to run when an earlier record of the plan cannot be read, sending nothing", async () => {

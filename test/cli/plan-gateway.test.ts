@@ -68,8 +68,9 @@ describe("folioctl plan against a gateway", () => {
       writeFileSync(state, example.replace("cash: { USD: 8000 }", "cash: { USD: lots }"));
       const run = await runCli(["plan", "--sim-state", state]);
       expect(run.code).toBe(1);
+      const line = example.split("\n").findIndex((text) => text.includes("cash: { USD: 8000 }")) + 1;
       expect(run.stderr).toContain(
-        `${state}:8:18: error: accounts[0].cash.USD: must be a number (got "lots")\n` +
+        `${state}:${line}:18: error: accounts[0].cash.USD: must be a number (got "lots")\n` +
           "  hint: write a plain number without quotes, units or separators\n",
       );
     } finally {

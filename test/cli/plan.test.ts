@@ -25,8 +25,9 @@ describe("folioctl plan --snapshot", () => {
     expect(run.stderr).toBe("");
     expect(run.stdout).toContain("Plan for DU1234567: 2 orders (1 sell, 1 buy)");
     expect(run.stdout).toMatch(
-      / {2}S1 {3}SELL {8}24 {2}VTI {5}LMT {3}249\.75 {6}250\.00 {4}6,000\.00 {2}USD {2}out of band/,
+      / {2}S1 {3}SELL {8}24 {2}VTI {5}LMT {3}249\.75 {6}250\.00 {2}mid {11}2026-11-24T14:59:59Z {4}6,000\.00 {13}1\.00 {2}USD {2}out of band/,
     );
+    expect(run.stdout).toContain("Cash (cash.minimum ");
     expect(run.stdout).not.toContain("\u001b[");
   });
 

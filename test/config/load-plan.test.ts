@@ -90,7 +90,7 @@ describe("a hostile plan file", () => {
     const errors = loaded.ok ? [] : loaded.errors;
     expect(errors).toHaveLength(MAX_DIAGNOSTICS + 1);
     expect(errors[0]).toMatchObject({ path: "orders[0].leg", message: "is required" });
-    expect(errors.at(-1)?.message).toMatch(/^and \d+ more problems not shown$/);
+    expect(errors.at(-1)?.message).toMatch(/^\d+ more problems not shown$/);
   });
 
   it("with one broken order far down a long list names that order", () => {

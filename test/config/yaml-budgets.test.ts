@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { parsePortfolio } from "../../src/config/load-portfolio.js";
 import { MAX_PORTFOLIO_BYTES } from "../../src/config/decode-yaml-text.js";
+import { MAX_DIAGNOSTICS } from "../../src/config/load-portfolio.js";
 
 // 45 YAML tokens: `version`, `:`, ` `, `1`, line break (5), the same for `account` and `baseCurrency`
 // (10), `cash`, `:`, line break (3), indentation, `weight`, `:`, ` `, `5`, line break (6), `targets`,
@@ -43,20 +44,6 @@ describe("the token budget", () => {
     ]);
   });
 
-  it("stops a file of unknown keys at the key where the budget runs out, with no message about the keys", () => {
-    // Five tokens a line: the key, `:`, ` `, `1`, the line break. Key line 79,992 holds tokens 400,001-005.
-    const keys = Array.from({ length: 100_000 }, (_, i) => `k${i}: 1\n`).join("");
-    expect(errorsOf(HEAD + keys)).toEqual([
-      {
-        line: HEAD_LINES + 79_992,
-        column: 1,
-        path: "",
-        message:
-          "the file has more than 400,000 YAML tokens (keys, values, punctuation, spaces, line breaks, comments); reading stopped here",
-      },
-    ]);
-  });
-
   it("accepts the largest legitimate portfolio: 10,000 targets with five keys each, one per line", () => {
     const targets = Array.from(
       { length: 10_000 },
@@ -76,6 +63,37 @@ describe("the token budget", () => {
       exchange: "SMART",
       currency: "USD",
     });
+  });
+});
+
+describe("the budget of entries in one mapping or list", () => {
+  const entriesMessage = "a mapping or list has more than 10,200 entries; reading stopped here";
+
+  it("reads a mapping of 10,200 keys and stops at the 10,201st key, with no message about the keys", () => {
+    // HEAD's mapping has five keys: `version`, `account`, `baseCurrency`, `cash`, `targets`.
+    const keys = (count: number): string =>
+      HEAD + Array.from({ length: count }, (_, i) => `k${i}: 1\n`).join("");
+    const read = errorsOf(keys(10_195));
+    expect(read).toHaveLength(MAX_DIAGNOSTICS + 1);
+    expect(read[0]).toEqual(unknownKey(HEAD_LINES + 1, "k0"));
+    expect(read.at(-1)?.message).toBe(`${10_195 - MAX_DIAGNOSTICS} more problems not shown`);
+    expect(errorsOf(keys(100_000))).toEqual([
+      { line: HEAD_LINES + 10_196, column: 1, path: "", message: entriesMessage },
+    ]);
+  });
+
+  it("reads a list of 10,200 entries and stops at the one after, in flow or block style", () => {
+    const flow = (count: number): string => `${HEAD}x: [${"1, ".repeat(count - 1)}1]\n`;
+    expect(errorsOf(flow(10_200))).toEqual([unknownKey(HEAD_LINES + 1, "x")]);
+    // `x: [` and 10,200 times `1, `: the comma after the last one read opens the 10,201st.
+    expect(errorsOf(flow(10_201))).toEqual([
+      { line: HEAD_LINES + 1, column: 4 + 3 * 10_200 - 1, path: "", message: entriesMessage },
+    ]);
+    const block = (count: number): string => `${HEAD}x:\n${"  - 1\n".repeat(count)}`;
+    expect(errorsOf(block(10_200))).toEqual([unknownKey(HEAD_LINES + 1, "x")]);
+    expect(errorsOf(block(100_000))).toEqual([
+      { line: HEAD_LINES + 2 + 10_200, column: 1, path: "", message: entriesMessage },
+    ]);
   });
 });
 

@@ -73,12 +73,13 @@ describe("folioctl gateway-sim", () => {
     expect(client.ib.serverVersion).toBe(176);
     await client.disconnect();
     expect(await sim.stop("SIGTERM")).toBe(0);
+    expect(sim.stderr()).toContain("; simulated time from 2026-12-02T15:00:00Z (the state's clock); ");
     expect(sim.stderr()).toContain("stopped (SIGTERM)");
   });
 
   it("with --save, a second run sees the fills of the first; --verbose logs decoded messages", async () => {
     const file = await tempState();
-    const first = await startBinary(["--state", file, "--save", "--verbose"]);
+    const first = await startBinary(["--sim-state", file, "--save", "--verbose"]);
     const client = await connectClient(first.port, 5);
     const since = client.mark();
     const order = {
@@ -95,7 +96,7 @@ describe("folioctl gateway-sim", () => {
     expect(first.stderr()).toContain("-> PLACE_ORDER id=1000 SELL 10");
     expect(first.stderr()).toContain("<- EXECUTION_DATA -1 | 1000 | 756733 | VTI");
 
-    const second = await startBinary(["--state", file]);
+    const second = await startBinary(["--sim-state", file]);
     const again = await connectClient(second.port, 5);
     const mark = again.mark();
     again.ib.reqPositions();
@@ -108,7 +109,7 @@ describe("folioctl gateway-sim", () => {
     expect(await second.stop("SIGTERM")).toBe(0);
   });
 
-  it("exits 64 on a bad port or --save without --state, and 1 with the problems of a bad state file", async () => {
+  it("exits 64 on a bad port or --save without --sim-state, and 1 with the problems of a bad state file", async () => {
     const port = await runCli(["gateway-sim", "--port", "http"]);
     expect(port.code).toBe(64);
     expect(port.stderr).toContain('--port must be a TCP port number (0-65535), not "http"');
@@ -119,11 +120,11 @@ describe("folioctl gateway-sim", () => {
     );
     const save = await runCli(["gateway-sim", "--save"]);
     expect(save.code).toBe(64);
-    expect(save.stderr).toContain("--save needs --state FILE");
+    expect(save.stderr).toContain("--save needs --sim-state FILE");
 
     const file = await tempState();
     await writeFile(file, "accounts: []\ncontracts: []\n");
-    const bad = await runCli(["gateway-sim", "--port", "0", "--state", file]);
+    const bad = await runCli(["gateway-sim", "--port", "0", "--sim-state", file]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain(`${file}:1:11: error: accounts: must NOT have fewer than 1 items`);
   });

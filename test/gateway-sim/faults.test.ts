@@ -305,4 +305,15 @@ describe("fault script: validation", () => {
     );
     expect(sim.faults()).toEqual([]);
   });
+
+  it("says which field of an injected fault is wrong, what was written and how to fix it", async () => {
+    const sim = await startTestSim();
+    expect(() => sim.injectFault({ type: "partial-fill", symbol: "VTI", fraction: 2 })).toThrow(
+      "invalid fault: fault.fraction: must be less than 1 (got 2) (write a number less than 1)",
+    );
+    expect(() => sim.injectFault({ type: "reject", symbol: "VNQ", reasn: "x" } as unknown as Fault)).toThrow(
+      "invalid fault: fault.reasn: unknown key `reasn` (remove it, or check its spelling against schema/sim-state.schema.json)",
+    );
+    expect(sim.faults()).toEqual([]);
+  });
 });

@@ -137,11 +137,20 @@ describe("apply --on-merge reports what the engine did", () => {
     const run = await w.run(["apply", "--on-merge", "--sha", sha], APPLY);
 
     expect(run.code).toBe(3);
-    expect(run.stderr).toMatch(/refused \(stale\): .*VNQ price: planned 88\.4, now 90\.05/);
+    expect(run.stderr).toContain(
+      "refused (stale): the market changed since the plan was made (1 difference)",
+    );
+    // The difference is listed once in the log and once in the comment, with the loop's hint.
+    const vnq = /VNQ price: planned 88\.40, now 90\.05 \(\+186\.7 bps\)/g;
+    expect(run.stdout.match(vnq)).toHaveLength(1);
     expect(w.sim.orders()).toEqual([]);
     expect(w.repo.pulls.find((p) => p.number === number)?.labels).toEqual(["folioctl", "folioctl: refused"]);
     const report = w.repo.comments.find((c) => c.issueNumber === number && c.author === BOT)?.body ?? "";
     expect(report).toContain("refused: nothing was sent (stale)");
+    expect(report.match(vnq)).toHaveLength(1);
+    expect(report).toContain(
+      "**What to do:** Nothing was sent. Run `folioctl propose` (or wait for the scheduled run) and review the new plan. If prices move this much routinely, raise `tolerances.priceMoveBps` in portfolio.yaml on main.",
+    );
     expect(report).toMatch(/ledger: `ledger\/DU1234567\/\d{8}T\d{6}Z-[0-9a-f]{12}\.json`/);
     expect(await ledgerRecords(w)).toEqual([
       expect.objectContaining({ outcome: "refused", refusal: expect.objectContaining({ reason: "stale" }) }),

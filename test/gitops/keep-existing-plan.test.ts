@@ -72,7 +72,7 @@ describe("keepExistingPlan", () => {
     expect(decide(existing, plan(MADE, within), MADE, within)).toEqual({ keep: true });
     expect(decide(existing, plan(MADE, beyond), MADE, beyond)).toEqual({
       keep: false,
-      reason: "the account or the market moved: VTI price: planned 250, now 251.5 (60.0 bps)",
+      reason: "the account or the market moved: VTI price: planned 250.00, now 251.50 (+60.0 bps)",
     });
   });
 

@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { parseInstallSource } from "../../src/init/install-source.js";
 import { DEFAULT_ACCOUNT, renderOpsRepo } from "../../src/init/render-ops-repo.js";
 import { REPO_ROOT } from "../support/run-cli.js";
 
@@ -10,7 +11,7 @@ describe("renderOpsRepo", () => {
     const files = await renderOpsRepo({
       account: DEFAULT_ACCOUNT,
       owners: ["ops@example.com"],
-      folioctlVersion: "9.8.7",
+      source: parseInstallSource("npm", "9.8.7", "/ops", "/"),
     });
     expect(files.map((f) => f.path)).toHaveLength(10);
     for (const file of files) expect(file.content, file.path).not.toMatch(/__[A-Z_]+__/);
@@ -20,7 +21,11 @@ describe("renderOpsRepo", () => {
   it("gives the ops repository folioctl's own overrides, so that installing it on Node.js 20 warns of no engine", async () => {
     // npm applies `overrides` of the root package only: folioctl's own do not reach a repository that
     // installs it (content-type 3, under octokit, declares Node.js 22 or later).
-    const files = await renderOpsRepo({ account: DEFAULT_ACCOUNT, owners: [], folioctlVersion: "9.8.7" });
+    const files = await renderOpsRepo({
+      account: DEFAULT_ACCOUNT,
+      owners: [],
+      source: parseInstallSource("npm", "9.8.7", "/ops", "/"),
+    });
     const ops = JSON.parse(files.find((f) => f.path === "package.json")?.content ?? "{}") as {
       overrides?: unknown;
     };
@@ -47,6 +52,7 @@ describe("renderOpsRepo", () => {
         ".github/workflows/validate.yml",
         "README.md",
         "gitignore",
+        "npmrc",
         "package.json",
         "portfolio.yaml",
       ]

@@ -14,9 +14,10 @@ beforeAll(async () => {
 });
 
 describe("actionlint", () => {
-  it("sees this repository's CI and the four ops-repo templates", () => {
+  it("sees this repository's CI and release and the four ops-repo templates", () => {
     expect(workflows.map((w) => w.path)).toEqual([
       ".github/workflows/ci.yml",
+      ".github/workflows/release.yml",
       "templates/ops-repo/.github/workflows/apply.yml",
       "templates/ops-repo/.github/workflows/preview.yml",
       "templates/ops-repo/.github/workflows/propose.yml",

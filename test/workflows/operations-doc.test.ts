@@ -52,18 +52,22 @@ describe("docs/operations.md", () => {
     expect(folioctl.length).toBeGreaterThan(0);
     for (const command of folioctl) {
       expect(command, command).toMatch(
-        /npx (--no|--yes) folioctl(@\d+\.\d+\.\d+)? (init|validate|preview --pr|propose|apply --on-merge|unlock) /,
+        /npx (--no|--yes)( --package=\S+)? folioctl(@\d+\.\d+\.\d+)? (init|validate|preview --pr|propose|apply --on-merge|unlock|snapshot --gateway) /,
       );
     }
   });
 
-  it("shows an init command line that the CLI accepts", async () => {
-    const line = commands.find((c) => /folioctl\S* init /.test(c));
-    const args = (line ?? "").replace(/^.* init /, "").split(/\s+/);
-    tmp = await mkdtemp(join(tmpdir(), "folioctl-doc-"));
-    const run = await runCli(["init", ...args], { cwd: tmp });
-    expect(run.stderr).toBe("");
-    expect(run.code).toBe(0);
+  it("shows init command lines (one per install route) that the CLI accepts", async () => {
+    const lines = commands.filter((c) => /folioctl\S* init /.test(c));
+    expect(lines.length).toBeGreaterThan(1);
+    for (const line of lines) {
+      const args = line.replace(/^.* init /, "").split(/\s+/);
+      tmp = await mkdtemp(join(tmpdir(), "folioctl-doc-"));
+      const run = await runCli(["init", ...args], { cwd: tmp });
+      expect(run.stderr, line).toBe("");
+      expect(run.code, line).toBe(0);
+      await rm(tmp, { recursive: true, force: true });
+    }
   });
 
   it("names only workflows that init writes", () => {

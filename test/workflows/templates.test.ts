@@ -1,10 +1,10 @@
 // What each ops-repo workflow must do (issue: the workflows `folioctl init` writes), beyond the policy
 // that every workflow follows.
 import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { REPO_ROOT } from "../support/run-cli.js";
+import { parseInstallSource } from "../../src/init/install-source.js";
+import { DEFAULT_ACCOUNT, renderOpsRepo, type OpsRepoFile } from "../../src/init/render-ops-repo.js";
 import { listWorkflowFiles } from "./workflow-files.js";
 
 interface Step {
@@ -32,8 +32,13 @@ interface Workflow {
   jobs: Record<string, Job>;
 }
 
-const dir = join(REPO_ROOT, "templates/ops-repo/.github/workflows");
-const source = (name: string): Promise<string> => readFile(join(dir, `${name}.yml`), "utf8");
+// What `folioctl init` writes for the default route (the npm registry).
+async function renderFrom(from: string): Promise<OpsRepoFile[]> {
+  const source = parseInstallSource(from, "1.2.3", "/ops", "/");
+  return renderOpsRepo({ account: DEFAULT_ACCOUNT, owners: [], source });
+}
+const source = async (name: string): Promise<string> =>
+  (await renderFrom("npm")).find((file) => file.path === `.github/workflows/${name}.yml`)!.content;
 async function load(name: string): Promise<{ workflow: Workflow; job: Job; run: Step }> {
   const workflow = parse(await source(name)) as Workflow;
   const jobs = Object.values(workflow.jobs);
@@ -85,7 +90,7 @@ describe("ops-repo workflow templates", () => {
     expect(utcMinutes).toBeLessThan(20 * 60);
     expect(workflow.on["push"]).toEqual({ branches: ["main"], paths: ["portfolio.yaml"] });
     expect(workflow.concurrency).toEqual({
-      group: "folioctl-propose-__ACCOUNT__",
+      group: `folioctl-propose-${DEFAULT_ACCOUNT}`,
       "cancel-in-progress": false,
     });
     expect(labels(job)).toEqual(["self-hosted", "folioctl"]);
@@ -102,7 +107,10 @@ describe("ops-repo workflow templates", () => {
     expect(workflow.on).toEqual({ push: { branches: ["main"], paths: ["plans/**"] } });
     expect(labels(job)).toEqual(["self-hosted", "folioctl"]);
     expect(job.environment).toBe("production");
-    expect(job.concurrency).toEqual({ group: "folioctl-apply-__ACCOUNT__", "cancel-in-progress": false });
+    expect(job.concurrency).toEqual({
+      group: `folioctl-apply-${DEFAULT_ACCOUNT}`,
+      "cancel-in-progress": false,
+    });
     expect(job["timeout-minutes"]).toBeGreaterThan(0);
     // The App's installation token expires an hour after the job made it ("Installation tokens expire 1
     // hour from the time you create them": https://github.com/Link-/gh-token; docs.github.com, Generating
@@ -125,6 +133,26 @@ describe("ops-repo workflow templates", () => {
       const runs = job.steps.flatMap((s) => (s.run ? [s.run] : []));
       expect(runs[0], name).toBe("npm ci --ignore-scripts --no-audit --no-fund");
       for (const command of runs.slice(1)) expect(command, name).toMatch(/^npx --no folioctl /);
+    }
+  });
+
+  it("install with scripts on only when folioctl comes from git, which npm builds with folioctl's prepare", async () => {
+    for (const [from, command] of [
+      [
+        "https://github.com/acme/folioctl/releases/download/v1.2.3/folioctl-1.2.3.tgz",
+        "npm ci --ignore-scripts",
+      ],
+      ["git+https://github.com/acme/folioctl.git#v1.2.3", "npm ci --no-audit"],
+    ] as const) {
+      const files = await renderFrom(from);
+      for (const name of ["validate", "preview", "propose", "apply"]) {
+        const workflow = files.find((file) => file.path === `.github/workflows/${name}.yml`)!.content;
+        expect(workflow, `${from}: ${name}`).toContain(`run: ${command}`);
+      }
+      // With scripts on, npm must refuse any other package's install script rather than run it.
+      const npmrc = files.find((file) => file.path === ".npmrc")?.content;
+      if (from.startsWith("git")) expect(npmrc).toMatch(/^strict-allow-scripts=true$/m);
+      else expect(npmrc).toBeUndefined();
     }
   });
 

@@ -12,6 +12,7 @@ import type {
 } from "../broker.js";
 import { readAccountValues } from "./account-values.js";
 import { readContractDetails } from "./contracts.js";
+import { readCurrentTime } from "./current-time.js";
 import {
   CONNECTIVITY_LOST,
   CONNECTIVITY_RESTORED,
@@ -71,6 +72,10 @@ export class IbBroker implements Broker {
     const conn = this.conn;
     this.conn = undefined;
     await conn?.close();
+  }
+
+  currentTime() {
+    return readCurrentTime(this.connection());
   }
 
   accountValues(account: string) {

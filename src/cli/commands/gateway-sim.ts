@@ -1,4 +1,4 @@
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import type { CliContext } from "../context.js";
 import type { GatewaySimFlags } from "../gateway-sim.js";
 import type { RunAction } from "../main.js";
@@ -13,7 +13,9 @@ export function registerGatewaySimCommand(program: Command, ctx: CliContext, run
     )
     .option("--port <port>", "TCP port to listen on; 0 picks a free one", "4002")
     .option("--host <host>", "loopback address to listen on", "127.0.0.1")
-    .option("--state <file>", "simulator state file (default: the bundled examples/sim-state.yaml)")
+    .option("--sim-state <file>", "simulator state file (default: the bundled examples/sim-state.yaml)")
+    // The old name, from before plan and snapshot named it --sim-state: still read, with a notice.
+    .addOption(new Option("--state <file>", "deprecated: the old name of --sim-state").hideHelp())
     .option("--save", "rewrite the state file after every fill, so that later runs start from there")
     .option("--verbose", "log every message in both directions, decoded, on stderr")
     .option(

@@ -23,6 +23,12 @@ export function registerInitCommand(program: Command, ctx: CliContext, run: RunA
       (value: string, previous: string[]) => [...previous, value],
       [] as string[],
     )
+    .option(
+      "--from <source>",
+      "where the ops repository installs folioctl from: npm (this version, the default), the https URL " +
+        "or path of a release tarball, or a git URL (git+https://...#vX.Y.Z)",
+      "npm",
+    )
     .option("--force", "overwrite files that differ from what init writes", false)
     .option(
       "--restore",

@@ -36,6 +36,7 @@ export function buildWorld(state: SimStateFile): SimWorld {
     exchangeRates: rates,
     marketData: state.marketData ?? "live",
     includeFxPositions: state.includeFxPositions ?? true,
+    clock: state.clock,
   };
 }
 
@@ -93,6 +94,7 @@ export function worldToStateFile(world: SimWorld, faults: Fault[]): SimStateFile
     exchangeRates: Object.fromEntries(world.exchangeRates),
     marketData: world.marketData,
     includeFxPositions: world.includeFxPositions,
+    ...(world.clock === undefined ? {} : { clock: world.clock }),
     faults,
   };
   return state;

@@ -2,10 +2,12 @@
 // (positions and quotes name known contracts, every currency in use has an exchange rate, hours parse).
 // Problems come back as values with file:line:col, all at once.
 import { readFile } from "node:fs/promises";
+import type { ErrorObject } from "ajv";
 import type { Document } from "yaml";
 import { LineCounter, parseDocument } from "yaml";
 import type { Diagnostic } from "../../config/diagnostic.js";
 import type { SchemaValidator } from "../../config/schema-validator.js";
+import { parseIsoTime } from "../../core/iso-time.js";
 import { parseTradingHours } from "../../core/trading-hours.js";
 import { validateSimFault, validateSimState } from "../../generated/sim-state-validators.js";
 import type { Fault } from "../engine/fault-script.js";
@@ -84,13 +86,8 @@ export function validateSimStateValue(
   }
   if (!validateState(value)) {
     const errors = (validateState.errors ?? []).map((e) => {
-      const key =
-        typeof e.params["additionalProperty"] === "string" ? e.params["additionalProperty"] : undefined;
-      const path = pointerToPath(e.instancePath);
-      const { message, hint } = simStateMessage(e, valueAt(value, e.instancePath));
-      // Like the portfolio's: an unknown key's path names the key itself.
-      const shown = key === undefined ? path : path === "" ? key : `${path}.${key}`;
-      return { file, ...where(path, key), path: shown, message, ...(hint === undefined ? {} : { hint }) };
+      const { path, key, problem } = schemaProblem(e, value);
+      return { file, ...where(path, key), ...problem };
     });
     return { ok: false, file, errors: dedupe(errors) };
   }
@@ -100,10 +97,32 @@ export function validateSimStateValue(
     : { ok: true, file, state: value, document: undefined };
 }
 
-/** Checks one fault (for faults injected at run time); returns the problems as text. */
-export function checkFault(fault: unknown): string[] {
-  if (validateFault(fault)) return faultProblems(fault).map((p) => p.message);
-  return (validateFault.errors ?? []).map((e) => `${e.instancePath || "fault"} ${e.message ?? "is invalid"}`);
+/**
+ * Checks one fault injected at run time, with the state file's messages: each problem names its field
+ * (`fault.symbol`), what it needs, what was written and how to fix it.
+ */
+export function checkFault(fault: unknown): StateProblem[] {
+  const problems = validateFault(fault)
+    ? faultProblems(fault)
+    : dedupe((validateFault.errors ?? []).map((e) => schemaProblem(e, fault).problem));
+  return problems.map((p) => ({
+    ...p,
+    path: `fault${p.path === "" || p.path.startsWith(".") ? "" : "."}${p.path}`,
+  }));
+}
+
+/** One schema error as a problem, and where it is: the field path and, for an unknown key, the key. */
+function schemaProblem(
+  error: ErrorObject,
+  value: unknown,
+): { path: string; key: string | undefined; problem: StateProblem } {
+  const additional = error.params["additionalProperty"];
+  const key = typeof additional === "string" ? additional : undefined;
+  const path = pointerToPath(error.instancePath);
+  const { message, hint } = simStateMessage(error, valueAt(value, error.instancePath));
+  // Like the portfolio's: an unknown key's path names the key itself.
+  const shown = key === undefined ? path : path === "" ? key : `${path}.${key}`;
+  return { path, key, problem: { path: shown, message, ...(hint === undefined ? {} : { hint }) } };
 }
 
 type Problem = StateProblem;
@@ -194,6 +213,13 @@ function crossCheck(state: SimStateFile): Problem[] {
       }
     }
   }
+  if (state.clock !== undefined && parseIsoTime(state.clock) === undefined) {
+    problems.push({
+      path: "clock",
+      message: `"${state.clock}" is not an ISO 8601 time with a zone`,
+      hint: "write it like 2026-12-02T15:00:00Z (10:00 in New York), or leave clock out to use the machine's clock",
+    });
+  }
   (state.faults ?? []).forEach((fault, i) => {
     for (const p of faultProblems(fault, symbols)) problems.push({ ...p, path: `faults[${i}]${p.path}` });
   });
@@ -242,7 +268,7 @@ function pointerToPath(pointer: string): string {
   return path;
 }
 
-function dedupe(errors: Diagnostic[]): Diagnostic[] {
+function dedupe<T extends StateProblem>(errors: T[]): T[] {
   const seen = new Set<string>();
   return errors.filter((e) => {
     const key = `${e.path}|${e.message}`;

@@ -65,6 +65,8 @@ export interface SimStateFile {
   marketData?: MarketDataPermission;
   /** IB's API setting "Include FX positions when sending portfolio" (on by default). */
   includeFxPositions?: boolean;
+  /** The simulated time at start (ISO 8601 with a zone); it runs on with real elapsed time. */
+  clock?: string;
   faults?: Fault[];
 }
 
@@ -138,4 +140,6 @@ export interface SimWorld {
   marketData: MarketDataPermission;
   /** Whether the virtual positions of currency pair trades are reported with the other positions. */
   includeFxPositions: boolean;
+  /** The state file's `clock`, kept as written so that a saved state starts at the same time again. */
+  clock: string | undefined;
 }

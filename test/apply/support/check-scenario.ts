@@ -1,6 +1,7 @@
 // One small account for the apply checks that need no broker: AAA over its target (sold), BBB under it
 // (bought), CCC held but not a target (never traded), and the plan folioctl makes for it. Each test
 // takes a fresh copy of the snapshot and changes one thing.
+import { onMergeContext } from "../../../src/apply/refusal-hints.js";
 import type { Plan } from "../../../src/core/plan.js";
 import type { Portfolio } from "../../../src/core/portfolio.js";
 import type { Snapshot } from "../../../src/core/snapshot.js";
@@ -13,6 +14,9 @@ import {
   type PortfolioOverrides,
   type SnapshotOptions,
 } from "../../core/plan-builders.js";
+
+/** The checks as `apply --on-merge` runs them: the hints are the GitOps loop's. */
+export const LOOP = onMergeContext("plans/DU1234567.plan.json");
 
 export const AAA = conIdOf("AAA");
 export const BBB = conIdOf("BBB");
