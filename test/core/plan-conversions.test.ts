@@ -3,6 +3,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Plan } from "../../src/core/plan.js";
+import { renderMarkdown } from "../../src/core/render-markdown.js";
+import { renderText } from "../../src/core/render-text.js";
 import type { Portfolio } from "../../src/core/portfolio.js";
 import type { Snapshot } from "../../src/core/snapshot.js";
 import { makePortfolio, makeSnapshot, planErrors, planOk, type PortfolioOverrides } from "./plan-builders.js";
@@ -109,6 +111,17 @@ describe("currency conversions (fx.mode: convert)", () => {
       holdings.reduce((sum, o) => sum + o.estimatedValueBase, 0),
       1,
     );
+  });
+
+  it("shows a conversion by its pair and counts it apart from the sells and buys", () => {
+    const planned = planOk(
+      eurPortfolio(),
+      eurAccount({ EUR: 40_000, USD: 500 }, { VTI: 20, BND: 100, SAP: 30 }),
+    );
+    for (const text of [renderText(planned, {}), renderMarkdown(planned)]) {
+      expect(text).toContain("4 orders (0 sells, 1 conversion, 3 buys)");
+      expect(text).toMatch(/F1\W+SELL\W+[\d,]+\W+EUR\.USD\W/);
+    }
   });
 
   it("warns that a conversion below 25,000 USD is an odd lot, and not one above", () => {
