@@ -1,9 +1,11 @@
 // Builds the snapshot document (actual state) for one portfolio from any Broker: the account's cash,
-// positions, the contracts its targets name, and a quote for everything that has to be valued.
+// positions, the contracts its targets name, the currency pairs conversions may trade (fx.mode:
+// convert), and a quote for everything that has to be valued or traded.
 import { BrokerError } from "../errors.js";
 import type { Portfolio, Target } from "../core/portfolio.js";
 import type { Snapshot, SnapshotContract } from "../core/snapshot.js";
 import type { Broker, BrokerSession } from "./broker.js";
+import { resolveCurrencyPairs } from "./resolve-currency-pairs.js";
 
 /** The gateway is logged in to the portfolio's account; say which accounts it has otherwise. */
 export function checkAccountManaged(session: BrokerSession, account: string): void {
@@ -36,7 +38,8 @@ export async function takeSnapshot(broker: Broker, portfolio: Portfolio, now: ()
   const others = await Promise.all(
     positions.filter((p) => !known.has(p.conId)).map((p) => resolveConId(broker, p.conId, p.symbol)),
   );
-  const contracts = [...targetContracts, ...others];
+  const pairs = await resolveCurrencyPairs(broker, portfolio, values.cash);
+  const contracts = [...targetContracts, ...others, ...pairs];
   const quotes = await broker.quotes(contracts);
 
   return {

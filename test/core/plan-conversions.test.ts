@@ -118,7 +118,7 @@ describe("currency conversions (fx.mode: convert)", () => {
       eurPortfolio(),
       eurAccount({ EUR: 40_000, USD: 500 }, { VTI: 20, BND: 100, SAP: 30 }),
     );
-    for (const text of [renderText(planned, {}), renderMarkdown(planned)]) {
+    for (const text of [renderText(planned, { color: false }), renderMarkdown(planned)]) {
       expect(text).toContain("4 orders (0 sells, 1 conversion, 3 buys)");
       expect(text).toMatch(/F1\W+SELL\W+[\d,]+\W+EUR\.USD\W/);
     }
