@@ -60,8 +60,18 @@ function afterOwnFills(snapshot: Snapshot, executions: BrokerExecution[]): Expec
   const cash = { ...snapshot.cash };
   const currencyOf = new Map(snapshot.positions.map((p) => [p.conId, p.currency]));
   for (const contract of snapshot.contracts) currencyOf.set(contract.conId, contract.currency);
+  const pairs = new Map(snapshot.contracts.filter((c) => c.secType === "CASH").map((c) => [c.conId, c]));
   for (const e of executions) {
     const signed = e.side === "BUY" ? e.shares : -e.shares;
+    const pair = pairs.get(e.conId);
+    if (pair !== undefined) {
+      // A conversion is no holding: it moves one currency's cash into another's.
+      cash[pair.symbol] = (cash[pair.symbol] ?? 0) + signed;
+      cash[pair.currency] = (cash[pair.currency] ?? 0) - signed * e.price;
+      const feeCurrency = e.commissionCurrency || snapshot.baseCurrency;
+      cash[feeCurrency] = (cash[feeCurrency] ?? 0) - (e.commission ?? 0);
+      continue;
+    }
     const held = positions.get(e.conId) ?? { symbol: e.symbol, quantity: 0 };
     positions.set(e.conId, { symbol: held.symbol, quantity: held.quantity + signed });
     const currency = currencyOf.get(e.conId) ?? Object.keys(cash)[0] ?? "USD";

@@ -3,7 +3,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Broker, BrokerExecution } from "../broker/broker.js";
-import { checkAccountManaged, takeSnapshot } from "../broker/take-snapshot.js";
+import { checkAccountManaged } from "../broker/take-snapshot.js";
 import { formatDiagnostic } from "../config/diagnostic.js";
 import { loadPortfolioFile } from "../config/load-portfolio.js";
 import { loadPlanFile } from "../config/load-plan.js";
@@ -12,6 +12,7 @@ import { estimateCommission } from "../core/estimate-commission.js";
 import { verifyPlanHash } from "../core/hash-plan.js";
 import type { Plan } from "../core/plan.js";
 import type { Portfolio } from "../core/portfolio.js";
+import type { Snapshot } from "../core/snapshot.js";
 import { valuationPrices } from "../core/valuation-price.js";
 import { BrokerError, InputError } from "../errors.js";
 import { buildLedgerRecord } from "./build-ledger-record.js";
@@ -22,8 +23,8 @@ import { checkWindow } from "./check-window.js";
 import { allLegsEnded, executeLegs } from "./execute-legs.js";
 import type { ExecutableLeg, ExecutionResult, ProgressEvent } from "./execution-types.js";
 import type { LedgerOrder, LedgerRecord } from "./ledger.js";
-import { belongsToPlan } from "./order-ref.js";
 import { readEarlierRuns } from "./read-earlier-runs.js";
+import { readAccountAfter, readLiveState } from "./read-live-state.js";
 import { DEFAULT_RECONNECT, Reconnector, type ReconnectPolicy } from "./reconnector.js";
 import { checkPlanFormat } from "./rederive-plan.js";
 import { refusalError, type Refusal } from "./refusal.js";
@@ -112,17 +113,9 @@ async function applyChecked(
   try {
     const session = await broker.connect();
     checkAccountManaged(session, plan.account);
-    const { ibExecutions, ownOrders, fresh, marketNow } = await link.read(async () => ({
-      ibExecutions: (await broker.executions(plan.account)).filter((e) =>
-        belongsToPlan(e.orderRef, plan.hash),
-      ),
-      ownOrders: [...(await broker.openOrders()), ...(await broker.completedOrders())].filter((o) =>
-        belongsToPlan(o.orderRef, plan.hash),
-      ),
-      fresh: await takeSnapshot(broker, portfolio, options.now),
-      // Sessions are judged by the gateway's clock, not this machine's: IB holds an order by its own.
-      marketNow: await broker.currentTime(),
-    }));
+    const { ibExecutions, ownOrders, fresh, marketNow } = await link.read(() =>
+      readLiveState(broker, portfolio, plan, options.now),
+    );
     const ownExecutions = withLedgerFills(ibExecutions, earlierRuns);
     const resuming =
       ownExecutions.length > 0 || ownOrders.length > 0 || earlierRuns.some((o) => o.status !== "not-sent");
@@ -154,7 +147,7 @@ async function applyChecked(
     // recorded as not measured rather than failing a run whose orders are done.
     const driftAfter = execution.interrupted
       ? undefined
-      : await link.read(() => measureDrift(options, portfolio)).catch(() => undefined);
+      : await link.read(() => measureDrift(options, portfolio, fresh)).catch(() => undefined);
     return await finish({ execution, ...(driftAfter === undefined ? {} : { driftAfter }) });
   } catch (error) {
     if (!(error instanceof BrokerError)) throw error;
@@ -197,9 +190,16 @@ function withLedgerFills(fromIb: BrokerExecution[], earlierRuns: LedgerOrder[]):
   return [...unique.values()];
 }
 
-/** Residual drift on a fresh snapshot: what the account looks like now, not what the plan hoped. */
-async function measureDrift(options: RunApplyOptions, portfolio: Portfolio): Promise<number | undefined> {
-  const after = await takeSnapshot(options.broker, portfolio, options.now);
+/**
+ * Residual drift on the account as IB reports it now (cash and positions read again, valued at this
+ * run's quotes): what the account looks like after the orders, not what the plan hoped.
+ */
+async function measureDrift(
+  options: RunApplyOptions,
+  portfolio: Portfolio,
+  before: Snapshot,
+): Promise<number | undefined> {
+  const after = await readAccountAfter(options.broker, portfolio, before, options.now);
   const result = computePlan(portfolio, after, {
     now: options.now().toISOString(),
     toolVersion: options.toolVersion,

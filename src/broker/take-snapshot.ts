@@ -3,8 +3,8 @@
 // convert), and a quote for everything that has to be valued or traded.
 import { BrokerError } from "../errors.js";
 import type { Portfolio, Target } from "../core/portfolio.js";
-import type { Snapshot, SnapshotContract } from "../core/snapshot.js";
-import type { Broker, BrokerSession } from "./broker.js";
+import type { Snapshot, SnapshotContract, SnapshotPosition, SnapshotQuote } from "../core/snapshot.js";
+import type { AccountValues, Broker, BrokerOrder, BrokerSession } from "./broker.js";
 import { resolveCurrencyPairs } from "./resolve-currency-pairs.js";
 
 /** The gateway is logged in to the portfolio's account; say which accounts it has otherwise. */
@@ -17,6 +17,29 @@ export function checkAccountManaged(session: BrokerSession, account: string): vo
 }
 
 export async function takeSnapshot(broker: Broker, portfolio: Portfolio, now: () => Date): Promise<Snapshot> {
+  const account = await readAccount(broker, portfolio);
+  const targetContracts = await Promise.all(portfolio.targets.map((t) => resolveTarget(broker, t)));
+  const known = new Set(targetContracts.map((c) => c.conId));
+  // Held positions outside the targets are valued too: they are part of net liquidation.
+  const others = await Promise.all(
+    account.positions.filter((p) => !known.has(p.conId)).map((p) => resolveConId(broker, p.conId, p.symbol)),
+  );
+  const pairs = await resolveCurrencyPairs(broker, portfolio, account.values.cash);
+  const contracts = [...targetContracts, ...others, ...pairs];
+  const quotes = await broker.quotes(contracts);
+  return assembleSnapshot(portfolio.account, account, contracts, quotes, now);
+}
+
+/** What a snapshot reads of the account itself, whatever contracts it then quotes. */
+export interface AccountReading {
+  values: AccountValues;
+  positions: SnapshotPosition[];
+  /** Open orders of every account and client of this login, as IB reports them. */
+  openOrders: BrokerOrder[];
+}
+
+/** Cash, positions and open orders of the portfolio's account, in its base currency (or a BrokerError). */
+export async function readAccount(broker: Broker, portfolio: Portfolio): Promise<AccountReading> {
   const account = portfolio.account;
   const [values, positions, openOrders] = await Promise.all([
     broker.accountValues(account),
@@ -31,17 +54,18 @@ export async function takeSnapshot(broker: Broker, portfolio: Portfolio, now: ()
       },
     );
   }
+  return { values, positions, openOrders };
+}
 
-  const targetContracts = await Promise.all(portfolio.targets.map((t) => resolveTarget(broker, t)));
-  const known = new Set(targetContracts.map((c) => c.conId));
-  // Held positions outside the targets are valued too: they are part of net liquidation.
-  const others = await Promise.all(
-    positions.filter((p) => !known.has(p.conId)).map((p) => resolveConId(broker, p.conId, p.symbol)),
-  );
-  const pairs = await resolveCurrencyPairs(broker, portfolio, values.cash);
-  const contracts = [...targetContracts, ...others, ...pairs];
-  const quotes = await broker.quotes(contracts);
-
+/** The snapshot document from what was read: the account's own open orders only. */
+export function assembleSnapshot(
+  account: string,
+  reading: AccountReading,
+  contracts: SnapshotContract[],
+  quotes: SnapshotQuote[],
+  now: () => Date,
+): Snapshot {
+  const { values, positions, openOrders } = reading;
   return {
     account,
     baseCurrency: values.baseCurrency,

@@ -164,6 +164,8 @@ export class IbBroker implements Broker {
       send: (api) => api.cancelOrder(orderId),
       // IB confirms a cancel with error 202 "Order Canceled"; anything else (10147 unknown id) fails.
       onIbError: (code) => (code === ORDER_CANCELLED ? true : undefined),
+      // A fill may end the order before IB read the cancel.
+      doneMayBeUnasked: true,
       listen: (done) => {
         const onStatus = (id: number, status: OrderStatus) => {
           if (

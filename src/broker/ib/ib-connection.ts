@@ -15,7 +15,10 @@ export interface GatewayAddress {
 export interface IbConnectionOptions extends GatewayAddress {
   /** Per request; every call to IB has one because the client has none of its own. Default 15 s. */
   timeoutMs?: number;
-  /** Default 48 in any 1.1 s: under IB's 50 in any second, with room for the gateway reading late. */
+  /**
+   * Default 48: messages in the pacer's window, which holds each one until 1.05 s after the gateway
+   * has certainly read it (IB allows 50 in any second).
+   */
   maxMessagesPerSecond?: number;
   /** Receives one line per message in both directions when set. */
   log?: (line: string) => void;
@@ -50,7 +53,11 @@ export class IbConnection {
 
   constructor(private readonly options: IbConnectionOptions) {
     this.timeoutMs = options.timeoutMs ?? 15_000;
-    this.pacer = new Pacer(options.maxMessagesPerSecond ?? 48, 1100);
+    this.pacer = new Pacer({
+      maxPerWindow: options.maxMessagesPerSecond ?? 48,
+      windowMs: 1050,
+      maxReadDelayMs: 10_000,
+    });
     // The library's limiter is set out of reach: the Pacer above is the one that counts.
     this.api = new IBApi({ host: options.host, port: options.port, maxReqPerSec: 1000 });
     this.api.on(EventName.error, (error: Error, code: number, id: number) =>
@@ -99,6 +106,7 @@ export class IbConnection {
       };
       const finishIfReady = () => {
         if (managedAccounts === undefined || this.nextOrderId === 0) return;
+        this.pacer.acknowledge(handshake);
         cleanup();
         resolve({ serverVersion, managedAccounts, connectionTime });
       };
@@ -163,7 +171,7 @@ export class IbConnection {
       this.api.on(EventName.disconnected, onClosed);
       this.closedByUs = false;
       // The handshake's two messages (API version, START_API) count towards IB's limit too.
-      this.pacer.noteSent(2);
+      const handshake = this.pacer.noteSent(2);
       this.api.connect(clientId);
     });
   }
@@ -181,9 +189,17 @@ export class IbConnection {
     });
   }
 
-  /** Sends through the pacer so that this client never crosses IB's 50 messages per second. */
-  send(call: (api: IBApi) => void): Promise<void> {
+  /**
+   * Sends through the pacer so that this client never crosses IB's 50 messages per second; resolves with
+   * the message's number for `answered`.
+   */
+  send(call: (api: IBApi) => void): Promise<number> {
     return this.pacer.schedule(() => call(this.api));
+  }
+
+  /** An answer to message `seq` arrived: the gateway has read it (and everything sent before it). */
+  answered(seq: number): void {
+    this.pacer.acknowledge(seq);
   }
 
   /** Request ids live far above order ids: IB reports errors for both by the same number. */
@@ -229,16 +245,32 @@ export class IbConnection {
     what: string;
     reqId?: number;
     send: (api: IBApi) => void;
-    listen: (done: (value: T) => void, fail: (error: Error) => void) => () => void;
+    /**
+     * Subscribes to the answer; `answered` says that some part of it arrived (the gateway has read the
+     * request) where the whole answer takes long, as a quote's end does at IB.
+     */
+    listen: (done: (value: T) => void, fail: (error: Error) => void, answered: () => void) => () => void;
     /** An IB error for reqId: return a value to settle with it, or undefined to fail. */
     onIbError?: (code: number, message: string) => T | undefined;
     /** A notice for reqId (a warning such as 399 or 10167): the request goes on. */
     onNotice?: (code: number, message: string) => void;
     timeoutMs?: number;
+    /**
+     * `done` may come from an event the gateway sends unasked too (a fill ending an order being
+     * cancelled): it then does not show that the request was read.
+     */
+    doneMayBeUnasked?: boolean;
   }): Promise<T> {
     const timeoutMs = spec.timeoutMs ?? this.timeoutMs;
     return new Promise<T>((resolve, reject) => {
       let settled = false;
+      let seq: number | undefined;
+      let heard = false;
+      // Anything the gateway sent about this request shows it read it; the pacer counts on that.
+      const answered = () => {
+        heard = true;
+        if (seq !== undefined) this.answered(seq);
+      };
       const cleanups: Array<() => void> = [];
       const settle = (finish: () => void) => {
         if (settled) return;
@@ -247,7 +279,10 @@ export class IbConnection {
         for (const cleanup of cleanups) cleanup();
         finish();
       };
-      const done = (value: T) => settle(() => resolve(value));
+      const done = (value: T) => {
+        if (!spec.doneMayBeUnasked) answered();
+        settle(() => resolve(value));
+      };
       const fail = (error: Error) => settle(() => reject(error));
       const timer = setTimeout(
         () =>
@@ -258,7 +293,7 @@ export class IbConnection {
           ),
         timeoutMs,
       );
-      cleanups.push(spec.listen(done, fail));
+      cleanups.push(spec.listen(done, fail, answered));
       cleanups.push(
         this.onDisconnect((reason) =>
           fail(
@@ -271,6 +306,8 @@ export class IbConnection {
       if (spec.reqId !== undefined) {
         cleanups.push(
           this.routeErrors(spec.reqId, (code, message) => {
+            // 504 is ours (the socket closed) and 505 any message we could not read: neither is an answer.
+            if (code !== 504 && code !== DECODE_ERROR) answered();
             if (NOTICE_CODES.has(code)) return spec.onNotice?.(code, message);
             const answer = spec.onIbError?.(code, message);
             if (answer !== undefined) done(answer);
@@ -279,7 +316,10 @@ export class IbConnection {
           }),
         );
       }
-      this.send(spec.send).catch(fail);
+      this.send(spec.send).then((sent) => {
+        seq = sent;
+        if (heard) this.answered(sent);
+      }, fail);
     });
   }
 

@@ -97,18 +97,24 @@ function requestOne(conn: IbConnection, contract: SnapshotContract): Promise<Quo
         false,
       ),
     onIbError: (code) => (code === NOT_SUBSCRIBED ? { kind: "not-subscribed" } : undefined),
-    listen: (done) => {
+    // IB ends a snapshot only when its ticks are in (seconds, at times): the first of them already shows
+    // the request was read, which is what the pacer waits for.
+    listen: (done, _fail, answered) => {
       const prices: Prices = {};
       let delayed = false;
       const onPrice = (id: number, tickType: number, price: number) => {
+        if (id !== reqId) return;
+        answered();
         const field = FIELD_BY_TICK[tickType];
         // IB sends -1 (or 0) for "no price"; such a tick carries nothing.
-        if (id !== reqId || field === undefined || !(price > 0)) return;
+        if (field === undefined || !(price > 0)) return;
         prices[field] = price;
         if (tickType >= TickType.DELAYED_BID) delayed = true;
       };
       const onType = (id: number, marketDataType: number) => {
-        if (id === reqId && marketDataType >= MarketDataType.DELAYED) delayed = true;
+        if (id !== reqId) return;
+        answered();
+        if (marketDataType >= MarketDataType.DELAYED) delayed = true;
       };
       const onEnd = (id: number) => {
         if (id === reqId) done({ kind: "quote", prices, delayed });

@@ -19,8 +19,8 @@ export class PacingMeter {
     private readonly windowMs = 1000,
   ) {}
 
-  record(): PacingResult {
-    const now = this.now();
+  /** Counts one message that arrived at `now` (by default, this moment). */
+  record(now = this.now()): PacingResult {
     this.times.push(now);
     while (this.head < this.times.length && (this.times[this.head] as number) <= now - this.windowMs)
       this.head += 1;

@@ -173,11 +173,13 @@ export class ClientSession {
   }
 
   private onData(chunk: Buffer): void {
+    // Every message of a chunk arrived together: handling the first ones must not make the last look later.
+    const arrivedAt = performance.now();
     for (const event of this.decoder.push(chunk)) {
       if (this.closed) return;
       if (event.kind === "invalid") return this.close("abrupt", event.reason);
       if (event.kind === "hello") this.onHello(event.hello);
-      else this.onMessage(event.fields);
+      else this.onMessage(event.fields, arrivedAt);
     }
   }
 
@@ -206,10 +208,10 @@ export class ClientSession {
     this.ctx.log(`[sim] ${this.label} handshake ${range}, server version ${version}`);
   }
 
-  private onMessage(fields: string[]): void {
+  private onMessage(fields: string[], arrivedAt: number): void {
     this.received += 1;
     this.ctx.stats.messagesReceived += 1;
-    const pacing = this.pacing.record();
+    const pacing = this.pacing.record(arrivedAt);
     this.ctx.stats.peakMessagesPerSecond = Math.max(this.ctx.stats.peakMessagesPerSecond, pacing.inWindow);
     if (pacing.exceeded) {
       this.ctx.stats.pacingViolations += 1;
