@@ -2,6 +2,7 @@
 // is brought to what the plan needs of it by conversion legs F1, F2... on IB's IDEALPRO pairs, placed
 // after the sells and before the buys. README "How folioctl plans", "Currency conversions".
 import { bandWidth } from "./band-width.js";
+import { conversionCashChange } from "./conversion-cash.js";
 import { estimateFxCommission, FX_ODD_LOT_USD } from "./estimate-fx-commission.js";
 import { findCurrencyPair, type CurrencyPair } from "./find-currency-pair.js";
 import { formatFixed, formatMoney } from "./format-number.js";
@@ -361,12 +362,10 @@ function conversionOrder(
 }
 
 function applyToCash(plan: ConversionPlan, order: PlanOrder, pair: CurrencyPair, snapshot: Snapshot): void {
-  const sign = order.side === "BUY" ? 1 : -1;
   const add = (currency: string, amount: number): void => {
     plan.cashDelta.set(currency, (plan.cashDelta.get(currency) ?? 0) + amount);
   };
-  add(pair.contract.symbol, sign * order.quantity);
-  add(pair.contract.currency, -sign * order.quantity * order.estimatedPrice);
+  for (const [currency, amount] of conversionCashChange(order, order.estimatedPrice)) add(currency, amount);
   const commissionBase = order.estimatedCommission * (snapshot.exchangeRates[order.currency] ?? 1);
   add(snapshot.baseCurrency, -commissionBase);
   plan.commissionsBase += commissionBase;
