@@ -86,6 +86,7 @@ export function generateCase(random: () => number, options: GenerateOptions): Ge
     },
     limits: { maxOrderValue: 1e12, maxTurnover: 200 },
     tolerances: { priceMoveBps: 50, planTtl: "4h" },
+    fx: { mode: "forbid", minOrder: 100, limitOffsetBps: 5, sweep: false },
     suspend: false,
   };
   const portfolio = options.settings ? options.settings(base) : base;

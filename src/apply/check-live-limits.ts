@@ -1,6 +1,8 @@
 import { checkGuardrails } from "../core/check-guardrails.js";
 import { estimateCommission } from "../core/estimate-commission.js";
-import type { Plan, PlanOrder } from "../core/plan.js";
+import { conversionCashChange } from "../core/conversion-cash.js";
+import { estimateFxCommission } from "../core/estimate-fx-commission.js";
+import { isConversion, type Plan, type PlanOrder } from "../core/plan.js";
 import type { Portfolio } from "../core/portfolio.js";
 import { resolveTargets } from "../core/resolve-targets.js";
 import type { Snapshot } from "../core/snapshot.js";
@@ -38,19 +40,30 @@ export function checkLiveLimits(
       continue;
     }
     const value = order.quantity * price;
+    // A conversion's commission is IB's FX one, charged in the base currency; shown in the order's.
+    const commission = isConversion(order)
+      ? estimateFxCommission(value * rate, fresh.exchangeRates["USD"]) / rate
+      : estimateCommission(portfolio.trading.commission, order.quantity, price);
     repriced.push({
       ...order,
       estimatedPrice: price,
       estimatedValue: value,
       estimatedValueBase: value * rate,
-      estimatedCommission: estimateCommission(portfolio.trading.commission, order.quantity, price),
+      estimatedCommission: commission,
     });
   }
   const cashAfter: Record<string, number> = resuming ? {} : { ...fresh.cash };
   if (!resuming) {
+    const add = (currency: string, amount: number): void => {
+      cashAfter[currency] = (cashAfter[currency] ?? 0) + amount;
+    };
     for (const o of repriced) {
-      const signed = o.side === "BUY" ? -o.estimatedValue : o.estimatedValue;
-      cashAfter[o.currency] = (cashAfter[o.currency] ?? 0) + signed - o.estimatedCommission;
+      if (isConversion(o)) {
+        for (const [currency, amount] of conversionCashChange(o, o.estimatedPrice)) add(currency, amount);
+        add(o.currency, -o.estimatedCommission);
+        continue;
+      }
+      add(o.currency, (o.side === "BUY" ? -o.estimatedValue : o.estimatedValue) - o.estimatedCommission);
     }
   }
   problems.push(
@@ -61,7 +74,8 @@ export function checkLiveLimits(
   if (!resuming) {
     const held = new Map(fresh.positions.map((p) => [p.conId, p.quantity]));
     for (const o of repriced) {
-      if (o.side === "SELL" && o.quantity > (held.get(o.conId) ?? 0)) {
+      // Selling a pair gives up cash, which the cash check above covers; it holds no position.
+      if (o.side === "SELL" && !isConversion(o) && o.quantity > (held.get(o.conId) ?? 0)) {
         problems.push(
           `${o.leg} sells ${o.quantity} ${o.symbol} but the account holds ${held.get(o.conId) ?? 0}: that would be a short sale`,
         );
@@ -85,10 +99,22 @@ function untradeable(portfolio: Portfolio, plan: Plan, fresh: Snapshot, resuming
   // against the account then) counts too.
   const positions = resuming ? [...fresh.positions, ...plan.snapshot.positions] : fresh.positions;
   const held = new Set(positions.filter((p) => p.quantity > 0).map((p) => p.conId));
+  const base = portfolio.baseCurrency;
+  const converts = portfolio.fx.mode === "convert";
+  const conversionProblems = plan.orders
+    .filter(isConversion)
+    .filter((o) => !converts || (o.symbol !== base && o.currency !== base))
+    .map((o) =>
+      converts
+        ? `${o.leg} converts on ${o.symbol}.${o.currency}, a pair without the base currency ${base}`
+        : `${o.leg} converts on ${o.symbol}.${o.currency}, but fx.mode in portfolio.yaml is forbid`,
+    );
   return plan.orders
+    .filter((o) => !isConversion(o))
     .filter((o) => !targets.has(o.conId) && !(sellsUnmanaged && o.side === "SELL" && held.has(o.conId)))
     .map(
       (o) =>
         `${o.leg} ${o.side === "BUY" ? "buys" : "sells"} ${o.quantity} ${o.symbol} (conId ${o.conId}), which is neither a target in portfolio.yaml nor a position sold under \`trading.unmanaged: sell\``,
-    );
+    )
+    .concat(conversionProblems);
 }

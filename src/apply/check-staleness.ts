@@ -1,4 +1,5 @@
 import type { BrokerExecution } from "../broker/broker.js";
+import { conversionCashChange } from "../core/conversion-cash.js";
 import type { Plan } from "../core/plan.js";
 import type { Snapshot } from "../core/snapshot.js";
 import { valuationPrices } from "../core/valuation-price.js";
@@ -60,7 +61,17 @@ function afterOwnFills(snapshot: Snapshot, executions: BrokerExecution[]): Expec
   const cash = { ...snapshot.cash };
   const currencyOf = new Map(snapshot.positions.map((p) => [p.conId, p.currency]));
   for (const contract of snapshot.contracts) currencyOf.set(contract.conId, contract.currency);
+  const pairs = new Map(snapshot.contracts.filter((c) => c.secType === "CASH").map((c) => [c.conId, c]));
   for (const e of executions) {
+    const pair = pairs.get(e.conId);
+    if (pair !== undefined) {
+      // A conversion is no holding: it moves one currency's cash into another's.
+      const change = conversionCashChange({ ...pair, side: e.side, quantity: e.shares }, e.price);
+      for (const [currency, amount] of change) cash[currency] = (cash[currency] ?? 0) + amount;
+      const feeCurrency = e.commissionCurrency || snapshot.baseCurrency;
+      cash[feeCurrency] = (cash[feeCurrency] ?? 0) - (e.commission ?? 0);
+      continue;
+    }
     const signed = e.side === "BUY" ? e.shares : -e.shares;
     const held = positions.get(e.conId) ?? { symbol: e.symbol, quantity: 0 };
     positions.set(e.conId, { symbol: held.symbol, quantity: held.quantity + signed });

@@ -10,7 +10,7 @@ import { sizeBuys } from "./size-buys.js";
 export interface ExecuteOptions {
   account: string;
   planHash: string;
-  /** How long a wave (the sells, then the buys) may take before its unfilled orders are cancelled. */
+  /** How long a wave (the sells, the conversions, the buys) may take before its unfilled orders are cancelled. */
   waveTimeoutMs: number;
   /** Cash each currency must keep after the buys (cash.minimum for the base currency). */
   cashFloor: Record<string, number>;
@@ -30,7 +30,8 @@ const CANCEL_GRACE_MS = 5_000;
 const POLL_MS = 50;
 
 /**
- * Sends the plan's legs, sells first and buys after the sells settled, and follows them to the end.
+ * Sends the plan's legs, sells first, then currency conversions, then buys, each wave after the one before
+ * settled, and follows them to the end.
  * Legs IB already knows under their orderRef in any state (from an earlier run: working, filled,
  * cancelled, rejected), and legs an earlier run's ledger records as sent, are followed, never sent again.
  * Unfilled remainders are cancelled at the wave deadline; only this plan's orders are. A dropped
@@ -57,11 +58,17 @@ export async function executeLegs(
       return { legs: outcomes, alreadyApplied: allFilled, alreadyAttempted: !allFilled };
     }
 
-    const sells = legs.filter((l) => l.side === "SELL");
+    const sells = legs.filter((l) => l.side === "SELL" && !isConversionLeg(l));
     for (const leg of sells) await placeIfNew(session, leg, leg.quantity);
     await followWave(session, sells);
 
-    const buys = legs.filter((l) => l.side === "BUY");
+    // Conversions after the sells (whose proceeds they may convert) and before the buys (which the
+    // cash they produce pays for), at the planned quantities: a conversion is not resized.
+    const conversions = legs.filter(isConversionLeg);
+    for (const leg of conversions) await placeIfNew(session, leg, leg.quantity);
+    await followWave(session, conversions);
+
+    const buys = legs.filter((l) => l.side === "BUY" && !isConversionLeg(l));
     const fresh = buys.filter((l) => !tracker.isKnownToBroker(l.leg));
     if (fresh.length > 0) {
       const sized = await sizeFreshBuys(session, buys, fresh);
@@ -86,6 +93,11 @@ export async function executeLegs(
     unsubscribe();
     if (ownLink) link.dispose();
   }
+}
+
+/** A currency conversion (F1, F2...) on an IDEALPRO pair. */
+function isConversionLeg(leg: ExecutableLeg): boolean {
+  return leg.contract.secType === "CASH";
 }
 
 /**

@@ -1,9 +1,11 @@
 // Builds the snapshot document (actual state) for one portfolio from any Broker: the account's cash,
-// positions, the contracts its targets name, and a quote for everything that has to be valued.
+// positions, the contracts its targets name, the currency pairs conversions may trade (fx.mode:
+// convert), and a quote for everything that has to be valued or traded.
 import { BrokerError } from "../errors.js";
 import type { Portfolio, Target } from "../core/portfolio.js";
 import type { Snapshot, SnapshotContract, SnapshotPosition, SnapshotQuote } from "../core/snapshot.js";
 import type { AccountValues, Broker, BrokerOrder, BrokerSession } from "./broker.js";
+import { resolveCurrencyPairs } from "./resolve-currency-pairs.js";
 
 /** The gateway is logged in to the portfolio's account; say which accounts it has otherwise. */
 export function checkAccountManaged(session: BrokerSession, account: string): void {
@@ -22,7 +24,8 @@ export async function takeSnapshot(broker: Broker, portfolio: Portfolio, now: ()
   const others = await Promise.all(
     account.positions.filter((p) => !known.has(p.conId)).map((p) => resolveConId(broker, p.conId, p.symbol)),
   );
-  const contracts = [...targetContracts, ...others];
+  const pairs = await resolveCurrencyPairs(broker, portfolio, account.values.cash);
+  const contracts = [...targetContracts, ...others, ...pairs];
   const quotes = await broker.quotes(contracts);
   return assembleSnapshot(portfolio.account, account, contracts, quotes, now);
 }

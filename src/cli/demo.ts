@@ -12,7 +12,15 @@ import { localContext } from "../apply/refusal-hints.js";
 import type { Plan } from "../core/plan.js";
 import { formatZonedTime } from "../core/trading-hours.js";
 
-const EXAMPLE_PORTFOLIO = fileURLToPath(new URL("../../portfolio.yaml", import.meta.url));
+const ROOT = new URL("../../", import.meta.url);
+
+/** The examples the demo plans: a USD account (the default), and a EUR one that converts to buy USD ETFs. */
+const EXAMPLES = {
+  usd: { portfolio: "portfolio.yaml", state: "examples/sim-state.yaml" },
+  eur: { portfolio: "examples/portfolio-eur.yaml", state: "examples/sim-state-eur.yaml" },
+} as const;
+export type DemoExample = keyof typeof EXAMPLES;
+export const DEMO_EXAMPLES = Object.keys(EXAMPLES) as DemoExample[];
 
 // `npm start`: the main job on the example portfolio: the built-in IB Gateway simulator, the real
 // @stoqey/ib client, the planner, and the plan a pull request would show. For the demo a planned
@@ -21,29 +29,40 @@ const EXAMPLE_PORTFOLIO = fileURLToPath(new URL("../../portfolio.yaml", import.m
 // The demo never talks to a gateway, even with --gateway or FOLIOCTL_GATEWAY: it plans the example
 // portfolio, whose account (DU1234567) is not the user's, so a real gateway would only refuse it or, worse,
 // show someone else's example against a real account. `plan --gateway` is the command for a real account.
-export async function runDemo(flags: { gateway?: string }, ctx: CliContext): Promise<number> {
+export async function runDemo(
+  flags: { gateway?: string; example?: string },
+  ctx: CliContext,
+): Promise<number> {
   if (flags.gateway !== undefined) {
     throw new UsageError("folioctl demo always plans the example portfolio against the built-in simulator", {
       hint: `to plan your own portfolio.yaml against ${flags.gateway}, run \`folioctl plan --gateway ${flags.gateway}\``,
     });
   }
+  const name = flags.example ?? "usd";
+  if (!(name in EXAMPLES)) {
+    throw new UsageError(`folioctl demo has no example ${JSON.stringify(name)}`, {
+      hint: `use --example ${DEMO_EXAMPLES.join(" or --example ")}`,
+    });
+  }
+  const example = EXAMPLES[name as DemoExample];
+  const portfolioFile = fileURLToPath(new URL(example.portfolio, ROOT));
   ctx.stdout.write(
-    "folioctl demo: the example portfolio.yaml, planned against the built-in IB Gateway simulator\n" +
-      "(examples/sim-state.yaml) through the same @stoqey/ib client that talks to a real gateway.\n\n",
+    `folioctl demo: the example ${example.portfolio}, planned against the built-in IB Gateway simulator\n` +
+      `(${example.state}) through the same @stoqey/ib client that talks to a real gateway.\n\n`,
   );
   const ignored = ctx.env["FOLIOCTL_GATEWAY"] ?? "";
   const notice =
-    "folioctl: demo uses the built-in simulator with examples/sim-state.yaml" +
+    `folioctl: demo uses the built-in simulator with ${example.state}` +
     (ignored === "" ? "" : `, not FOLIOCTL_GATEWAY=${ignored}: \`folioctl plan\` uses that gateway`) +
     "\n";
   const result = await withGatewayOrSimulator(
-    {},
+    { simState: fileURLToPath(new URL(example.state, ROOT)) },
     { ...ctx, env: {} },
     async (address, simulator) => ({
       marketNow: simulator?.now(),
       ...(await runPlan({
-        portfolioFile: EXAMPLE_PORTFOLIO,
-        snapshot: gatewaySnapshotSource(address, EXAMPLE_PORTFOLIO, systemClock.now),
+        portfolioFile,
+        snapshot: gatewaySnapshotSource(address, portfolioFile, systemClock.now),
         now: systemClock.now().toISOString(),
         toolVersion: TOOL_VERSION,
         format: "text",
@@ -70,7 +89,7 @@ export async function runDemo(flags: { gateway?: string }, ctx: CliContext): Pro
  */
 function describeSession(plan: Plan, now: Date): string {
   // Only the message is shown: the hint of a local apply would name a plan file the demo never writes.
-  const closed = checkWindow(plan, plan.snapshot, now, localContext(EXAMPLE_PORTFOLIO, "plan.json"));
+  const closed = checkWindow(plan, plan.snapshot, now, localContext("portfolio.yaml", "plan.json"));
   if (closed)
     return `Market: ${closed.message}; \`folioctl apply\` would refuse this plan now (window-closed).`;
   const traded = new Set(plan.orders.map((o) => o.conId));

@@ -28,6 +28,7 @@ export function checkPortfolioSemantics(input: SemanticInput): Problem[] {
     ...checkBuyOnlySell(data, has),
     ...checkOrderValueLimits(data, has),
     ...checkLimitOffset(data, has),
+    ...checkCashCurrencies(data, has),
   ];
 }
 
@@ -117,20 +118,23 @@ function describeSymbol(symbol: unknown): string {
 }
 
 function checkCurrencies(data: Record<string, unknown>): Problem[] {
-  const fields: { path: PathSegment[]; value: unknown }[] = [
+  const fields: { path: PathSegment[]; value: unknown; at?: Problem["at"] }[] = [
     { path: ["baseCurrency"], value: data["baseCurrency"] },
   ];
   targetsOf(data)?.forEach((target, index) => {
     fields.push({ path: ["targets", index, "currency"], value: target["currency"] });
   });
+  for (const code of Object.keys(cashCurrencies(data) ?? {})) {
+    fields.push({ path: ["cash", "currencies", code], value: code, at: "key" });
+  }
   const problems: Problem[] = [];
-  for (const { path, value } of fields) {
+  for (const { path, value, at = "value" } of fields) {
     // Malformed codes (`usd`, `US`) already fail the schema's pattern; only well-formed unknown ones here.
     if (typeof value !== "string" || !/^[A-Z]{3}$/.test(value) || isIsoCurrency(value)) continue;
     const suggestion = suggestKey(value, [...COMMON_CURRENCIES, ...isoCurrencyCodes()]);
     problems.push({
       path,
-      at: "value",
+      at,
       message: `\`${value}\` is not an ISO 4217 currency code`,
       hint:
         suggestion === undefined
@@ -212,6 +216,52 @@ function checkLimitOffset(data: Record<string, unknown>, has: (path: PathSegment
       hint: "remove limitOffsetBps, or set `orderType: LMT` to keep the price collar",
     },
   ];
+}
+
+function cashCurrencies(data: Record<string, unknown>): Record<string, unknown> | undefined {
+  const cash = data["cash"];
+  return isRecord(cash) && isRecord(cash["currencies"]) ? cash["currencies"] : undefined;
+}
+
+/** cash.currencies splits cash.weight, and only conversions can keep cash in a given currency. */
+function checkCashCurrencies(
+  data: Record<string, unknown>,
+  has: (path: PathSegment[]) => boolean,
+): Problem[] {
+  const problems: Problem[] = [];
+  const fx = isRecord(data["fx"]) ? data["fx"] : {};
+  const convert = fx["mode"] === "convert";
+  const parts = cashCurrencies(data);
+  if (parts !== undefined && !convert) {
+    problems.push({
+      path: ["cash", "currencies"],
+      at: "key",
+      message: "splits cash by currency, which takes currency conversions, but fx.mode is forbid",
+      hint: "set `fx: { mode: convert }` to plan the conversions, or remove cash.currencies",
+    });
+  }
+  if (has(["fx", "sweep"]) && fx["sweep"] === true && !convert) {
+    problems.push({
+      path: ["fx", "sweep"],
+      at: "key",
+      message:
+        "sweeps foreign cash back to the base currency, which takes conversions, but fx.mode is forbid",
+      hint: "set `mode: convert` in fx, or remove sweep",
+    });
+  }
+  const weight = isRecord(data["cash"]) ? data["cash"]["weight"] : undefined;
+  const values = Object.values(parts ?? {});
+  if (parts === undefined || !isFiniteNumber(weight) || !values.every(isFiniteNumber)) return problems;
+  const total = values.reduce((sum, value) => sum + value, 0);
+  if (Math.abs(total - weight) > WEIGHT_TOTAL_TOLERANCE) {
+    problems.push({
+      path: ["cash", "currencies"],
+      at: "key",
+      message: `the parts total ${round(total)}, not cash.weight (${round(weight)})`,
+      hint: `make the parts add up to cash.weight: ${total > weight ? "lower" : "raise"} them by ${gap(total - weight)} percentage points in total, or change cash.weight`,
+    });
+  }
+  return problems;
 }
 
 function valueAt(data: unknown, path: PathSegment[]): unknown {

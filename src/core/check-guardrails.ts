@@ -1,4 +1,4 @@
-import type { PlanOrder, PlanProblem } from "./plan.js";
+import { isConversion, type PlanOrder, type PlanProblem } from "./plan.js";
 import type { Portfolio } from "./portfolio.js";
 import { formatMoney } from "./format-number.js";
 
@@ -30,7 +30,10 @@ export function checkGuardrails(
       });
     }
   }
-  const turnover = orders.reduce((sum, order) => sum + order.estimatedValueBase, 0);
+  // Conversions change which currency cash is in, not what the account holds.
+  const turnover = orders
+    .filter((order) => !isConversion(order))
+    .reduce((sum, order) => sum + order.estimatedValueBase, 0);
   const percent = netLiquidation > 0 ? (turnover / netLiquidation) * 100 : Infinity;
   if (percent > maxTurnover) {
     const excessValue = turnover - (maxTurnover / 100) * netLiquidation;
@@ -42,24 +45,41 @@ export function checkGuardrails(
       hint: "raise limits.maxTurnover in portfolio.yaml, or rebalance in smaller steps (rebalanceTo: band-edge trades less)",
     });
   }
-  const buyCurrencies = new Set(orders.filter((o) => o.side === "BUY").map((o) => o.currency));
-  for (const currency of [...buyCurrencies].sort()) {
+  for (const currency of spentCurrencies(orders)) {
     const after = cashAfter[currency] ?? 0;
     if (after >= -0.005) continue;
     const short = -after;
     const rate = exchangeRates[currency] ?? 1;
     const legs = orders
-      .filter((o) => o.side === "BUY" && o.currency === currency)
-      .map((o) => `${o.leg} ${o.symbol}`)
+      .filter((o) => spentCurrencyOf(o) === currency)
+      .map((o) => `${o.leg} ${isConversion(o) ? `${o.symbol}.${o.currency}` : o.symbol}`)
       .join(", ");
     const inBase = currency === base ? "" : ` (about ${formatMoney(short * rate)} ${base})`;
     problems.push({
       code: "currency-short",
       document: "snapshot",
       field: `cash.${currency}`,
-      message: `${currency} cash would be ${formatMoney(after)} ${currency} after the buys (${legs}): ${formatMoney(short)} ${currency}${inBase} short`,
-      hint: `convert at least ${formatMoney(short)} ${currency} into ${currency} (FX orders are not planned yet), then plan again`,
+      message: `${currency} cash would be ${formatMoney(after)} ${currency} after the orders that spend it (${legs}): ${formatMoney(short)} ${currency}${inBase} short`,
+      hint:
+        portfolio.fx.mode === "convert"
+          ? `no currency the account holds can pay for it: add ${formatMoney(short)} ${currency} (or its worth in ${base}) to the account, or lower the targets in ${currency}, then plan again`
+          : `set fx.mode: convert in portfolio.yaml to plan the conversion, or buy at least ${formatMoney(short)} ${currency} with another currency by hand, then plan again`,
     });
   }
   return problems;
+}
+
+/** The currency an order pays with: a buy's own, or what a conversion gives up. */
+function spentCurrencyOf(order: PlanOrder): string | undefined {
+  if (isConversion(order)) return order.side === "BUY" ? order.currency : order.symbol;
+  return order.side === "BUY" ? order.currency : undefined;
+}
+
+function spentCurrencies(orders: PlanOrder[]): string[] {
+  const currencies = new Set<string>();
+  for (const order of orders) {
+    const currency = spentCurrencyOf(order);
+    if (currency !== undefined) currencies.add(currency);
+  }
+  return [...currencies].sort();
 }

@@ -7,7 +7,9 @@ import { estimateCommission } from "./estimate-commission.js";
 import { hashSortedPlan } from "./hash-plan.js";
 import { formatIsoTime, parseIsoTime } from "./iso-time.js";
 import { parseDuration } from "./parse-duration.js";
+import { conversionReserve, planConversions, type ConversionPlan } from "./plan-conversions.js";
 import {
+  isConversion,
   PLAN_SCHEMA_VERSION,
   type Plan,
   type PlanProblem,
@@ -23,7 +25,7 @@ import { roundMoney, roundPercent } from "./round-to.js";
 import type { Snapshot } from "./snapshot.js";
 import { solveRebalance } from "./solve-rebalance.js";
 import { valueHoldings, type ValuedHolding } from "./value-holdings.js";
-import { weightRows, type Line } from "./weight-rows.js";
+import { weightRows, type Line, type WeightSummary } from "./weight-rows.js";
 
 export interface ComputePlanOptions {
   /** The plan's createdAt, ISO 8601: the core has no clock of its own. */
@@ -113,13 +115,25 @@ export function computePlan(portfolio: Portfolio, input: Snapshot, options: Comp
     ]);
   }
 
-  trade(portfolio, lines, cashBase, managedValue);
-  let rows = weightRows(portfolio, snapshot, lines, managedValue);
-  if (rows.driftAfter > rows.driftBefore) {
-    // Commissions shrink the account; a plan whose gain they eat is not worth sending.
-    for (const line of lines) line.shares = 0;
-    rows = weightRows(portfolio, snapshot, lines, managedValue);
+  let step = tradeAndConvert(
+    portfolio,
+    snapshot,
+    lines,
+    cashBase,
+    managedValue,
+    conversionReserve(portfolio, snapshot, managedValue),
+  );
+  // Conversions are paid at their pair's limit prices, which the optimiser's one cash pool (valued at
+  // the account's exchange rates) does not see: while the base currency falls short by that, plan
+  // again keeping that much more in cash.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const short = -(step.rows.cashAfterExact.get(portfolio.baseCurrency) ?? 0);
+    if (step.conversions.orders.length === 0 || !(short > 0.005)) break;
+    const reserve = step.pooledCashBefore - portfolio.cash.minimum + short + 0.01;
+    step = tradeAndConvert(portfolio, snapshot, lines, cashBase, managedValue, reserve);
   }
+  const { rows, conversions } = step;
+  if (conversions.problems.length > 0) return fail(conversions.problems);
   const orderLines: OrderLine[] = lines
     .filter((line) => line.shares !== 0)
     .map((line) => ({
@@ -127,14 +141,23 @@ export function computePlan(portfolio: Portfolio, input: Snapshot, options: Comp
       shares: line.shares,
       reason: reasonFor(line, rows),
     }));
-  const orders = buildOrders(portfolio, orderLines);
+  const holdingOrders = buildOrders(portfolio, orderLines);
+  // Sells, then conversions (paid partly by the sells), then buys (paid by both).
+  const orders = [
+    ...holdingOrders.filter((order) => order.side === "SELL"),
+    ...conversions.orders,
+    ...holdingOrders.filter((order) => order.side === "BUY"),
+  ];
 
   const guardrails = checkGuardrails(portfolio, orders, netLiquidation, rows.cashAfter, rates);
   if (guardrails.length > 0) return fail(guardrails);
 
-  const turnover = orders.reduce((sum, order) => sum + order.estimatedValueBase, 0);
+  const turnover = orders
+    .filter((order) => !isConversion(order))
+    .reduce((sum, order) => sum + order.estimatedValueBase, 0);
   const warnings: PlanWarning[] = [
     ...valuation.warnings,
+    ...conversions.warnings,
     ...planWarnings(portfolio, snapshot, { kept, rows: rows.weights, lines, netLiquidation, managedValue }),
   ];
   // Keys in sorted order: the plan is hashed in canonical form, and sorted objects need no copy.
@@ -163,6 +186,50 @@ export function computePlan(portfolio: Portfolio, input: Snapshot, options: Comp
   return { ok: true, plan: { ...unsigned, hash: hashSortedPlan(unsigned) } };
 }
 
+/**
+ * The holdings' trades (with `reserve` kept in cash for conversions), dropped when commissions would
+ * make drift worse, then the conversions they need, and the weights after both.
+ */
+function tradeAndConvert(
+  portfolio: Portfolio,
+  snapshot: Snapshot,
+  lines: Line[],
+  cashBase: number,
+  managedValue: number,
+  reserve: number,
+): { rows: WeightSummary; conversions: ConversionPlan; pooledCashBefore: number } {
+  trade(portfolio, lines, cashBase, managedValue, reserve);
+  let rows = weightRows(portfolio, snapshot, lines, managedValue);
+  if (rows.driftAfter > rows.driftBefore) {
+    // Commissions shrink the account; a plan whose gain they eat is not worth sending.
+    for (const line of lines) line.shares = 0;
+    rows = weightRows(portfolio, snapshot, lines, managedValue);
+  }
+  let pooledCashBefore = 0;
+  for (const [currency, amount] of rows.cashAfterExact) {
+    pooledCashBefore += amount * (snapshot.exchangeRates[currency] ?? 0);
+  }
+  const conversions = planConversions(portfolio, snapshot, {
+    cashAfterTrades: rows.cashAfterExact,
+    spend: spendByCurrency(portfolio, lines),
+    managedValue,
+  });
+  if (conversions.orders.length > 0) rows = weightRows(portfolio, snapshot, lines, managedValue, conversions);
+  return { rows, conversions, pooledCashBefore };
+}
+
+/** What the buys in each currency cost with their commissions, at the plan's prices. */
+function spendByCurrency(portfolio: Portfolio, lines: Line[]): Map<string, number> {
+  const spend = new Map<string, number>();
+  for (const { holding, shares } of lines) {
+    if (!(shares > 0) || holding.price === undefined) continue;
+    const cost =
+      shares * holding.price + estimateCommission(portfolio.trading.commission, shares, holding.price);
+    spend.set(holding.currency, (spend.get(holding.currency) ?? 0) + cost);
+  }
+  return spend;
+}
+
 function fail(errors: PlanProblem[]): PlanResult {
   return { ok: false, errors };
 }
@@ -188,7 +255,14 @@ function classify(portfolio: Portfolio, holdings: ValuedHolding[]): { lines: Lin
  * Decides the shares each line trades. Nothing out of band: nothing trades. Otherwise positions not in
  * targets are sold whole first (their proceeds become cash), then the optimiser decides the targets.
  */
-function trade(portfolio: Portfolio, lines: Line[], cashBase: number, managedValue: number): void {
+function trade(
+  portfolio: Portfolio,
+  lines: Line[],
+  cashBase: number,
+  managedValue: number,
+  /** Cash (base currency) the conversions the trades may cause need for commissions and rounding. */
+  reserve: number,
+): void {
   const { bands, trading, cash } = portfolio;
   let outOfBand = false;
   for (const line of lines) {
@@ -223,7 +297,7 @@ function trade(portfolio: Portfolio, lines: Line[], cashBase: number, managedVal
       return sum + estimateCommission(trading.commission, traded, holding.price as number) * holding.fx;
     }, 0);
   const problemFor = (fees: number): RebalanceProblem =>
-    rebalanceProblem(portfolio, targets, cashValue, managedValue - fees, managedValue);
+    rebalanceProblem(portfolio, targets, cashValue, managedValue - fees, managedValue, reserve);
   const problem0 = problemFor(forcedFees);
   const continuous = allocateContinuous(problem0).flows;
   let fees = feesOf((i) => {
@@ -254,6 +328,7 @@ function rebalanceProblem(
   cashValue: number,
   base: number,
   before: number,
+  reserve: number,
 ): RebalanceProblem {
   const { bands, trading, cash } = portfolio;
   const holdings: RebalanceHolding[] = targets.map(({ holding, increment, primary }) => {
@@ -282,7 +357,7 @@ function rebalanceProblem(
       target: cashTarget * base,
       band: cashBand * base,
       primary: !isInBand(cashValue / before, cashTarget, cashBand),
-      floor: cash.minimum,
+      floor: cash.minimum + reserve,
     },
   };
 }

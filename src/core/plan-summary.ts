@@ -1,5 +1,5 @@
 import { formatMoney, formatPercent } from "./format-number.js";
-import type { Plan } from "./plan.js";
+import { isConversion, type Plan, type PlanOrder } from "./plan.js";
 
 /** Said once, under the summary line where drift first shows. */
 export const DRIFT_DEFINITION =
@@ -14,14 +14,25 @@ export function planSummary(plan: Plan): string {
       ? `Nothing to do: no whole-share trade within the limits lowers drift (${drift.replace(/ → .*/, "")})`
       : `Nothing to do: every holding is within its band (${drift.replace(/ → .*/, "")})`;
   }
-  const sells = plan.orders.filter((o) => o.side === "SELL").length;
-  const buys = plan.orders.length - sells;
+  const conversions = plan.orders.filter(isConversion).length;
+  const sells = plan.orders.filter((o) => o.side === "SELL" && !isConversion(o)).length;
+  const buys = plan.orders.length - sells - conversions;
   const count = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
+  const kinds = [
+    count(sells, "sell"),
+    ...(conversions > 0 ? [count(conversions, "conversion")] : []),
+    count(buys, "buy"),
+  ];
   const base = plan.baseCurrency;
   return [
-    `${count(plan.orders.length, "order")} (${count(sells, "sell")}, ${count(buys, "buy")})`,
+    `${count(plan.orders.length, "order")} (${kinds.join(", ")})`,
     `turnover ${formatMoney(plan.turnover.value)} ${base} (${formatPercent(plan.turnover.percent)})`,
     drift,
     `est. commissions ${formatMoney(plan.estimatedCommissions)} ${base}`,
   ].join(" · ");
+}
+
+/** How an order names what it trades: the ticker, or a conversion's pair as IB writes it (EUR.USD). */
+export function orderInstrument(order: Pick<PlanOrder, "symbol" | "currency" | "secType">): string {
+  return isConversion(order) ? `${order.symbol}.${order.currency}` : order.symbol;
 }

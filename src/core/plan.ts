@@ -12,7 +12,7 @@ export type PriceSource = "mid" | "last" | "close";
 export type OrderSide = "BUY" | "SELL";
 
 export interface PlanOrder {
-  /** Stable id within the plan: S1, S2... for sells, then B1, B2... for buys. */
+  /** Stable id within the plan: S1, S2... for sells, F1, F2... for conversions, then B1, B2... for buys. */
   leg: string;
   conId: number;
   symbol: string;
@@ -35,6 +35,11 @@ export interface PlanOrder {
   /** In the order's currency. */
   estimatedCommission: number;
   reason: string;
+}
+
+/** A currency conversion leg (F1, F2...) on an IDEALPRO pair, not a trade of a holding. */
+export function isConversion(order: Pick<PlanOrder, "secType">): boolean {
+  return order.secType === "CASH";
 }
 
 export type WeightKind = "target" | "cash" | "unmanaged";
@@ -67,7 +72,8 @@ export type WarningCode =
   | "net-liquidation-mismatch"
   | "open-orders"
   | "out-of-band-after"
-  | "fractional-remainder";
+  | "fractional-remainder"
+  | "fx-odd-lot";
 
 export interface PlanWarning {
   code: WarningCode;
@@ -132,7 +138,8 @@ export type PlanProblemCode =
   | "non-positive-value"
   | "max-order-value"
   | "max-turnover"
-  | "currency-short";
+  | "currency-short"
+  | "no-fx-pair";
 
 /** Why no plan could be made: what is wrong, where (symbol, field), and what to do. */
 export interface PlanProblem {

@@ -7,6 +7,7 @@ export type RebalanceTo = "target" | "band-edge";
 export type OrderType = "MKT" | "LMT" | "ADAPTIVE" | "MOC";
 export type UnmanagedPolicy = "ignore" | "warn" | "sell";
 export type SecType = "STK" | "FUND";
+export type FxMode = "forbid" | "convert";
 
 export interface Target {
   symbol: string;
@@ -32,7 +33,12 @@ export interface Portfolio {
   account: string;
   baseCurrency: string;
   targets: Target[];
-  cash: { weight: number; minimum: number };
+  cash: {
+    weight: number;
+    minimum: number;
+    /** cash.weight split by currency, in percent of net liquidation value; the parts sum to weight. */
+    currencies?: Record<string, number>;
+  };
   bands: { absolute: number; relative: number };
   trading: {
     mode: TradingMode;
@@ -42,6 +48,15 @@ export interface Portfolio {
     limitOffsetBps: number;
     unmanaged: UnmanagedPolicy;
     commission: CommissionSchedule;
+  };
+  /** Currency conversions: IB never converts cash by itself. */
+  fx: {
+    mode: FxMode;
+    /** Smallest conversion, in baseCurrency. */
+    minOrder: number;
+    limitOffsetBps: number;
+    /** Convert foreign cash above what the plan keeps back to baseCurrency. */
+    sweep: boolean;
   };
   limits: { maxOrderValue: number; maxTurnover: number };
   tolerances: { priceMoveBps: number; planTtl: string };

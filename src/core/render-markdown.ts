@@ -1,7 +1,7 @@
 import { cashRows } from "./cash-rows.js";
 import { formatFixed, formatMoney, formatPercent, formatPrice, formatQuantity } from "./format-number.js";
 import type { Plan, PlanOrder, PlanWeight } from "./plan.js";
-import { DRIFT_DEFINITION, planSummary } from "./plan-summary.js";
+import { DRIFT_DEFINITION, orderInstrument, planSummary } from "./plan-summary.js";
 import { quoteSources, type QuoteSource } from "./quote-source.js";
 
 /** GitHub refuses pull request bodies and comments longer than this. */
@@ -92,7 +92,7 @@ function orderRow(order: PlanOrder, source: QuoteSource | undefined): string {
     order.leg,
     order.side,
     formatQuantity(order.quantity),
-    escape(order.symbol),
+    escape(orderInstrument(order)),
     order.orderType,
     limit,
     formatPrice(order.estimatedPrice),

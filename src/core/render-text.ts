@@ -1,7 +1,7 @@
 import { cashRows } from "./cash-rows.js";
 import { formatFixed, formatMoney, formatPercent, formatPrice, formatQuantity } from "./format-number.js";
 import type { Plan, PlanWeight } from "./plan.js";
-import { DRIFT_DEFINITION, planSummary } from "./plan-summary.js";
+import { DRIFT_DEFINITION, orderInstrument, planSummary } from "./plan-summary.js";
 import { quoteSources } from "./quote-source.js";
 import { textTable, type Cell } from "./text-table.js";
 
@@ -32,7 +32,7 @@ export function renderText(plan: Plan, options: TextOptions): string {
       o.leg,
       { text: o.side, style: o.side === "BUY" ? green : red },
       formatQuantity(o.quantity),
-      o.symbol,
+      orderInstrument(o),
       o.orderType,
       o.limitPrice === undefined ? "" : formatPrice(o.limitPrice),
       formatPrice(o.estimatedPrice),

@@ -27,6 +27,14 @@ export interface WeightSummary {
   driftAfter: number;
   /** Per currency, rounded to cents. */
   cashAfter: Record<string, number>;
+  /** The same, unrounded. */
+  cashAfterExact: Map<string, number>;
+  commissionsBase: number;
+}
+
+/** What conversions add to each currency's cash, and their commissions in the base currency. */
+export interface CashChanges {
+  cashDelta: ReadonlyMap<string, number>;
   commissionsBase: number;
 }
 
@@ -39,10 +47,14 @@ export function weightRows(
   snapshot: Snapshot,
   lines: Line[],
   managedValue: number,
+  conversions?: CashChanges,
 ): WeightSummary {
   const rates = snapshot.exchangeRates;
   const cash = new Map<string, number>(Object.entries(snapshot.cash));
-  let commissionsBase = 0;
+  let commissionsBase = conversions?.commissionsBase ?? 0;
+  for (const [currency, delta] of conversions?.cashDelta ?? []) {
+    cash.set(currency, (cash.get(currency) ?? 0) + delta);
+  }
   const after = new Map<Line, number>();
   for (const line of lines) {
     const { holding, shares } = line;
@@ -121,6 +133,7 @@ export function weightRows(
     driftBefore: driftBefore / 2,
     driftAfter: driftAfter / 2,
     cashAfter,
+    cashAfterExact: cash,
     commissionsBase,
   };
 }

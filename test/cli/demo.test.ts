@@ -20,6 +20,22 @@ describe("folioctl demo (npm start)", () => {
     );
   });
 
+  it("--example eur plans a EUR account that converts euros before buying its USD ETFs", async () => {
+    const run = await runCli(["demo", "--example", "eur"]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toBe("folioctl: demo uses the built-in simulator with examples/sim-state-eur.yaml\n");
+    expect(run.stdout).toMatch(/Plan for DU2345678: \d+ orders \(0 sells, 1 conversion, \d+ buys\)/);
+    expect(run.stdout).toMatch(/F1\s+SELL\s+[\d,]+\s+EUR\.USD\s+LMT/);
+    expect(run.stdout).toMatch(/B1\s+BUY\s+\d+\s+BND/);
+  });
+
+  it("refuses an example it does not have, naming those it has, exit 64", async () => {
+    const run = await runCli(["demo", "--example", "gbp"]);
+    expect(run.code).toBe(64);
+    expect(run.stderr).toContain('no example "gbp"');
+    expect(run.stderr).toContain("use --example usd or --example eur");
+  });
+
   it("answers --gateway with the command that plans against a gateway, exit 64", async () => {
     const run = await runCli(["demo", "--gateway", "127.0.0.1:4002"]);
     expect(run.code).toBe(64);

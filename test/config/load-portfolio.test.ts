@@ -73,6 +73,7 @@ describe("defaults", () => {
       },
       limits: { maxOrderValue: 50000, maxTurnover: 30 },
       tolerances: { priceMoveBps: 50, planTtl: "4h" },
+      fx: { mode: "forbid", minOrder: 100, limitOffsetBps: 5, sweep: false },
       suspend: false,
     });
   });

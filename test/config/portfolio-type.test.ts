@@ -4,6 +4,7 @@ import schema from "../../schema/portfolio.schema.json" with { type: "json" };
 import { parsePortfolio } from "../../src/config/load-portfolio.js";
 import type {
   CommissionSchedule,
+  FxMode,
   OrderType,
   Portfolio,
   RebalanceTo,
@@ -31,6 +32,7 @@ const portfolioKeys = {
   trading: true,
   limits: true,
   tolerances: true,
+  fx: true,
   suspend: true,
 } satisfies Keys<Portfolio>;
 const targetKeys = {
@@ -46,7 +48,10 @@ const targetOptionalKeys = { conId: true, primaryExchange: true } satisfies Reco
   OptionalKeys<Target>,
   true
 >;
-const cashKeys = { weight: true, minimum: true } satisfies Keys<Portfolio["cash"]>;
+const cashKeys = { weight: true, minimum: true, currencies: true } satisfies Keys<Portfolio["cash"]>;
+const fxKeys = { mode: true, minOrder: true, limitOffsetBps: true, sweep: true } satisfies Keys<
+  Portfolio["fx"]
+>;
 const bandsKeys = { absolute: true, relative: true } satisfies Keys<Portfolio["bands"]>;
 const tradingKeys = {
   mode: true,
@@ -68,6 +73,7 @@ const tolerancesKeys = { priceMoveBps: true, planTtl: true } satisfies Keys<Port
 const modes = { full: true, "buy-only": true, "sell-only": true } satisfies Record<TradingMode, true>;
 const rebalanceTo = { target: true, "band-edge": true } satisfies Record<RebalanceTo, true>;
 const orderTypes = { MKT: true, LMT: true, ADAPTIVE: true, MOC: true } satisfies Record<OrderType, true>;
+const fxModes = { forbid: true, convert: true } satisfies Record<FxMode, true>;
 const unmanaged = { ignore: true, warn: true, sell: true } satisfies Record<UnmanagedPolicy, true>;
 const secTypes = { STK: true, FUND: true } satisfies Record<SecType, true>;
 
@@ -98,6 +104,7 @@ describe("the Portfolio type and the portfolio schema", () => {
     ["trading.commission", commissionKeys, prop(trading, "commission")],
     ["limits", limitsKeys, prop(root, "limits")],
     ["tolerances", tolerancesKeys, prop(root, "tolerances")],
+    ["fx", fxKeys, prop(root, "fx")],
   ] as const)("%s has the same keys in both", (_name, typeKeys, node) => {
     expect(sorted(typeKeys)).toEqual(schemaKeys(node));
   });
@@ -107,6 +114,7 @@ describe("the Portfolio type and the portfolio schema", () => {
     ["trading.rebalanceTo", rebalanceTo, prop(trading, "rebalanceTo")],
     ["trading.orderType", orderTypes, prop(trading, "orderType")],
     ["trading.unmanaged", unmanaged, prop(trading, "unmanaged")],
+    ["fx.mode", fxModes, prop(prop(root, "fx"), "mode")],
     ["targets[].secType", secTypes, prop(target, "secType")],
   ] as const)("%s allows the same values in both", (_name, typeValues, node) => {
     expect(sorted(typeValues)).toEqual([...(node.enum ?? [])].map(String).sort());
@@ -139,7 +147,7 @@ describe("the Portfolio type and the portfolio schema", () => {
         },
         { symbol: "VTI", weight: 30, secType: "FUND", exchange: "ARCA", currency: "USD" },
       ],
-      cash: { weight: 10, minimum: 1000 },
+      cash: { weight: 10, minimum: 1000, currencies: { EUR: 6, USD: 4 } },
       bands: { absolute: 3, relative: 10 },
       trading: {
         mode: "buy-only",
@@ -152,6 +160,7 @@ describe("the Portfolio type and the portfolio schema", () => {
       },
       limits: { maxOrderValue: 10000, maxTurnover: 50 },
       tolerances: { priceMoveBps: 20, planTtl: "2d" },
+      fx: { mode: "convert", minOrder: 500, limitOffsetBps: 2, sweep: true },
       suspend: true,
     };
     const result = parsePortfolio(Buffer.from(stringify(everyKey)), "every-key.yaml");

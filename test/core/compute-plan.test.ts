@@ -340,9 +340,11 @@ describe("currencies", () => {
         code: "currency-short",
         field: "cash.EUR",
         message: expect.stringMatching(
-          /^EUR cash would be -[\d,.]+ EUR after the buys \(B1 SAP\): [\d,.]+ EUR \(about [\d,.]+ USD\) short$/,
+          /^EUR cash would be -[\d,.]+ EUR after the orders that spend it \(B1 SAP\): [\d,.]+ EUR \(about [\d,.]+ USD\) short$/,
         ),
-        hint: expect.stringMatching(/^convert at least [\d,.]+ EUR into EUR/),
+        hint: expect.stringMatching(
+          /^set fx.mode: convert .* or buy at least [\d,.]+ EUR with another currency by hand/,
+        ),
       }),
     ]);
   });

@@ -122,6 +122,7 @@ export function makePortfolio(
     bands: { absolute: 1, relative: 25 },
     limits: { maxOrderValue: 1e9, maxTurnover: 200 },
     tolerances: { priceMoveBps: 50, planTtl: "4h" },
+    fx: { mode: "forbid", minOrder: 100, limitOffsetBps: 5, sweep: false },
     suspend: false,
     ...overrides,
     targets: targets.map((t) => ({ secType: "STK", exchange: "SMART", currency: baseCurrency, ...t })),

@@ -80,8 +80,8 @@ describe("guardrail problems say which field, where, and how to fix it", () => {
         document: "snapshot",
         field: "cash.EUR",
         message:
-          "EUR cash would be -50.00 EUR after the buys (B1 B1X, B2 B2X): 50.00 EUR (about 55.00 USD) short",
-        hint: "convert at least 50.00 EUR into EUR (FX orders are not planned yet), then plan again",
+          "EUR cash would be -50.00 EUR after the orders that spend it (B1 B1X, B2 B2X): 50.00 EUR (about 55.00 USD) short",
+        hint: "set fx.mode: convert in portfolio.yaml to plan the conversion, or buy at least 50.00 EUR with another currency by hand, then plan again",
       },
     ]);
     const both = checkGuardrails(
@@ -100,7 +100,9 @@ describe("guardrail problems say which field, where, and how to fix it", () => {
       { USD: -2 },
       { USD: 1 },
     );
-    expect(base[0]?.message).toBe("USD cash would be -2.00 USD after the buys (B1 B1X): 2.00 USD short");
+    expect(base[0]?.message).toBe(
+      "USD cash would be -2.00 USD after the orders that spend it (B1 B1X): 2.00 USD short",
+    );
   });
 });
 

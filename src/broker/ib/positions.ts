@@ -12,6 +12,10 @@ export async function readPositions(conn: IbConnection, account: string): Promis
       const found = new Map<number, SnapshotPosition>();
       const onPosition = (acct: string, contract: Contract, quantity: number, avgCost?: number) => {
         if (acct !== account || contract.conId === undefined) return;
+        // After a conversion IB reports a virtual position in the pair (secType CASH). The currency is
+        // already in the account's cash balances: counting it again would value it twice, and
+        // `unmanaged: sell` would try to sell it.
+        if (contract.secType === "CASH") return;
         found.set(contract.conId, {
           conId: contract.conId,
           symbol: contract.symbol ?? "",

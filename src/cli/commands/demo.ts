@@ -14,7 +14,12 @@ export function registerDemoCommand(program: Command, ctx: CliContext, run: RunA
       "--gateway <host:port>",
       "not used: the demo always uses the simulator (and ignores FOLIOCTL_GATEWAY); `folioctl plan --gateway` plans your portfolio",
     )
-    .action((flags: { gateway?: string }) =>
+    .option(
+      "--example <name>",
+      "usd: a USD account (portfolio.yaml); eur: a EUR account that converts euros to buy USD ETFs (examples/portfolio-eur.yaml)",
+      "usd",
+    )
+    .action((flags: { gateway?: string; example?: string }) =>
       run(async () => (await import("../demo.js")).runDemo(flags, ctx)),
     );
 }

@@ -27,16 +27,17 @@ export async function cleanupPlanFixtures(): Promise<void> {
   await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
 }
 
-/** Copies the example portfolio.yaml (optionally edited) and plans it against the simulator. */
+/** Copies the example portfolio.yaml (or `source`, optionally edited) and plans it against the simulator. */
 export async function planFixture(
   sim: GatewaySim,
   now: Date,
   editPortfolio: (yaml: string) => string = (y) => y,
+  source = join(REPO_ROOT, "portfolio.yaml"),
 ): Promise<PlanFixture> {
   const dir = await mkdtemp(join(tmpdir(), "folioctl-apply-"));
   dirs.push(dir);
   const portfolioFile = join(dir, "portfolio.yaml");
-  await copyFile(join(REPO_ROOT, "portfolio.yaml"), portfolioFile);
+  await copyFile(source, portfolioFile);
   await writeFile(portfolioFile, editPortfolio(await readFile(portfolioFile, "utf8")));
   const loaded = await loadPortfolioFile(portfolioFile);
   if (!loaded.ok) throw new Error(loaded.errors.map((e) => e.message).join("; "));

@@ -1,0 +1,100 @@
+// Applying a plan with a currency conversion (fx.mode: convert) on the simulator: a EUR-base account
+// buying USD ETFs (examples/sim-state-eur.yaml, examples/portfolio-eur.yaml). The order of a run is
+// sells, then conversions, then buys, and no leg, a conversion included, is ever sent twice.
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { loadSimStateFile, type GatewaySim } from "../../src/gateway-sim/index.js";
+import { startTestSim, stopSims } from "../gateway-sim/support/start-test-sim.js";
+import { REPO_ROOT } from "../support/run-cli.js";
+import { apply, ordersPerRef } from "./support/apply-harness.js";
+import { cleanupPlanFixtures, planFixture } from "./support/plan-fixture.js";
+
+const ACCOUNT = "DU2345678";
+const EUR_USD = 12087792;
+
+afterEach(async () => {
+  await stopSims();
+  await cleanupPlanFixtures();
+});
+
+async function eurSim(): Promise<GatewaySim> {
+  const loaded = await loadSimStateFile(join(REPO_ROOT, "examples/sim-state-eur.yaml"));
+  if (!loaded.ok) throw new Error("the EUR example state is invalid");
+  return startTestSim({ state: loaded.state });
+}
+
+const eurPlan = (sim: GatewaySim) =>
+  planFixture(sim, new Date(), (y) => y, join(REPO_ROOT, "examples/portfolio-eur.yaml"));
+
+/** The legs in the order the simulator received them. */
+const placedLegs = (sim: GatewaySim): string[] =>
+  [...sim.orders()].sort((a, b) => a.orderId - b.orderId).map((o) => o.orderRef.split(":").pop() ?? "");
+
+describe("apply with a currency conversion", () => {
+  it("converts, then buys with the dollars the conversion produced", async () => {
+    const sim = await eurSim();
+    const fixture = await eurPlan(sim);
+    expect(fixture.plan.orders.map((o) => o.leg)).toEqual(["F1", "B1", "B2", "B3"]);
+    const eurBefore = sim.account(ACCOUNT).cash["EUR"] ?? 0;
+
+    const result = await apply(sim, fixture);
+
+    expect(result.record.outcome).toBe("applied");
+    expect(result.exitCode).toBe(0);
+    expect(placedLegs(sim)).toEqual(["F1", "B1", "B2", "B3"]);
+    const f1 = result.record.orders.find((o) => o.leg === "F1");
+    expect(f1).toMatchObject({ conId: EUR_USD, side: "SELL", status: "filled" });
+    const cash = sim.account(ACCOUNT).cash;
+    expect(cash["USD"] ?? 0).toBeGreaterThanOrEqual(0);
+    expect(cash["EUR"] ?? 0).toBeLessThan(eurBefore);
+    // IB's virtual position in the pair is not a holding.
+    expect(result.record.orders.map((o) => o.status)).toEqual(["filled", "filled", "filled", "filled"]);
+  });
+
+  it("refuses as stale when the pair's rate moved more than tolerances.priceMoveBps, sending nothing", async () => {
+    const sim = await eurSim();
+    const fixture = await eurPlan(sim);
+    sim.setQuote(EUR_USD, { bid: 1.1, ask: 1.1001 }); // about +139 bps from 1.085
+    const result = await apply(sim, fixture);
+    expect(result.record.outcome).toBe("refused");
+    expect(result.exitCode).toBe(3);
+    expect(result.record.refusal).toMatchObject({
+      reason: "stale",
+      differences: [{ kind: "price", conId: EUR_USD, planned: 1.085, current: 1.10005 }],
+    });
+    expect(sim.orders()).toEqual([]);
+  });
+
+  it("sends nothing again on a second run, the conversion included", async () => {
+    const sim = await eurSim();
+    const fixture = await eurPlan(sim);
+    expect((await apply(sim, fixture)).record.outcome).toBe("applied");
+    const again = await apply(sim, fixture);
+    expect(again.record.outcome).toBe("already-applied");
+    expect(again.exitCode).toBe(0);
+    expect(ordersPerRef(sim)).toEqual([1, 1, 1, 1]);
+  });
+
+  it.each([
+    ["the conversion's placement", 1],
+    ["the conversion's and the first buy's placements", 2],
+  ])("resumes after a drop at %s and sends each leg once", async (_step, times) => {
+    const sim = await eurSim();
+    const fixture = await eurPlan(sim);
+    sim.injectFault({ type: "disconnect", on: "first-order", times });
+    const result = await apply(sim, fixture);
+    expect(sim.firedFaults().length).toBeGreaterThan(0);
+    expect(result.record.outcome).toBe("applied");
+    expect(ordersPerRef(sim)).toEqual([1, 1, 1, 1]);
+  });
+
+  it("resumes after a drop at every fill, the conversion's first, and sends each leg once", async () => {
+    const sim = await eurSim();
+    const fixture = await eurPlan(sim);
+    sim.injectFault({ type: "disconnect", on: "first-fill", times: fixture.plan.orders.length });
+    const result = await apply(sim, fixture);
+    expect(sim.firedFaults()).toHaveLength(fixture.plan.orders.length);
+    expect(result.record.outcome).toBe("applied");
+    expect(ordersPerRef(sim)).toEqual([1, 1, 1, 1]);
+  });
+});
