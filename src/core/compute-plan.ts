@@ -14,7 +14,9 @@ import {
   type PlanResult,
   type PlanWarning,
 } from "./plan.js";
+import { planWarning } from "./plan-warning.js";
 import { planWarnings } from "./plan-warnings.js";
+import { NODE_BUDGET } from "./exact-increments.js";
 import type { Portfolio } from "./portfolio.js";
 import type { RebalanceHolding, RebalanceProblem } from "./rebalance-problem.js";
 import { normalizeSnapshot } from "./normalize-snapshot.js";
@@ -113,7 +115,7 @@ export function computePlan(portfolio: Portfolio, input: Snapshot, options: Comp
     ]);
   }
 
-  trade(portfolio, lines, cashBase, managedValue);
+  const exact = trade(portfolio, lines, cashBase, managedValue);
   let rows = weightRows(portfolio, snapshot, lines, managedValue);
   if (rows.driftAfter > rows.driftBefore) {
     // Commissions shrink the account; a plan whose gain they eat is not worth sending.
@@ -136,6 +138,14 @@ export function computePlan(portfolio: Portfolio, input: Snapshot, options: Comp
   const warnings: PlanWarning[] = [
     ...valuation.warnings,
     ...planWarnings(portfolio, snapshot, { kept, rows: rows.weights, lines, netLiquidation, managedValue }),
+    ...(exact
+      ? []
+      : [
+          planWarning(
+            "search-incomplete",
+            `the exact search stopped after ${NODE_BUDGET.toLocaleString("en-US")} nodes: these orders are the best found, not proven the best`,
+          ),
+        ]),
   ];
   // Keys in sorted order: the plan is hashed in canonical form, and sorted objects need no copy.
   const unsigned: Omit<Plan, "hash"> = {
@@ -187,8 +197,9 @@ function classify(portfolio: Portfolio, holdings: ValuedHolding[]): { lines: Lin
 /**
  * Decides the shares each line trades. Nothing out of band: nothing trades. Otherwise positions not in
  * targets are sold whole first (their proceeds become cash), then the optimiser decides the targets.
+ * False when the exact search stopped at its node limit, so the plan may not be the optimum.
  */
-function trade(portfolio: Portfolio, lines: Line[], cashBase: number, managedValue: number): void {
+function trade(portfolio: Portfolio, lines: Line[], cashBase: number, managedValue: number): boolean {
   const { bands, trading, cash } = portfolio;
   let outOfBand = false;
   for (const line of lines) {
@@ -199,7 +210,7 @@ function trade(portfolio: Portfolio, lines: Line[], cashBase: number, managedVal
   const cashTarget = cash.weight / 100;
   const cashBand = bandWidth(cashTarget, bands);
   outOfBand ||= !isInBand(cashBase / managedValue, cashTarget, cashBand);
-  if (!outOfBand) return;
+  if (!outOfBand) return true;
 
   let cashValue = cashBase;
   let forcedFees = 0;
@@ -233,8 +244,11 @@ function trade(portfolio: Portfolio, lines: Line[], cashBase: number, managedVal
   });
   const tolerance = Math.max(0.005, 1e-7 * managedValue);
   let units: number[] | undefined;
+  let exact = true;
   for (let round = 0; round < 4; round++) {
-    units = solveRebalance(problemFor(fees), units).units;
+    const solution = solveRebalance(problemFor(fees), units);
+    units = solution.units;
+    exact = solution.exact;
     const solved = units;
     const next = feesOf((i) => solved[i] ?? 0);
     if (Math.abs(next - fees) < tolerance) break;
@@ -245,6 +259,7 @@ function trade(portfolio: Portfolio, lines: Line[], cashBase: number, managedVal
     line.shares = (chosen[i] ?? 0) * line.increment;
     line.secondary = !line.primary && line.shares !== 0;
   });
+  return exact;
 }
 
 /** The numeric problem for the optimiser; targets and bands over `base`, band status over `before`. */

@@ -67,7 +67,8 @@ export type WarningCode =
   | "net-liquidation-mismatch"
   | "open-orders"
   | "out-of-band-after"
-  | "fractional-remainder";
+  | "fractional-remainder"
+  | "search-incomplete";
 
 export interface PlanWarning {
   code: WarningCode;
