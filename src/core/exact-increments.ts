@@ -3,7 +3,7 @@ import { COMMISSION_WEIGHT, type IncrementSearch, type SearchItem } from "./incr
 import { reachCost, ROOM_COST } from "./rebalance-problem.js";
 
 /** Branch and bound gives up after this many nodes and keeps the best plan found (the plan says so). */
-export const NODE_BUDGET = 30_000;
+export const NODE_BUDGET = 100_000;
 
 /** A stretch of one holding's move toward its target: its length in value and its cost per unit. */
 interface Segment {
