@@ -138,3 +138,57 @@ export function exactProblemSettings(base: Portfolio): Portfolio {
     },
   };
 }
+
+/**
+ * One account with everything the planner supports, drawn at random: small (2k-50k) or large (50k-5M)
+ * accounts, 3 to `maxTargets` targets priced 5 to 5,000, non-zero bands, IB's default commissions, a
+ * cash floor, full, buy-only or sell-only mode, target or band-edge, positions outside the targets
+ * (left alone or sold) and a minimum trade value.
+ */
+export function generateFairCase(random: () => number, maxTargets = 60): GeneratedCase {
+  const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)] as T;
+  const small = random() < 0.5;
+  const generated = generateCase(random, {
+    targets: [3, maxTargets],
+    prices: [5, 5_000],
+    accounts: small ? [2_000, 50_000] : [50_000, 5_000_000],
+  });
+  const { portfolio, snapshot } = generated;
+  const accountValue = snapshot.netLiquidation;
+  portfolio.bands = pick([
+    { absolute: 1, relative: 25 },
+    { absolute: 2, relative: 25 },
+    { absolute: 0.5, relative: 10 },
+    { absolute: 5, relative: 50 },
+  ]);
+  portfolio.trading.mode = pick(["full", "full", "full", "buy-only", "sell-only"] as const);
+  portfolio.trading.rebalanceTo = random() < 0.3 ? "band-edge" : "target";
+  portfolio.trading.minTradeValue = pick([0, 50, 100, 100, 250, 1_000]);
+  portfolio.trading.unmanaged = pick(["warn", "sell"] as const);
+  if (random() < 0.4) {
+    portfolio.cash.minimum = Math.round(accountValue * random() * 0.05 * 100) / 100;
+  }
+  if (random() < 0.3) {
+    // Positions outside the targets, worth 1-10% of the account each, bought with some of the cash.
+    const count = 1 + Math.floor(random() * 3);
+    for (let j = 0; j < count; j++) {
+      const conId = 900_000 + j;
+      const symbol = `U${j}`;
+      const price = Math.round(Math.exp(Math.log(5) + random() * Math.log(1_000)) * 100) / 100;
+      const quantity = Math.max(1, Math.floor((accountValue * (0.01 + random() * 0.09)) / price));
+      snapshot.positions.push({ conId, symbol, currency: "USD", quantity, avgCost: price });
+      snapshot.quotes.push({ conId, last: price, time: snapshot.asOf, delayed: false });
+      snapshot.contracts.push({
+        conId,
+        symbol,
+        secType: "STK",
+        exchange: "SMART",
+        currency: "USD",
+        minTick: 0.01,
+        sizeIncrement: 1,
+      });
+      snapshot.netLiquidation = Math.round((snapshot.netLiquidation + quantity * price) * 100) / 100;
+    }
+  }
+  return generated;
+}

@@ -16,7 +16,9 @@ import {
   type PlanResult,
   type PlanWarning,
 } from "./plan.js";
+import { planWarning } from "./plan-warning.js";
 import { planWarnings } from "./plan-warnings.js";
+import { NODE_BUDGET } from "./exact-increments.js";
 import type { Portfolio } from "./portfolio.js";
 import type { RebalanceHolding, RebalanceProblem } from "./rebalance-problem.js";
 import { normalizeSnapshot } from "./normalize-snapshot.js";
@@ -132,7 +134,7 @@ export function computePlan(portfolio: Portfolio, input: Snapshot, options: Comp
     const reserve = step.pooledCashBefore - portfolio.cash.minimum + short + 0.01;
     step = tradeAndConvert(portfolio, snapshot, lines, cashBase, managedValue, reserve);
   }
-  const { rows, conversions } = step;
+  const { rows, conversions, exact } = step;
   if (conversions.problems.length > 0) return fail(conversions.problems);
   const orderLines: OrderLine[] = lines
     .filter((line) => line.shares !== 0)
@@ -159,6 +161,14 @@ export function computePlan(portfolio: Portfolio, input: Snapshot, options: Comp
     ...valuation.warnings,
     ...conversions.warnings,
     ...planWarnings(portfolio, snapshot, { kept, rows: rows.weights, lines, netLiquidation, managedValue }),
+    ...(exact
+      ? []
+      : [
+          planWarning(
+            "search-incomplete",
+            `the exact search stopped after ${NODE_BUDGET.toLocaleString("en-US")} nodes: these orders are the best found, not proven the best`,
+          ),
+        ]),
   ];
   // Keys in sorted order: the plan is hashed in canonical form, and sorted objects need no copy.
   const unsigned: Omit<Plan, "hash"> = {
@@ -197,8 +207,8 @@ function tradeAndConvert(
   cashBase: number,
   managedValue: number,
   reserve: number,
-): { rows: WeightSummary; conversions: ConversionPlan; pooledCashBefore: number } {
-  trade(portfolio, lines, cashBase, managedValue, reserve);
+): { rows: WeightSummary; conversions: ConversionPlan; pooledCashBefore: number; exact: boolean } {
+  const exact = trade(portfolio, lines, cashBase, managedValue, reserve);
   let rows = weightRows(portfolio, snapshot, lines, managedValue);
   if (rows.driftAfter > rows.driftBefore) {
     // Commissions shrink the account; a plan whose gain they eat is not worth sending.
@@ -215,7 +225,7 @@ function tradeAndConvert(
     managedValue,
   });
   if (conversions.orders.length > 0) rows = weightRows(portfolio, snapshot, lines, managedValue, conversions);
-  return { rows, conversions, pooledCashBefore };
+  return { rows, conversions, pooledCashBefore, exact };
 }
 
 /** What the buys in each currency cost with their commissions, at the plan's prices. */
@@ -254,6 +264,7 @@ function classify(portfolio: Portfolio, holdings: ValuedHolding[]): { lines: Lin
 /**
  * Decides the shares each line trades. Nothing out of band: nothing trades. Otherwise positions not in
  * targets are sold whole first (their proceeds become cash), then the optimiser decides the targets.
+ * False when the exact search stopped at its node limit, so the plan may not be the optimum.
  */
 function trade(
   portfolio: Portfolio,
@@ -262,7 +273,7 @@ function trade(
   managedValue: number,
   /** Cash (base currency) the conversions the trades may cause need for commissions and rounding. */
   reserve: number,
-): void {
+): boolean {
   const { bands, trading, cash } = portfolio;
   let outOfBand = false;
   for (const line of lines) {
@@ -273,7 +284,7 @@ function trade(
   const cashTarget = cash.weight / 100;
   const cashBand = bandWidth(cashTarget, bands);
   outOfBand ||= !isInBand(cashBase / managedValue, cashTarget, cashBand);
-  if (!outOfBand) return;
+  if (!outOfBand) return true;
 
   let cashValue = cashBase;
   let forcedFees = 0;
@@ -307,8 +318,11 @@ function trade(
   });
   const tolerance = Math.max(0.005, 1e-7 * managedValue);
   let units: number[] | undefined;
+  let exact = true;
   for (let round = 0; round < 4; round++) {
-    units = solveRebalance(problemFor(fees), units).units;
+    const solution = solveRebalance(problemFor(fees), units);
+    units = solution.units;
+    exact = solution.exact;
     const solved = units;
     const next = feesOf((i) => solved[i] ?? 0);
     if (Math.abs(next - fees) < tolerance) break;
@@ -319,6 +333,7 @@ function trade(
     line.shares = (chosen[i] ?? 0) * line.increment;
     line.secondary = !line.primary && line.shares !== 0;
   });
+  return exact;
 }
 
 /** The numeric problem for the optimiser; targets and bands over `base`, band status over `before`. */

@@ -37,6 +37,13 @@ interface Candidate {
 const DIRECTIONS = [1, -1] as const;
 
 /**
+ * The objective counts every asset's distance to its target in full, which is twice the drift D of the
+ * README (half the sum); commissions count twice too, so that a plan is worth its commissions exactly
+ * when it lowers D by more than they cost.
+ */
+export const COMMISSION_WEIGHT = 2;
+
+/**
  * The state of a whole-increment search with its objective kept up to date in O(1) per change: the drift
  * that counts (see rebalance-problem.ts) plus commissions plus a turnover tie-break. Each holding moves
  * only toward its target, at most one increment past it; buys never take cash below its floor.
@@ -94,7 +101,7 @@ export class IncrementSearch {
     return (
       reachCost(item.reach, k * item.unit, ROOM_COST) +
       TURNOVER_PENALTY * traded +
-      item.commission(Math.abs(k))
+      COMMISSION_WEIGHT * item.commission(Math.abs(k))
     );
   }
 

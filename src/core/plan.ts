@@ -73,7 +73,8 @@ export type WarningCode =
   | "open-orders"
   | "out-of-band-after"
   | "fractional-remainder"
-  | "fx-odd-lot";
+  | "fx-odd-lot"
+  | "search-incomplete";
 
 export interface PlanWarning {
   code: WarningCode;

@@ -7,6 +7,8 @@ export interface RebalanceSolution {
   units: number[];
   /** The continuous allocation the increments were rounded from, in base-currency value. */
   flows: number[];
+  /** False when the exact search stopped at its node limit (see round-to-increments.ts). */
+  exact: boolean;
 }
 
 /**
@@ -15,5 +17,5 @@ export interface RebalanceSolution {
  */
 export function solveRebalance(problem: RebalanceProblem, start?: number[]): RebalanceSolution {
   const { flows } = allocateContinuous(problem);
-  return { units: roundToIncrements(problem, flows, start), flows };
+  return { ...roundToIncrements(problem, flows, start), flows };
 }

@@ -209,9 +209,9 @@ describe("computePlan invariants", () => {
   });
 
   // A case fast-check found (seed 332119595): a relative band on a small weight, a large cash floor and
-  // an unmanaged position sold. Planning again sells T0 and trades two more. Known, not yet fixed: this
-  // test fails the day the planner converges here, and should then become a plain test.
-  it.fails("does not yet converge on a small weight with a relative band and a large cash floor", () => {
+  // an unmanaged position sold. The windowed search sold T0 and traded two more when planning again; the
+  // exact branch and bound finds the optimum the first time, so the second plan is empty.
+  it("converges on a small weight with a relative band and a large cash floor", () => {
     convergesFrom(nonConverging as unknown as Scenario);
   });
 });
