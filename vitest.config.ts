@@ -1,14 +1,18 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    // Guards against a test that hangs, not deadlines: every test waits on events, and a loaded machine
+    // (or two files at once on two cores) stretches a GitOps loop test far past its idle 20 s.
+    testTimeout: 180_000,
+    hookTimeout: 180_000,
     // Tests start servers on ephemeral loopback ports and real git repos in temp dirs: keep them isolated.
     pool: "forks",
-    // Vitest's default number of workers (one fewer than the cores) stays: two workers on a 2-core machine
-    // under load made the GitOps loop tests time out (each waits on git and the simulator).
+    // Vitest's default (one fewer worker than cores) runs the whole suite in one worker on two cores,
+    // which leaves a core idle while git and the simulator wait: at least two.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     // A worker reuses the modules it has loaded (octokit, @stoqey/ib, ajv, the source) for its next test
     // file instead of loading them again for each of the 111 files. Safe because no test mocks a module
     // and every test that changes process.env or starts a server puts it back in afterEach; setup files

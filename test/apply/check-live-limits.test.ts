@@ -51,7 +51,9 @@ describe("checkLiveLimits: the guardrails again on live numbers", () => {
     short.cash.USD = needed - 1;
     const refusal = checkLiveLimits(portfolio, plan, short, false, LOOP);
     expect(refusal?.reason).toBe("limit");
-    expect(refusal?.message).toContain("USD cash would be -1.00 USD after the buys (B1 BBB): 1.00 USD short");
+    expect(refusal?.message).toContain(
+      "USD cash would be -1.00 USD after the orders that spend it (B1 BBB): 1.00 USD short",
+    );
     const enough = fresh();
     enough.cash.USD = needed;
     expect(checkLiveLimits(portfolio, plan, enough, false, LOOP)).toBeUndefined();

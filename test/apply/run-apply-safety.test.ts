@@ -63,7 +63,9 @@ describe("runApply checks live cash on a first run", () => {
     const result = await apply(sim, fixture);
     expect(result.exitCode).toBe(3);
     expect(result.record.refusal?.reason).toBe("limit");
-    expect(result.record.refusal?.message).toMatch(/USD cash would be -[\d,.]+ USD after the buys/);
+    expect(result.record.refusal?.message).toMatch(
+      /USD cash would be -[\d,.]+ USD after the orders that spend it/,
+    );
     expect(sim.orders()).toEqual([]);
   });
 
