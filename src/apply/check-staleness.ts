@@ -1,6 +1,6 @@
 import type { BrokerExecution } from "../broker/broker.js";
 import { conversionCashChange } from "../core/conversion-cash.js";
-import type { Plan } from "../core/plan.js";
+import { isConversion, type Plan } from "../core/plan.js";
 import type { Snapshot } from "../core/snapshot.js";
 import { valuationPrices } from "../core/valuation-price.js";
 import type { Refusal, StaleDifference } from "./refusal.js";
@@ -61,7 +61,7 @@ function afterOwnFills(snapshot: Snapshot, executions: BrokerExecution[]): Expec
   const cash = { ...snapshot.cash };
   const currencyOf = new Map(snapshot.positions.map((p) => [p.conId, p.currency]));
   for (const contract of snapshot.contracts) currencyOf.set(contract.conId, contract.currency);
-  const pairs = new Map(snapshot.contracts.filter((c) => c.secType === "CASH").map((c) => [c.conId, c]));
+  const pairs = new Map(snapshot.contracts.filter(isConversion).map((c) => [c.conId, c]));
   for (const e of executions) {
     const pair = pairs.get(e.conId);
     if (pair !== undefined) {

@@ -1,4 +1,5 @@
 import type { Broker, BrokerEvent, BrokerExecution, BrokerOrder } from "../broker/broker.js";
+import { isConversion } from "../core/plan.js";
 import { BrokerError } from "../errors.js";
 import type { ExecutableLeg, ExecutionResult, ProgressEvent } from "./execution-types.js";
 import type { LedgerOrder } from "./ledger.js";
@@ -96,9 +97,7 @@ export async function executeLegs(
 }
 
 /** A currency conversion (F1, F2...) on an IDEALPRO pair. */
-function isConversionLeg(leg: ExecutableLeg): boolean {
-  return leg.contract.secType === "CASH";
-}
+const isConversionLeg = (leg: ExecutableLeg): boolean => isConversion(leg.contract);
 
 /**
  * Whether every leg of the plan has ended, by what IB reports now and what earlier runs recorded: such a

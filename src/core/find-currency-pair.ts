@@ -1,3 +1,4 @@
+import { isConversion } from "./plan.js";
 import type { Snapshot, SnapshotContract, SnapshotQuote } from "./snapshot.js";
 
 /** An IDEALPRO pair as IB lists it: `symbol` is the currency bought or sold, `currency` the one paid. */
@@ -14,8 +15,7 @@ export interface CurrencyPair {
  */
 export function findCurrencyPair(snapshot: Snapshot, a: string, b: string): CurrencyPair | undefined {
   const contract = snapshot.contracts.find(
-    (c) =>
-      c.secType === "CASH" && ((c.symbol === a && c.currency === b) || (c.symbol === b && c.currency === a)),
+    (c) => isConversion(c) && ((c.symbol === a && c.currency === b) || (c.symbol === b && c.currency === a)),
   );
   if (contract === undefined) return undefined;
   const quote = snapshot.quotes.find((q) => q.conId === contract.conId);

@@ -37,7 +37,7 @@ export interface PlanOrder {
   reason: string;
 }
 
-/** A currency conversion leg (F1, F2...) on an IDEALPRO pair, not a trade of a holding. */
+/** A currency conversion leg (F1, F2...), or its contract: an IDEALPRO pair, not a holding. */
 export function isConversion(order: Pick<PlanOrder, "secType">): boolean {
   return order.secType === "CASH";
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { checkLiveLimits } from "../../src/apply/check-live-limits.js";
 import { formatMoney } from "../../src/core/format-number.js";
+import { eurAccount, eurPortfolio } from "../core/eur-account.js";
 import { makePortfolio, makeSnapshot, planOk } from "../core/plan-builders.js";
 import { AAA, BBB, CCC, LOOP, checkScenario, setPrice } from "./support/check-scenario.js";
 
@@ -199,5 +200,28 @@ describe("checkLiveLimits: the guardrails again on live numbers", () => {
     sold.cash.USD = (sold.cash.USD ?? 0) + ccc.estimatedValue;
     expect(checkLiveLimits(portfolio, plan, sold, true, LOOP)).toBeUndefined();
     expect(checkLiveLimits(portfolio, plan, sold, false, LOOP)?.message).toContain("neither a target");
+  });
+
+  it("checks a conversion as cash moved between two currencies, and refuses one portfolio.yaml forbids", () => {
+    const portfolio = eurPortfolio();
+    const account = eurAccount({ EUR: 40_000, USD: 0 }, { VTI: 20, BND: 100, SAP: 30 });
+    const plan = planOk(portfolio, account);
+    const f1 = plan.orders.find((o) => o.leg === "F1")!;
+    expect(f1).toMatchObject({ secType: "CASH", side: "SELL" });
+    // Selling euros on EUR.USD is no short sale of a pair the account does not hold, nor an untraded contract.
+    expect(checkLiveLimits(portfolio, plan, structuredClone(account), false, LOOP)).toBeUndefined();
+    // The euros the conversion sells must be there: one euro short of it (and the SAP buy) is refused.
+    const sap = plan.orders.find((o) => o.symbol === "SAP")!;
+    const needed = f1.quantity + sap.estimatedValue + sap.estimatedCommission + 2;
+    const short = structuredClone(account);
+    short.cash["EUR"] = needed - 5;
+    expect(checkLiveLimits(portfolio, plan, short, false, LOOP)?.message).toMatch(
+      /EUR cash would be -[\d,.]+ EUR after the orders that spend it \(F1 EUR\.USD, B\d SAP\)/,
+    );
+    // A hand-made plan with a conversion, under a portfolio.yaml that forbids them.
+    const forbids = eurPortfolio({ fx: { mode: "forbid", minOrder: 100, limitOffsetBps: 5, sweep: false } });
+    expect(checkLiveLimits(forbids, plan, structuredClone(account), false, LOOP)?.message).toContain(
+      "F1 converts on EUR.USD, but fx.mode in portfolio.yaml is forbid",
+    );
   });
 });

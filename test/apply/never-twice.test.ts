@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { renderApplyText } from "../../src/apply/render-apply-report.js";
 import { InputError } from "../../src/errors.js";
+import type { GatewaySim } from "../../src/gateway-sim/index.js";
 import { startTestSim, stopSims } from "../gateway-sim/support/start-test-sim.js";
 import { ACCOUNT, apply, exampleSim, ordersPerRef } from "./support/apply-harness.js";
 import { cleanupPlanFixtures, planFixture } from "./support/plan-fixture.js";
@@ -22,6 +23,13 @@ async function appliedWithARejectedBuy() {
   sim.injectFault({ type: "reject", symbol: buy.symbol, reason: "no trading permission", times: 1 });
   expect((await apply(sim, fixture)).exitCode).toBe(4);
   return { sim, fixture, buy };
+}
+
+/** The same account on a restarted gateway that remembers no orders and no executions (a new day). */
+async function restartForgetful(sim: GatewaySim): Promise<GatewaySim> {
+  const state = sim.snapshotState();
+  await sim.stop();
+  return startTestSim({ state });
 }
 
 describe("re-running an applied or attempted plan", () => {
@@ -72,9 +80,7 @@ describe("re-running an applied or attempted plan", () => {
   it("trusts the ledger for legs IB no longer reports (a new day, a restarted gateway)", async () => {
     const { sim, fixture, buy } = await appliedWithARejectedBuy();
     // The same account, but IB remembers no orders and no executions.
-    const state = sim.snapshotState();
-    await sim.stop();
-    const forgetful = await startTestSim({ state });
+    const forgetful = await restartForgetful(sim);
 
     const again = await apply(forgetful, fixture);
     expect(forgetful.orders()).toEqual([]);
@@ -98,9 +104,7 @@ describe("re-running an applied or attempted plan", () => {
     );
     expect(old).toMatch(/"time": "\d{8} \d{2}:\d{2}:\d{2} UTC"/);
     await writeFile(file, old);
-    const state = sim.snapshotState();
-    await sim.stop();
-    const forgetful = await startTestSim({ state });
+    const forgetful = await restartForgetful(sim);
 
     const again = await apply(forgetful, fixture);
     expect(forgetful.orders()).toEqual([]);

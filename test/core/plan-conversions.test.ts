@@ -5,51 +5,9 @@ import { describe, expect, it } from "vitest";
 import type { Plan } from "../../src/core/plan.js";
 import { renderMarkdown } from "../../src/core/render-markdown.js";
 import { renderText } from "../../src/core/render-text.js";
-import type { Portfolio } from "../../src/core/portfolio.js";
 import type { Snapshot } from "../../src/core/snapshot.js";
-import { makePortfolio, makeSnapshot, planErrors, planOk, type PortfolioOverrides } from "./plan-builders.js";
-
-const EUR_USD = 12087792;
-const RATES = { EUR: 1, USD: 0.92 }; // EUR base: one USD is worth 0.92 EUR
-const PAIR_MID = 1.087; // USD per EUR
-
-function eurAccount(
-  cash: Record<string, number>,
-  holdings: { VTI?: number; BND?: number; SAP?: number } = {},
-) {
-  return makeSnapshot(
-    [
-      { symbol: "VTI", currency: "USD", quantity: holdings.VTI ?? 0, quote: { bid: 249.95, ask: 250.05 } },
-      { symbol: "BND", currency: "USD", quantity: holdings.BND ?? 0, quote: { bid: 72.48, ask: 72.52 } },
-      { symbol: "SAP", currency: "EUR", quantity: holdings.SAP ?? 0, quote: { bid: 199.9, ask: 200.1 } },
-      {
-        symbol: "EUR",
-        conId: EUR_USD,
-        secType: "CASH",
-        currency: "USD",
-        minTick: 0.00005,
-        quote: { bid: PAIR_MID - 0.00005, ask: PAIR_MID + 0.00005 },
-      },
-    ],
-    { baseCurrency: "EUR", cash, rates: RATES },
-  );
-}
-
-function eurPortfolio(overrides: PortfolioOverrides = {}): Portfolio {
-  return makePortfolio(
-    [
-      { symbol: "VTI", weight: 50, currency: "USD" },
-      { symbol: "BND", weight: 30, currency: "USD" },
-      { symbol: "SAP", weight: 18 },
-    ],
-    {
-      baseCurrency: "EUR",
-      cash: { weight: 2, minimum: 0 },
-      fx: { mode: "convert", minOrder: 100, limitOffsetBps: 5, sweep: false },
-      ...overrides,
-    },
-  );
-}
+import { EUR_USD, EUR_USD_PAIR, PAIR_MID, RATES, eurAccount, eurPortfolio } from "./eur-account.js";
+import { makePortfolio, makeSnapshot, planErrors, planOk } from "./plan-builders.js";
 
 /**
  * Cash per currency after each wave of the run (sells, conversions, buys), at the plan's prices or, with
@@ -167,17 +125,9 @@ describe("currency conversions (fx.mode: convert)", () => {
 
   it("raises a needed conversion to fx.minOrder when the euros are there", () => {
     // The dollars nearly pay the buys: a few dollars short, and a tenth of the account in euro cash.
-    const portfolio = makePortfolio(
-      [
-        { symbol: "VTI", weight: 50, currency: "USD" },
-        { symbol: "BND", weight: 30, currency: "USD" },
-        { symbol: "SAP", weight: 10 },
-      ],
-      {
-        baseCurrency: "EUR",
-        cash: { weight: 10, minimum: 0 },
-        fx: { mode: "convert", minOrder: 1_000, limitOffsetBps: 5, sweep: false },
-      },
+    const portfolio = eurPortfolio(
+      { fx: { mode: "convert", minOrder: 1_000, limitOffsetBps: 5, sweep: false } },
+      { VTI: 50, BND: 30, SAP: 10 },
     );
     const planned = planOk(
       portfolio,
@@ -228,17 +178,7 @@ describe("currency conversions (fx.mode: convert)", () => {
 
   it("pays a USD account's USD buys with the euros it holds", () => {
     const snapshot = makeSnapshot(
-      [
-        { symbol: "VTI", quantity: 0, quote: { bid: 249.95, ask: 250.05 } },
-        {
-          symbol: "EUR",
-          conId: EUR_USD,
-          secType: "CASH",
-          currency: "USD",
-          minTick: 0.00005,
-          quote: { bid: PAIR_MID - 0.00005, ask: PAIR_MID + 0.00005 },
-        },
-      ],
+      [{ symbol: "VTI", quantity: 0, quote: { bid: 249.95, ask: 250.05 } }, EUR_USD_PAIR],
       { cash: { USD: 100, EUR: 20_000 }, rates: { USD: 1, EUR: PAIR_MID } },
     );
     const planned = planOk(
@@ -271,17 +211,9 @@ describe("currency conversions (fx.mode: convert)", () => {
         ({ eur, usd, vti, bnd, sap, cashWeight, sweep }) => {
           const snapshot = eurAccount({ EUR: eur, USD: usd }, { VTI: vti, BND: bnd, SAP: sap });
           if (eur + usd + vti + bnd + sap === 0) return;
-          const portfolio = makePortfolio(
-            [
-              { symbol: "VTI", weight: 55 - cashWeight, currency: "USD" },
-              { symbol: "BND", weight: 25, currency: "USD" },
-              { symbol: "SAP", weight: 20 },
-            ],
-            {
-              baseCurrency: "EUR",
-              cash: { weight: cashWeight, minimum: 0 },
-              fx: { mode: "convert", minOrder: 100, limitOffsetBps: 5, sweep },
-            },
+          const portfolio = eurPortfolio(
+            { fx: { mode: "convert", minOrder: 100, limitOffsetBps: 5, sweep } },
+            { VTI: 55 - cashWeight, BND: 25, SAP: 20 },
           );
           const planned = planOk(portfolio, snapshot);
           for (const worst of [false, true]) {
