@@ -3,7 +3,7 @@
 // sells, then conversions, then buys, and no leg, a conversion included, is ever sent twice.
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { loadSimStateFile, type GatewaySim } from "../../src/gateway-sim/index.js";
+import { loadSimStateFile, type GatewaySim, type SimStateFile } from "../../src/gateway-sim/index.js";
 import { startTestSim, stopSims } from "../gateway-sim/support/start-test-sim.js";
 import { REPO_ROOT } from "../support/run-cli.js";
 import { apply, ordersPerRef } from "./support/apply-harness.js";
@@ -17,9 +17,10 @@ afterEach(async () => {
   await cleanupPlanFixtures();
 });
 
-async function eurSim(): Promise<GatewaySim> {
+async function eurSim(edit: (state: SimStateFile) => void = () => undefined): Promise<GatewaySim> {
   const loaded = await loadSimStateFile(join(REPO_ROOT, "examples/sim-state-eur.yaml"));
   if (!loaded.ok) throw new Error("the EUR example state is invalid");
+  edit(loaded.state);
   return startTestSim({ state: loaded.state });
 }
 
@@ -96,5 +97,45 @@ describe("apply with a currency conversion", () => {
     expect(sim.firedFaults()).toHaveLength(fixture.plan.orders.length);
     expect(result.record.outcome).toBe("applied");
     expect(ordersPerRef(sim)).toEqual([1, 1, 1, 1]);
+  });
+
+  it.each([
+    ["during IDEALPRO's daily break (17:05 New York)", "2026-12-02T22:05:00Z", "2026-12-02 17:15:00"],
+    ["on a Saturday", "2026-12-05T15:00:00Z", "2026-12-06 17:15:00"],
+  ])("refuses a conversion %s by the pair's own hours, sending nothing", async (_when, clock, opens) => {
+    // The ETFs' hours are taken out so that they count as open: only the pair's hours can refuse.
+    const sim = await eurSim((state) => {
+      state.clock = clock;
+      for (const c of state.contracts) {
+        if (c.secType === "CASH") continue;
+        delete c.timeZoneId;
+        delete c.tradingHours;
+        delete c.liquidHours;
+      }
+    });
+    const fixture = await eurPlan(sim);
+    expect(fixture.plan.orders[0]).toMatchObject({ leg: "F1", conId: EUR_USD });
+
+    const result = await apply(sim, fixture);
+
+    expect(result.record.outcome).toBe("refused");
+    expect(result.record.refusal).toMatchObject({
+      reason: "window-closed",
+      message: `the market is closed: EUR.USD is outside its regular trading hours (opens ${opens} US/Eastern)`,
+    });
+    expect(sim.orders()).toEqual([]);
+  });
+
+  it("names only the closed ETFs at 16:30 New York, when IDEALPRO is still open", async () => {
+    // The pair is judged by its own hours, not by the exchanges': it is open after their close.
+    const sim = await eurSim((state) => (state.clock = "2026-12-02T21:30:00Z"));
+    const fixture = await eurPlan(sim);
+    const result = await apply(sim, fixture);
+    expect(result.record.refusal?.message).toBe(
+      "the market is closed: BND is outside its regular trading hours (opens 2026-12-03 09:30:00 US/Eastern); " +
+        "VNQ is outside its regular trading hours (opens 2026-12-03 09:30:00 US/Eastern); " +
+        "VTI is outside its regular trading hours (opens 2026-12-03 09:30:00 US/Eastern)",
+    );
+    expect(sim.orders()).toEqual([]);
   });
 });
