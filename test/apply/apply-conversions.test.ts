@@ -27,6 +27,22 @@ async function eurSim(edit: (state: SimStateFile) => void = () => undefined): Pr
 const eurPlan = (sim: GatewaySim) =>
   planFixture(sim, new Date(), (y) => y, join(REPO_ROOT, "examples/portfolio-eur.yaml"));
 
+/**
+ * The EUR example with VTI cut from 55% to 20% and VNQ raised from 10% to 45%: the plan sells VTI (S1),
+ * converts the euros the buys need beyond its dollars (F1), then buys (B1, B2): S -> F -> B.
+ */
+const sellConvertBuyPlan = (sim: GatewaySim) =>
+  planFixture(
+    sim,
+    new Date(),
+    (y) =>
+      y
+        .replace("{ symbol: VTI, weight: 55,", "{ symbol: VTI, weight: 20,")
+        .replace("{ symbol: VNQ, weight: 10,", "{ symbol: VNQ, weight: 45,")
+        .replace("maxTurnover: 60", "maxTurnover: 100"),
+    join(REPO_ROOT, "examples/portfolio-eur.yaml"),
+  );
+
 /** The legs in the order the simulator received them. */
 const placedLegs = (sim: GatewaySim): string[] =>
   [...sim.orders()].sort((a, b) => a.orderId - b.orderId).map((o) => o.orderRef.split(":").pop() ?? "");
@@ -138,4 +154,47 @@ describe("apply with a currency conversion", () => {
     );
     expect(sim.orders()).toEqual([]);
   });
+
+  it.each([
+    ["the sell's fill", 1],
+    ["the sell's and the conversion's fills", 2],
+  ])(
+    "in a sell, convert, buy plan, resumes after a drop at %s and buys with what the conversion produced, each leg once",
+    async (_step, times) => {
+      const sim = await eurSim();
+      const fixture = await sellConvertBuyPlan(sim);
+      const planned = fixture.plan.orders;
+      expect(planned.map((o) => o.leg)).toEqual(["S1", "F1", "B1", "B2"]);
+      expect(planned[1]).toMatchObject({ conId: EUR_USD, side: "SELL" });
+      // The connection drops while the sells wave runs: S1 filled at IB, apply not told of it.
+      sim.injectFault({ type: "disconnect", on: "first-fill", times });
+
+      const events: string[] = [];
+      const result = await apply(sim, fixture, {
+        onProgress: (e) => {
+          if (e.kind === "placed" || e.kind === "filled" || e.kind === "reconnecting")
+            events.push("leg" in e ? `${e.kind} ${e.leg}` : e.kind);
+        },
+      });
+
+      expect(sim.firedFaults()).toHaveLength(times);
+      // apply hears of S1's fill only from what IB reports after the reconnection, and each wave waits
+      // until it has heard of the last one's fills.
+      const at = (event: string): number => events.indexOf(event);
+      expect(at("reconnecting")).toBeGreaterThan(at("placed S1"));
+      expect(at("filled S1")).toBeGreaterThan(at("reconnecting"));
+      expect(at("placed F1")).toBeGreaterThan(at("filled S1"));
+      expect(at("placed B1")).toBeGreaterThan(at("filled F1"));
+      expect(at("filled F1")).toBeGreaterThan(-1);
+      expect(result.record.outcome).toBe("applied");
+      expect(ordersPerRef(sim)).toEqual([1, 1, 1, 1]);
+      expect(placedLegs(sim)).toEqual(["S1", "F1", "B1", "B2"]);
+      // The conversion is sent at its planned amount, and the buys, sized from the account's cash after
+      // it, at theirs: the dollars the sale and the conversion produced pay for them.
+      const sent = Object.fromEntries(result.record.orders.map((o) => [o.leg, o.sentQuantity]));
+      expect(sent).toEqual(Object.fromEntries(planned.map((o) => [o.leg, o.quantity])));
+      expect(result.record.orders.map((o) => o.status)).toEqual(["filled", "filled", "filled", "filled"]);
+      expect(sim.account(ACCOUNT).cash["USD"] ?? 0).toBeGreaterThanOrEqual(0);
+    },
+  );
 });
