@@ -60,7 +60,20 @@ describe("apply with a currency conversion", () => {
     expect(result.exitCode).toBe(0);
     expect(placedLegs(sim)).toEqual(["F1", "B1", "B2", "B3"]);
     const f1 = result.record.orders.find((o) => o.leg === "F1");
-    expect(f1).toMatchObject({ conId: EUR_USD, side: "SELL", status: "filled" });
+    expect(f1).toMatchObject({ conId: EUR_USD, side: "SELL", status: "filled", currency: "USD" });
+    // IB charges the conversion's commission in euros (2 USD's worth); the record shows the leg's in
+    // dollars like its prices, and the totals add every leg's in the base currency.
+    expect(f1?.executions.map((e) => e.commissionCurrency)).toEqual(["EUR"]);
+    expect(f1?.commission).toBeCloseTo(2, 3);
+    const usd = sim.snapshotState().exchangeRates?.["USD"] ?? 0;
+    const eur = sim.snapshotState().exchangeRates?.["EUR"] ?? 0;
+    const eurCommissions = result.record.orders
+      .flatMap((o) => o.executions)
+      .reduce(
+        (sum, e) => sum + ((e.commission ?? 0) * (e.commissionCurrency === "USD" ? usd : eur)) / eur,
+        0,
+      );
+    expect(result.record.totals.commissions).toBeCloseTo(eurCommissions, 2);
     const cash = sim.account(ACCOUNT).cash;
     expect(cash["USD"] ?? 0).toBeGreaterThanOrEqual(0);
     expect(cash["EUR"] ?? 0).toBeLessThan(eurBefore);
