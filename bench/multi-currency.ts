@@ -23,16 +23,16 @@ const USD_RATE = 0.92;
 const EUR_USD = 12_087_792;
 
 /**
- * One EUR-base account: 3 to 30 funds, about 60% of them in USD, the rest in EUR; cash in euros and, in
+ * One EUR-base account: 3 to `maxTargets` funds, about 60% of them in USD, the rest in EUR; cash in euros and, in
  * half of the accounts, some in dollars; bands, mode, target or band-edge and minimum trade drawn as in
  * the fair bench, IB's default commissions in each fund's currency, no cash floor and no positions
  * outside the targets.
  */
-export function generateEurCase(random: () => number): GeneratedCase {
+export function generateEurCase(random: () => number, maxTargets = 30): GeneratedCase {
   const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)] as T;
   const small = random() < 0.5;
   const { portfolio, snapshot } = generateCase(random, {
-    targets: [3, 30],
+    targets: [3, maxTargets],
     prices: [5, 2_000],
     accounts: small ? [5_000, 50_000] : [50_000, 2_000_000],
   });
@@ -119,7 +119,7 @@ export function readEurBook(generated: GeneratedCase): Book {
 }
 
 /** What folioctl's conversions cost, by the bench's arithmetic: each one's value in euros, IB's commission. */
-function planConversionFees(book: Book, generated: GeneratedCase, plan: Plan): number {
+export function planConversionFees(book: Book, generated: GeneratedCase, plan: Plan): number {
   const rates = generated.snapshot.exchangeRates;
   return plan.orders
     .filter(isConversion)
