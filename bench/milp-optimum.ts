@@ -3,13 +3,17 @@
 // from the planner's code:
 // - milpOptimum: the original benchmark problem, minimise sum |value - target| + |cash - cashTarget|;
 // - policyOptimum: folioctl's own objective and rules (bands, modes, target or band-edge, minimum trade,
-//   commissions, cash floor, moves only toward the target and at most one increment past it);
+//   commissions, cash floor, moves only toward the target and at most one increment past it); with
+//   several currencies (book.currencies) it may also convert between them, at IB's commission, and no
+//   currency's cash may end below zero (the base currency's below the floor);
 // - unrestrictedOptimum: drift plus commissions under the hard rules only (whole shares, no shorting,
 //   cash floor, mode, minimum trade).
 import highsModule from "highs";
 import type { GeneratedCase } from "./generate-portfolios.js";
 import {
   afterForcedSales,
+  conversionCommission,
+  lineCommission,
   planTotals,
   policyAssets,
   driftAfter,
@@ -98,7 +102,7 @@ function orderSide(
   bounds: string[],
   ints: string[],
 ): void {
-  const { perShare, minimum, maximumPercent } = book.commission;
+  const { perShare, minimum, maximumPercent } = lineCommission(book, line.rate);
   const rate = (maximumPercent / 100) * line.price;
   if (perShare > rate && rate > 0)
     throw new Error("bench: commission model needs perShare <= maximumPercent x price");
@@ -167,9 +171,9 @@ function terms(pairs: [number, string][]): string {
 
 /**
  * The policy optimum for targets over a fixed base (the managed value less the commissions the plan is
- * expected to pay), as shares per line.
+ * expected to pay), as shares per line, and the commissions of its conversions.
  */
-async function policyAt(book: Book, base: number): Promise<number[]> {
+async function policyAt(book: Book, base: number): Promise<{ shares: number[]; fxFees: number }> {
   const { holdings, cash } = policyAssets(book, base);
   const start = afterForcedSales(book);
   const rows: string[] = [];
@@ -179,6 +183,8 @@ async function policyAt(book: Book, base: number): Promise<number[]> {
   /** Cash after trading, less cash before: value of sells less buys, less commissions. */
   const cashMove: [number, string][] = [];
   const direction: number[] = book.lines.map(() => 0);
+  /** Per currency (when the book has several), the cash moves of its lines. */
+  const movesIn = new Map<string, [number, string][]>();
   book.lines.forEach((line, i) => {
     const asset = holdings[i];
     if (asset === undefined || asset.direction === 0) return;
@@ -212,8 +218,17 @@ async function policyAt(book: Book, base: number): Promise<number[]> {
       [1e-6 * line.price, `q${n}`],
     );
     cashMove.push([-asset.direction * line.price, `q${n}`], [-1, `c${n}`]);
+    const currency = line.currency ?? "";
+    movesIn.set(currency, [
+      ...(movesIn.get(currency) ?? []),
+      [-asset.direction * line.price, `q${n}`],
+      [-1, `c${n}`],
+    ]);
     if (asset.direction > 0) rows.push(` buy${n}: q${n} - ${max} z <= 0`);
   });
+  // Conversions take their commission from cash, which counts toward cash's own target like the rest.
+  const fxFees = book.currencies ? conversions(book, movesIn, rows, bounds, ints, objective) : [];
+  cashMove.push(...fxFees.map((fee): [number, string] => [-1, fee]));
   // Cash's move toward its own target splits like a holding's (room free), plus any move away.
   const dc = cash.direction === 0 ? 1 : cash.direction;
   const toward: [number, string][] = cashMove.map(([c, v]) => [dc * c, v]);
@@ -223,14 +238,68 @@ async function policyAt(book: Book, base: number): Promise<number[]> {
   bounds.push(` 0 <= ca <= ${f(gain)}`, ` 0 <= cb <= ${f(room)}`, " cx >= 0", " cy >= 0");
   objective.push([-1, "ca"], [1, "cx"], [1, "cy"]);
   // With buys (z = 1) cash after commissions stays above the floor; without, cash never falls.
-  const slack = Math.max(0, book.cashFloor - start.cash);
-  rows.push(` floor:${terms([...cashMove, [-slack, "z"]])} >= ${f(book.cashFloor - start.cash - slack)}`);
+  if (!book.currencies) {
+    const slack = Math.max(0, book.cashFloor - start.cash);
+    rows.push(` floor:${terms([...cashMove, [-slack, "z"]])} >= ${f(book.cashFloor - start.cash - slack)}`);
+  }
   const x = await solve(lpText(terms(objective), rows, bounds, ints));
   const shares = forcedShares(book);
   direction.forEach((d, i) => {
     if (d !== 0) shares[i] = d * Math.round(x[`q${i}`] ?? 0);
   });
-  return shares;
+  return { shares, fxFees: fxFees.reduce((sum, fee) => sum + (x[fee] ?? 0), 0) };
+}
+
+/**
+ * Conversions between the base currency and each other one, in either direction, as continuous amounts
+ * (in base value) with IB's commission (0.2 bps, at least 2 USD, charged in the base currency, exact
+ * with one binary per direction); and one row per currency: its cash after the plan's trades and
+ * conversions is at least zero (the base currency's at least the floor). Returns the fee columns.
+ */
+function conversions(
+  book: Book,
+  movesIn: Map<string, [number, string][]>,
+  rows: string[],
+  bounds: string[],
+  ints: string[],
+  objective: [number, string][],
+): string[] {
+  const currencies = book.currencies as NonNullable<Book["currencies"]>;
+  if (book.forced.length > 0) throw new Error("bench: forced sales in several currencies are not modelled");
+  const big = book.managed;
+  const minimumFee = conversionCommission(book, 1e-9);
+  const fees: string[] = [];
+  const base: [number, string][] = [...(movesIn.get(currencies.base) ?? [])];
+  Object.keys(currencies.cash)
+    .filter((c) => c !== currencies.base)
+    .forEach((currency, j) => {
+      const own: [number, string][] = [...(movesIn.get(currency) ?? [])];
+      // b: base currency into this one; s: this one back into the base currency.
+      for (const [side, sign] of [
+        ["b", 1],
+        ["s", -1],
+      ] as const) {
+        const u = `u${side}${j}`;
+        const y = `y${side}${j}`;
+        const fee = `f${side}${j}`;
+        bounds.push(` 0 <= ${u} <= ${f(big)}`, ` 0 <= ${y} <= 1`, ` ${fee} >= 0`);
+        ints.push(y);
+        rows.push(
+          ` ${u}cap: ${u} - ${f(big)} ${y} <= 0`,
+          ` ${fee}rate: ${fee} - 0.00002 ${u} >= 0`,
+          ` ${fee}min: ${fee} - ${f(minimumFee)} ${y} >= 0`,
+        );
+        objective.push([2, fee]); // a commission, counted twice as every other
+        own.push([sign, u]);
+        base.push([-sign, u], [-1, fee]);
+        fees.push(fee);
+      }
+      rows.push(` cash${j}:${terms(own)} >= ${f(-(currencies.cash[currency] ?? 0))}`);
+    });
+  const start = currencies.cash[currencies.base] ?? 0;
+  const slack = Math.max(0, book.cashFloor - start);
+  rows.push(` cashbase:${terms([...base, [-slack, "z"]])} >= ${f(book.cashFloor - start - slack)}`);
+  return fees;
 }
 
 /** A plan must lower the objective by this share of the value it touches, or nothing is traded. */
@@ -243,27 +312,34 @@ const MINIMUM_IMPROVEMENT = 2e-5;
  * no target; a plan that would raise the drift trades nothing).
  */
 export async function policyOptimum(book: Book): Promise<number[]> {
-  const none = book.lines.map(() => 0);
+  return (await policyOptimumWithConversions(book)).shares;
+}
+
+/** The policy optimum and, when the book holds several currencies, the commissions of its conversions. */
+export async function policyOptimumWithConversions(
+  book: Book,
+): Promise<{ shares: number[]; fxFees: number }> {
+  const none = { shares: book.lines.map(() => 0), fxFees: 0 };
   const outOfBand =
     book.lines.some((l) => l.outOfBand) ||
     Math.abs(book.cash / book.managed - book.cashWeight) > book.cashBand + 1e-12;
   if (!outOfBand) return none;
   const start = afterForcedSales(book);
   let fees = start.fees;
-  let shares = forcedShares(book);
+  let best = { shares: forcedShares(book), fxFees: 0 };
   for (let round = 0; round < 5; round++) {
-    shares = await policyAt(book, book.managed - fees);
-    const next = planTotals(book, shares).fees;
+    best = await policyAt(book, book.managed - fees);
+    const next = planTotals(book, best.shares, best.fxFees).fees;
     // The planner's own tolerance for settled commissions: half a cent, or a ten-millionth of the account.
     if (Math.abs(next - fees) < Math.max(0.005, 1e-7 * book.managed)) break;
     fees = next;
   }
-  const forced = forcedShares(book);
+  const forced = { shares: forcedShares(book), fxFees: 0 };
   const scale = book.lines.reduce((s, l) => s + (l.target ? l.held * l.price : 0), 0) + Math.abs(start.cash);
-  if (policyObjective(book, forced) - policyObjective(book, shares) < MINIMUM_IMPROVEMENT * scale)
-    shares = forced;
-  if (driftAfter(book, shares) > driftAfter(book, none)) return none;
-  return shares;
+  const objective = (plan: typeof best): number => policyObjective(book, plan.shares, plan.fxFees);
+  if (objective(forced) - objective(best) < MINIMUM_IMPROVEMENT * scale) best = forced;
+  if (driftAfter(book, best.shares, best.fxFees) > driftAfter(book, none.shares)) return none;
+  return best;
 }
 
 /** Drift plus commissions under the hard rules only: the best any planner could do. */

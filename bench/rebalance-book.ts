@@ -1,7 +1,8 @@
 // The benchmark's own reading of a generated account and its own rulers for a plan, written from the
 // README's statement of the policy ("How folioctl plans") and not from the planner's code, so that the
-// planner and the MILPs are measured with the same, independent arithmetic. Single currency (USD),
-// sizeIncrement 1 and last prices, as generate-portfolios.ts makes them.
+// planner and the MILPs are measured with the same, independent arithmetic. sizeIncrement 1 and last
+// prices, as generate-portfolios.ts makes them; one currency, or (multi-currency.ts) every value in the
+// base currency at the snapshot's rates, with each line's currency and the cash held in each.
 import type { GeneratedCase } from "./generate-portfolios.js";
 
 export interface BookLine {
@@ -15,6 +16,19 @@ export interface BookLine {
   outOfBand: boolean;
   /** Half-width of the band, as a fraction of the account. */
   band: number;
+  /** The line's currency, when the book has several (book.currencies). */
+  currency?: string;
+  /** Base-currency value of one unit of the line's currency: commissions are charged in it (default 1). */
+  rate?: number;
+}
+
+/** An account holding several currencies: conversions between them are part of a plan. */
+export interface BookCurrencies {
+  base: string;
+  /** Cash held in each currency, valued in the base currency. */
+  cash: Record<string, number>;
+  /** Base-currency value of one USD: IB's conversion commission is at least 2 USD. */
+  usdRate: number;
 }
 
 export interface Book {
@@ -32,6 +46,7 @@ export interface Book {
   rebalanceTo: "target" | "band-edge";
   minTradeValue: number;
   commission: { perShare: number; minimum: number; maximumPercent: number };
+  currencies?: BookCurrencies;
 }
 
 export function readBook({ portfolio, snapshot }: GeneratedCase): Book {
@@ -85,12 +100,27 @@ export function readBook({ portfolio, snapshot }: GeneratedCase): Book {
   };
 }
 
-/** IB fixed pricing as the README states it: per share, at least the minimum, at most a percentage. */
-export function commissionOf(book: Book, shares: number, price: number): number {
+/**
+ * IB fixed pricing as the README states it: per share, at least the minimum, at most a percentage, in
+ * the line's own currency; returned in the base currency.
+ */
+export function commissionOf(book: Book, shares: number, price: number, rate = 1): number {
   const q = Math.abs(shares);
   if (q === 0) return 0;
-  const { perShare, minimum, maximumPercent } = book.commission;
+  const { perShare, minimum, maximumPercent } = lineCommission(book, rate);
   return Math.min(Math.max(minimum, perShare * q), (maximumPercent / 100) * q * price);
+}
+
+/** The commission schedule in base-currency units for a line whose currency is worth `rate`. */
+export function lineCommission(book: Book, rate = 1): Book["commission"] {
+  const { perShare, minimum, maximumPercent } = book.commission;
+  return { perShare: perShare * rate, minimum: minimum * rate, maximumPercent };
+}
+
+/** IB's conversion commission, as the README states it: 0.2 bps of the value, at least 2 USD (base units). */
+export function conversionCommission(book: Book, valueBase: number): number {
+  if (!(valueBase > 0)) return 0;
+  return Math.max(0.00002 * valueBase, 2 * (book.currencies?.usdRate ?? 1));
 }
 
 /** Cash after the forced sales of positions outside the targets, and their commissions. */
@@ -99,7 +129,7 @@ export function afterForcedSales(book: Book): { cash: number; fees: number } {
   let fees = 0;
   for (const i of book.forced) {
     const line = book.lines[i] as BookLine;
-    const fee = commissionOf(book, line.held, line.price);
+    const fee = commissionOf(book, line.held, line.price, line.rate);
     fees += fee;
     cash += line.held * line.price - fee;
   }
@@ -181,13 +211,21 @@ export function policyAssets(
   return { holdings, cash };
 }
 
-/** Shares, commissions, and the value left after them, for a plan given as shares per line. */
-export function planTotals(book: Book, shares: number[]): { fees: number; cashAfter: number; base: number } {
-  let fees = 0;
-  let cashAfter = book.cash;
+/**
+ * Shares, commissions, and the value left after them, for a plan given as shares per line and the
+ * commissions of its conversions (a conversion only moves value between currencies: its commission is
+ * what it costs).
+ */
+export function planTotals(
+  book: Book,
+  shares: number[],
+  fxFees = 0,
+): { fees: number; cashAfter: number; base: number } {
+  let fees = fxFees;
+  let cashAfter = book.cash - fxFees;
   book.lines.forEach((line, i) => {
     const k = shares[i] ?? 0;
-    const fee = commissionOf(book, k, line.price);
+    const fee = commissionOf(book, k, line.price, line.rate);
     fees += fee;
     cashAfter -= k * line.price + fee;
   });
@@ -198,8 +236,8 @@ export function planTotals(book: Book, shares: number[]): { fees: number; cashAf
  * The README's objective for a plan, in units of twice the drift: policy cost of every target and of
  * cash, plus twice the commissions (D plus commissions, doubled).
  */
-export function policyObjective(book: Book, shares: number[]): number {
-  const { fees, cashAfter, base } = planTotals(book, shares);
+export function policyObjective(book: Book, shares: number[], fxFees = 0): number {
+  const { fees, cashAfter, base } = planTotals(book, shares, fxFees);
   const { holdings, cash } = policyAssets(book, base);
   let total = 2 * fees + policyCost(cash, cashAfter);
   holdings.forEach((asset, i) => {
@@ -210,8 +248,8 @@ export function policyObjective(book: Book, shares: number[]): number {
 }
 
 /** Drift (half the sum of |weight - target| over the managed lines and cash, as a fraction) after a plan. */
-export function driftAfter(book: Book, shares: number[]): number {
-  const { cashAfter, base } = planTotals(book, shares);
+export function driftAfter(book: Book, shares: number[], fxFees = 0): number {
+  const { cashAfter, base } = planTotals(book, shares, fxFees);
   let sum = Math.abs(cashAfter / base - book.cashWeight);
   // Positions sold whole are at a 0% target.
   book.lines.forEach((line, i) => {

@@ -6,11 +6,13 @@ import { cpus, loadavg, platform, release } from "node:os";
 import type { Bench, BenchSection } from "./bench-section.js";
 import { gatewayPacingBench } from "./gateway-pacing.js";
 import { hostilePortfoliosBench } from "./hostile-portfolios.js";
+import { multiCurrencyBench } from "./multi-currency.js";
 import { planningBench } from "./planning.js";
 import { startupBench } from "./startup.js";
 
 const benches: Record<string, Bench> = {
   planning: planningBench,
+  "multi-currency": multiCurrencyBench,
   "gateway-pacing": gatewayPacingBench,
   "hostile-portfolios": hostilePortfoliosBench,
   startup: startupBench,

@@ -18,8 +18,8 @@ export interface LedgerInput {
 /** The ledger record of one run, from what the run saw; pure, so the same run gives the same record. */
 export function buildLedgerRecord(input: LedgerInput): LedgerRecord {
   const { plan, execution } = input;
-  const orders = (execution?.legs ?? []).map((leg) => ledgerOrder(plan, leg));
   const rate = (currency: string) => plan.snapshot.exchangeRates[currency] ?? 1;
+  const orders = (execution?.legs ?? []).map((leg) => ledgerOrder(plan, leg, rate));
   const value = (side: "BUY" | "SELL") =>
     orders
       .filter((o) => o.side === side)
@@ -81,8 +81,16 @@ function outcomeOf(input: LedgerInput, orders: LedgerOrder[]): ApplyOutcome {
   return orders.every((o) => o.status === "filled") ? "applied" : "partial";
 }
 
-function ledgerOrder(plan: Plan, leg: LegOutcome): LedgerOrder {
+function ledgerOrder(plan: Plan, leg: LegOutcome, rate: (currency: string) => number): LedgerOrder {
   const planned = plan.orders.find((o) => o.leg === leg.leg);
+  // The leg's commission adds its fills' as IB reported them; IB charges a conversion's in the base
+  // currency, not the order's: such a fill's is taken into the order's currency, the one the record and
+  // the report show the order in.
+  const commission = leg.fills.reduce((sum, f) => {
+    const currency = f.commissionCurrency ?? leg.currency;
+    if (f.commission === undefined || currency === leg.currency) return sum;
+    return sum + f.commission * (rate(currency) / rate(leg.currency) - 1);
+  }, leg.commission);
   const avgPrice = leg.filledQuantity > 0 ? round(leg.avgPrice, 6) : null;
   const slippage =
     avgPrice === null
@@ -108,7 +116,7 @@ function ledgerOrder(plan: Plan, leg: LegOutcome): LedgerOrder {
     estimatedPrice: leg.estimatedPrice,
     avgPrice,
     slippageBps: slippage,
-    commission: round(leg.commission, 4),
+    commission: round(commission, 4),
     status: leg.status,
     orderIds: leg.orderIds,
     permIds: leg.permIds,

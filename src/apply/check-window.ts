@@ -1,4 +1,5 @@
 import type { Plan } from "../core/plan.js";
+import { orderInstrument } from "../core/plan-summary.js";
 import type { Snapshot } from "../core/snapshot.js";
 import { formatZonedTime, isOpenAt, nextOpenAt, parseTradingHours } from "../core/trading-hours.js";
 import type { Refusal } from "./refusal.js";
@@ -7,7 +8,8 @@ import { windowClosedHint, type ApplyContext } from "./refusal-hints.js";
 /**
  * Every contract the plan trades must be inside its liquid hours now, in its exchange's time zone:
  * outside them IB parks the order (warning 399) and fills it later at a price nobody reviewed.
- * Contracts for which IB gives no hours are taken as always open.
+ * Contracts for which IB gives no hours are taken as always open. Each contract is judged by its own
+ * hours: a conversion by its IDEALPRO pair's (nearly around the clock), a fund by its exchange's.
  */
 export function checkWindow(
   plan: Plan,
@@ -20,9 +22,10 @@ export function checkWindow(
   for (const conId of new Set(plan.orders.map((o) => o.conId))) {
     const contract = contracts.get(conId);
     if (!contract?.liquidHours || !contract.timeZoneId) continue;
+    const name = orderInstrument(contract);
     const parsed = parseTradingHours(contract.liquidHours, contract.timeZoneId);
     if (!parsed.ok) {
-      closed.push(`${contract.symbol}: IB's trading hours cannot be read (${parsed.error})`);
+      closed.push(`${name}: IB's trading hours cannot be read (${parsed.error})`);
       continue;
     }
     if (isOpenAt(parsed.hours, now.getTime())) continue;
@@ -31,7 +34,7 @@ export function checkWindow(
       opens === undefined
         ? "no session is listed in the coming days"
         : `opens ${formatZonedTime(opens, contract.timeZoneId)} ${contract.timeZoneId}`;
-    closed.push(`${contract.symbol} is outside its regular trading hours (${when})`);
+    closed.push(`${name} is outside its regular trading hours (${when})`);
   }
   if (closed.length === 0) return undefined;
   return {

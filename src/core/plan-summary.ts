@@ -5,6 +5,20 @@ import { isConversion, type Plan, type PlanOrder } from "./plan.js";
 export const DRIFT_DEFINITION =
   "drift: half the sum of |weight - target| over the targets and cash, in % of the managed value: how much of the account is not where the targets say";
 
+const count = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** The plan's orders counted by kind: `["1 sell", "1 conversion", "3 buys"]` (conversions only when any). */
+export function orderKinds(plan: Plan): string[] {
+  const conversions = plan.orders.filter(isConversion).length;
+  const sells = plan.orders.filter((o) => o.side === "SELL" && !isConversion(o)).length;
+  const buys = plan.orders.length - sells - conversions;
+  return [
+    count(sells, "sell"),
+    ...(conversions > 0 ? [count(conversions, "conversion")] : []),
+    count(buys, "buy"),
+  ];
+}
+
 /** One line that says what a plan does: orders, turnover, drift before and after, commissions. */
 export function planSummary(plan: Plan): string {
   const drift = `drift ${formatPercent(plan.drift.before)} → ${formatPercent(plan.drift.after)}`;
@@ -14,18 +28,9 @@ export function planSummary(plan: Plan): string {
       ? `Nothing to do: no whole-share trade within the limits lowers drift (${drift.replace(/ → .*/, "")})`
       : `Nothing to do: every holding is within its band (${drift.replace(/ → .*/, "")})`;
   }
-  const conversions = plan.orders.filter(isConversion).length;
-  const sells = plan.orders.filter((o) => o.side === "SELL" && !isConversion(o)).length;
-  const buys = plan.orders.length - sells - conversions;
-  const count = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
-  const kinds = [
-    count(sells, "sell"),
-    ...(conversions > 0 ? [count(conversions, "conversion")] : []),
-    count(buys, "buy"),
-  ];
   const base = plan.baseCurrency;
   return [
-    `${count(plan.orders.length, "order")} (${kinds.join(", ")})`,
+    `${count(plan.orders.length, "order")} (${orderKinds(plan).join(", ")})`,
     `turnover ${formatMoney(plan.turnover.value)} ${base} (${formatPercent(plan.turnover.percent)})`,
     drift,
     `est. commissions ${formatMoney(plan.estimatedCommissions)} ${base}`,

@@ -1,6 +1,7 @@
 // What the rebalance pull request says: its title, and its body (the rendered plan with the hidden header
 // `<!-- folioctl:plan {"account","hash"} -->` that apply checks the merged plan file against).
 import type { Plan } from "../core/plan.js";
+import { orderKinds } from "../core/plan-summary.js";
 import { GITHUB_BODY_LIMIT, renderMarkdown } from "../core/render-markdown.js";
 import { planPath } from "../git/ops-repo-layout.js";
 
@@ -13,10 +14,7 @@ export interface PlanHeader {
 const HEADER = /^<!-- folioctl:plan (\{[^\n]*\}) -->$/;
 
 export function planPullRequestTitle(plan: Plan): string {
-  const sells = plan.orders.filter((order) => order.side === "SELL").length;
-  const buys = plan.orders.length - sells;
-  const count = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
-  return `Rebalance ${plan.account}: ${count(sells, "sell")}, ${count(buys, "buy")}`;
+  return `Rebalance ${plan.account}: ${orderKinds(plan).join(", ")}`;
 }
 
 /** `cashMinimum`: portfolio.yaml's `cash.minimum` on main, which the body shows next to the cash. */

@@ -4,7 +4,6 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { loadSimStateFile } from "../../src/gateway-sim/index.js";
 import { REPO_ROOT } from "../support/run-cli.js";
 import { LoopWorld } from "./support/loop-world.js";
 
@@ -16,26 +15,23 @@ afterEach(async () => {
 
 describe("the loop with a currency conversion", () => {
   it("proposes a plan with F1 EUR.USD, and the merge converts and then buys, each leg once", async () => {
-    const state = await loadSimStateFile(join(REPO_ROOT, "examples/sim-state-eur.yaml"));
-    if (!state.ok) throw new Error("examples/sim-state-eur.yaml is not valid");
     const world = await LoopWorld.start({
       portfolio: await readFile(join(REPO_ROOT, "examples/portfolio-eur.yaml"), "utf8"),
-      sim: { state: state.state },
+      simStateFile: "examples/sim-state-eur.yaml",
+      account: ACCOUNT,
     });
     worlds.push(world);
 
     const proposed = await world.run(["propose"]);
     expect(proposed.code, proposed.stderr).toBe(0);
-    const pull = world.repo.pulls.find(
-      (p) => p.head === `folioctl/rebalance/${ACCOUNT}` && p.state === "open",
-    );
+    const pull = world.openBotPull();
     expect(pull).toBeDefined();
     if (!pull) return;
+    // The title counts the conversion as what it is, not as a sell.
+    expect(pull.title).toBe(`Rebalance ${ACCOUNT}: 0 sells, 1 conversion, 3 buys`);
     // The reviewer sees the conversion in the pull request, by its pair, before the buys.
     expect(pull.body).toMatch(/\| F1 \| SELL \| [\d,]+ \| EUR\.USD \|/);
-    const plan = JSON.parse(
-      (await world.branchFile(`plans/${ACCOUNT}.plan.json`, `folioctl/rebalance/${ACCOUNT}`)) ?? "{}",
-    ) as {
+    const plan = JSON.parse((await world.branchFile(world.planFile)) ?? "{}") as {
       orders: { leg: string }[];
     };
     expect(plan.orders.map((o) => o.leg)).toEqual(["F1", "B1", "B2", "B3"]);

@@ -56,6 +56,10 @@ export interface LoopWorldOptions {
   /** portfolio.yaml on main at the start (default: in band, so that nothing is to be done). */
   portfolio?: string;
   sim?: Partial<GatewaySimOptions>;
+  /** The simulator's state file when `sim.state` is not given (default examples/sim-state.yaml). */
+  simStateFile?: string;
+  /** The account whose pull requests and plans the helpers look at (default DU1234567). */
+  account?: string;
   /** Messages for the log of a demo; tests leave it silent. */
   say?: (line: string) => void;
 }
@@ -77,7 +81,19 @@ export class LoopWorld {
     private readonly restoreHome: () => void,
     /** How far the fake GitHub's clock is ahead of the real one: commands' waits move it, not time. */
     private readonly clock: { skewMs: number },
+    /** The account the world's helpers (botPulls, branchFile) look at. */
+    readonly account: string,
   ) {}
+
+  /** The account's rebalance branch. */
+  get branch(): string {
+    return `folioctl/rebalance/${this.account}`;
+  }
+
+  /** The account's plan file. */
+  get planFile(): string {
+    return `plans/${this.account}.plan.json`;
+  }
 
   /** Every wait a command asked for, in milliseconds; none of them took real time. */
   readonly sleeps: number[] = [];
@@ -113,10 +129,11 @@ export class LoopWorld {
     // Both people may approve and merge; the bot's token is the app's, not a collaborator's.
     github.grant(repo, "alice", "write");
     github.grant(repo, "bob", "write");
-    const state = await loadSimStateFile(join(REPO_ROOT, "examples/sim-state.yaml"));
-    if (!state.ok) throw new Error("examples/sim-state.yaml is not valid");
+    const stateFile = options.simStateFile ?? "examples/sim-state.yaml";
+    const state = options.sim?.state ? undefined : await loadSimStateFile(join(REPO_ROOT, stateFile));
+    if (state?.ok === false) throw new Error(`${stateFile} is not valid`);
     const sim = await startGatewaySim({
-      state: state.state,
+      ...(state?.ok ? { state: state.state } : {}),
       port: 0,
       logger: () => undefined,
       ...options.sim,
@@ -148,7 +165,20 @@ export class LoopWorld {
         else process.env[key] = value;
       }
     };
-    return new LoopWorld(github, repo, bot, alice, bob, sim, root, clone, env, restoreHome, clock);
+    return new LoopWorld(
+      github,
+      repo,
+      bot,
+      alice,
+      bob,
+      sim,
+      root,
+      clone,
+      env,
+      restoreHome,
+      clock,
+      options.account ?? ACCOUNT,
+    );
   }
 
   /** Runs a folioctl command in-process, in the clone, as the runner would (main's code, the bot's token). */
@@ -210,7 +240,7 @@ export class LoopWorld {
 
   /** The bot's pull requests for the account, as GitHub holds them. */
   botPulls() {
-    return this.repo.pulls.filter((pull) => pull.author === BOT && pull.head === BRANCH);
+    return this.repo.pulls.filter((pull) => pull.author === BOT && pull.head === this.branch);
   }
 
   openBotPull() {
@@ -234,7 +264,7 @@ export class LoopWorld {
   }
 
   /** A file's text at the tip of a branch (default: the bot's), or undefined. */
-  async branchFile(path: string, branch = BRANCH): Promise<string | undefined> {
+  async branchFile(path: string, branch = this.branch): Promise<string | undefined> {
     const entry = await this.repo.git.entryAt(`refs/heads/${branch}`, path);
     return entry ? (await this.repo.git.readBlob(entry.sha)).toString("utf8") : undefined;
   }
