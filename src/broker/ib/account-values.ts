@@ -76,8 +76,9 @@ export async function readAccountValuesByUpdates(
       ) => {
         if (id === reqId && acct === account) found.push({ tag, value, currency });
       };
-      const onEnd = (id: number) => {
-        if (id === reqId) done(found);
+      // @stoqey/ib 1.6 reads this end message's request id as a string.
+      const onEnd = (id: number | string) => {
+        if (Number(id) === reqId) done(found);
       };
       conn.api.on(EventName.accountUpdateMulti, onRow);
       conn.api.on(EventName.accountUpdateMultiEnd, onEnd);
