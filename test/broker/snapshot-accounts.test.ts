@@ -181,4 +181,15 @@ describe("snapshotAccounts on a login managing more than 50 accounts", () => {
     ]);
     expect(many).toEqual(await singleSnapshots(sim, portfolios));
   });
+
+  it("gives the same snapshots as the login-wide reads of a login one account smaller", async () => {
+    const portfolios = [portfolio(ACCOUNT, THREE_ETFS), portfolio(accountId(7), TWO_ETFS)];
+    const large = await verboseSim(manyAccountsState(51));
+    const perAccount = await snapshotAccounts(await connectBroker(large.sim, { now }), portfolios, now);
+    const small = await verboseSim(manyAccountsState(50));
+    const loginWide = await snapshotAccounts(await connectBroker(small.sim, { now }), portfolios, now);
+    expect(requestLog(large.lines)("REQ_ACCOUNT_UPDATES_MULTI")).toBe(2);
+    expect(requestLog(small.lines)("REQ_ACCOUNT_SUMMARY")).toBe(1);
+    expect(perAccount).toEqual(loginWide);
+  });
 });
