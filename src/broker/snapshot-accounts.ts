@@ -7,7 +7,7 @@
 // "not available in Introducing Broker or Financial Advisor master accounts that have very large
 // numbers of subaccounts (> 50)"); the broker then reads per account (reqPositionsMulti,
 // reqAccountUpdatesMulti), four messages per account, still one quote per contract (ib/ib-broker.ts).
-import { BrokerError } from "../errors.js";
+import { BrokerError, InputError } from "../errors.js";
 import type { Portfolio } from "../core/portfolio.js";
 import type { Snapshot, SnapshotContract, SnapshotQuote } from "../core/snapshot.js";
 import type { AccountsReader, AccountValues, Broker, ContractLookup, ContractQuery } from "./broker.js";
@@ -31,6 +31,7 @@ export async function snapshotAccounts(
   portfolios: readonly Portfolio[],
   now: () => Date,
 ): Promise<Snapshot[]> {
+  if (portfolios.length === 0) return [];
   const accounts = portfolios.map((p) => p.account);
   checkDistinct(accounts);
   checkAccountsManaged(broker.managedAccounts, accounts);
@@ -72,7 +73,9 @@ function checkDistinct(accounts: readonly string[]): void {
     seen.add(account);
   }
   if (twice.size === 0) return;
-  throw new BrokerError(`account ${[...twice].join(", ")} is listed more than once`, {
+  const which =
+    twice.size === 1 ? `account ${[...twice].join("")} is` : `accounts ${[...twice].join(", ")} are`;
+  throw new InputError(`${which} listed more than once`, {
     hint: "Snapshot each account once: list it once.",
   });
 }
