@@ -49,7 +49,7 @@ export async function takeSnapshot(broker: Broker, portfolio: Portfolio, now: ()
 }
 
 /**
- * The contracts a snapshot of the account values or trades, in this order: its targets, the other
+ * The contracts an account's snapshot values or trades, in this order: its targets, the other
  * positions it holds (part of net liquidation), and the currency pairs conversions may trade.
  */
 export async function accountContracts(
