@@ -7,6 +7,7 @@ import type { Bench, BenchSection } from "./bench-section.js";
 import { gatewayPacingBench } from "./gateway-pacing.js";
 import { hostilePortfoliosBench } from "./hostile-portfolios.js";
 import { multiCurrencyBench } from "./multi-currency.js";
+import { manyAccountsBench } from "./many-accounts.js";
 import { planningBench } from "./planning.js";
 import { startupBench } from "./startup.js";
 
@@ -16,6 +17,7 @@ const benches: Record<string, Bench> = {
   "gateway-pacing": gatewayPacingBench,
   "hostile-portfolios": hostilePortfoliosBench,
   startup: startupBench,
+  "many-accounts": manyAccountsBench,
 };
 
 const named = process.argv.slice(2);

@@ -121,3 +121,19 @@ export interface Broker {
   /** Order and connection events as they happen; returns the unsubscribe function. */
   subscribe(listener: (event: BrokerEvent) => void): () => void;
 }
+
+/** What resolving contracts needs of a Broker: one question to IB per query. */
+export type ContractLookup = Pick<Broker, "contractDetails">;
+
+/**
+ * Reads of several accounts of one login at once (an advisor's login manages hundreds): one position
+ * stream and one account summary for all of them where IB allows it, per-account requests where not.
+ */
+export interface AccountsReader {
+  /** The accounts the login manages, as MANAGED_ACCTS listed them at connect. */
+  readonly managedAccounts: readonly string[];
+  /** Each account's values, keyed by account. */
+  accountValuesOf(accounts: readonly string[]): Promise<Map<string, AccountValues>>;
+  /** Each account's positions, zero quantities dropped, keyed by account. */
+  positionsOf(accounts: readonly string[]): Promise<Map<string, SnapshotPosition[]>>;
+}

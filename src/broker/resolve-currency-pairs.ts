@@ -2,7 +2,7 @@
 // account holds or its portfolio names, against the base currency, as IB lists it.
 import type { Portfolio } from "../core/portfolio.js";
 import type { SnapshotContract } from "../core/snapshot.js";
-import type { Broker } from "./broker.js";
+import type { ContractLookup } from "./broker.js";
 
 /**
  * Asks IB for each pair in both orders (IB lists EUR.USD, never USD.EUR; which one comes first is IB's
@@ -10,7 +10,7 @@ import type { Broker } from "./broker.js";
  * it needs that conversion.
  */
 export async function resolveCurrencyPairs(
-  broker: Broker,
+  broker: ContractLookup,
   portfolio: Portfolio,
   cash: Record<string, number>,
 ): Promise<SnapshotContract[]> {

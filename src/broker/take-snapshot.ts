@@ -4,30 +4,66 @@
 import { BrokerError } from "../errors.js";
 import type { Portfolio, Target } from "../core/portfolio.js";
 import type { Snapshot, SnapshotContract, SnapshotPosition, SnapshotQuote } from "../core/snapshot.js";
-import type { AccountValues, Broker, BrokerOrder, BrokerSession } from "./broker.js";
+import type { AccountValues, Broker, BrokerOrder, BrokerSession, ContractLookup } from "./broker.js";
 import { resolveCurrencyPairs } from "./resolve-currency-pairs.js";
 
 /** The gateway is logged in to the portfolio's account; say which accounts it has otherwise. */
 export function checkAccountManaged(session: BrokerSession, account: string): void {
   if (session.managedAccounts.includes(account)) return;
-  const have = session.managedAccounts.length > 0 ? session.managedAccounts.join(", ") : "none";
-  throw new BrokerError(`IB Gateway is not logged in to account ${account}; it manages: ${have}`, {
-    hint: "Set `account:` in portfolio.yaml to one of those, or log the gateway in to that account.",
-  });
+  throw new BrokerError(
+    `IB Gateway is not logged in to account ${account}; it manages: ${managedList(session.managedAccounts)}`,
+    {
+      hint: "Set `account:` in portfolio.yaml to one of those, or log the gateway in to that account.",
+    },
+  );
+}
+
+/** An advisor's login manages hundreds: the message names the first few. */
+const MANAGED_NAMED = 10;
+
+/** Every account is one the gateway's login manages; the error names each one it does not. */
+export function checkAccountsManaged(managedAccounts: readonly string[], accounts: readonly string[]): void {
+  const managed = new Set(managedAccounts);
+  const missing = accounts.filter((account) => !managed.has(account));
+  if (missing.length === 0) return;
+  const which = missing.length === 1 ? `account ${missing[0]}` : `accounts ${missing.join(", ")}`;
+  throw new BrokerError(
+    `IB Gateway is not logged in to ${which}; it manages: ${managedList(managedAccounts)}`,
+    {
+      hint: "Correct the account id, or log the gateway in to the login that manages it.",
+    },
+  );
+}
+
+function managedList(accounts: readonly string[]): string {
+  if (accounts.length === 0) return "none";
+  const named = accounts.slice(0, MANAGED_NAMED).join(", ");
+  return accounts.length > MANAGED_NAMED ? `${named} and ${accounts.length - MANAGED_NAMED} more` : named;
 }
 
 export async function takeSnapshot(broker: Broker, portfolio: Portfolio, now: () => Date): Promise<Snapshot> {
   const account = await readAccount(broker, portfolio);
-  const targetContracts = await Promise.all(portfolio.targets.map((t) => resolveTarget(broker, t)));
-  const known = new Set(targetContracts.map((c) => c.conId));
-  // Held positions outside the targets are valued too: they are part of net liquidation.
-  const others = await Promise.all(
-    account.positions.filter((p) => !known.has(p.conId)).map((p) => resolveConId(broker, p.conId, p.symbol)),
-  );
-  const pairs = await resolveCurrencyPairs(broker, portfolio, account.values.cash);
-  const contracts = [...targetContracts, ...others, ...pairs];
+  const contracts = await accountContracts(broker, portfolio, account);
   const quotes = await broker.quotes(contracts);
   return assembleSnapshot(portfolio.account, account, contracts, quotes, now);
+}
+
+/**
+ * The contracts an account's snapshot values or trades, in this order: its targets, the other
+ * positions it holds (part of net liquidation), and the currency pairs conversions may trade.
+ */
+export async function accountContracts(
+  lookup: ContractLookup,
+  portfolio: Portfolio,
+  reading: AccountReading,
+): Promise<SnapshotContract[]> {
+  const targetContracts = await Promise.all(portfolio.targets.map((t) => resolveTarget(lookup, t)));
+  const known = new Set(targetContracts.map((c) => c.conId));
+  const others = await Promise.all(
+    reading.positions.filter((p) => !known.has(p.conId)).map((p) => resolveConId(lookup, p.conId, p.symbol)),
+  );
+  const pairs = await resolveCurrencyPairs(lookup, portfolio, reading.values.cash);
+  return [...targetContracts, ...others, ...pairs];
 }
 
 /** What a snapshot reads of the account itself, whatever contracts it then quotes. */
@@ -46,15 +82,19 @@ export async function readAccount(broker: Broker, portfolio: Portfolio): Promise
     broker.positions(account),
     broker.openOrders(),
   ]);
-  if (values.baseCurrency !== portfolio.baseCurrency) {
-    throw new BrokerError(
-      `account ${account} has base currency ${values.baseCurrency}, but portfolio.yaml says ${portfolio.baseCurrency}`,
-      {
-        hint: `Set \`baseCurrency: ${values.baseCurrency}\` in portfolio.yaml; weights are valued in the account's base currency.`,
-      },
-    );
-  }
+  checkBaseCurrency(portfolio, values);
   return { values, positions, openOrders };
+}
+
+/** Weights are valued in the account's base currency: the portfolio must name the same one. */
+export function checkBaseCurrency(portfolio: Portfolio, values: AccountValues): void {
+  if (values.baseCurrency === portfolio.baseCurrency) return;
+  throw new BrokerError(
+    `account ${values.account} has base currency ${values.baseCurrency}, but portfolio.yaml says ${portfolio.baseCurrency}`,
+    {
+      hint: `Set \`baseCurrency: ${values.baseCurrency}\` in portfolio.yaml; weights are valued in the account's base currency.`,
+    },
+  );
 }
 
 /** The snapshot document from what was read: the account's own open orders only. */
@@ -94,7 +134,7 @@ export function assembleSnapshot(
   };
 }
 
-async function resolveTarget(broker: Broker, target: Target): Promise<SnapshotContract> {
+async function resolveTarget(broker: ContractLookup, target: Target): Promise<SnapshotContract> {
   if (target.conId !== undefined) {
     const contract = await resolveConId(broker, target.conId, target.symbol);
     if (contract.symbol !== target.symbol) {
@@ -130,7 +170,11 @@ async function resolveTarget(broker: Broker, target: Target): Promise<SnapshotCo
   return matches[0] as SnapshotContract;
 }
 
-async function resolveConId(broker: Broker, conId: number, symbol: string): Promise<SnapshotContract> {
+async function resolveConId(
+  broker: ContractLookup,
+  conId: number,
+  symbol: string,
+): Promise<SnapshotContract> {
   const [contract] = await broker.contractDetails({ conId, secType: "", exchange: "" });
   if (!contract) {
     throw new BrokerError(`IB has no contract with conId ${conId} (${symbol})`, {

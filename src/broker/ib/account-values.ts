@@ -13,20 +13,27 @@ interface SummaryRow {
   currency: string;
 }
 
-/** Cash per currency, exchange rates and net liquidation value of one account. */
-export async function readAccountValues(conn: IbConnection, account: string): Promise<AccountValues> {
+/**
+ * Cash per currency, exchange rates and net liquidation value of each account, from one account
+ * summary of group All: IB sends every account of the login in it, whatever few are wanted.
+ */
+export async function readAccountsValues(
+  conn: IbConnection,
+  accounts: readonly string[],
+): Promise<Map<string, AccountValues>> {
   const reqId = conn.allocateRequestId();
-  const rows = await conn.request<SummaryRow[]>({
-    what: `the account summary of ${account}`,
+  const rowsOf = new Map<string, SummaryRow[]>(accounts.map((account) => [account, []]));
+  const label = accounts.length === 1 ? `${accounts[0]}` : `${accounts.length} accounts`;
+  await conn.request<true>({
+    what: `the account summary of ${label}`,
     reqId,
     send: (api) => api.reqAccountSummary(reqId, "All", TAGS),
     listen: (done) => {
-      const found: SummaryRow[] = [];
       const onRow = (id: number, acct: string, tag: string, value: string, currency: string) => {
-        if (id === reqId && acct === account) found.push({ tag, value, currency });
+        if (id === reqId) rowsOf.get(acct)?.push({ tag, value, currency });
       };
       const onEnd = (id: number) => {
-        if (id === reqId) done(found);
+        if (id === reqId) done(true);
       };
       conn.api.on(EventName.accountSummary, onRow);
       conn.api.on(EventName.accountSummaryEnd, onEnd);
@@ -36,8 +43,52 @@ export async function readAccountValues(conn: IbConnection, account: string): Pr
       };
     },
   });
-  // The subscription stays open at IB until cancelled; a failed cancel changes nothing we read.
+  // The subscription stays open at IB until cancelled (and IB allows two); a failed cancel changes
+  // nothing we read.
   await conn.send((api) => api.cancelAccountSummary(reqId)).catch(() => undefined);
+  return new Map(
+    accounts.map((account) => [account, accountValuesFromRows(account, rowsOf.get(account) ?? [])]),
+  );
+}
+
+/**
+ * The same figures of one account from reqAccountUpdatesMulti in its light form (ledgers and net
+ * liquidation): what IB offers a login managing more than 50 accounts, which cannot ask for group All.
+ */
+export async function readAccountValuesByUpdates(
+  conn: IbConnection,
+  account: string,
+): Promise<AccountValues> {
+  const reqId = conn.allocateRequestId();
+  const rows = await conn.request<SummaryRow[]>({
+    what: `the account values of ${account}`,
+    reqId,
+    send: (api) => api.reqAccountUpdatesMulti(reqId, account, "", true),
+    listen: (done) => {
+      const found: SummaryRow[] = [];
+      const onRow = (
+        id: number,
+        acct: string,
+        _model: string,
+        tag: string,
+        value: string,
+        currency: string,
+      ) => {
+        if (id === reqId && acct === account) found.push({ tag, value, currency });
+      };
+      // @stoqey/ib 1.6 reads this end message's request id as a string.
+      const onEnd = (id: number | string) => {
+        if (Number(id) === reqId) done(found);
+      };
+      conn.api.on(EventName.accountUpdateMulti, onRow);
+      conn.api.on(EventName.accountUpdateMultiEnd, onEnd);
+      return () => {
+        conn.api.off(EventName.accountUpdateMulti, onRow);
+        conn.api.off(EventName.accountUpdateMultiEnd, onEnd);
+      };
+    },
+  });
+  await conn.send((api) => api.cancelAccountUpdatesMulti(reqId)).catch(() => undefined);
   return accountValuesFromRows(account, rows);
 }
 

@@ -1,8 +1,10 @@
 import { EventName } from "@stoqey/ib";
 import type { CommissionReport, Contract, Execution, Order, OrderState, OrderStatus } from "@stoqey/ib";
 import { BrokerError } from "../../errors.js";
-import type { SnapshotContract } from "../../core/snapshot.js";
+import type { SnapshotContract, SnapshotPosition } from "../../core/snapshot.js";
 import type {
+  AccountsReader,
+  AccountValues,
   Broker,
   BrokerEvent,
   BrokerOrder,
@@ -10,7 +12,7 @@ import type {
   ContractQuery,
   OrderRequest,
 } from "../broker.js";
-import { readAccountValues } from "./account-values.js";
+import { readAccountsValues, readAccountValuesByUpdates } from "./account-values.js";
 import { readContractDetails } from "./contracts.js";
 import { readCurrentTime } from "./current-time.js";
 import {
@@ -28,10 +30,20 @@ import {
   toBrokerOrder,
   toIbOrder,
 } from "./orders.js";
-import { readPositions } from "./positions.js";
+import { mapInParallel } from "./map-in-parallel.js";
+import { readPositionsMulti, readPositionsOf } from "./positions.js";
 import { readQuotes } from "./quotes.js";
 
 const ORDER_CANCELLED = 202;
+
+/**
+ * IB refuses REQ_POSITIONS and the account summary of group All to a login managing more than 50
+ * accounts ("to optimize the performance of TWS/IB Gateway"); it offers reqPositionsMulti and
+ * reqAccountUpdatesMulti per account instead, which such a login is asked.
+ */
+const MAX_ACCOUNTS_FOR_WHOLE_LOGIN_READS = 50;
+/** Per-account subscriptions open at once on such a login, each cancelled once answered. */
+const PER_ACCOUNT_READS_AT_ONCE = 10;
 
 export interface IbBrokerOptions extends IbConnectionOptions {
   /** Stamps quotes with the time they were taken. */
@@ -39,12 +51,13 @@ export interface IbBrokerOptions extends IbConnectionOptions {
 }
 
 /** The Broker port on the unmodified @stoqey/ib client. A new socket for every connect(). */
-export class IbBroker implements Broker {
+export class IbBroker implements Broker, AccountsReader {
   private conn: IbConnection | undefined;
   private readonly listeners = new Set<(event: BrokerEvent) => void>();
   /** What we know of each order by id, so that bare status events can say which order they are. */
   private readonly orders = new Map<number, BrokerOrder>();
   private readonly now: () => Date;
+  private managed: readonly string[] = [];
 
   constructor(private readonly options: IbBrokerOptions) {
     this.now = options.now ?? (() => new Date());
@@ -65,7 +78,13 @@ export class IbBroker implements Broker {
     const conn = new IbConnection(this.options);
     this.wireEvents(conn);
     this.conn = conn;
-    return conn.connect();
+    const session = await conn.connect();
+    this.managed = session.managedAccounts;
+    return session;
+  }
+
+  get managedAccounts(): readonly string[] {
+    return this.managed;
   }
 
   async close(): Promise<void> {
@@ -78,12 +97,34 @@ export class IbBroker implements Broker {
     return readCurrentTime(this.connection());
   }
 
-  accountValues(account: string) {
-    return readAccountValues(this.connection(), account);
+  async accountValues(account: string): Promise<AccountValues> {
+    return (await this.accountValuesOf([account])).get(account) as AccountValues;
   }
 
-  positions(account: string) {
-    return readPositions(this.connection(), account);
+  async positions(account: string): Promise<SnapshotPosition[]> {
+    return (await this.positionsOf([account])).get(account) ?? [];
+  }
+
+  async accountValuesOf(accounts: readonly string[]): Promise<Map<string, AccountValues>> {
+    const conn = this.connection();
+    if (!this.isLargeLogin()) return readAccountsValues(conn, accounts);
+    const values = await mapInParallel(accounts, PER_ACCOUNT_READS_AT_ONCE, (account) =>
+      readAccountValuesByUpdates(conn, account),
+    );
+    return new Map(values.map((v) => [v.account, v]));
+  }
+
+  async positionsOf(accounts: readonly string[]): Promise<Map<string, SnapshotPosition[]>> {
+    const conn = this.connection();
+    if (!this.isLargeLogin()) return readPositionsOf(conn, accounts);
+    const positions = await mapInParallel(accounts, PER_ACCOUNT_READS_AT_ONCE, (account) =>
+      readPositionsMulti(conn, account),
+    );
+    return new Map(accounts.map((account, i) => [account, positions[i] as SnapshotPosition[]]));
+  }
+
+  private isLargeLogin(): boolean {
+    return this.managed.length > MAX_ACCOUNTS_FOR_WHOLE_LOGIN_READS;
   }
 
   contractDetails(query: ContractQuery) {

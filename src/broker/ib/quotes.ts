@@ -3,6 +3,7 @@ import type { SecType } from "@stoqey/ib";
 import { BrokerError } from "../../errors.js";
 import type { SnapshotContract, SnapshotQuote } from "../../core/snapshot.js";
 import type { IbConnection } from "./ib-connection.js";
+import { mapInParallel } from "./map-in-parallel.js";
 
 /** IB allows about 100 market data lines at once; stay clear of error 101. */
 const MAX_OPEN_LINES = 90;
@@ -63,17 +64,15 @@ async function requestAll(
   type: MarketDataType,
 ): Promise<Array<[SnapshotContract, QuoteOutcome]>> {
   await conn.send((api) => api.reqMarketDataType(type));
-  const results: Array<[SnapshotContract, QuoteOutcome]> = [];
-  let next = 0;
-  // A fixed number of workers keeps at most MAX_OPEN_LINES snapshots open at any time.
-  const worker = async () => {
-    while (next < contracts.length) {
-      const contract = contracts[next++] as SnapshotContract;
-      results.push([contract, await requestOne(conn, contract)]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(MAX_OPEN_LINES, contracts.length) }, worker));
-  return results;
+  // At most MAX_OPEN_LINES snapshots open at any time.
+  return mapInParallel(
+    contracts,
+    MAX_OPEN_LINES,
+    async (contract): Promise<[SnapshotContract, QuoteOutcome]> => [
+      contract,
+      await requestOne(conn, contract),
+    ],
+  );
 }
 
 function requestOne(conn: IbConnection, contract: SnapshotContract): Promise<QuoteOutcome> {

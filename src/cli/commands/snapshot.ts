@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { accountArgument } from "../account-argument.js";
 import type { CliContext } from "../context.js";
 import type { RunAction } from "../main.js";
 import type { SnapshotFlags } from "../snapshot.js";
@@ -18,6 +19,12 @@ export function registerSnapshotCommand(program: Command, ctx: CliContext, run: 
     .option("--client-id <n>", "API client id (or FOLIOCTL_CLIENT_ID; default 101)")
     .option("--sim-state <file>", "use the built-in simulator with this state file")
     .option("--out <file>", "write the snapshot here instead of stdout")
+    .option(
+      "--account <id>",
+      "read this account of the gateway's login with the portfolio's targets (repeatable: all in one session)",
+      (value: string, previous: string[] = []) => [...previous, accountArgument(value)],
+    )
+    .option("--out-dir <dir>", "with --account: write DIR/snapshot-<ACCOUNT>.json for each account")
     .action((flags: SnapshotFlags) =>
       run(async () => (await import("../snapshot.js")).runSnapshot(flags, ctx)),
     );
