@@ -1,8 +1,10 @@
-// Loads portfolio.yaml: untrusted bytes -> text -> one YAML document -> schema -> semantic rules ->
+// Loads portfolio.yaml: untrusted bytes -> text -> one YAML document (plain-yaml.ts, or the full reader
+// for anything but plain YAML) -> schema -> semantic rules ->
 // a Portfolio with every default filled in. Bad input never throws; every problem comes back at once,
 // each with file:line:col, the field path, what is wrong and how to fix it.
 import { createHash } from "node:crypto";
 import type { Portfolio } from "../core/portfolio.js";
+import type { LocatedProblem } from "./check-yaml-nodes.js";
 import { checkYamlNodes } from "./check-yaml-nodes.js";
 import { decodeYamlText, MAX_PORTFOLIO_BYTES } from "./decode-yaml-text.js";
 import type { ErrorObject } from "ajv";
@@ -22,8 +24,9 @@ import { validatePortfolioSchema } from "./portfolio-schema.js";
 import type { Problem } from "./problem.js";
 import { readFileBounded } from "./read-file-bounded.js";
 import { checkPortfolioSemantics } from "./semantic-checks.js";
-import type { YamlSource } from "./yaml-locations.js";
-import { offsetOf, positionOfOffset, scalarSourceAt } from "./yaml-locations.js";
+import { readPlainYaml } from "./plain-yaml.js";
+import type { SourceLocator } from "./yaml-locations.js";
+import { documentLocator } from "./yaml-locations.js";
 
 export type LoadPortfolioResult =
   | { ok: true; portfolio: Portfolio; file: string; /** SHA-256 hex of the file's bytes. */ sha256: string }
@@ -44,19 +47,36 @@ export function parsePortfolio(bytes: Uint8Array, file: string): LoadPortfolioRe
   const sha256 = createHash("sha256").update(bytes).digest("hex");
   const decoded = decodeYamlText(bytes, file);
   if (!decoded.ok) return { ok: false, file, errors: decoded.errors };
+  // Plain YAML (nearly every portfolio) is read fast; the full reader explains everything else.
+  const plain = readPlainYaml(decoded.text);
+  if (plain !== undefined) return checkPortfolioData(plain.data, plain.locator, [], file, sha256);
   const parsed = parseYamlDocument(decoded.text, file);
   if (!parsed.ok) return { ok: false, file, errors: parsed.errors };
-  const { source, data } = parsed;
+  return checkPortfolioData(
+    parsed.data,
+    documentLocator(parsed.source),
+    checkYamlNodes(parsed.source),
+    file,
+    sha256,
+  );
+}
 
+/** Schema and semantic rules on a read document; `nodeProblems` are the full reader's own findings. */
+function checkPortfolioData(
+  data: unknown,
+  locator: SourceLocator,
+  nodeProblems: LocatedProblem[],
+  file: string,
+  sha256: string,
+): LoadPortfolioResult {
   const written = structuredClone(data);
   // A hostile file can hold 100,000 problems: each one gets a place in the text, cheaply, for ordering;
   // only the first MAX_DIAGNOSTICS get a message, a line and a column.
   const found: Found[] = [];
-  const nodeProblems = checkYamlNodes(source);
   for (const problem of nodeProblems) {
     found.push({
       offset: problem.offset,
-      describe: () => toDiagnostic(problem, source, file, problem.offset),
+      describe: () => toDiagnostic(problem, locator, file, problem.offset),
     });
   }
   // A value with a foreign tag (`!!binary`) is reported once, for the tag, not again for its type.
@@ -76,13 +96,13 @@ export function parsePortfolio(bytes: Uint8Array, file: string): LoadPortfolioRe
   for (const item of schemaErrors) {
     if (dropped.has(item)) continue;
     found.push({
-      offset: offsetOf(source, item.place.path, item.place.at),
+      offset: locator.offsetOf(item.place.path, item.place.at),
       describe: () => {
         const problem = describeAjvError(item.error, {
           path: item.path,
-          sourceText: scalarSourceAt(source, item.path),
+          sourceText: locator.scalarSourceAt(item.path),
         });
-        return toDiagnostic(problem, source, file, offsetOf(source, problem.path, problem.at));
+        return toDiagnostic(problem, locator, file, locator.offsetOf(problem.path, problem.at));
       },
     });
   }
@@ -92,8 +112,8 @@ export function parsePortfolio(bytes: Uint8Array, file: string): LoadPortfolioRe
     const failed = new Set(schemaErrors.map((item) => formatFieldPath(item.place.path)));
     for (const problem of semanticProblems) {
       if (failed.has(formatFieldPath(problem.path))) continue;
-      const offset = offsetOf(source, problem.path, problem.at);
-      found.push({ offset, describe: () => toDiagnostic(problem, source, file, offset) });
+      const offset = locator.offsetOf(problem.path, problem.at);
+      found.push({ offset, describe: () => toDiagnostic(problem, locator, file, offset) });
     }
   }
   if (found.length > 0) return { ok: false, file, errors: describeFirst(found, file) };
@@ -140,10 +160,10 @@ function requiredWithTypo(errors: SchemaError[]): Set<SchemaError> {
   return dropped;
 }
 
-function toDiagnostic(problem: Problem, source: YamlSource, file: string, offset: number): Diagnostic {
+function toDiagnostic(problem: Problem, locator: SourceLocator, file: string, offset: number): Diagnostic {
   const diagnostic: Diagnostic = {
     file,
-    ...positionOfOffset(source, offset),
+    ...locator.positionOfOffset(offset),
     path: formatFieldPath(problem.path),
     message: problem.message,
   };

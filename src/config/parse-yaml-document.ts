@@ -10,6 +10,7 @@ import type { ScanLimit } from "./scan-yaml-tokens.js";
 import {
   MAX_ALIAS_COUNT,
   MAX_COLLECTIONS,
+  MAX_PARSE_ERRORS,
   MAX_ENTRIES,
   MAX_NESTING,
   MAX_YAML_TOKENS,
@@ -71,7 +72,7 @@ export function parseYamlDocument(text: string, file: string): ParseYamlResult {
   if (doc === undefined) return fail([at(0, "the file has no YAML document", "add the portfolio's keys")]);
   const source: YamlSource = { doc, lineCounter, text };
   const problems = [...doc.errors, ...doc.warnings.filter((w) => w.code !== "TAG_RESOLVE_FAILED")];
-  if (problems.length > 0) return fail(syntaxDiagnostics(problems, source, file));
+  if (problems.length > 0) return fail(syntaxDiagnostics(problems, source, file, scan.stoppedAfterErrors));
   if (doc.directives.yaml.explicit && doc.directives.yaml.version !== "1.2") {
     return fail([
       at(
@@ -167,7 +168,12 @@ const SYNTAX_HINTS: Record<string, string> = {
   UNEXPECTED_TOKEN: "check this line and the one above for a missing `:`, `-` or quote, or wrong indentation",
 };
 
-function syntaxDiagnostics(all: YAMLError[], source: YamlSource, file: string): Diagnostic[] {
+function syntaxDiagnostics(
+  all: YAMLError[],
+  source: YamlSource,
+  file: string,
+  stoppedAt: number | undefined,
+): Diagnostic[] {
   // One message per place: the parser often reports two views of the same mistake.
   const seen = new Set<number>();
   const problems = all.filter((problem) => {
@@ -191,7 +197,17 @@ function syntaxDiagnostics(all: YAMLError[], source: YamlSource, file: string): 
         : (SYNTAX_HINTS[problem.code] ?? "fix the YAML syntax here"),
     };
   });
-  if (problems.length > MAX_SYNTAX_ERRORS) {
+  if (stoppedAt !== undefined) {
+    // The count would cost as much as the errors themselves: say where reading stopped instead.
+    shown.push({
+      file,
+      line: 0,
+      column: 0,
+      path: "",
+      message: `more YAML syntax errors not shown: reading stopped at line ${positionOfOffset(source, stoppedAt).line}, after ${MAX_PARSE_ERRORS}`,
+      hint: "fix the first errors; the later ones often follow from them",
+    });
+  } else if (problems.length > MAX_SYNTAX_ERRORS) {
     shown.push({
       file,
       line: 0,

@@ -33,6 +33,12 @@ export const MAX_ENTRIES = 10_200;
 /** Mappings and lists inside one another: a portfolio needs three (the document, `targets`, a target). */
 export const MAX_NESTING = 64;
 
+/**
+ * Syntax errors the parser reports before the scan stops: ten are shown, and a file with a stray
+ * bracket on each of 80,000 lines would cost seconds to compose for messages nobody reads.
+ */
+export const MAX_PARSE_ERRORS = 100;
+
 export type ScanLimit = "tokens" | "collections" | "entries" | "nesting" | "aliases" | "documents";
 
 export interface TokenScan {
@@ -44,6 +50,8 @@ export interface TokenScan {
   hasAliases: boolean;
   /** The first limit crossed, and the offset of the token that crossed it. */
   exceeded?: { limit: ScanLimit; offset: number };
+  /** Where the scan stopped after MAX_PARSE_ERRORS syntax errors; `tokens` end there. */
+  stoppedAfterErrors?: number;
 }
 
 /** Lexes once, feeding the parser and `lineCounter`; stops at the first limit crossed. */
@@ -60,6 +68,7 @@ function scanWithBudgets(text: string, lineCounter: LineCounter): TokenScan {
   let atScalar = false;
   let document: CST.Token | undefined;
   let collections = 0;
+  let parseErrors = 0;
   // The parser keeps the open tokens on a stack, each at a fixed position while it is open. `known`
   // mirrors the stack as of the last lexeme, with the collection depth at each position, so that only
   // tokens new since then are looked at: constant work per lexeme, on average.
@@ -89,7 +98,19 @@ function scanWithBudgets(text: string, lineCounter: LineCounter): TokenScan {
       atScalar = false;
       offset += lexeme.length;
     }
-    for (const token of parser.next(lexeme)) tokens.push(token);
+    for (const token of parser.next(lexeme)) {
+      tokens.push(token);
+      if (token.type === "error") parseErrors++;
+    }
+    if (parseErrors > MAX_PARSE_ERRORS) {
+      for (const token of parser.end()) tokens.push(token);
+      return {
+        tokens,
+        hasDocument: document !== undefined,
+        hasAliases: aliases > 0,
+        stoppedAfterErrors: start,
+      };
+    }
 
     const stack = parser.stack;
     // Below the first unchanged position from the top, nothing changed: the stack is last in, first out.

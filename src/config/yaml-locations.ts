@@ -20,6 +20,27 @@ export interface Position {
   column: number;
 }
 
+/**
+ * Where the messages about a document point. Two readers produce documents (the plain reader,
+ * plain-yaml.ts, and the full one): the checks after them need only these answers.
+ */
+export interface SourceLocator {
+  /** The offset a message about `path` points at, for ordering (see offsetOf below). */
+  offsetOf(path: readonly PathSegment[], at: "key" | "value"): number;
+  /** The source text of the scalar at `path`, for messages that quote it. */
+  scalarSourceAt(path: readonly PathSegment[]): string | undefined;
+  positionOfOffset(offset: number): Position;
+}
+
+/** The full reader's document as a SourceLocator. */
+export function documentLocator(source: YamlSource): SourceLocator {
+  return {
+    offsetOf: (path, at) => offsetOf(source, path, at),
+    scalarSourceAt: (path) => scalarSourceAt(source, path),
+    positionOfOffset: (offset) => positionOfOffset(source, offset),
+  };
+}
+
 interface Step {
   value: Node | null;
   /** The key node when the step went through a mapping; sequence items have none. */

@@ -235,3 +235,27 @@ describe("documents", () => {
     ]);
   });
 });
+
+describe("the budget of syntax errors", () => {
+  it("shows the first ten of a stray bracket on each of 50,000 lines and stops reading after 100", () => {
+    const text = HEAD + Array.from({ length: 50_000 }, (_, i) => `k${i}: ]\n`).join("");
+    const errors = errorsOf(text);
+    expect(errors).toHaveLength(11);
+    expect(errors.slice(0, 10).every((error) => error.message.startsWith("YAML syntax: "))).toBe(true);
+    expect(errors[0]).toMatchObject({ line: HEAD_LINES + 1 });
+    const last = errors[10];
+    expect(last?.message).toMatch(
+      /^more YAML syntax errors not shown: reading stopped at line (\d+), after 100$/,
+    );
+    // Well before the end of the file: what comes after the 100th error was never read.
+    const stoppedAt = Number(/line (\d+)/.exec(last?.message ?? "")?.[1]);
+    expect(stoppedAt).toBeGreaterThan(HEAD_LINES + 10);
+    expect(stoppedAt).toBeLessThan(HEAD_LINES + 1_000);
+  });
+
+  it("counts the errors past the tenth when there are fewer than 100", () => {
+    const text = HEAD + Array.from({ length: 30 }, (_, i) => `k${i}: ]\n`).join("");
+    const errors = errorsOf(text);
+    expect(errors[10]?.message).toMatch(/^\d+ more YAML syntax errors not shown$/);
+  });
+});
