@@ -166,6 +166,21 @@ describe("the plain reader", () => {
     expect(read).toBeLessThan(2_000);
   });
 
+  it("reads `__proto__` as an own key, as the full reader does, and pollutes no prototype", () => {
+    for (const text of ["__proto__: 1\nb: 2\n", "a:\n  __proto__: { polluted: 1 }\n", '"__proto__": [1]\n']) {
+      const plain = readPlainYaml(text);
+      expect(plain, text).toBeDefined();
+      compareReaders(text);
+      expect(Object.getOwnPropertyNames(plain?.data)).toEqual(Object.keys(plain?.data as object));
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    const result = parsePortfolio(Buffer.from("__proto__: { version: 1 }\n"), "p.yaml");
+    expect(result.ok ? [] : result.errors.map((error) => [error.path, error.message])).toContainEqual([
+      "__proto__",
+      "unknown key",
+    ]);
+  });
+
   it("leaves anchors, aliases, tags, directives, block values and odd keys to the full reader", () => {
     const head = "version: 1\naccount: DU1234567\nbaseCurrency: USD\n";
     const targets = "targets:\n  - { symbol: VTI, weight: 95 }\n";
