@@ -1,3 +1,4 @@
+import { ignoreClosedOutput } from "./closed-output.js";
 import { Command, CommanderError } from "commander";
 import { FolioctlError, UsageError } from "../errors.js";
 import { TOOL_VERSION } from "../version.js";
@@ -43,6 +44,8 @@ export async function main(argv: string[], ctx: Partial<CliContext> = {}): Promi
     debug: ctx.debug ?? (argv.includes("--debug") || ctx.env?.["FOLIOCTL_DEBUG"] === "1"),
     sleep: ctx.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
   };
+  if (context.stdout === process.stdout) ignoreClosedOutput(process.stdout);
+  if (context.stderr === process.stderr) ignoreClosedOutput(process.stderr);
   let exitCode: number = EXIT.ok;
   const run: RunAction = async (body) => {
     exitCode = await body();
