@@ -134,7 +134,7 @@ const count = new Intl.NumberFormat("en-US");
 const LIMIT_MESSAGES: Record<ScanLimit, { message: string; hint: string }> = {
   tokens: {
     message: `the file has more than ${count.format(MAX_YAML_TOKENS)} YAML tokens (keys, values, punctuation, spaces, line breaks, comments); reading stopped here`,
-    hint: "the largest portfolio allowed, 10,000 targets, has about 320,000: check that this is the right file and remove what a portfolio does not use",
+    hint: "plain YAML (no anchors, aliases, tags, `|` or `>` values, directives) has no such limit, and a 10,000-target portfolio written plainly has about 320,000: check that this is the right file, remove what a portfolio does not use, or write it as plain YAML",
   },
   collections: {
     message: `the file has more than ${count.format(MAX_COLLECTIONS)} mappings and lists; reading stopped at this one`,

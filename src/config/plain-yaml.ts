@@ -22,9 +22,9 @@ import { MAX_COLLECTIONS, MAX_ENTRIES, MAX_NESTING } from "./scan-yaml-tokens.js
 import type { Position, SourceLocator } from "./yaml-locations.js";
 
 /**
- * A file with more lines than this goes to the full reader, whose token budget (400,000) it may cross:
- * the largest legitimate portfolio, 10,000 targets with five keys and five comment lines each, has
- * about 100,000. The budget then stops such a file exactly as it did before this reader existed.
+ * A file with more lines than this goes to the full reader, whose token budget (250,000) bounds what it
+ * costs: the largest legitimate portfolio, 10,000 targets with five keys and five comment lines each,
+ * has about 100,000. Counting lines is cheap; a file of a million blank lines is refused, not parsed.
  */
 export const MAX_PLAIN_LINES = 110_000;
 
@@ -59,6 +59,7 @@ export interface PlainYaml {
 /** The data and a locator of a plain YAML text, or undefined when the full reader must read it. */
 export function readPlainYaml(text: string): PlainYaml | undefined {
   if (countLines(text) > MAX_PLAIN_LINES || NOT_PLAIN_TEXT.test(text)) return undefined;
+  if (countCollectionStarts(text) > MAX_COLLECTIONS) return undefined;
   let events: Event[];
   let data: unknown;
   try {
@@ -82,6 +83,21 @@ export function readPlainYaml(text: string): PlainYaml | undefined {
  * reader, a document marker to js-yaml): the full reader's.
  */
 const NOT_PLAIN_TEXT = /^%|\n%|\uFEFF|(?:^|\n)[ \t]+(?:---|\.\.\.)(?:[ \t\r\n]|$)/;
+
+/**
+ * Brackets, braces and list dashes: at least one per mapping or list a file can open (a block mapping
+ * in a list item starts at its dash). More than the full reader's budget of collections and the file is
+ * its to refuse, which it does where the budget is crossed; js-yaml would first parse all of it (a
+ * megabyte of `[[[...]]]` costs it most of a second).
+ */
+function countCollectionStarts(text: string): number {
+  let count = 0;
+  for (COLLECTION_START.lastIndex = 0; COLLECTION_START.test(text);) count++;
+  return count;
+}
+
+// A dash before a bracket (`- { symbol: VTI }`) opens no block mapping: the bracket is counted.
+const COLLECTION_START = /[[{]|^ *-(?=[ \n])(?! *[[{])/gm;
 
 function countLines(text: string): number {
   let lines = 1;

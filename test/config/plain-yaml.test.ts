@@ -11,6 +11,7 @@ import { parseYamlDocument } from "../../src/config/parse-yaml-document.js";
 import type { PathSegment } from "../../src/config/field-path.js";
 import { MAX_PLAIN_LINES, readPlainYaml } from "../../src/config/plain-yaml.js";
 import { documentLocator } from "../../src/config/yaml-locations.js";
+import { MAX_YAML_TOKENS } from "../../src/config/scan-yaml-tokens.js";
 
 const FIXTURES = fileURLToPath(new URL("../fixtures/portfolios/", import.meta.url));
 const EXAMPLES = fileURLToPath(new URL("../../examples/", import.meta.url));
@@ -204,9 +205,9 @@ describe("the plain reader", () => {
     const text = `version: 1\naccount: DU1234567\nbaseCurrency: USD\ncash:\n  weight: 5\ntargets:\n  - { symbol: VTI, weight: 95 }\n${"\n".repeat(MAX_PLAIN_LINES)}`;
     expect(readPlainYaml(text)).toBeUndefined();
     expect(parsePortfolio(Buffer.from(text), "p.yaml").ok).toBe(true);
-    const tooLong = text + "\n".repeat(400_000 - MAX_PLAIN_LINES);
+    const tooLong = text + "\n".repeat(MAX_YAML_TOKENS - MAX_PLAIN_LINES);
     const refused = parsePortfolio(Buffer.from(tooLong), "p.yaml");
-    expect(refused.ok ? "" : refused.errors[0]?.message).toMatch(/more than 400,000 YAML tokens/);
+    expect(refused.ok ? "" : refused.errors[0]?.message).toMatch(/more than 250,000 YAML tokens/);
   });
 
   it("places the messages of a plain file where the full reader would", () => {
