@@ -6,11 +6,13 @@ import { cpus, loadavg, platform, release } from "node:os";
 import type { Bench, BenchSection } from "./bench-section.js";
 import { gatewayPacingBench } from "./gateway-pacing.js";
 import { hostilePortfoliosBench } from "./hostile-portfolios.js";
+import { planCliBench } from "./plan-cli.js";
 import { planningBench } from "./planning.js";
 import { startupBench } from "./startup.js";
 
 const benches: Record<string, Bench> = {
   planning: planningBench,
+  "plan-cli": planCliBench,
   "gateway-pacing": gatewayPacingBench,
   "hostile-portfolios": hostilePortfoliosBench,
   startup: startupBench,
