@@ -8,10 +8,12 @@ import { gatewayPacingBench } from "./gateway-pacing.js";
 import { hostilePortfoliosBench } from "./hostile-portfolios.js";
 import { planCliBench } from "./plan-cli.js";
 import { planningBench } from "./planning.js";
+import { planningFairBench } from "./planning-fair.js";
 import { startupBench } from "./startup.js";
 
 const benches: Record<string, Bench> = {
   planning: planningBench,
+  "planning-fair": planningFairBench,
   "plan-cli": planCliBench,
   "gateway-pacing": gatewayPacingBench,
   "hostile-portfolios": hostilePortfoliosBench,
