@@ -23,41 +23,58 @@ const LAID_OUT_BY_HAND = new Set(["", "snapshot"]);
  */
 export function formatPlanFile(plan: Plan): string {
   const { sorted, integerKeys } = sortedForJson(plan);
-  return `${pretty(sorted, "", "", !integerKeys)}\n`;
+  // One join at the end: the text comes out in one piece, not as a chain that writing it would copy again.
+  const out: string[] = [];
+  write(sorted, "", "", !integerKeys, out);
+  out.push("\n");
+  return out.join("");
 }
 
 /**
- * `native`: JSON.stringify writes the value's keys in canonical order (no integer-like keys, which
- * objects always list first), so it may write whole subtrees; otherwise every object is written here.
+ * Appends the value's text to `out`. `native`: JSON.stringify writes the value's keys in canonical order
+ * (no integer-like keys, which objects always list first), so it may write whole subtrees; otherwise
+ * every object is written here.
  */
-function pretty(value: unknown, indent: string, path: string, native: boolean): string {
-  if (value === null || typeof value !== "object") return JSON.stringify(value);
-  if (native && !LAID_OUT_BY_HAND.has(path) && !ONE_LINE_ITEMS.has(path)) return indented(value, indent);
+function write(value: unknown, indent: string, path: string, native: boolean, out: string[]): void {
+  if (value === null || typeof value !== "object") {
+    out.push(JSON.stringify(value));
+    return;
+  }
   const inner = `${indent}  `;
+  // Lists are written item by item even where JSON.stringify could write them whole: a 10,000-order list
+  // in one call makes a 4 MB text out of many parts that joining would copy once more.
   if (Array.isArray(value)) {
-    if (value.length === 0) return "[]";
+    if (value.length === 0) {
+      out.push("[]");
+      return;
+    }
     const oneLine = ONE_LINE_ITEMS.has(path);
-    const items = value.map(
-      (item: unknown) =>
-        inner +
-        (oneLine
-          ? native
-            ? JSON.stringify(item)
-            : canonicalJson(item)
-          : pretty(item, inner, `${path}[]`, native)),
-    );
-    return `[\n${items.join(",\n")}\n${indent}]`;
+    value.forEach((item: unknown, i) => {
+      out.push(i === 0 ? `[\n${inner}` : `,\n${inner}`);
+      if (oneLine) out.push(native ? JSON.stringify(item) : canonicalJson(item));
+      else if (native) out.push(indented(item, inner));
+      else write(item, inner, `${path}[]`, native, out);
+    });
+    out.push(`\n${indent}]`);
+    return;
+  }
+  if (native && !LAID_OUT_BY_HAND.has(path)) {
+    out.push(indented(value, indent));
+    return;
   }
   const record = value as Record<string, unknown>;
-  // Sorted already unless integer-like keys came first; entries' values are read as own properties, so a
+  // Sorted already unless integer-like keys came first; values are read as own properties, so a
   // "__proto__" key stays data.
   const keys = Object.keys(record).sort();
-  if (keys.length === 0) return "{}";
-  const lines = keys.map(
-    (key) =>
-      `${inner}${JSON.stringify(key)}: ${pretty(record[key], inner, path === "" ? key : `${path}.${key}`, native)}`,
-  );
-  return `{\n${lines.join(",\n")}\n${indent}}`;
+  if (keys.length === 0) {
+    out.push("{}");
+    return;
+  }
+  keys.forEach((key, i) => {
+    out.push(`${i === 0 ? "{" : ","}\n${inner}${JSON.stringify(key)}: `);
+    write(record[key], inner, path === "" ? key : `${path}.${key}`, native, out);
+  });
+  out.push(`\n${indent}}`);
 }
 
 /**
