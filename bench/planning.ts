@@ -10,26 +10,15 @@ import {
   seededRandom,
   type GeneratedCase,
 } from "./generate-portfolios.js";
-import { milpOptimum, policyOptimum, unrestrictedOptimum } from "./milp-optimum.js";
-import {
-  bookShares,
-  driftAfter,
-  policyObjective,
-  readBook,
-  turnover,
-  unrestrictedObjective,
-} from "./rebalance-book.js";
-import { generateFairCase } from "./generate-portfolios.js";
+import { milpOptimum } from "./milp-optimum.js";
 import { canonicalJson } from "../src/core/canonical-json.js";
 import { createHash } from "node:crypto";
 import { naiveRule } from "./naive-rule.js";
 import { residualDrift } from "./residual-drift.js";
 
-const SEED = 20_261_124;
+export const SEED = 20_261_124;
 const CASES = Number(process.env["FOLIOCTL_BENCH_CASES"] ?? 500);
 const SIZES = [10, 100, 1_000, 10_000];
-/** Accounts with every feature, each solved twice by HiGHS: a few seconds each on a loaded machine. */
-const FAIR_CASES = Number(process.env["FOLIOCTL_BENCH_FAIR_CASES"] ?? 200);
 
 export function planCase(generated: GeneratedCase): Plan {
   const result = computePlan(generated.portfolio, generated.snapshot, {
@@ -70,7 +59,6 @@ export async function planningBench(): Promise<BenchSection> {
   const row = (name: string, values: number[]): string =>
     `| ${name} | ${pct(percentile(values, 0.5))} | ${pct(percentile(values, 0.95))} | ${pct(Math.max(...values))} |`;
 
-  const fair = await fairBench();
   const everything = SIZES.map((size) => timeSize(size, { absolute: 0, relative: 25 }));
   const defaults = SIZES.map((size) => timeSize(size, { absolute: 1, relative: 25 }));
   const ms = (value: number): string => `${value.toFixed(1)} ms`;
@@ -111,8 +99,6 @@ export async function planningBench(): Promise<BenchSection> {
       return `| ${size.toLocaleString("en-US")} | ${a.orders.toLocaleString("en-US")} | ${ms(a.median)} | ${ms(a.p95)} | ${b.orders.toLocaleString("en-US")} | ${ms(b.median)} | ${ms(b.p95)} |`;
     }),
     "",
-    ...fair,
-    "",
     ...speedRatios(),
   ].join("\n");
   return { title: "Planning: residual drift and planning time", markdown };
@@ -143,66 +129,13 @@ function timeSize(size: number, bands: { absolute: number; relative: number }): 
   return { orders, median: percentile(times, 0.5), p95: percentile(times, 0.95) };
 }
 
-function ratio(a: number, b: number): number {
+export function ratio(a: number, b: number): number {
   if (b === 0) return a === 0 ? 1 : Infinity;
   return a / b;
 }
 
-const pct = (fraction: number): string => `${(fraction * 100).toFixed(4)}%`;
-const fixed = (value: number): string => value.toFixed(4);
-
-/** Per-account ratios of folioctl against the policy and unrestricted optima on accounts with every feature. */
-async function fairBench(): Promise<string[]> {
-  const random = seededRandom(SEED + 1);
-  const small: number[] = [];
-  const large: number[] = [];
-  const unrestricted: number[] = [];
-  const driftPolicy: number[] = [];
-  const driftFree: number[] = [];
-  const turnPolicy: number[] = [];
-  const turnFree: number[] = [];
-  let warned = 0;
-  for (let i = 0; i < FAIR_CASES; i++) {
-    const generated = generateFairCase(random, 60);
-    const book = readBook(generated);
-    const plan = planCase(generated);
-    if (plan.warnings.some((w) => w.code === "search-incomplete")) warned++;
-    const mine = bookShares(book, plan.orders);
-    const policy = await policyOptimum(book);
-    const free = await unrestrictedOptimum(book);
-    const r = ratio(policyObjective(book, mine), policyObjective(book, policy));
-    (generated.portfolio.targets.length <= 40 ? small : large).push(r);
-    unrestricted.push(ratio(unrestrictedObjective(book, mine), unrestrictedObjective(book, free)));
-    driftPolicy.push(driftAfter(book, policy));
-    driftFree.push(driftAfter(book, free));
-    turnPolicy.push(turnover(book, policy) / book.managed);
-    turnFree.push(turnover(book, free) / book.managed);
-  }
-  const row = (name: string, values: number[]): string =>
-    `| ${name} | ${values.length} | ${fixed(percentile(values, 0.5))} | ${fixed(percentile(values, 0.95))} | ${fixed(Math.max(...values))} | ${values.filter((v) => v > 1.01).length} | ${values.filter((v) => v > 1 + 1e-6).length} |`;
-  const mean = (values: number[]): number => values.reduce((s, v) => s + v, 0) / values.length;
-  return [
-    `${FAIR_CASES} generated accounts with everything the planner supports (seed ${SEED + 1}): 3 to 60 targets,`,
-    "prices 5 to 5,000, half small accounts (2,000 to 50,000) and half large (50,000 to 5,000,000), bands",
-    "0.5/10 to 5/50, IB's default commissions, a cash floor in 40%, full, buy-only or sell-only, target or",
-    "band-edge, positions outside the targets (kept or sold) in 30%, minimum trade 0 to 1,000. Each account",
-    "is solved exactly by HiGHS twice (bench/milp-optimum.ts, written from the README's rules with the",
-    "bench's own arithmetic): the *policy optimum* (folioctl's objective and rules) and the *unrestricted",
-    "optimum* (drift plus commissions under the hard rules only: whole shares, no shorting, cash floor,",
-    "mode, minimum trade). Ratios per account of folioctl's objective to the optimum's (1 is optimal).",
-    "",
-    "| folioctl vs | accounts | median | p95 | worst | worse than 1.01 | worse than 1.000001 |",
-    "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
-    row("policy optimum, 3-40 targets", small),
-    row("policy optimum, 41-60 targets", large),
-    row("unrestricted optimum (drift + commissions)", unrestricted),
-    "",
-    `The exact search stopped at its node limit (the plan warns) on ${warned} of ${FAIR_CASES} accounts.`,
-    "What the band policy costs and saves, policy optimum against unrestricted optimum, means over accounts:",
-    `drift after ${pct(mean(driftPolicy))} against ${pct(mean(driftFree))} (median ${pct(percentile(driftPolicy, 0.5))} against ${pct(percentile(driftFree, 0.5))});`,
-    `turnover ${pct(mean(turnPolicy))} of the managed value against ${pct(mean(turnFree))}.`,
-  ];
-}
+export const pct = (fraction: number): string => `${(fraction * 100).toFixed(4)}%`;
+export const fixed = (value: number): string => value.toFixed(4);
 
 /** computePlan at 10,000 targets against the canonical JSON and SHA-256 of its own output (CPU time). */
 function speedRatios(): string[] {

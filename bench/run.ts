@@ -8,12 +8,16 @@ import { gatewayPacingBench } from "./gateway-pacing.js";
 import { hostilePortfoliosBench } from "./hostile-portfolios.js";
 import { multiCurrencyBench } from "./multi-currency.js";
 import { manyAccountsBench } from "./many-accounts.js";
+import { planCliBench } from "./plan-cli.js";
 import { planningBench } from "./planning.js";
+import { planningFairBench } from "./planning-fair.js";
 import { startupBench } from "./startup.js";
 
 const benches: Record<string, Bench> = {
   planning: planningBench,
   "multi-currency": multiCurrencyBench,
+  "planning-fair": planningFairBench,
+  "plan-cli": planCliBench,
   "gateway-pacing": gatewayPacingBench,
   "hostile-portfolios": hostilePortfoliosBench,
   startup: startupBench,

@@ -6,10 +6,24 @@
  * turned into null.
  */
 export function canonicalJson(value: unknown): string {
+  const { sorted, integerKeys } = sortedForJson(value);
+  if (!integerKeys) return JSON.stringify(sorted);
+  const out: string[] = [];
+  write(sorted, out);
+  return out.join("");
+}
+
+/**
+ * The value with every object's keys in sorted order (objects already sorted are not copied) and no
+ * undefined object values; NaN, infinities and undefined array items are refused as canonicalJson
+ * refuses them. JSON.stringify of `sorted`, with or without indentation, writes the keys in canonical
+ * order unless `integerKeys`: objects order integer-like keys ("10", "9") numerically whatever the
+ * insertion order, so for those rare documents the text is written out by hand. Plans never have such keys.
+ */
+export function sortedForJson(value: unknown): { sorted: unknown; integerKeys: boolean } {
   const state: State = { integerKeys: false };
-  let sorted: unknown;
   try {
-    sorted = sortKeys(value, state);
+    return { sorted: sortKeys(value, state), integerKeys: state.integerKeys };
   } catch (error) {
     if (!(error instanceof Unwritable)) throw error;
     const path = error.trail.join("").replace(/^\./, "");
@@ -17,12 +31,6 @@ export function canonicalJson(value: unknown): string {
       cause: error,
     });
   }
-  // Objects order integer-like keys ("10", "9") numerically whatever the insertion order, so for those
-  // rare documents the text is written out by hand. Plans never have such keys.
-  if (!state.integerKeys) return JSON.stringify(sorted);
-  const out: string[] = [];
-  write(sorted, out);
-  return out.join("");
 }
 
 interface State {

@@ -6,20 +6,34 @@ export interface Cell {
   style?: (text: string) => string;
 }
 
-/** Rows of cells padded to common column widths, two spaces apart, no trailing spaces. */
+/**
+ * Rows of cells padded to common column widths, two spaces apart, no trailing spaces. Written for tables
+ * of 10,000 orders: no object per cell, one pass for the widths, one string per line.
+ */
 export function textTable(header: string[], rows: (string | Cell)[][], align: Align[]): string[] {
-  const cells = rows.map((row) => row.map((cell) => (typeof cell === "string" ? { text: cell } : cell)));
-  const widths = header.map((title, i) =>
-    Math.max(title.length, ...cells.map((row) => row[i]?.text.length ?? 0)),
-  );
-  const line = (row: Cell[]): string =>
-    row
-      .map((cell, i) => {
-        const width = widths[i] ?? 0;
-        const padded = align[i] === "right" ? cell.text.padStart(width) : cell.text.padEnd(width);
-        return cell.style ? cell.style(padded) : padded;
-      })
-      .join("  ")
-      .trimEnd();
-  return [line(header.map((text) => ({ text }))), ...cells.map(line)];
+  const widths = header.map((title) => title.length);
+  for (const row of rows) {
+    for (let i = 0; i < row.length && i < widths.length; i++) {
+      const length = textOf(row[i] as string | Cell).length;
+      if (length > (widths[i] as number)) widths[i] = length;
+    }
+  }
+  const line = (row: (string | Cell)[]): string => {
+    let out = "";
+    for (let i = 0; i < row.length; i++) {
+      const cell = row[i] as string | Cell;
+      const text = textOf(cell);
+      const width = widths[i] ?? 0;
+      const padded = align[i] === "right" ? text.padStart(width) : text.padEnd(width);
+      const style = typeof cell === "string" ? undefined : cell.style;
+      out += i === 0 ? "" : "  ";
+      out += style ? style(padded) : padded;
+    }
+    return out.trimEnd();
+  };
+  return [line(header), ...rows.map(line)];
+}
+
+function textOf(cell: string | Cell): string {
+  return typeof cell === "string" ? cell : cell.text;
 }

@@ -70,14 +70,17 @@ export async function runPlan(options: RunPlanOptions): Promise<RunPlanResult> {
     return { exitCode: EXIT.error };
   }
   const { plan } = result;
+  // Formatted once even when it is both written and printed: at 10,000 holdings it is 10 MB of text.
+  let formatted: string | undefined;
+  const planText = (): string => (formatted ??= formatPlanFile(plan));
   if (options.outFile !== undefined) {
-    await writeAtomically(options.outFile, formatPlanFile(plan));
+    await writeAtomically(options.outFile, planText());
     // On stderr, so that `--json` or `--markdown` output on stdout stays clean for a pipe.
     const orders = plan.orders.length === 1 ? "1 order" : `${plan.orders.length} orders`;
     stderr.write(`folioctl: wrote the plan for ${plan.account} (${orders}) to ${options.outFile}\n`);
   }
   const cashMinimum = loaded.portfolio.cash.minimum;
-  if (options.format === "json") options.stdout.write(formatPlanFile(plan));
+  if (options.format === "json") options.stdout.write(planText());
   else if (options.format === "markdown") {
     const file = options.outFile === undefined ? {} : { planFile: options.outFile };
     options.stdout.write(renderMarkdown(plan, { ...file, cashMinimum }));

@@ -24,6 +24,20 @@ describe("plan hash", () => {
     expect(plan.hash).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it("is the same for a plan of hundreds of orders, however computePlan hashes it", () => {
+    const symbols = Array.from({ length: 200 }, (_, i) => `S${i}`);
+    const large = planOk(
+      makePortfolio(symbols.map((symbol) => ({ symbol, weight: 0.5 }))),
+      makeSnapshot(
+        symbols.map((symbol, i) => ({ symbol, price: 10 + i, quantity: i % 3 === 0 ? 0 : 40 })),
+        { cash: { USD: 200_000 } },
+      ),
+    );
+    expect(large.orders.length).toBeGreaterThan(100);
+    expect(large.hash).toBe(hashPlan(large));
+    expect(verifyPlanHash(roundTrip(formatPlanFile(large)))).toEqual({ ok: true, hash: large.hash });
+  });
+
   it("verifies a plan read back from its file, whatever its indentation", () => {
     expect(verifyPlanHash(roundTrip(formatPlanFile(plan)))).toEqual({ ok: true, hash: plan.hash });
     expect(verifyPlanHash(roundTrip(JSON.stringify(plan)))).toEqual({ ok: true, hash: plan.hash });
