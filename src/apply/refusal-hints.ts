@@ -17,9 +17,12 @@ export function localContext(portfolioFile: string, planFile: string): ApplyCont
   return { mode: "local", portfolioFile, planFile };
 }
 
-/** The loop's context: the files are the ones on main, whatever temporary copies apply reads. */
-export function onMergeContext(planFile: string): ApplyContext {
-  return { mode: "on-merge", portfolioFile: "portfolio.yaml", planFile };
+/**
+ * The loop's context: the files are the ones on main, whatever temporary copies apply reads. An account
+ * of a many-account repository names its account file (and model) instead of portfolio.yaml.
+ */
+export function onMergeContext(planFile: string, portfolioFile = "portfolio.yaml"): ApplyContext {
+  return { mode: "on-merge", portfolioFile, planFile };
 }
 
 /** How to get a plan that can be applied. */
@@ -45,7 +48,7 @@ export function versionMismatchHint(context: ApplyContext): string {
 export function suspendedHint(context: ApplyContext): string {
   return context.mode === "local"
     ? `Set \`suspend: false\` in ${context.portfolioFile} when trading may resume.`
-    : "Set `suspend: false` in portfolio.yaml on main when trading may resume.";
+    : `Set \`suspend: false\` in ${context.portfolioFile} on main when trading may resume.`;
 }
 
 export function expiredHint(context: ApplyContext): string {
@@ -63,7 +66,7 @@ export function staleHint(context: ApplyContext, differences: StaleDifference[])
   const parts = ["Nothing was sent.", newPlanHint(context)];
   if (priceless) parts.push("A contract without a price needs market data from the gateway first.");
   if (moved && !accountChanged) {
-    const where = context.mode === "local" ? context.portfolioFile : "portfolio.yaml on main";
+    const where = context.mode === "local" ? context.portfolioFile : `${context.portfolioFile} on main`;
     parts.push(`If prices move this much routinely, raise \`tolerances.priceMoveBps\` in ${where}.`);
   }
   return parts.join(" ");
@@ -78,5 +81,5 @@ export function windowClosedHint(context: ApplyContext): string {
 export function liveLimitsHint(context: ApplyContext): string {
   return context.mode === "local"
     ? `Nothing was sent. Change \`limits:\` in ${context.portfolioFile} if the limit is wrong, or make a smaller plan with \`folioctl plan\`.`
-    : "Nothing was sent. Change `limits:` in portfolio.yaml on main if the limit is wrong, or let `folioctl propose` make a smaller plan.";
+    : `Nothing was sent. Change \`limits:\` in ${context.portfolioFile} on main if the limit is wrong, or let \`folioctl propose\` make a smaller plan.`;
 }
