@@ -132,7 +132,7 @@ async function applyChecked(
     const legs = plan.orders.map((order) => toLeg(order, live.get(order.conId)));
     // A re-run whose legs have all ended only reports: a price that moved since must not turn it into
     // a refusal, since nothing will be sent.
-    const ended = allLegsEnded(legs, plan.hash, { orders: ownOrders, executions: ibExecutions }, earlierRuns);
+    const ended = allLegsEnded(legs, plan, { orders: ownOrders, executions: ibExecutions }, earlierRuns);
     const refusal = ended
       ? undefined
       : (expired ??
