@@ -147,4 +147,27 @@ describe("two accounts driven by one model", () => {
     expect((await planOn(w, SECOND)).hash).not.toBe(second.hash);
     expect((await planOn(w, ACCOUNT)).hash).toBe(first.hash);
   });
+
+  it("reports an account it cannot plan, proposes the others, and fails the run", async () => {
+    const w = await twoAccountWorld();
+    // An account this login does not manage, and an account file naming a model that is not there.
+    await w.mergeIntentFiles({
+      "models/core.yaml": model(EXAMPLE),
+      "accounts/DU5555555.yaml": "account: DU5555555\nmodel: core\n",
+      "accounts/DU6666666.yaml": "account: DU6666666\nmodel: growth\n",
+    });
+    const run = await w.run(["propose", "--json"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("folioctl: error: DU5555555: ");
+    expect(run.stderr).toContain("folioctl: error: DU6666666: accounts/DU6666666.yaml at ");
+    expect(run.stderr).toContain("accounts/DU6666666.yaml:2:8: error: model: there is no model `growth`");
+    const json = JSON.parse(run.stdout) as { accounts: { account: string; action: string }[] };
+    expect(json.accounts.map((a) => [a.account, a.action])).toEqual([
+      [ACCOUNT, "opened"],
+      ["DU5555555", "failed"],
+      ["DU6666666", "failed"],
+      [SECOND, "opened"],
+    ]);
+    expect(w.repo.pulls.filter((p) => p.author === BOT && p.state === "open")).toHaveLength(2);
+  });
 });
