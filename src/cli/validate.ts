@@ -61,7 +61,7 @@ async function validateRepository(options: ValidateOptions, ctx: CliContext): Pr
     if (existing) existing.errors.push(...fresh);
     else results.push({ file, errors: fresh, ...(ok === undefined ? {} : { ok }) });
   };
-  for (const problem of intent.problems) add(problem.file, [problem]);
+  for (const problem of [...intent.problems, ...intent.strayFiles]) add(problem.file, [problem]);
   for (const [name, model] of intent.models) {
     const drives = model.accounts.length === 0 ? "drives no account" : `drives ${model.accounts.join(", ")}`;
     add(model.file, model.errors, `model ${name}, ${drives}`);

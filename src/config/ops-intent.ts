@@ -45,6 +45,11 @@ export interface OpsIntent {
   layout: "portfolio" | "accounts";
   /** Problems of the repository as a whole (both layouts, neither): no account can be read. */
   problems: Diagnostic[];
+  /**
+   * Files in accounts/ or models/ that are not read (`x.yml`): `validate` and `preview` refuse them, but
+   * they keep no account from being planned.
+   */
+  strayFiles: Diagnostic[];
   /** Every account, sorted by id. */
   accounts: AccountIntentResult[];
   /** Each model, with the accounts it drives and its problems (none when it is valid). */
@@ -74,6 +79,7 @@ export async function readOpsIntent(tree: OpsTree): Promise<OpsIntent> {
       layout: "accounts",
       accounts: [],
       models: new Map(),
+      strayFiles: [],
       problems: [
         wholeFile(
           PORTFOLIO_PATH,
@@ -88,7 +94,7 @@ export async function readOpsIntent(tree: OpsTree): Promise<OpsIntent> {
 }
 
 function readSingle(bytes: Uint8Array | null): OpsIntent {
-  const single = { layout: "portfolio" as const, models: new Map() };
+  const single = { layout: "portfolio" as const, models: new Map(), strayFiles: [] };
   if (bytes === null) {
     return {
       ...single,
@@ -122,7 +128,7 @@ function readSingle(bytes: Uint8Array | null): OpsIntent {
 }
 
 async function readMany(tree: OpsTree, accountNames: string[], modelNames: string[]): Promise<OpsIntent> {
-  const problems: Diagnostic[] = [];
+  const strayFiles: Diagnostic[] = [];
   const models = new Map<string, Parsed<ParsedModel>>();
   for (const name of [...modelNames].sort()) {
     const file = `${MODELS_FOLDER}/${name}`;
@@ -130,7 +136,7 @@ async function readMany(tree: OpsTree, accountNames: string[], modelNames: strin
     if (!match?.[1]) {
       // A README next to the files is fine; a YAML file that would be silently skipped is not.
       if (/\.ya?ml$/i.test(name))
-        problems.push(notYamlName(file, "models/<name>.yaml, for example models/core.yaml"));
+        strayFiles.push(notYamlName(file, "models/<name>.yaml, for example models/core.yaml"));
       continue;
     }
     const bytes = await tree.readFile(file);
@@ -145,7 +151,7 @@ async function readMany(tree: OpsTree, accountNames: string[], modelNames: strin
     if (!match?.[1]) {
       // A README next to the files is fine; a YAML file that would be silently skipped is not.
       if (/\.ya?ml$/i.test(name))
-        problems.push(notYamlName(file, "accounts/<ID>.yaml, for example accounts/DU1234567.yaml"));
+        strayFiles.push(notYamlName(file, "accounts/<ID>.yaml, for example accounts/DU1234567.yaml"));
       continue;
     }
     const bytes = await tree.readFile(file);
@@ -164,7 +170,7 @@ async function readMany(tree: OpsTree, accountNames: string[], modelNames: strin
     const entries = byAccount.get(id) ?? [];
     accounts.push(resolveOne(id, entries, models, modelInfo));
   }
-  return { layout: "accounts", problems, accounts, models: modelInfo };
+  return { layout: "accounts", problems: [], strayFiles, accounts, models: modelInfo };
 }
 
 function resolveOne(

@@ -167,6 +167,7 @@ function headProblems(head: OpsIntent, main: OpsIntent): Diagnostic[] {
   }
   const all = [
     ...head.problems,
+    ...head.strayFiles,
     ...[...head.models.values()].flatMap((model) => model.errors),
     ...head.accounts.flatMap((entry) => (entry.ok ? [] : entry.errors)),
   ];

@@ -78,7 +78,9 @@ describe("readOpsIntent", () => {
     expect(
       intent.models.get("income")?.errors.map((d) => `${d.file}:${d.line}:${d.column} ${d.path}`),
     ).toEqual(["models/income.yaml:1:1 account"]);
-    expect(intent.problems.map((d) => `${d.file}: ${d.message}`)).toEqual([
+    // A stray file is refused, but keeps no account from being planned.
+    expect(intent.problems).toEqual([]);
+    expect(intent.strayFiles.map((d) => `${d.file}: ${d.message}`)).toEqual([
       "accounts/DU4444444.yml: is not read: its name is not <name>.yaml",
     ]);
     expect(hashes(intent)["DU3333333"]).toBe("invalid");
