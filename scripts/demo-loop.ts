@@ -1,35 +1,9 @@
 // `npm run demo:loop`: the whole GitOps loop on loopback, with the fake GitHub over a temporary bare
 // repository and the IB Gateway simulator holding the example account. Every folioctl command runs
 // in-process exactly as the workflows run it. Exits 0 only if every step did what it should.
-import { EXAMPLE, LoopWorld, PLAN_FILE, portfolioYaml, type Run } from "../test/gitops/support/loop-world.js";
+import { EXAMPLE, LoopWorld, PLAN_FILE, portfolioYaml } from "../test/gitops/support/loop-world.js";
 import { readPlanHeader } from "../src/gitops/plan-pull-request.js";
-
-const out = (text = ""): void => void process.stdout.write(`${text}\n`);
-const indent = (text: string): string =>
-  text
-    .trimEnd()
-    .split("\n")
-    .map((line) => `    ${line}`)
-    .join("\n");
-
-class StepFailed extends Error {}
-
-let stepNumber = 0;
-function step(title: string): void {
-  out();
-  out(`== ${++stepNumber}. ${title}`);
-}
-
-function check(ok: boolean, what: string): void {
-  if (!ok) throw new StepFailed(what);
-  out(`  ok: ${what}`);
-}
-
-function show(label: string, run: Run): void {
-  out(`  $ folioctl ${label}   (exit ${run.code})`);
-  if (run.stdout.trim() !== "") out(indent(run.stdout));
-  if (run.stderr.trim() !== "") out(indent(run.stderr.trimEnd().replace(/^/gm, "stderr: ")));
-}
+import { check, indent, out, runDemo, show, step } from "./demo-steps.js";
 
 async function demo(world: LoopWorld): Promise<void> {
   const { repo, alice, bob } = world;
@@ -139,18 +113,9 @@ async function demo(world: LoopWorld): Promise<void> {
 }
 
 const world = await LoopWorld.start();
-let code = 0;
-try {
-  await demo(world);
-  out();
-  out("The loop works: intent merged, plan reviewed and merged, orders applied once, ledger in git.");
-} catch (error) {
-  code = 1;
-  const what = error instanceof StepFailed ? `step ${stepNumber} failed: ${error.message}` : String(error);
-  process.stderr.write(`\ndemo:loop FAILED: ${what}\n`);
-  if (!(error instanceof StepFailed) && error instanceof Error && error.stack)
-    process.stderr.write(`${error.stack}\n`);
-} finally {
-  await world.stop();
-}
-process.exit(code);
+await runDemo(
+  "demo:loop",
+  world,
+  () => demo(world),
+  "The loop works: intent merged, plan reviewed and merged, orders applied once, ledger in git.",
+);

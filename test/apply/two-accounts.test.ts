@@ -7,14 +7,16 @@ import { readFile } from "node:fs/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { applyClientId } from "../../src/apply/apply-client-id.js";
 import { IbBroker } from "../../src/broker/ib/ib-broker.js";
-import { loadSimStateFile, type GatewaySim } from "../../src/gateway-sim/index.js";
-import { stopSims } from "../gateway-sim/support/start-test-sim.js";
-import { REPO_ROOT } from "../support/run-cli.js";
-import { ACCOUNT, apply, exampleSim } from "./support/apply-harness.js";
+import type { GatewaySim } from "../../src/gateway-sim/index.js";
+import { startTestSim, stopSims } from "../gateway-sim/support/start-test-sim.js";
+import {
+  SECOND_ACCOUNT as SECOND,
+  twoAccountExampleState,
+} from "../gateway-sim/support/two-account-example.js";
+import { ACCOUNT, apply } from "./support/apply-harness.js";
 import { holdSells } from "./support/hold-sells.js";
 import { cleanupPlanFixtures, planFixture, type PlanFixture } from "./support/plan-fixture.js";
 
-const SECOND = "DU7654321";
 const VTI = 756733;
 
 afterEach(async () => {
@@ -22,13 +24,8 @@ afterEach(async () => {
   await cleanupPlanFixtures();
 });
 
-/** The example account and the second account of examples/sim-state-two-accounts.yaml, on one login. */
 async function twoAccountSim(): Promise<GatewaySim> {
-  const two = await loadSimStateFile(`${REPO_ROOT}/examples/sim-state-two-accounts.yaml`);
-  if (!two.ok) throw new Error("examples/sim-state-two-accounts.yaml is invalid");
-  const second = two.state.accounts.find((a) => a.id === SECOND);
-  if (second === undefined) throw new Error(`no ${SECOND} in the two-account example`);
-  return exampleSim((state) => void state.accounts.push(second));
+  return startTestSim({ state: await twoAccountExampleState() });
 }
 
 const positions = (sim: GatewaySim, account: string) =>

@@ -6,20 +6,16 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { sha256Of } from "../../src/config/account-files.js";
 import { accountIntentHash } from "../../src/config/ops-intent.js";
-import { loadSimStateFile, type GatewaySim } from "../../src/gateway-sim/index.js";
+import type { GatewaySim } from "../../src/gateway-sim/index.js";
 import { startTestSim, stopSims } from "../gateway-sim/support/start-test-sim.js";
+import {
+  SECOND_ACCOUNT as SECOND,
+  twoAccountExampleState,
+} from "../gateway-sim/support/two-account-example.js";
 import { REPO_ROOT, runCli } from "../support/run-cli.js";
 
-const SECOND = "DU7654321";
-
 async function twoAccountSim(): Promise<GatewaySim> {
-  const example = await loadSimStateFile(`${REPO_ROOT}/examples/sim-state.yaml`);
-  const two = await loadSimStateFile(`${REPO_ROOT}/examples/sim-state-two-accounts.yaml`);
-  if (!example.ok || !two.ok) throw new Error("an example simulator state is invalid");
-  const second = two.state.accounts.find((a) => a.id === SECOND);
-  if (second === undefined) throw new Error(`no ${SECOND} in the two-account example`);
-  example.state.accounts.push(second);
-  return startTestSim({ state: example.state });
+  return startTestSim({ state: await twoAccountExampleState() });
 }
 
 describe("plan and apply --account", () => {

@@ -6,46 +6,15 @@ import { afterEach, describe, expect, it } from "vitest";
 import { parsePlan } from "../../src/config/load-plan.js";
 import { accountIntentHash } from "../../src/config/ops-intent.js";
 import type { Plan } from "../../src/core/plan.js";
-import { loadSimStateFile } from "../../src/gateway-sim/index.js";
 import { sha256Of } from "../../src/config/account-files.js";
-import { REPO_ROOT } from "../support/run-cli.js";
-import {
-  ACCOUNT,
-  BOT,
-  EXAMPLE,
-  IN_BAND,
-  LoopWorld,
-  portfolioYaml,
-  stopLoopWorlds,
-} from "./support/loop-world.js";
+import { SECOND_ACCOUNT as SECOND } from "../gateway-sim/support/two-account-example.js";
+import { model, SECOND_FILE, twoAccountWorld } from "./support/two-account-world.js";
+import type { LoopWorld } from "./support/loop-world.js";
+import { ACCOUNT, BOT, EXAMPLE, stopLoopWorlds } from "./support/loop-world.js";
 
-const SECOND = "DU7654321";
 const APPLY = { FOLIOCTL_CLIENT_ID: "23" };
 
 afterEach(stopLoopWorlds);
-
-/** The example portfolio.yaml as a model: the same document without `account:`. */
-const model = (weights: typeof EXAMPLE) => portfolioYaml(weights).replace(/^account: .*\n/m, "");
-const FIRST_FILE = `account: ${ACCOUNT}\nmodel: core\n`;
-// The second account is smaller and further from the model: it may turn over more per run.
-const SECOND_FILE = `account: ${SECOND}\nmodel: core\nlimits:\n  maxTurnover: 100\n`;
-
-async function twoAccountWorld(): Promise<LoopWorld> {
-  const example = await loadSimStateFile(`${REPO_ROOT}/examples/sim-state.yaml`);
-  const two = await loadSimStateFile(`${REPO_ROOT}/examples/sim-state-two-accounts.yaml`);
-  if (!example.ok || !two.ok) throw new Error("an example simulator state is invalid");
-  const second = two.state.accounts.find((a) => a.id === SECOND);
-  if (second === undefined) throw new Error(`no ${SECOND} in the two-account example`);
-  example.state.accounts.push(second);
-  return LoopWorld.start({
-    files: {
-      "models/core.yaml": model(IN_BAND),
-      [`accounts/${ACCOUNT}.yaml`]: FIRST_FILE,
-      [`accounts/${SECOND}.yaml`]: SECOND_FILE,
-    },
-    sim: { state: example.state },
-  });
-}
 
 async function planOn(w: LoopWorld, account: string): Promise<Plan> {
   const text = await w.branchFile(`plans/${account}.plan.json`, `folioctl/rebalance/${account}`);
