@@ -1,23 +1,16 @@
 // `--account ID` of the local commands (plan, apply): one account of the ops repository in the working
 // directory, resolved from its account file and model exactly as the loop resolves it, with the same
 // intent hash, so that a plan made here and one made by propose agree.
-import { formatDiagnostic } from "../config/diagnostic.js";
 import { directoryTree } from "../config/directory-tree.js";
-import { readOpsIntent, type AccountIntent } from "../config/ops-intent.js";
-import { InputError, UsageError } from "../errors.js";
+import { invalidAccountError, layoutError, readOpsIntent, type AccountIntent } from "../config/ops-intent.js";
+import { UsageError } from "../errors.js";
 import { accountArgument } from "./account-argument.js";
 import type { CliContext } from "./context.js";
 
 export async function localAccountIntent(typed: string, ctx: CliContext): Promise<AccountIntent> {
   const account = accountArgument(typed);
   const intents = await readOpsIntent(directoryTree(ctx.cwd));
-  const lines = (errors: { file: string }[]) =>
-    errors.map((d) => `  ${formatDiagnostic(d as Parameters<typeof formatDiagnostic>[0])}`).join("\n");
-  if (intents.problems.length > 0) {
-    throw new InputError(`the ops repository here cannot be read:\n${lines(intents.problems)}`, {
-      hint: intents.problems[0]?.hint ?? "run folioctl validate",
-    });
-  }
+  if (intents.problems.length > 0) throw layoutError(intents.problems, "here");
   const entry = intents.accounts.find((candidate) => candidate.account === account);
   if (entry === undefined) {
     const known = intents.accounts.map((candidate) => candidate.account).filter((id) => id !== "");
@@ -29,11 +22,10 @@ export async function localAccountIntent(typed: string, ctx: CliContext): Promis
     });
   }
   if (!entry.ok) {
-    throw new InputError(
-      `${entry.files.join(" and ")} ${entry.files.length > 1 ? "are" : "is"} not valid:\n${lines(entry.errors)}`,
-      {
-        hint: "fix the problems listed above (`folioctl validate` shows them too)",
-      },
+    throw invalidAccountError(
+      entry,
+      "",
+      "fix the problems listed above (`folioctl validate` shows them too)",
     );
   }
   return entry.intent;

@@ -10,6 +10,8 @@ import type { Diagnostic } from "./diagnostic.js";
 import { parsePortfolio } from "./load-portfolio.js";
 import { offsetOf, positionOfOffset } from "./yaml-locations.js";
 import { createHash } from "node:crypto";
+import { formatDiagnostic } from "./diagnostic.js";
+import { InputError } from "../errors.js";
 
 export const PORTFOLIO_PATH = "portfolio.yaml";
 export const ACCOUNTS_FOLDER = "accounts";
@@ -262,4 +264,31 @@ function wholeFile(file: string, message: string, hint: string): Diagnostic {
 
 function notYamlName(file: string, shape: string): Diagnostic {
   return wholeFile(file, "is not read: its name is not <name>.yaml", `name it ${shape}`);
+}
+
+/** The repository as a whole cannot be read (`where`: "at 3f2a1c0d9e8b", "here"): every problem listed. */
+export function layoutError(problems: Diagnostic[], where: string): InputError {
+  return new InputError(`the ops repository ${where} cannot be read:\n${listed(problems)}`, {
+    hint: problems[0]?.hint ?? "run `folioctl validate` in the repository",
+  });
+}
+
+/** An account whose files do not resolve: every problem listed, each with its file, line and column. */
+export function invalidAccountError(
+  entry: Extract<AccountIntentResult, { ok: false }>,
+  where: string,
+  hint: string,
+): InputError {
+  const files = entry.files.join(" and ");
+  const verb = entry.files.length > 1 ? "are" : "is";
+  return new InputError(
+    `${files}${where === "" ? "" : ` ${where}`} ${verb} not valid:\n${listed(entry.errors)}`,
+    {
+      hint,
+    },
+  );
+}
+
+function listed(problems: Diagnostic[]): string {
+  return problems.map((d) => `  ${formatDiagnostic(d)}`).join("\n");
 }

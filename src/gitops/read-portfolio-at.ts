@@ -1,9 +1,8 @@
 // The desired state as committed at a ref of the ops repository: one function for every command of the
 // loop (propose, keep-existing-plan, apply on merge and its re-derivation), so that they all agree on an
 // account's portfolio and on its intent hash, whichever layout the repository uses.
-import { formatDiagnostic } from "../config/diagnostic.js";
 import type { AccountIntent, AccountIntentResult, OpsIntent, OpsTree } from "../config/ops-intent.js";
-import { PORTFOLIO_PATH, readOpsIntent } from "../config/ops-intent.js";
+import { invalidAccountError, layoutError, PORTFOLIO_PATH, readOpsIntent } from "../config/ops-intent.js";
 import { InputError } from "../errors.js";
 import type { GitRepo } from "../git/git-repo.js";
 
@@ -25,39 +24,28 @@ function shortRef(ref: string): string {
 /** Every account at `ref`; throws when the repository as a whole cannot be read (no layout, or both). */
 export async function readIntentsAt(repo: GitRepo, ref: string): Promise<OpsIntent> {
   const intent = await readOpsIntent(gitTree(repo, ref));
-  if (intent.problems.length > 0) {
-    const lines = intent.problems.map((d) => `  ${formatDiagnostic(d)}`).join("\n");
-    throw new InputError(`the ops repository at ${shortRef(ref)} cannot be read:\n${lines}`, {
-      hint: intent.problems[0]?.hint ?? "fix the layout on main in a pull request",
-    });
-  }
+  if (intent.problems.length > 0) throw layoutError(intent.problems, `at ${shortRef(ref)}`);
   return intent;
 }
 
 /**
- * One account's intent at `ref`, validated; every problem is named with its file and line, at once.
- * Without `account`, the one account of a portfolio.yaml repository.
+ * One account's intent at `ref`, validated; every problem is named with its file and line, at once. In a
+ * portfolio.yaml repository, its one account (whether it is `account` is for the caller to compare).
  */
 export async function readAccountIntentAt(
   repo: GitRepo,
   ref: string,
-  account?: string,
+  account: string,
 ): Promise<AccountIntent> {
   const intents = await readIntentsAt(repo, ref);
   const found =
-    account === undefined
-      ? intents.layout === "portfolio"
-        ? intents.accounts[0]
-        : undefined
-      : (intents.accounts.find((entry) => entry.account === account) ??
-        (intents.layout === "portfolio" ? intents.accounts[0] : undefined));
+    intents.layout === "portfolio"
+      ? intents.accounts[0]
+      : intents.accounts.find((entry) => entry.account === account);
   if (found === undefined) {
-    throw new InputError(
-      account === undefined
-        ? `the ops repository at ${shortRef(ref)} holds several accounts: say which`
-        : `the ops repository at ${shortRef(ref)} has no account ${account}`,
-      { hint: `add accounts/${account ?? "<ID>"}.yaml naming its model, or pick one of the accounts there` },
-    );
+    throw new InputError(`the ops repository at ${shortRef(ref)} has no account ${account}`, {
+      hint: `add accounts/${account}.yaml naming its model in a pull request, or close the pull request of its plan`,
+    });
   }
   return intentOrThrow(found, ref);
 }
@@ -65,11 +53,12 @@ export async function readAccountIntentAt(
 /** The intent of an account that could be read, or an InputError listing every problem it has. */
 export function intentOrThrow(entry: AccountIntentResult, ref: string): AccountIntent {
   if (entry.ok) return entry.intent;
-  const lines = entry.errors.map((d) => `  ${formatDiagnostic(d)}`).join("\n");
   const files = entry.files.join(" and ");
-  throw new InputError(`${files} at ${shortRef(ref)} ${entry.files.length > 1 ? "are" : "is"} not valid:\n${lines}`, {
-    hint: `fix ${files} on main in a pull request (\`folioctl validate\` shows the same problems)`,
-  });
+  throw invalidAccountError(
+    entry,
+    `at ${shortRef(ref)}`,
+    `fix ${files} on main in a pull request (\`folioctl validate\` shows the same problems)`,
+  );
 }
 
 /** The files an account's portfolio is read from, as messages name them. */
