@@ -23,7 +23,7 @@ import { checkProvenance } from "./check-provenance.js";
 import { copyEarlierLedgerRecords } from "./earlier-ledger-records.js";
 import { findMergedPull } from "./find-merged-pull.js";
 import type { GitOpsDeps } from "./gitops-deps.js";
-import { intentFiles, readAccountIntentAt } from "./read-portfolio-at.js";
+import { findAccountIntentAt, intentFiles, readAccountIntentAt } from "./read-portfolio-at.js";
 import { applyStatusContext, reportApply, type ApplyReport } from "./report-apply.js";
 import type { RunIdentity } from "./run-identity.js";
 import { requireAppIdentity } from "./require-app-identity.js";
@@ -107,7 +107,17 @@ export async function applyMergedCommit(
 
   // The intent may have moved on after the merge (apply can wait hours for its environment's approval).
   // The kill switch is named as such, not as the change of portfolio.yaml that switched it on.
-  const onMain = await readAccountIntentAt(repo, mainSha, account);
+  const onMain = await findAccountIntentAt(repo, mainSha, account);
+  if (onMain === undefined) {
+    return refuseEarly(
+      {
+        reason: "intent-changed",
+        message: `accounts/${account}.yaml is no longer on main (at ${mainSha.slice(0, 12)}): nothing is to be traded for ${account}`,
+        hint: "Nothing was sent. Restore the account file in a reviewed pull request if the account is still to be managed.",
+      },
+      plan,
+    );
+  }
   const files = intentFiles(onMain);
   if (onMain.portfolio.suspend) {
     return refuseEarly(

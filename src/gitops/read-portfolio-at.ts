@@ -31,23 +31,34 @@ export async function readIntentsAt(repo: GitRepo, ref: string): Promise<OpsInte
 /**
  * One account's intent at `ref`, validated; every problem is named with its file and line, at once. In a
  * portfolio.yaml repository, its one account (whether it is `account` is for the caller to compare).
+ * Undefined when a many-account repository has no file for the account (any more).
  */
-export async function readAccountIntentAt(
+export async function findAccountIntentAt(
   repo: GitRepo,
   ref: string,
   account: string,
-): Promise<AccountIntent> {
+): Promise<AccountIntent | undefined> {
   const intents = await readIntentsAt(repo, ref);
   const found =
     intents.layout === "portfolio"
       ? intents.accounts[0]
       : intents.accounts.find((entry) => entry.account === account);
+  return found === undefined ? undefined : intentOrThrow(found, ref);
+}
+
+/** As findAccountIntentAt, for a ref that must hold the account. */
+export async function readAccountIntentAt(
+  repo: GitRepo,
+  ref: string,
+  account: string,
+): Promise<AccountIntent> {
+  const found = await findAccountIntentAt(repo, ref, account);
   if (found === undefined) {
     throw new InputError(`the ops repository at ${shortRef(ref)} has no account ${account}`, {
-      hint: `add accounts/${account}.yaml naming its model in a pull request, or close the pull request of its plan`,
+      hint: `add accounts/${account}.yaml naming its model, in a pull request`,
     });
   }
-  return intentOrThrow(found, ref);
+  return found;
 }
 
 /** The intent of an account that could be read, or an InputError listing every problem it has. */

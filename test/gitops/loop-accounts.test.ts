@@ -139,4 +139,37 @@ describe("two accounts driven by one model", () => {
     ]);
     expect(w.repo.pulls.filter((p) => p.author === BOT && p.state === "open")).toHaveLength(2);
   });
+
+  it("refuses the plan of an account whose file left main, and applies the other account's", async () => {
+    const w = await twoAccountWorld();
+    await w.mergeIntentFiles({ "models/core.yaml": model(EXAMPLE) });
+    expect((await w.run(["propose"])).code).toBe(0);
+    const first = await planOn(w, ACCOUNT);
+    const numbers = [ACCOUNT, SECOND].map(
+      (account) =>
+        w.repo.pulls.find((p) => p.head === `folioctl/rebalance/${account}` && p.state === "open")?.number ??
+        0,
+    );
+    // The second account leaves the repository while its plan waits for review.
+    await w.mergeIntentFiles({ [`accounts/${SECOND}.yaml`]: null }, "Stop managing DU7654321");
+    const before = (await w.repo.git.branchSha("main")) ?? "";
+    for (const number of numbers) {
+      await w.alice.approve(w.repo, number);
+      await w.bob.merge(w.repo, number);
+    }
+    const after = (await w.repo.git.branchSha("main")) ?? "";
+    const run = await w.run(["apply", "--on-merge", "--before", before, "--sha", after], APPLY);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain(
+      `folioctl: refused (intent-changed): accounts/${SECOND}.yaml is no longer on main`,
+    );
+    expect(w.sim.orders().filter((o) => o.account === SECOND)).toEqual([]);
+    expect(
+      w.sim
+        .orders()
+        .map((o) => o.orderRef)
+        .sort(),
+    ).toEqual(first.orders.map((o) => `folioctl:${first.hash.slice(0, 12)}:${o.leg}`).sort());
+    expect(await w.filesOnMain(`ledger/${ACCOUNT}`)).toHaveLength(1);
+  });
 });

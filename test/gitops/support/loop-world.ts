@@ -193,14 +193,14 @@ export class LoopWorld {
   }
 
   /** A person changes intent files (a model, an account file) in a pull request; another approves and merges it. */
-  async mergeIntentFiles(files: Record<string, string>, title = "Change the intent"): Promise<string> {
+  async mergeIntentFiles(files: Record<string, string | null>, title = "Change the intent"): Promise<string> {
     const number = await this.openIntent(files, title);
     await this.bob.approve(this.repo, number);
     return this.bob.merge(this.repo, number);
   }
 
-  /** A person opens a pull request changing intent files (a model, an account file); not merged. */
-  async openIntent(files: Record<string, string>, title = "Change the model"): Promise<number> {
+  /** A person opens a pull request changing intent files (a model, an account file; null deletes one). */
+  async openIntent(files: Record<string, string | null>, title = "Change the model"): Promise<number> {
     const branch = `intent-${this.repo.nextNumber}`;
     await this.alice.push(this.repo, { branch, files, message: title });
     return (await this.alice.openPullRequest(this.repo, { head: branch, title })).number;
