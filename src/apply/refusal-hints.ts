@@ -10,11 +10,20 @@ export interface ApplyContext {
   portfolioFile: string;
   /** The plan file as the user knows it: the --plan argument, or plans/<account>.plan.json. */
   planFile: string;
+  /** A local apply of one account of a many-account repository (`--account`): plans are made the same way. */
+  account?: string;
 }
 
-/** `folioctl apply --plan <planFile> --portfolio <portfolioFile>` on this machine. */
-export function localContext(portfolioFile: string, planFile: string): ApplyContext {
-  return { mode: "local", portfolioFile, planFile };
+/** `folioctl apply --plan <planFile> --portfolio <portfolioFile>` (or `--account <id>`) on this machine. */
+export function localContext(portfolioFile: string, planFile: string, account?: string): ApplyContext {
+  return { mode: "local", portfolioFile, planFile, ...(account === undefined ? {} : { account }) };
+}
+
+/** The `folioctl plan` command that makes a new plan for the same portfolio. */
+function planCommand(context: ApplyContext): string {
+  const source =
+    context.account === undefined ? `--portfolio ${context.portfolioFile}` : `--account ${context.account}`;
+  return `folioctl plan ${source} --out ${context.planFile}`;
 }
 
 /**
@@ -28,7 +37,7 @@ export function onMergeContext(planFile: string, portfolioFile = "portfolio.yaml
 /** How to get a plan that can be applied. */
 export function newPlanHint(context: ApplyContext): string {
   return context.mode === "local"
-    ? `Make a new plan with \`folioctl plan --portfolio ${context.portfolioFile} --out ${context.planFile}\`, review it, and apply that.`
+    ? `Make a new plan with \`${planCommand(context)}\`, review it, and apply that.`
     : "Run `folioctl propose` (or wait for the scheduled run) and review the new plan.";
 }
 
@@ -41,7 +50,7 @@ export function neverEditHint(context: ApplyContext): string {
 
 export function versionMismatchHint(context: ApplyContext): string {
   return context.mode === "local"
-    ? `Make a new plan with this version (\`folioctl plan --portfolio ${context.portfolioFile} --out ${context.planFile}\`), or apply with the version that made it.`
+    ? `Make a new plan with this version (\`${planCommand(context)}\`), or apply with the version that made it.`
     : "Let `folioctl propose` (with this version) make a new plan for review, or apply with the version that made it.";
 }
 

@@ -65,7 +65,7 @@ export async function applyCommand(flags: ApplyFlags, ctx: CliContext): Promise<
     ledgerDir: resolve(ctx.cwd, flags.ledgerDir),
     onProgress: progressPrinter(ctx.stderr),
     // Hints name the files as they were typed, not their absolute paths.
-    context: localContext(portfolioName, flags.plan),
+    context: localContext(portfolioName, flags.plan, intent?.account),
   }).catch((error: unknown) => {
     if (error instanceof RefusalError && error.reason === "locked") return error;
     throw error;

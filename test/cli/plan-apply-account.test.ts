@@ -53,6 +53,8 @@ describe("plan and apply --account", () => {
     });
     expect(wrong.code).toBe(3);
     expect(wrong.stderr).toContain("folioctl: refused (intent-changed)");
+    // The way to a new plan is the same command for the same account.
+    expect(wrong.stdout).toContain("folioctl plan --account DU1234567 --out plan.json");
     const applied = await runCli(["apply", "--plan", "plan.json", "--account", SECOND, ...gateway], {
       cwd: dir,
     });
