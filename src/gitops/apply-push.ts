@@ -77,7 +77,11 @@ export async function runApplyOnMerge(
   const reproposing = applies.filter(
     (a) => a.record?.outcome === "refused" || a.record?.outcome === "partial" || isEarlyRefusal(a),
   );
-  if (reproposing.length > 0) run.repropose = await repropose(deps, reproposing.map((a) => a.account));
+  if (reproposing.length > 0)
+    run.repropose = await repropose(
+      deps,
+      reproposing.map((a) => a.account),
+    );
   return run;
 }
 
@@ -93,7 +97,9 @@ async function repropose(
   deps.log(`apply: proposing a fresh plan for review (${accounts.join(", ")})`);
   try {
     const run = await runPropose(deps, { accounts });
-    const failed = run.results.flatMap((r) => (r.action === "failed" ? [`${r.account}: ${r.error.message}`] : []));
+    const failed = run.results.flatMap((r) =>
+      r.action === "failed" ? [`${r.account}: ${r.error.message}`] : [],
+    );
     if (failed.length > 0) throw new Error(failed.join("; "));
     return { results: run.results.filter((r): r is ProposeResult => r.action !== "failed") };
   } catch (error) {

@@ -86,7 +86,11 @@ export async function runPropose(deps: GitOpsDeps, options: ProposeOptions = {})
   return { mainSha, results };
 }
 
-async function proposeAccount(deps: GitOpsDeps, intent: AccountIntent, mainSha: string): Promise<ProposeResult> {
+async function proposeAccount(
+  deps: GitOpsDeps,
+  intent: AccountIntent,
+  mainSha: string,
+): Promise<ProposeResult> {
   const result = await proposeRebalance(deps, intent, mainSha);
   // Only reads: a failure here is reported and does not undo what propose did.
   const neverApplied = await findNeverApplied(deps, result.account, result.mainSha).catch(
