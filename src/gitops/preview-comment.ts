@@ -99,13 +99,23 @@ export function tradesPreviewComment(
   return intro + rendered.replace(/^<!-- folioctl:plan [^\n]*-->\n/, "");
 }
 
-/** The pull request changes no account's portfolio (a README, a workflow...). */
-export function unchangedPreviewComment(pull: PullRef): string {
+/** The pull request changes no account's portfolio (a README, a workflow, or only removes accounts). */
+export function unchangedPreviewComment(pull: PullRef, removed: string[] = []): string {
+  const gone =
+    removed.length === 0
+      ? []
+      : [
+          `It removes ${removed.length === 1 ? "the account" : "the accounts"} ${removed.join(", ")}: once it ` +
+            "is merged, nothing is proposed for them, and a plan of theirs still under review is refused " +
+            "(`intent-changed`) if it is merged.",
+          "",
+        ];
   return [
-    heading(pull, "no account's portfolio changes"),
+    heading(pull, removed.length === 0 ? "no account's portfolio changes" : "accounts removed"),
     "",
     `No account's portfolio at ${pull.headSha.slice(0, 12)} differs from main: merging this pull request trades nothing.`,
     "",
+    ...gone,
   ].join("\n");
 }
 

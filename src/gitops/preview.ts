@@ -73,7 +73,9 @@ export async function runPreview(deps: PreviewDeps, options: PreviewOptions): Pr
     head.layout === "portfolio"
       ? proposed
       : proposed.filter((intent) => onMain.get(intent.account)?.hash !== intent.hash);
-  if (changed.length === 0) return post("nothing-to-do", unchangedPreviewComment(where));
+  // An account whose file the pull request deletes is no longer proposed or applied once it is merged.
+  const removed = [...onMain.keys()].filter((account) => !head.accounts.some((e) => e.account === account));
+  if (changed.length === 0) return post("nothing-to-do", unchangedPreviewComment(where, removed));
 
   const previews: AccountPreview[] = [];
   for (const intent of changed)

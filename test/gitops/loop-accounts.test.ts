@@ -150,8 +150,15 @@ describe("two accounts driven by one model", () => {
         w.repo.pulls.find((p) => p.head === `folioctl/rebalance/${account}` && p.state === "open")?.number ??
         0,
     );
-    // The second account leaves the repository while its plan waits for review.
-    await w.mergeIntentFiles({ [`accounts/${SECOND}.yaml`]: null }, "Stop managing DU7654321");
+    // The second account leaves the repository while its plan waits for review; preview says so.
+    const leaving = await w.openIntent({ [`accounts/${SECOND}.yaml`]: null }, "Stop managing DU7654321");
+    const preview = await w.run(["preview", "--pr", String(leaving)], { FOLIOCTL_CLIENT_ID: "21" });
+    expect(preview.code).toBe(0);
+    expect(preview.stdout).toContain(
+      `It removes the account ${SECOND}: once it is merged, nothing is proposed`,
+    );
+    await w.bob.approve(w.repo, leaving);
+    await w.bob.merge(w.repo, leaving);
     const before = (await w.repo.git.branchSha("main")) ?? "";
     for (const number of numbers) {
       await w.alice.approve(w.repo, number);
