@@ -20,8 +20,8 @@ export const MODELS_FOLDER = "models";
 /** Files of the repository at one version: a git commit, a pull request's head, a directory. */
 export interface OpsTree {
   readFile(path: string): Promise<Uint8Array | null>;
-  /** Names of the files directly in `folder`; [] when it is not there. */
-  listFiles(folder: string): Promise<string[]>;
+  /** The files directly in `folder` whose name `wanted` accepts, by name; empty when it is not there. */
+  readFolder(folder: string, wanted: (name: string) => boolean): Promise<Map<string, Uint8Array>>;
 }
 
 export interface AccountIntent {
@@ -70,12 +70,14 @@ export function accountIntentHash(accountSha256: string, model: string, modelSha
 }
 
 export async function readOpsIntent(tree: OpsTree): Promise<OpsIntent> {
-  const [portfolioBytes, accountNames, modelNames] = await Promise.all([
+  // YAML files only: a README next to the account files is not part of the layout.
+  const yaml = (name: string): boolean => /\.ya?ml$/i.test(name);
+  const [portfolioBytes, accountFiles, modelFiles] = await Promise.all([
     tree.readFile(PORTFOLIO_PATH),
-    tree.listFiles(ACCOUNTS_FOLDER),
-    tree.listFiles(MODELS_FOLDER),
+    tree.readFolder(ACCOUNTS_FOLDER, yaml),
+    tree.readFolder(MODELS_FOLDER, yaml),
   ]);
-  const many = accountNames.length > 0 || modelNames.length > 0;
+  const many = accountFiles.size > 0 || modelFiles.size > 0;
   if (portfolioBytes !== null && many) {
     return {
       layout: "accounts",
@@ -92,7 +94,7 @@ export async function readOpsIntent(tree: OpsTree): Promise<OpsIntent> {
     };
   }
   if (!many) return readSingle(portfolioBytes);
-  return readMany(tree, accountNames, modelNames);
+  return readMany(accountFiles, modelFiles);
 }
 
 function readSingle(bytes: Uint8Array | null): OpsIntent {
@@ -129,10 +131,10 @@ function readSingle(bytes: Uint8Array | null): OpsIntent {
   };
 }
 
-async function readMany(tree: OpsTree, accountNames: string[], modelNames: string[]): Promise<OpsIntent> {
+function readMany(accountFiles: Map<string, Uint8Array>, modelFiles: Map<string, Uint8Array>): OpsIntent {
   const strayFiles: Diagnostic[] = [];
   const models = new Map<string, Parsed<ParsedModel>>();
-  for (const name of [...modelNames].sort()) {
+  for (const [name, bytes] of [...modelFiles].sort(([a], [b]) => a.localeCompare(b))) {
     const file = `${MODELS_FOLDER}/${name}`;
     const match = YAML_FILE.exec(name);
     if (!match?.[1]) {
@@ -141,13 +143,12 @@ async function readMany(tree: OpsTree, accountNames: string[], modelNames: strin
         strayFiles.push(notYamlName(file, "models/<name>.yaml, for example models/core.yaml"));
       continue;
     }
-    const bytes = await tree.readFile(file);
-    if (bytes !== null) models.set(match[1], parseModelFile(bytes, file, match[1]));
+    models.set(match[1], parseModelFile(bytes, file, match[1]));
   }
 
   // Every account file, by the account it names (or its file name when it cannot be read).
   const byAccount = new Map<string, { file: string; parsed: Parsed<ParsedAccount> }[]>();
-  for (const name of [...accountNames].sort()) {
+  for (const [name, bytes] of [...accountFiles].sort(([a], [b]) => a.localeCompare(b))) {
     const file = `${ACCOUNTS_FOLDER}/${name}`;
     const match = YAML_FILE.exec(name);
     if (!match?.[1]) {
@@ -156,8 +157,6 @@ async function readMany(tree: OpsTree, accountNames: string[], modelNames: strin
         strayFiles.push(notYamlName(file, "accounts/<ID>.yaml, for example accounts/DU1234567.yaml"));
       continue;
     }
-    const bytes = await tree.readFile(file);
-    if (bytes === null) continue;
     const parsed = parseAccountFile(bytes, file);
     const id = parsed.ok ? parsed.value.data.account : match[1];
     byAccount.set(id, [...(byAccount.get(id) ?? []), { file, parsed }]);

@@ -189,7 +189,14 @@ function forgeTree(forge: PreviewDeps["forge"], ref: string): OpsTree {
       const text = await forge.readFile(path, ref);
       return text === undefined ? null : Buffer.from(text, "utf8");
     },
-    listFiles: (folder) => forge.listFiles(folder, ref),
+    readFolder: async (folder, wanted) => {
+      const files = new Map<string, Uint8Array>();
+      for (const name of (await forge.listFiles(folder, ref)).filter(wanted)) {
+        const text = await forge.readFile(`${folder}/${name}`, ref);
+        if (text !== undefined) files.set(name, Buffer.from(text, "utf8"));
+      }
+      return files;
+    },
   };
 }
 

@@ -13,7 +13,7 @@ export type { AccountIntent };
 export function gitTree(repo: GitRepo, ref: string): OpsTree {
   return {
     readFile: (path) => repo.readFile(ref, path),
-    listFiles: (folder) => repo.listFiles(ref, folder),
+    readFolder: (folder, wanted) => repo.readFolder(ref, folder, wanted),
   };
 }
 

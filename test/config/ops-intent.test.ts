@@ -14,10 +14,13 @@ cash: { weight: 5 }
 function tree(files: Record<string, string>): OpsTree {
   return {
     readFile: async (path) => (path in files ? Buffer.from(files[path] ?? "", "utf8") : null),
-    listFiles: async (folder) =>
-      Object.keys(files)
-        .filter((path) => path.startsWith(`${folder}/`) && !path.slice(folder.length + 1).includes("/"))
-        .map((path) => path.slice(folder.length + 1)),
+    readFolder: async (folder, wanted) =>
+      new Map(
+        Object.entries(files)
+          .filter(([path]) => path.startsWith(`${folder}/`) && !path.slice(folder.length + 1).includes("/"))
+          .map(([path, text]) => [path.slice(folder.length + 1), Buffer.from(text, "utf8")] as const)
+          .filter(([name]) => wanted(name)),
+      ),
   };
 }
 
