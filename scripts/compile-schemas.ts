@@ -9,6 +9,7 @@ import type { Ajv2020 } from "ajv/dist/2020.js";
 import standaloneModule from "ajv/dist/standalone/index.js";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
+import accountSchema from "../schema/account.schema.json" with { type: "json" };
 import ledgerSchema from "../schema/ledger.schema.json" with { type: "json" };
 import planSchema from "../schema/plan.schema.json" with { type: "json" };
 import portfolioSchema from "../schema/portfolio.schema.json" with { type: "json" };
@@ -42,6 +43,13 @@ const MODULES: ValidatorModule[] = [
     // verbose: errors carry the offending value (`got 140`) and the schema that rejected it.
     options: { useDefaults: true, verbose: true },
     validators: { validatePortfolio: inlineSchemaRefs(portfolioSchema) },
+  },
+  {
+    file: "account-validator.ts",
+    from: "schema/account.schema.json",
+    // No defaults: an account file holds only what it overrides; the model's values stand for the rest.
+    options: { verbose: true },
+    validators: { validateAccountFile: accountSchema },
   },
   {
     file: "snapshot-validator.ts",

@@ -9,34 +9,8 @@ import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import type { LedgerRecord } from "../src/apply/ledger.js";
 import { readPlanHeader } from "../src/gitops/plan-pull-request.js";
-import { EXAMPLE, LoopWorld, portfolioYaml, type Run } from "../test/gitops/support/loop-world.js";
-
-const out = (text = ""): void => void process.stdout.write(`${text}\n`);
-const indent = (text: string): string =>
-  text
-    .trimEnd()
-    .split("\n")
-    .map((line) => `    ${line}`)
-    .join("\n");
-
-class StepFailed extends Error {}
-
-let stepNumber = 0;
-function step(title: string): void {
-  out();
-  out(`== ${++stepNumber}. ${title}`);
-}
-
-function check(ok: boolean, what: string): void {
-  if (!ok) throw new StepFailed(what);
-  out(`  ok: ${what}`);
-}
-
-function show(label: string, run: Run): void {
-  out(`  $ folioctl ${label}   (exit ${run.code})`);
-  if (run.stdout.trim() !== "") out(indent(run.stdout));
-  if (run.stderr.trim() !== "") out(indent(run.stderr.trimEnd().replace(/^/gm, "stderr: ")));
-}
+import { EXAMPLE, LoopWorld, portfolioYaml } from "../test/gitops/support/loop-world.js";
+import { check, indent, out, runDemo, show, step, StepFailed } from "./demo-steps.js";
 
 function header(world: LoopWorld, stateFile: string): void {
   out("folioctl: the GitOps loop, end to end");
@@ -260,21 +234,14 @@ const world = await LoopWorld.start({
         account: "DU2345678",
       }),
 });
-let code = 0;
-try {
-  header(world, example.state);
-  if (example.portfolio !== undefined)
-    out(`  portfolio.yaml       ${example.portfolio}, on main from the start`);
-  await example.run(world);
-  out();
-  out(`The loop works: ${example.done}`);
-} catch (error) {
-  code = 1;
-  const what = error instanceof StepFailed ? `step ${stepNumber} failed: ${error.message}` : String(error);
-  process.stderr.write(`\ndemo:loop FAILED: ${what}\n`);
-  if (!(error instanceof StepFailed) && error instanceof Error && error.stack)
-    process.stderr.write(`${error.stack}\n`);
-} finally {
-  await world.stop();
-}
-process.exit(code);
+await runDemo(
+  "demo:loop",
+  world,
+  async () => {
+    header(world, example.state);
+    if (example.portfolio !== undefined)
+      out(`  portfolio.yaml       ${example.portfolio}, on main from the start`);
+    await example.run(world);
+  },
+  `The loop works: ${example.done}`,
+);

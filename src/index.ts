@@ -12,6 +12,9 @@ export { main } from "./cli/main.js";
 export { TOOL_VERSION } from "./version.js";
 export { loadPortfolioFile, parsePortfolio } from "./config/load-portfolio.js";
 export type { LoadPortfolioResult } from "./config/load-portfolio.js";
+export { accountIntentHash, readOpsIntent } from "./config/ops-intent.js";
+export type { AccountIntent, AccountIntentResult, OpsIntent, OpsTree } from "./config/ops-intent.js";
+export { directoryTree } from "./config/directory-tree.js";
 export { formatDiagnostic, formatDiagnosticWithHint, formatGithubAnnotation } from "./config/diagnostic.js";
 export type { Diagnostic } from "./config/diagnostic.js";
 export type * from "./forge/forge.js";
@@ -24,7 +27,13 @@ export * from "./gateway-sim/index.js";
 export type * from "./core/trading-hours.js";
 export { formatZonedTime, isOpenAt, nextOpenAt, parseTradingHours, sessionAt } from "./core/trading-hours.js";
 export { runPropose } from "./gitops/propose.js";
-export type { ProposeAction, ProposeResult } from "./gitops/propose.js";
+export type {
+  ProposeAction,
+  ProposeFailure,
+  ProposeOptions,
+  ProposeResult,
+  ProposeRun,
+} from "./gitops/propose.js";
 export { runPreview } from "./gitops/preview.js";
 export type { PreviewDeps, PreviewOptions, PreviewOutcome, PreviewResult } from "./gitops/preview.js";
 export { runApplyOnMerge } from "./gitops/apply-push.js";

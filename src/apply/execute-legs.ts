@@ -44,7 +44,7 @@ export async function executeLegs(
   options: ExecuteOptions,
 ): Promise<ExecutionResult> {
   const progress = options.onProgress ?? (() => undefined);
-  const tracker = new LegTracker(legs, options.planHash, progress);
+  const tracker = new LegTracker(legs, options.planHash, progress, options.account);
   const ownLink = options.link === undefined;
   const link = options.link ?? new Reconnector(broker, options.reconnect ?? DEFAULT_RECONNECT, progress);
   const unsubscribe = broker.subscribe((event: BrokerEvent) => tracker.apply(event));
@@ -105,11 +105,11 @@ const isConversionLeg = (leg: ExecutableLeg): boolean => isConversion(leg.contra
  */
 export function allLegsEnded(
   legs: ExecutableLeg[],
-  planHash: string,
+  plan: { hash: string; account: string },
   fromIb: { orders: BrokerOrder[]; executions: BrokerExecution[] },
   earlierRuns: LedgerOrder[],
 ): boolean {
-  const tracker = new LegTracker(legs, planHash);
+  const tracker = new LegTracker(legs, plan.hash, undefined, plan.account);
   tracker.absorbLedger(earlierRuns);
   tracker.absorb(fromIb.orders, fromIb.executions, false);
   return tracker.allEnded();

@@ -37,6 +37,11 @@ export class LegTracker {
     legs: ExecutableLeg[],
     planHash: string,
     private readonly onProgress: (event: ProgressEvent) => void = () => undefined,
+    /**
+     * The plan's account: an order or fill IB reports for another account is never this plan's, whatever
+     * its orderRef or order id says (order ids are per client, so another client's can equal ours).
+     */
+    private readonly account?: string,
   ) {
     for (const spec of legs) {
       const orderRef = orderRefFor(planHash, spec.leg);
@@ -184,7 +189,7 @@ export class LegTracker {
   absorb(orders: BrokerOrder[], executions: BrokerExecution[], resuming: boolean): void {
     for (const order of orders) {
       const s = this.byRef.get(order.orderRef);
-      if (!s) continue;
+      if (!s || !this.isOwnAccount(order.account)) continue;
       const first = !s.known;
       s.known = true;
       this.attachOrderId(s, order.orderId, order.permId);
@@ -213,6 +218,7 @@ export class LegTracker {
   apply(event: BrokerEvent): void {
     switch (event.kind) {
       case "order-status": {
+        if (!this.isOwnAccount(event.order.account)) return;
         const s = this.byOrderId.get(event.order.orderId) ?? this.byRef.get(event.order.orderRef);
         if (!s) return;
         s.brokerStatus = event.order.status;
@@ -260,6 +266,7 @@ export class LegTracker {
   }
 
   private addExecution(execution: BrokerExecution, resuming: boolean): void {
+    if (!this.isOwnAccount(execution.account)) return;
     const s = this.byRef.get(execution.orderRef) ?? this.byOrderId.get(execution.orderId);
     if (!s || s.fills.has(execution.execId)) return;
     s.known = true;
@@ -283,6 +290,11 @@ export class LegTracker {
     // Until this run announced the leg (placed, or found from an earlier run), markPlaced reports it.
     if (resuming) s.announced = true;
     if (s.announced) this.reportFill(s, execution.price);
+  }
+
+  /** IB names the account on every order and fill; an empty one (a ledger's copy) is this plan's. */
+  private isOwnAccount(account: string): boolean {
+    return this.account === undefined || account === "" || account === this.account;
   }
 
   private reportFill(s: LegState, price: number): void {

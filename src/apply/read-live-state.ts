@@ -40,10 +40,20 @@ export async function readLiveState(
   const quotes = await broker.quotes(contracts);
   return {
     fresh: assembleSnapshot(plan.account, account, plan.snapshot.contracts, quotes, now),
-    ibExecutions: executions.filter((e) => belongsToPlan(e.orderRef, plan.hash)),
-    ownOrders: [...account.openOrders, ...completed].filter((o) => belongsToPlan(o.orderRef, plan.hash)),
+    // By account and orderRef: the login's other accounts' orders are never this plan's, nor counted.
+    ibExecutions: executions.filter(
+      (e) => ofAccount(e, plan.account) && belongsToPlan(e.orderRef, plan.hash),
+    ),
+    ownOrders: [...account.openOrders, ...completed].filter(
+      (o) => ofAccount(o, plan.account) && belongsToPlan(o.orderRef, plan.hash),
+    ),
     marketNow,
   };
+}
+
+/** IB names the account of every order and fill; one it leaves unnamed is told apart by its orderRef. */
+function ofAccount(item: { account: string }, account: string): boolean {
+  return item.account === "" || item.account === account;
 }
 
 /**

@@ -10,22 +10,34 @@ export interface ApplyContext {
   portfolioFile: string;
   /** The plan file as the user knows it: the --plan argument, or plans/<account>.plan.json. */
   planFile: string;
+  /** A local apply of one account of a many-account repository (`--account`): plans are made the same way. */
+  account?: string;
 }
 
-/** `folioctl apply --plan <planFile> --portfolio <portfolioFile>` on this machine. */
-export function localContext(portfolioFile: string, planFile: string): ApplyContext {
-  return { mode: "local", portfolioFile, planFile };
+/** `folioctl apply --plan <planFile> --portfolio <portfolioFile>` (or `--account <id>`) on this machine. */
+export function localContext(portfolioFile: string, planFile: string, account?: string): ApplyContext {
+  return { mode: "local", portfolioFile, planFile, ...(account === undefined ? {} : { account }) };
 }
 
-/** The loop's context: the files are the ones on main, whatever temporary copies apply reads. */
-export function onMergeContext(planFile: string): ApplyContext {
-  return { mode: "on-merge", portfolioFile: "portfolio.yaml", planFile };
+/** The `folioctl plan` command that makes a new plan for the same portfolio. */
+function planCommand(context: ApplyContext): string {
+  const source =
+    context.account === undefined ? `--portfolio ${context.portfolioFile}` : `--account ${context.account}`;
+  return `folioctl plan ${source} --out ${context.planFile}`;
+}
+
+/**
+ * The loop's context: the files are the ones on main, whatever temporary copies apply reads. An account
+ * of a many-account repository names its account file (and model) instead of portfolio.yaml.
+ */
+export function onMergeContext(planFile: string, portfolioFile = "portfolio.yaml"): ApplyContext {
+  return { mode: "on-merge", portfolioFile, planFile };
 }
 
 /** How to get a plan that can be applied. */
 export function newPlanHint(context: ApplyContext): string {
   return context.mode === "local"
-    ? `Make a new plan with \`folioctl plan --portfolio ${context.portfolioFile} --out ${context.planFile}\`, review it, and apply that.`
+    ? `Make a new plan with \`${planCommand(context)}\`, review it, and apply that.`
     : "Run `folioctl propose` (or wait for the scheduled run) and review the new plan.";
 }
 
@@ -38,14 +50,14 @@ export function neverEditHint(context: ApplyContext): string {
 
 export function versionMismatchHint(context: ApplyContext): string {
   return context.mode === "local"
-    ? `Make a new plan with this version (\`folioctl plan --portfolio ${context.portfolioFile} --out ${context.planFile}\`), or apply with the version that made it.`
+    ? `Make a new plan with this version (\`${planCommand(context)}\`), or apply with the version that made it.`
     : "Let `folioctl propose` (with this version) make a new plan for review, or apply with the version that made it.";
 }
 
 export function suspendedHint(context: ApplyContext): string {
   return context.mode === "local"
     ? `Set \`suspend: false\` in ${context.portfolioFile} when trading may resume.`
-    : "Set `suspend: false` in portfolio.yaml on main when trading may resume.";
+    : `Set \`suspend: false\` in ${context.portfolioFile} on main when trading may resume.`;
 }
 
 export function expiredHint(context: ApplyContext): string {
@@ -63,7 +75,7 @@ export function staleHint(context: ApplyContext, differences: StaleDifference[])
   const parts = ["Nothing was sent.", newPlanHint(context)];
   if (priceless) parts.push("A contract without a price needs market data from the gateway first.");
   if (moved && !accountChanged) {
-    const where = context.mode === "local" ? context.portfolioFile : "portfolio.yaml on main";
+    const where = context.mode === "local" ? context.portfolioFile : `${context.portfolioFile} on main`;
     parts.push(`If prices move this much routinely, raise \`tolerances.priceMoveBps\` in ${where}.`);
   }
   return parts.join(" ");
@@ -78,5 +90,5 @@ export function windowClosedHint(context: ApplyContext): string {
 export function liveLimitsHint(context: ApplyContext): string {
   return context.mode === "local"
     ? `Nothing was sent. Change \`limits:\` in ${context.portfolioFile} if the limit is wrong, or make a smaller plan with \`folioctl plan\`.`
-    : "Nothing was sent. Change `limits:` in portfolio.yaml on main if the limit is wrong, or let `folioctl propose` make a smaller plan.";
+    : `Nothing was sent. Change \`limits:\` in ${context.portfolioFile} on main if the limit is wrong, or let \`folioctl propose\` make a smaller plan.`;
 }

@@ -32,7 +32,13 @@ import { localContext, type ApplyContext } from "./refusal-hints.js";
 
 export interface RunApplyOptions {
   planFile: string;
+  /** The portfolio file to read, or, with `intent`, only its name for messages. */
   portfolioFile: string;
+  /**
+   * The account's portfolio already read and validated, with its intent hash (apply on merge reads it
+   * from the merge commit, whichever layout the ops repository uses): portfolioFile is then not read.
+   */
+  intent?: { portfolio: Portfolio; hash: string };
   broker: Broker;
   now: () => Date;
   toolVersion: string;
@@ -76,7 +82,10 @@ const EXIT_BY_OUTCOME: Record<LedgerRecord["outcome"], number> = {
  */
 export async function runApply(options: RunApplyOptions): Promise<RunApplyResult> {
   const startedAt = options.now();
-  const loaded = await loadPortfolioFile(options.portfolioFile);
+  const loaded =
+    options.intent === undefined
+      ? await loadPortfolioFile(options.portfolioFile)
+      : { ok: true as const, portfolio: options.intent.portfolio, sha256: options.intent.hash };
   if (!loaded.ok) throw inputError("portfolio.yaml", loaded.errors.map(formatDiagnostic));
   const context = contextOf(options);
   const plan = await readPlan(options.planFile, context);
@@ -123,7 +132,7 @@ async function applyChecked(
     const legs = plan.orders.map((order) => toLeg(order, live.get(order.conId)));
     // A re-run whose legs have all ended only reports: a price that moved since must not turn it into
     // a refusal, since nothing will be sent.
-    const ended = allLegsEnded(legs, plan.hash, { orders: ownOrders, executions: ibExecutions }, earlierRuns);
+    const ended = allLegsEnded(legs, plan, { orders: ownOrders, executions: ibExecutions }, earlierRuns);
     const refusal = ended
       ? undefined
       : (expired ??

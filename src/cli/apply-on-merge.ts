@@ -110,7 +110,9 @@ function printResult(run: ApplyOnMergeRun, flags: ApplyFlags, ctx: CliContext): 
     ctx.stdout.write(`${JSON.stringify(payload, null, 2)}\n`);
   }
   const again = run.repropose;
-  if (again && "result" in again) ctx.stderr.write(`propose: ${describeProposal(again.result)}`);
+  if (again && "results" in again) {
+    for (const result of again.results) ctx.stderr.write(`propose: ${describeProposal(result)}`);
+  }
 }
 
 function printApply(result: ApplyOnMergeResult, flags: ApplyFlags, ctx: CliContext): void {

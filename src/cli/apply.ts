@@ -9,11 +9,13 @@ import { TOOL_VERSION } from "../version.js";
 import { applyBrokerFactory, applyGatewayAddress } from "./apply-broker-factory.js";
 import { progressPrinter } from "./apply-progress.js";
 import type { CliContext } from "./context.js";
+import { localAccountIntent } from "./local-intent.js";
 import { systemClock } from "./system-clock.js";
 
 export interface ApplyFlags {
   plan?: string;
   portfolio: string;
+  account?: string;
   gateway?: string;
   clientId?: string;
   ledgerDir: string;
@@ -49,9 +51,13 @@ export async function applyCommand(flags: ApplyFlags, ctx: CliContext): Promise<
   const planFile = resolve(ctx.cwd, flags.plan);
   // The lock and the client id are the plan's account's; an unreadable plan is refused before either.
   const account = await readPlanAccount(planFile);
+  // --account: the account's portfolio resolved from its account file and model here.
+  const intent = flags.account === undefined ? undefined : await localAccountIntent(flags.account, ctx);
+  const portfolioName = intent === undefined ? flags.portfolio : intent.files.join(" with ");
   const result = await runApply({
     planFile,
-    portfolioFile: resolve(ctx.cwd, flags.portfolio),
+    portfolioFile: intent === undefined ? resolve(ctx.cwd, flags.portfolio) : portfolioName,
+    ...(intent === undefined ? {} : { intent: { portfolio: intent.portfolio, hash: intent.hash } }),
     broker: applyBrokerFactory(address, flags, ctx)(account ?? ""),
     now: systemClock.now,
     toolVersion: TOOL_VERSION,
@@ -59,7 +65,7 @@ export async function applyCommand(flags: ApplyFlags, ctx: CliContext): Promise<
     ledgerDir: resolve(ctx.cwd, flags.ledgerDir),
     onProgress: progressPrinter(ctx.stderr),
     // Hints name the files as they were typed, not their absolute paths.
-    context: localContext(flags.portfolio, flags.plan),
+    context: localContext(portfolioName, flags.plan, intent?.account),
   }).catch((error: unknown) => {
     if (error instanceof RefusalError && error.reason === "locked") return error;
     throw error;

@@ -6,10 +6,12 @@ import { runPlan, type PlanFormat, type SnapshotSource } from "../plan/run-plan.
 import type { GatewayFlags } from "./gateway-or-simulator.js";
 import { TOOL_VERSION } from "../version.js";
 import type { CliContext, OutputStream } from "./context.js";
+import { localAccountIntent } from "./local-intent.js";
 
 export interface PlanFlags extends GatewayFlags {
   snapshot?: string;
   portfolio: string;
+  account?: string;
   json?: boolean;
   markdown?: boolean;
   out?: string;
@@ -25,10 +27,14 @@ export async function runPlanCommand(flags: PlanFlags, ctx: CliContext): Promise
     });
   }
   const format: PlanFormat = flags.json ? "json" : flags.markdown ? "markdown" : "text";
-  const portfolioFile = resolve(ctx.cwd, flags.portfolio);
+  // --account: one account of a many-account repository here, resolved from its account file and model.
+  const intent = flags.account === undefined ? undefined : await localAccountIntent(flags.account, ctx);
+  const portfolioFile =
+    intent === undefined ? resolve(ctx.cwd, flags.portfolio) : intent.files.join(" with ");
   const plan = (snapshot: SnapshotSource) =>
     runPlan({
       portfolioFile,
+      ...(intent === undefined ? {} : { intent: { portfolio: intent.portfolio, hash: intent.hash } }),
       snapshot,
       now,
       toolVersion: TOOL_VERSION,
@@ -49,7 +55,7 @@ export async function runPlanCommand(flags: PlanFlags, ctx: CliContext): Promise
   const { gatewaySnapshotSource } = await import("../plan/gateway-snapshot-source.js");
   const { withGatewayOrSimulator } = await import("./gateway-or-simulator.js");
   const result = await withGatewayOrSimulator(flags, ctx, (address) =>
-    plan(gatewaySnapshotSource(address, portfolioFile)),
+    plan(gatewaySnapshotSource(address, intent?.portfolio ?? portfolioFile)),
   );
   return result.exitCode;
 }

@@ -2,7 +2,7 @@ import { planSummary } from "../core/plan-summary.js";
 import { createForge, gatewaySnapshot, openOpsRepo, requireGateway } from "../gitops/gitops-context.js";
 import type { GatewayFlags, RepoFlags } from "../gitops/gitops-context.js";
 import { describeNeverApplied } from "../gitops/never-applied.js";
-import { runPropose, type ProposeResult } from "../gitops/propose.js";
+import { runPropose, type ProposeFailure, type ProposeResult } from "../gitops/propose.js";
 import { TOOL_VERSION } from "../version.js";
 import type { CliContext } from "./context.js";
 import { EXIT } from "./exit-codes.js";
@@ -16,7 +16,7 @@ export async function propose(flags: ProposeFlags, ctx: CliContext): Promise<num
   const address = requireGateway(flags, ctx.env, "propose");
   const forge = createForge(ctx.env);
   const repo = await openOpsRepo(flags, ctx.env, ctx.cwd, systemClock);
-  const result = await runPropose({
+  const run = await runPropose({
     forge,
     repo,
     snapshot: gatewaySnapshot(address, systemClock),
@@ -24,10 +24,31 @@ export async function propose(flags: ProposeFlags, ctx: CliContext): Promise<num
     toolVersion: TOOL_VERSION,
     log: (line) => ctx.stderr.write(`${line}\n`),
   });
-  ctx.stdout.write(
-    flags.json ? `${JSON.stringify(proposeJson(result), null, 2)}\n` : describeProposal(result),
-  );
-  return EXIT.ok;
+  const done = run.results.filter((result): result is ProposeResult => result.action !== "failed");
+  if (flags.json) {
+    // One account, as always: its object. Several: one object per account, a failure with its error.
+    const first = done[0];
+    const payload =
+      run.results.length === 1 && first !== undefined
+        ? proposeJson(first)
+        : { mainSha: run.mainSha, accounts: run.results.map(accountJson) };
+    ctx.stdout.write(`${JSON.stringify(payload, null, 2)}\n`);
+  } else {
+    for (const result of done) ctx.stdout.write(describeProposal(result));
+  }
+  for (const result of run.results) {
+    if (result.action !== "failed") continue;
+    ctx.stderr.write(`folioctl: error: ${result.account}: ${result.error.message}\n`);
+    const hint = (result.error as { hint?: string }).hint;
+    if (hint) ctx.stderr.write(`  hint: ${hint}\n`);
+  }
+  // The other accounts were proposed; the run still fails, so that the scheduled workflow shows it.
+  return done.length === run.results.length ? EXIT.ok : EXIT.error;
+}
+
+function accountJson(result: ProposeResult | ProposeFailure): Record<string, unknown> {
+  if (result.action !== "failed") return proposeJson(result);
+  return { action: "failed", account: result.account, mainSha: result.mainSha, error: result.error.message };
 }
 
 /** What propose did, in one or two lines for a person or a CI log. */

@@ -1,6 +1,8 @@
 import { resolve } from "node:path";
 import type { Diagnostic } from "../config/diagnostic.js";
-import { formatDiagnosticWithHint, formatGithubAnnotation } from "../config/diagnostic.js";
+import { formatDiagnostic, formatDiagnosticWithHint, formatGithubAnnotation } from "../config/diagnostic.js";
+import { directoryTree } from "../config/directory-tree.js";
+import { modelPath, PORTFOLIO_PATH, readOpsIntent } from "../config/ops-intent.js";
 import type { LoadPortfolioResult } from "../config/load-portfolio.js";
 import { loadPortfolioFile } from "../config/load-portfolio.js";
 import { UsageError } from "../errors.js";
@@ -17,23 +19,83 @@ export async function validateFiles(
   options: ValidateOptions,
   ctx: CliContext,
 ): Promise<number> {
+  if (files.length === 0) return validateRepository(options, ctx);
   if (files.some((file) => file.trim() === "")) {
     throw new UsageError("an empty file name was given", { hint: "pass paths such as portfolio.yaml" });
   }
   const results: LoadPortfolioResult[] = [];
   for (const file of files) results.push(await loadAs(file, ctx));
+  const checked = results.map((result): FileResult => {
+    if (!result.ok) return { file: result.file, errors: result.errors };
+    const count = result.portfolio.targets.length;
+    return {
+      file: result.file,
+      errors: [],
+      ok: `account ${result.portfolio.account}, ${count} target${count === 1 ? "" : "s"}`,
+    };
+  });
+  return report(checked, options, ctx);
+}
 
+/** What one file came to: the words after `ok` when it is valid, else its problems. */
+interface FileResult {
+  file: string;
+  errors: Diagnostic[];
+  ok?: string;
+}
+
+/**
+ * With no files named: the ops repository in the working directory, whichever layout it uses. For the
+ * many-account layout every model and every account file is checked, and each account's resolved
+ * portfolio too (a problem it has is reported in the file that wrote the field at fault).
+ */
+async function validateRepository(options: ValidateOptions, ctx: CliContext): Promise<number> {
+  const intent = await readOpsIntent(directoryTree(ctx.cwd));
+  const results: FileResult[] = [];
+  const seen = new Set<string>();
+  // A model's problem is that of every account it drives: it is printed once, under the model.
+  const add = (file: string, errors: Diagnostic[], ok?: string): void => {
+    const fresh = errors.filter((d) => !seen.has(formatDiagnostic(d)));
+    for (const d of fresh) seen.add(formatDiagnostic(d));
+    const existing = results.find((r) => r.file === file);
+    if (existing) existing.errors.push(...fresh);
+    else results.push({ file, errors: fresh, ...(ok === undefined ? {} : { ok }) });
+  };
+  for (const problem of [...intent.problems, ...intent.strayFiles]) add(problem.file, [problem]);
+  for (const [name, model] of intent.models) {
+    const drives = model.accounts.length === 0 ? "drives no account" : `drives ${model.accounts.join(", ")}`;
+    add(model.file, model.errors, `model ${name}, ${drives}`);
+  }
+  for (const result of intent.accounts) {
+    if (result.ok) {
+      const { portfolio, model } = result.intent;
+      const count = portfolio.targets.length;
+      const words = `account ${result.account}${model === undefined ? "" : `, model ${model}`}, ${count} target${count === 1 ? "" : "s"}`;
+      add(result.intent.files[0] ?? PORTFOLIO_PATH, [], words);
+      continue;
+    }
+    const byFile = new Map<string, Diagnostic[]>();
+    for (const d of result.errors) byFile.set(d.file, [...(byFile.get(d.file) ?? []), d]);
+    for (const [file, errors] of byFile) add(file, errors);
+    // An account whose model is invalid has no problem of its own, but is not ok either.
+    const own = result.files[0];
+    if (own !== undefined && result.model !== undefined && !byFile.has(own)) {
+      const model = modelPath(result.model);
+      const message = `its model ${model} is not valid, so this account cannot be planned`;
+      add(own, [{ file: own, line: 0, column: 0, path: "model", message, hint: `fix ${model}` }]);
+    }
+  }
+  for (const result of results) if (result.errors.length > 0) delete result.ok;
+  return report(results, options, ctx);
+}
+
+function report(results: FileResult[], options: ValidateOptions, ctx: CliContext): number {
   const annotate = ctx.env["GITHUB_ACTIONS"] === "true";
   // Annotations go where the runner reads workflow commands (stdout), unless stdout is the JSON.
   const annotations = options.json === true ? ctx.stderr : ctx.stdout;
   for (const result of results) {
-    if (result.ok) {
-      if (options.json !== true) {
-        const count = result.portfolio.targets.length;
-        ctx.stdout.write(
-          `${result.file}: ok (account ${result.portfolio.account}, ${count} target${count === 1 ? "" : "s"})\n`,
-        );
-      }
+    if (result.ok !== undefined) {
+      if (options.json !== true) ctx.stdout.write(`${result.file}: ok (${result.ok})\n`);
       continue;
     }
     for (const diagnostic of result.errors) {
@@ -42,7 +104,7 @@ export async function validateFiles(
     }
   }
   if (options.json === true) ctx.stdout.write(`${JSON.stringify({ files: results.map(toJson) }, null, 2)}\n`);
-  return results.every((result) => result.ok) ? EXIT.ok : EXIT.error;
+  return results.every((result) => result.ok !== undefined) ? EXIT.ok : EXIT.error;
 }
 
 /** Loads `file` relative to the working directory and reports it under the name the user typed. */
@@ -52,15 +114,15 @@ async function loadAs(file: string, ctx: CliContext): Promise<LoadPortfolioResul
   return { ok: false, file, errors: result.errors.map((error) => ({ ...error, file })) };
 }
 
-function toJson(result: LoadPortfolioResult): {
+function toJson(result: FileResult): {
   file: string;
   valid: boolean;
   errors: { line: number; column: number; path: string; message: string; hint: string | null }[];
 } {
-  const errors: Diagnostic[] = result.ok ? [] : result.errors;
+  const { errors } = result;
   return {
     file: result.file,
-    valid: result.ok,
+    valid: result.ok !== undefined,
     errors: errors.map((e) => ({
       line: e.line,
       column: e.column,

@@ -20,11 +20,11 @@ import {
 import type { PathSegment } from "./field-path.js";
 import { formatFieldPath, pointerToPath } from "./field-path.js";
 import { parseYamlDocument } from "./parse-yaml-document.js";
+import { readPlainYaml } from "./plain-yaml.js";
 import { validatePortfolioSchema } from "./portfolio-schema.js";
 import type { Problem } from "./problem.js";
 import { readFileBounded } from "./read-file-bounded.js";
 import { checkPortfolioSemantics } from "./semantic-checks.js";
-import { readPlainYaml } from "./plain-yaml.js";
 import type { SourceLocator } from "./yaml-locations.js";
 import { documentLocator } from "./yaml-locations.js";
 
@@ -45,44 +45,104 @@ export async function loadPortfolioFile(file: string): Promise<LoadPortfolioResu
 /** Validates portfolio.yaml bytes that came from somewhere other than a file (a git ref, the API). */
 export function parsePortfolio(bytes: Uint8Array, file: string): LoadPortfolioResult {
   const sha256 = createHash("sha256").update(bytes).digest("hex");
-  const decoded = decodeYamlText(bytes, file);
-  if (!decoded.ok) return { ok: false, file, errors: decoded.errors };
-  // Plain YAML (nearly every portfolio) is read fast; the full reader explains everything else.
-  const plain = readPlainYaml(decoded.text);
-  if (plain !== undefined) return checkPortfolioData(plain.data, plain.locator, [], file, sha256);
-  const parsed = parseYamlDocument(decoded.text, file);
-  if (!parsed.ok) return { ok: false, file, errors: parsed.errors };
-  return checkPortfolioData(
-    parsed.data,
-    documentLocator(parsed.source),
-    checkYamlNodes(parsed.source),
+  const read = readYamlBytes(bytes, file);
+  if (!read.ok) return { ok: false, file, errors: read.errors };
+  const { source, data } = read;
+  const checked = checkPortfolioData({
+    data,
     file,
-    sha256,
-  );
+    early: yamlNodeProblems(read, file),
+    place: (path) => ({ file, source, path, rank: 0 }),
+  });
+  return checked.ok ? { ok: true, file, portfolio: checked.portfolio, sha256 } : { ...checked, file };
 }
 
-/** Schema and semantic rules on a read document; `nodeProblems` are the full reader's own findings. */
-function checkPortfolioData(
-  data: unknown,
-  locator: SourceLocator,
-  nodeProblems: LocatedProblem[],
+/** One YAML document read: its data, where its fields are, and what the full reader found in its tree. */
+export interface ReadYaml {
+  ok: true;
+  data: unknown;
+  source: SourceLocator;
+  /** Foreign tags, duplicate keys, odd keys: only the full reader finds them (the plain one leaves them to it). */
+  nodeProblems: LocatedProblem[];
+}
+
+/** Bytes -> text -> one YAML document, under the loader's limits (see decode-yaml-text.ts). */
+export function readYamlBytes(
+  bytes: Uint8Array,
   file: string,
-  sha256: string,
-): LoadPortfolioResult {
+): ReadYaml | { ok: false; errors: Diagnostic[] } {
+  const decoded = decodeYamlText(bytes, file);
+  if (!decoded.ok) return { ok: false, errors: decoded.errors };
+  // Plain YAML (nearly every file) is read fast; the full reader explains everything else.
+  const plain = readPlainYaml(decoded.text);
+  if (plain !== undefined) return { ok: true, data: plain.data, source: plain.locator, nodeProblems: [] };
+  const parsed = parseYamlDocument(decoded.text, file);
+  if (!parsed.ok) return parsed;
+  return {
+    ok: true,
+    data: parsed.data,
+    source: documentLocator(parsed.source),
+    nodeProblems: checkYamlNodes(parsed.source),
+  };
+}
+
+/**
+ * Where a problem about a field of the document being checked is reported: the file and YAML source
+ * that wrote it and the field's path there. A portfolio resolved from a model and an account file is
+ * one document to check, written by two files; `rank` orders the files' problems.
+ */
+export interface Placement {
+  file: string;
+  source: SourceLocator;
+  path: PathSegment[];
+  rank: number;
+}
+
+export interface PortfolioCheck {
+  /** The parsed document; the schema fills its defaults in. */
+  data: unknown;
+  /** For the line saying how many problems are not shown. */
+  file: string;
+  /** Problems found before the schema (in the YAML tree itself), already placed. */
+  early: Found[];
+  place: (path: PathSegment[]) => Placement;
+}
+
+/** The YAML-tree problems of one file (foreign tags, duplicate keys...), placed in it. */
+export function yamlNodeProblems(read: ReadYaml, file: string): Found[] {
+  const { source } = read;
+  return read.nodeProblems.map((problem) => ({
+    offset: problem.offset,
+    describe: () => toDiagnostic(problem, source, file, problem.offset),
+    ...(problem.at === "value" ? { taggedPath: formatFieldPath(problem.path) } : {}),
+  }));
+}
+
+/** Schema, then semantic rules; every problem placed where `place` says the field was written. */
+export function checkPortfolioData(
+  input: PortfolioCheck,
+): { ok: true; portfolio: Portfolio } | { ok: false; errors: Diagnostic[] } {
+  const { data, place } = input;
   const written = structuredClone(data);
   // A hostile file can hold 100,000 problems: each one gets a place in the text, cheaply, for ordering;
   // only the first MAX_DIAGNOSTICS get a message, a line and a column.
-  const found: Found[] = [];
-  for (const problem of nodeProblems) {
-    found.push({
-      offset: problem.offset,
-      describe: () => toDiagnostic(problem, locator, file, problem.offset),
-    });
-  }
+  const found: Found[] = [...input.early];
+  const offsetAt = (path: PathSegment[], at: "key" | "value"): number => {
+    const where = place(path);
+    return where.rank * RANK_STRIDE + where.source.offsetOf(where.path, at);
+  };
+  const describeAt = (problem: Problem): Diagnostic => {
+    const where = place(problem.path);
+    // The field is named as the file at fault writes it (an account file's `targets.VTI`).
+    return toDiagnostic(
+      { ...problem, path: where.path },
+      where.source,
+      where.file,
+      where.source.offsetOf(where.path, problem.at),
+    );
+  };
   // A value with a foreign tag (`!!binary`) is reported once, for the tag, not again for its type.
-  const taggedPaths = new Set(
-    nodeProblems.filter((p) => p.at === "value").map((p) => formatFieldPath(p.path)),
-  );
+  const taggedPaths = new Set(input.early.flatMap((p) => (p.taggedPath === undefined ? [] : [p.taggedPath])));
   // ajv fills in defaults as it validates; the semantic checks then see the values planning will use.
   const schemaErrors: SchemaError[] = [];
   if (!validatePortfolioSchema(data)) {
@@ -96,13 +156,15 @@ function checkPortfolioData(
   for (const item of schemaErrors) {
     if (dropped.has(item)) continue;
     found.push({
-      offset: locator.offsetOf(item.place.path, item.place.at),
+      offset: offsetAt(item.place.path, item.place.at),
       describe: () => {
-        const problem = describeAjvError(item.error, {
-          path: item.path,
-          sourceText: locator.scalarSourceAt(item.path),
-        });
-        return toDiagnostic(problem, locator, file, locator.offsetOf(problem.path, problem.at));
+        const where = place(item.path);
+        return describeAt(
+          describeAjvError(item.error, {
+            path: item.path,
+            sourceText: where.source.scalarSourceAt(where.path),
+          }),
+        );
       },
     });
   }
@@ -112,21 +174,25 @@ function checkPortfolioData(
     const failed = new Set(schemaErrors.map((item) => formatFieldPath(item.place.path)));
     for (const problem of semanticProblems) {
       if (failed.has(formatFieldPath(problem.path))) continue;
-      const offset = locator.offsetOf(problem.path, problem.at);
-      found.push({ offset, describe: () => toDiagnostic(problem, locator, file, offset) });
+      found.push({ offset: offsetAt(problem.path, problem.at), describe: () => describeAt(problem) });
     }
   }
-  if (found.length > 0) return { ok: false, file, errors: describeFirst(found, file) };
+  if (found.length > 0) return { ok: false, errors: describeFirst(found, input.file) };
 
   const portfolio = data as Portfolio;
   for (const target of portfolio.targets) target.currency ??= portfolio.baseCurrency;
-  return { ok: true, file, portfolio, sha256 };
+  return { ok: true, portfolio };
 }
 
+/** Problems of a later file sort after every problem of an earlier one (files are under 1 MiB). */
+const RANK_STRIDE = 2 ** 32;
+
 /** A problem found, placed in the text but not yet described. */
-interface Found {
+export interface Found {
   offset: number;
   describe: () => Diagnostic;
+  /** Set for a value with a foreign tag: its field path, which gets no second message for its type. */
+  taggedPath?: string;
 }
 
 interface SchemaError {
@@ -160,10 +226,15 @@ function requiredWithTypo(errors: SchemaError[]): Set<SchemaError> {
   return dropped;
 }
 
-function toDiagnostic(problem: Problem, locator: SourceLocator, file: string, offset: number): Diagnostic {
+export function toDiagnostic(
+  problem: Problem,
+  source: SourceLocator,
+  file: string,
+  offset: number,
+): Diagnostic {
   const diagnostic: Diagnostic = {
     file,
-    ...locator.positionOfOffset(offset),
+    ...source.positionOfOffset(offset),
     path: formatFieldPath(problem.path),
     message: problem.message,
   };
@@ -172,7 +243,7 @@ function toDiagnostic(problem: Problem, locator: SourceLocator, file: string, of
 }
 
 /** The first MAX_DIAGNOSTICS problems by place in the file, described, and a count of the others. */
-function describeFirst(found: Found[], file: string): Diagnostic[] {
+export function describeFirst(found: Found[], file: string): Diagnostic[] {
   // Stable: problems at one place keep the order in which they were found.
   const ordered = [...found].sort((a, b) => a.offset - b.offset);
   const shown = ordered.slice(0, MAX_DIAGNOSTICS).map((item) => item.describe());

@@ -173,4 +173,6 @@ export interface Forge {
   setCommitStatus(sha: string, status: CommitStatus): Promise<void>;
   /** A file's text at a ref (branch, tag or sha), read as data through the API; undefined if absent. */
   readFile(path: string, ref: string): Promise<string | undefined>;
+  /** Names of the files directly in `folder` at a ref, read through the API; [] when it is not there. */
+  listFiles(folder: string, ref: string): Promise<string[]>;
 }

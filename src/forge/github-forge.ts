@@ -29,7 +29,7 @@ import {
   updatePullRequest,
 } from "./pull-requests.js";
 import { branchPushers, listPullRequestEvents } from "./pull-request-events.js";
-import { blobIdAt, readFile } from "./read-file.js";
+import { blobIdAt, listFolder, readFile } from "./read-file.js";
 import { getPermission, listCommitStatuses, listPullRequestCommits } from "./repository-facts.js";
 
 // GitHub's legacy permission names: maintain reads as write, triage as read.
@@ -246,6 +246,10 @@ export class GitHubForge implements Forge {
         ...(status.targetUrl === undefined ? {} : { target_url: status.targetUrl }),
       }),
     );
+  }
+
+  listFiles(folder: string, ref: string): Promise<string[]> {
+    return listFolder(this.client, folder, ref);
   }
 
   readFile(path: string, ref: string): Promise<string | undefined> {

@@ -40,6 +40,25 @@ export async function readFile(client: GitHubClient, path: string, ref: string):
   return Buffer.from(data.content, "base64").toString("utf8");
 }
 
+/** Names of the files directly in `folder` at a ref, through the contents API; [] when it is not there. */
+export async function listFolder(client: GitHubClient, folder: string, ref: string): Promise<string[]> {
+  const { owner, repo } = client;
+  const data = await client.call(
+    `listing ${folder}/ at ${ref} in ${client.repository}`,
+    "contents=read",
+    async (octokit) => {
+      try {
+        return (await octokit.rest.repos.getContent({ owner, repo, path: folder, ref })).data;
+      } catch (error) {
+        if (httpStatus(error) === 404 && !/no commit found/i.test(httpMessage(error))) return undefined;
+        throw error;
+      }
+    },
+  );
+  if (!Array.isArray(data)) return [];
+  return data.filter((entry) => entry.type === "file").map((entry) => entry.name);
+}
+
 /**
  * The git blob id of a file at a commit (its exact bytes, as `git hash-object` names them), from the
  * contents API; undefined when the commit or the file is not there (a commit dropped by a force-push

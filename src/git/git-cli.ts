@@ -61,6 +61,15 @@ export class GitCli {
     }
   }
 
+  /** The raw bytes of several blobs (by object id) in one process, one after the other without separators. */
+  async blobs(action: string, ids: string[]): Promise<Buffer> {
+    try {
+      return await this.git.showBuffer(ids);
+    } catch (error) {
+      throw toGitError(error, action);
+    }
+  }
+
   private settings(): Partial<SimpleGitOptions> {
     const { identity, timeoutMs } = this.options;
     return {

@@ -107,6 +107,16 @@ export interface GitRepo {
   firstParentRange(before: string, after: string): Promise<string[]>;
   /** Names of the files directly in `folder` at `ref` (no sub-folders), or [] when the folder is not there. */
   listFiles(ref: string, folder: string): Promise<string[]>;
+  /**
+   * The bytes of the files directly in `folder` at `ref` whose name `wanted` accepts, by name, read in a
+   * few git processes however many there are (an ops repository of a thousand accounts); empty when the
+   * folder is not there.
+   */
+  readFolder(
+    ref: string,
+    folder: string,
+    wanted: (name: string) => boolean,
+  ): Promise<Map<string, Uint8Array>>;
 
   /** Fetches, then commits the plan file on top of the remote main unless the bot branch already has it. */
   commitPlan(request: PlanCommitRequest): Promise<PlanCommit>;

@@ -43,6 +43,9 @@ export interface SimpleGitRepoOptions {
 const REMOTE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const BRANCH_NAME = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/;
 
+/** Blobs per `git show`: a command line of object ids well under any system's limit. */
+const READ_FOLDER_BATCH = 500;
+
 export class SimpleGitRepo implements GitRepo {
   readonly remote: string;
   readonly mainBranch: string;
@@ -166,6 +169,54 @@ export class SimpleGitRepo implements GitRepo {
       .split("\0")
       .filter((entry) => entry.includes(" blob "))
       .map((entry) => entry.slice(entry.indexOf("\t") + 1));
+  }
+
+  async readFolder(
+    ref: string,
+    folder: string,
+    wanted: (name: string) => boolean,
+  ): Promise<Map<string, Uint8Array>> {
+    const sha = await this.requireCommit(ref);
+    const files = new Map<string, Uint8Array>();
+    const type = await this.cli.attempt(["cat-file", "-t", `${sha}:${folder}`]);
+    if (type === null) return files;
+    if (type !== "tree") {
+      throw new GitError(`${folder} at ${sha.slice(0, 12)} is a ${type}, not a folder`, {
+        hint: `${folder} must be a folder in the ops repository`,
+      });
+    }
+    const where = `${folder} at ${sha.slice(0, 12)}`;
+    const out = await this.cli.run(`listing ${where}`, ["ls-tree", "-l", "-z", `${sha}:${folder}`]);
+    // Each entry is "<mode> blob <object> <size>\t<name>", NUL-terminated (sizes padded with spaces).
+    const blobs = out.split("\0").flatMap((entry) => {
+      const match = /^\d+ blob ([0-9a-f]+) +(\d+)\t(.+)$/s.exec(entry);
+      return match?.[1] && match[2] && match[3] && wanted(match[3])
+        ? [{ id: match[1], size: Number(match[2]), name: match[3] }]
+        : [];
+    });
+    // One `git show` of many blobs prints them back to back; their sizes from ls-tree split them again.
+    for (let start = 0; start < blobs.length; start += READ_FOLDER_BATCH) {
+      const batch = blobs.slice(start, start + READ_FOLDER_BATCH);
+      const bytes = await this.cli.blobs(
+        `reading ${where}`,
+        batch.map((blob) => blob.id),
+      );
+      const expected = batch.reduce((sum, blob) => sum + blob.size, 0);
+      if (bytes.length !== expected) {
+        throw new GitError(
+          `reading ${where} gave ${bytes.length} bytes, not the ${expected} its files hold`,
+          {
+            hint: "check the clone with `git fsck`; a git filter (textconv) on these files would also change them",
+          },
+        );
+      }
+      let offset = 0;
+      for (const blob of batch) {
+        files.set(blob.name, new Uint8Array(bytes.subarray(offset, offset + blob.size)));
+        offset += blob.size;
+      }
+    }
+    return files;
   }
 
   async changedFiles(sha: string): Promise<FileChange[]> {

@@ -23,7 +23,7 @@ import { checkProvenance } from "./check-provenance.js";
 import { copyEarlierLedgerRecords } from "./earlier-ledger-records.js";
 import { findMergedPull } from "./find-merged-pull.js";
 import type { GitOpsDeps } from "./gitops-deps.js";
-import { PORTFOLIO_PATH, readPortfolioAt } from "./read-portfolio-at.js";
+import { findAccountIntentAt, intentFiles, readAccountIntentAt } from "./read-portfolio-at.js";
 import { applyStatusContext, reportApply, type ApplyReport } from "./report-apply.js";
 import type { RunIdentity } from "./run-identity.js";
 import { requireAppIdentity } from "./require-app-identity.js";
@@ -107,25 +107,36 @@ export async function applyMergedCommit(
 
   // The intent may have moved on after the merge (apply can wait hours for its environment's approval).
   // The kill switch is named as such, not as the change of portfolio.yaml that switched it on.
-  const onMain = await readPortfolioAt(repo, mainSha);
-  if (onMain.portfolio.suspend) {
+  const onMain = await findAccountIntentAt(repo, mainSha, account);
+  if (onMain === undefined) {
     return refuseEarly(
       {
-        reason: "suspended",
-        message: `trading is suspended: ${PORTFOLIO_PATH} on main (at ${mainSha.slice(0, 12)}) has \`suspend: true\``,
-        hint: "Nothing was sent. Set `suspend: false` in portfolio.yaml on main when trading may resume.",
+        reason: "intent-changed",
+        message: `accounts/${account}.yaml is no longer on main (at ${mainSha.slice(0, 12)}): nothing is to be traded for ${account}`,
+        hint: "Nothing was sent. Restore the account file in a reviewed pull request if the account is still to be managed.",
       },
       plan,
     );
   }
-  if (onMain.sha256 !== plan.portfolioHash) {
+  const files = intentFiles(onMain);
+  if (onMain.portfolio.suspend) {
+    return refuseEarly(
+      {
+        reason: "suspended",
+        message: `trading is suspended: ${files} on main (at ${mainSha.slice(0, 12)}) has \`suspend: true\``,
+        hint: `Nothing was sent. Set \`suspend: false\` in ${files} on main when trading may resume.`,
+      },
+      plan,
+    );
+  }
+  if (onMain.hash !== plan.portfolioHash) {
     return refuseEarly(
       {
         reason: "intent-changed",
         message:
-          `${PORTFOLIO_PATH} on main (at ${mainSha.slice(0, 12)}) is not the one the plan was made from ` +
-          `(plan made from ${plan.portfolioHash.slice(0, 12)}, main has ${onMain.sha256.slice(0, 12)})`,
-        hint: "Nothing was sent. A fresh plan for the new portfolio.yaml is proposed for review.",
+          `${files} on main (at ${mainSha.slice(0, 12)}) is not the one the plan was made from ` +
+          `(plan made from ${plan.portfolioHash.slice(0, 12)}, main has ${onMain.hash.slice(0, 12)})`,
+        hint: `Nothing was sent. A fresh plan for the new ${files} is proposed for review.`,
       },
       plan,
     );
@@ -236,13 +247,12 @@ async function applyAtCommit(
   planBytes: Uint8Array,
   planHash: string,
 ): Promise<LedgerRecord> {
-  const portfolioBytes = await deps.repo.readFile(sha, PORTFOLIO_PATH);
+  // The account's portfolio as the merge commit has it, read by the same function as on main.
+  const intent = await readAccountIntentAt(deps.repo, sha, account);
   const dir = await mkdtemp(join(tmpdir(), "folioctl-apply-"));
   try {
     const planFile = join(dir, path.replace(/^plans\//, ""));
-    const portfolioFile = join(dir, PORTFOLIO_PATH);
     await writeFile(planFile, planBytes);
-    if (portfolioBytes !== null) await writeFile(portfolioFile, portfolioBytes);
     const earlierLedgerDir = await copyEarlierLedgerRecords(
       deps.repo,
       account,
@@ -252,14 +262,15 @@ async function applyAtCommit(
     const result = await runApply({
       earlierLedgerDir,
       planFile,
-      portfolioFile,
+      portfolioFile: intentFiles(intent),
+      intent: { portfolio: intent.portfolio, hash: intent.hash },
       // The account's own client id: the gateway refuses a second apply connected with it.
       broker: deps.broker(account),
       now: deps.now,
       toolVersion: deps.toolVersion,
       waveTimeoutMs: options.waveTimeoutMs,
       // Hints name the files on main and the loop's commands, not the temporary copies read here.
-      context: onMergeContext(path),
+      context: onMergeContext(path, intentFiles(intent)),
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     });
     return result.record;

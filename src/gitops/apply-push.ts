@@ -23,7 +23,7 @@ export interface ApplyOnMergeRun {
   /** Plan commits followed in the same push by a newer plan for the same account: nothing was sent. */
   superseded: SupersededPlan[];
   /** After a refused or partial apply: the fresh proposal, or why it failed. */
-  repropose?: { result: ProposeResult } | { error: string };
+  repropose?: { results: ProposeResult[] } | { error: string };
 }
 
 const SEVERITY = [1, 4, 3];
@@ -73,10 +73,15 @@ export async function runApplyOnMerge(
   }
   const exitCode = SEVERITY.find((code) => applies.some((a) => a.exitCode === code)) ?? 0;
   const run: ApplyOnMergeRun = { exitCode, commits, applies, superseded };
-  const reproposing = applies.some(
+  // Only the accounts whose plan was refused or partly applied get a fresh one.
+  const reproposing = applies.filter(
     (a) => a.record?.outcome === "refused" || a.record?.outcome === "partial" || isEarlyRefusal(a),
   );
-  if (reproposing) run.repropose = await repropose(deps);
+  if (reproposing.length > 0)
+    run.repropose = await repropose(
+      deps,
+      reproposing.map((a) => a.account),
+    );
   return run;
 }
 
@@ -85,10 +90,18 @@ function isEarlyRefusal(result: ApplyOnMergeResult): boolean {
   return result.record === undefined && result.refusal !== undefined && result.refusal.reason !== "locked";
 }
 
-async function repropose(deps: GitOpsDeps): Promise<{ result: ProposeResult } | { error: string }> {
-  deps.log("apply: proposing a fresh plan for review");
+async function repropose(
+  deps: GitOpsDeps,
+  accounts: string[],
+): Promise<{ results: ProposeResult[] } | { error: string }> {
+  deps.log(`apply: proposing a fresh plan for review (${accounts.join(", ")})`);
   try {
-    return { result: await runPropose(deps) };
+    const run = await runPropose(deps, { accounts });
+    const failed = run.results.flatMap((r) =>
+      r.action === "failed" ? [`${r.account}: ${r.error.message}`] : [],
+    );
+    if (failed.length > 0) throw new Error(failed.join("; "));
+    return { results: run.results.filter((r): r is ProposeResult => r.action !== "failed") };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     deps.log(`apply: the fresh proposal failed: ${message}`);

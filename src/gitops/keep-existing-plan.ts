@@ -19,8 +19,10 @@ export interface KeepInput {
   fresh: Plan;
   snapshot: Snapshot;
   portfolio: Portfolio;
-  /** SHA-256 of main's portfolio.yaml. */
+  /** The intent hash of the account on main (see readAccountIntentAt). */
   portfolioHash: string;
+  /** The files the account's portfolio is read from, for the reason (default portfolio.yaml). */
+  intentFiles?: string;
   now: Date;
 }
 
@@ -36,7 +38,8 @@ export function keepExistingPlan(input: KeepInput): KeepDecision {
     return { keep: false, reason: `the plan on the branch is for account ${existing.account}` };
   }
   if (existing.portfolioHash !== input.portfolioHash) {
-    return { keep: false, reason: "portfolio.yaml on main changed since the plan was made" };
+    const files = input.intentFiles ?? "portfolio.yaml";
+    return { keep: false, reason: `${files} on main changed since the plan was made` };
   }
   // Only the reason and message are used here; the hints are the loop's, as for apply on merge.
   const context = onMergeContext(planPath(existing.account));

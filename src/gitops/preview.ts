@@ -1,7 +1,11 @@
 // `folioctl preview --pr N`: what merging an intent pull request would trade. The pull request's
-// portfolio.yaml is read through the API as data (nothing of the pull request is checked out or run),
-// and the guardrails (`limits:`, `tolerances:`) come from main: a pull request cannot loosen its own.
-import { parsePortfolio } from "../config/load-portfolio.js";
+// portfolio.yaml (or account and model files) is read through the API as data (nothing of the pull
+// request is checked out or run), and the guardrails (`limits:`, `tolerances:`) come from main: a pull
+// request cannot loosen its own. A change to a shared model previews every account it drives, in one
+// comment: the trades summed over the accounts, then each account's.
+import { formatDiagnostic, type Diagnostic } from "../config/diagnostic.js";
+import type { AccountIntent, OpsIntent, OpsTree } from "../config/ops-intent.js";
+import { PORTFOLIO_PATH, readOpsIntent } from "../config/ops-intent.js";
 import { canonicalJson } from "../core/canonical-json.js";
 import { computePlan } from "../core/compute-plan.js";
 import type { Portfolio } from "../core/portfolio.js";
@@ -10,12 +14,14 @@ import type { CommentOutcome } from "../forge/forge.js";
 import type { GitOpsDeps } from "./gitops-deps.js";
 import {
   invalidPreviewComment,
+  manyAccountsPreviewComment,
   PREVIEW_PURPOSE,
   suspendedPreviewComment,
   tradesPreviewComment,
+  unchangedPreviewComment,
   unplannablePreviewComment,
+  type AccountPreview,
 } from "./preview-comment.js";
-import { PORTFOLIO_PATH } from "./read-portfolio-at.js";
 
 export type PreviewDeps = Omit<GitOpsDeps, "repo">;
 
@@ -43,7 +49,11 @@ export async function runPreview(deps: PreviewDeps, options: PreviewOptions): Pr
     deps.log(`preview: #${pull.number} is ${pull.merged ? "merged" : "closed"}; nothing to preview`);
     return { outcome: "closed", exitCode: 0 };
   }
-  const main = await readMainPortfolio(deps, options.mainBranch);
+  const [main, head] = await Promise.all([
+    readOpsIntent(forgeTree(forge, options.mainBranch)),
+    readOpsIntent(forgeTree(forge, pull.headSha)),
+  ]);
+  const onMain = mainIntents(main, options.mainBranch, forge.repository);
   const where = { number: pull.number, headSha: pull.headSha };
   const post = async (outcome: PreviewOutcome, comment: string): Promise<PreviewResult> => {
     const commentOutcome = await forge.upsertComment(pull.number, PREVIEW_PURPOSE, comment);
@@ -54,59 +64,140 @@ export async function runPreview(deps: PreviewDeps, options: PreviewOptions): Pr
     return { outcome, exitCode: failed ? 1 : 0, comment, commentOutcome };
   };
 
-  const text = await forge.readFile(PORTFOLIO_PATH, pull.headSha);
-  if (text === undefined) {
-    return post(
-      "invalid",
-      invalidPreviewComment(where, [
-        { file: PORTFOLIO_PATH, line: 0, column: 0, path: "", message: "this pull request deletes the file" },
-      ]),
-    );
-  }
-  const proposed = parsePortfolio(Buffer.from(text, "utf8"), PORTFOLIO_PATH);
-  if (!proposed.ok) return post("invalid", invalidPreviewComment(where, proposed.errors));
-  const guarded: Portfolio = {
-    ...proposed.portfolio,
-    limits: main.limits,
-    tolerances: main.tolerances,
-  };
-  const loosened = differs(proposed.portfolio, main);
-  if (guarded.suspend) return post("suspended", suspendedPreviewComment(where));
+  const problems = headProblems(head, main);
+  if (problems.length > 0) return post("invalid", invalidPreviewComment(where, problems));
+  // A model drives every account that names it: a change to it previews all of them; an account file
+  // previews its account. A portfolio.yaml repository previews its one account, as always.
+  const proposed = head.accounts.flatMap((entry) => (entry.ok ? [entry.intent] : []));
+  const changed =
+    head.layout === "portfolio"
+      ? proposed
+      : proposed.filter((intent) => onMain.get(intent.account)?.hash !== intent.hash);
+  // An account whose file the pull request deletes is no longer proposed or applied once it is merged.
+  const removed = [...onMain.keys()].filter((account) => !head.accounts.some((e) => e.account === account));
+  if (changed.length === 0) return post("nothing-to-do", unchangedPreviewComment(where, removed));
 
-  const snapshot = await deps.snapshot(guarded);
-  const now = deps.now();
-  const result = computePlan(guarded, snapshot, {
-    now: now.toISOString(),
-    toolVersion: deps.toolVersion,
-    portfolioHash: proposed.sha256,
-    sourceCommit: pull.headSha,
-  });
-  if (!result.ok) return post("unplannable", unplannablePreviewComment(where, result.errors, loosened));
-  const outcome = result.plan.orders.length > 0 ? "trades" : "nothing-to-do";
+  const previews: AccountPreview[] = [];
+  for (const intent of changed)
+    previews.push(await previewAccount(deps, intent, onMain.get(intent.account), pull.headSha));
+  if (previews.length === 1 && previews[0] !== undefined) {
+    return post(...singleComment(previews[0], where, options.mainBranch));
+  }
+  const failed = previews.some((p) => p.kind === "unplannable");
+  const trades = previews.some((p) => p.kind === "plan" && p.plan.orders.length > 0);
   return post(
-    outcome,
-    tradesPreviewComment(where, result.plan, {
-      mainBranch: options.mainBranch,
-      loosened,
-      cashMinimum: guarded.cash.minimum,
-    }),
+    failed ? "unplannable" : trades ? "trades" : "nothing-to-do",
+    manyAccountsPreviewComment(where, previews, { mainBranch: options.mainBranch }),
   );
 }
 
-async function readMainPortfolio(deps: PreviewDeps, mainBranch: string): Promise<Portfolio> {
-  const text = await deps.forge.readFile(PORTFOLIO_PATH, mainBranch);
-  if (text === undefined) {
-    throw new InputError(`there is no ${PORTFOLIO_PATH} on ${mainBranch} in ${deps.forge.repository}`, {
-      hint: `preview takes limits and tolerances from ${PORTFOLIO_PATH} on ${mainBranch}: merge one first (\`folioctl init\` writes it)`,
+/** One account's proposed portfolio, planned against the live account with main's guardrails. */
+async function previewAccount(
+  deps: PreviewDeps,
+  intent: AccountIntent,
+  main: AccountIntent | undefined,
+  headSha: string,
+): Promise<AccountPreview> {
+  const proposed = intent.portfolio;
+  // A pull request cannot loosen its own guardrails; a new account has none on main yet: its own hold.
+  const guarded: Portfolio =
+    main === undefined
+      ? proposed
+      : { ...proposed, limits: main.portfolio.limits, tolerances: main.portfolio.tolerances };
+  const loosened = main === undefined ? [] : differs(proposed, main.portfolio);
+  const base = { intent, loosened, cashMinimum: guarded.cash.minimum };
+  if (guarded.suspend) return { ...base, kind: "suspended" };
+  const snapshot = await deps.snapshot(guarded);
+  const result = computePlan(guarded, snapshot, {
+    now: deps.now().toISOString(),
+    toolVersion: deps.toolVersion,
+    portfolioHash: intent.hash,
+    sourceCommit: headSha,
+  });
+  if (!result.ok) return { ...base, kind: "unplannable", problems: result.errors };
+  return { ...base, kind: "plan", plan: result.plan };
+}
+
+function singleComment(
+  preview: AccountPreview,
+  where: { number: number; headSha: string },
+  mainBranch: string,
+): [PreviewOutcome, string] {
+  const files = preview.intent.files;
+  switch (preview.kind) {
+    case "suspended":
+      return ["suspended", suspendedPreviewComment(where, files)];
+    case "unplannable":
+      return ["unplannable", unplannablePreviewComment(where, preview.problems, preview.loosened, files)];
+    case "plan":
+      return [
+        preview.plan.orders.length > 0 ? "trades" : "nothing-to-do",
+        tradesPreviewComment(where, preview.plan, {
+          mainBranch,
+          loosened: preview.loosened,
+          cashMinimum: preview.cashMinimum,
+          files,
+        }),
+      ];
+  }
+}
+
+/** Every account on main, by id; main itself must be readable, since its guardrails are the ones used. */
+function mainIntents(main: OpsIntent, mainBranch: string, repository: string): Map<string, AccountIntent> {
+  if (main.problems.length > 0 || main.accounts.length === 0) {
+    const what = main.layout === "portfolio" ? PORTFOLIO_PATH : "readable intent";
+    throw new InputError(`there is no ${what} on ${mainBranch} in ${repository}`, {
+      hint: `preview takes limits and tolerances from ${PORTFOLIO_PATH} (or the account files) on ${mainBranch}: merge one first (\`folioctl init\` writes it)`,
     });
   }
-  const loaded = parsePortfolio(Buffer.from(text, "utf8"), `${PORTFOLIO_PATH} on ${mainBranch}`);
-  if (!loaded.ok) {
+  if (main.layout === "portfolio" && !main.accounts[0]?.ok) {
     throw new InputError(`${PORTFOLIO_PATH} on ${mainBranch} is not valid, so its limits cannot be used`, {
       hint: `fix ${PORTFOLIO_PATH} on ${mainBranch} first (\`folioctl validate\` names the problems)`,
     });
   }
-  return loaded.portfolio;
+  return new Map(
+    main.accounts.flatMap((entry) => (entry.ok ? [[entry.account, entry.intent] as const] : [])),
+  );
+}
+
+/** Every problem of the pull request's files, each once (a model's are every account's it drives). */
+function headProblems(head: OpsIntent, main: OpsIntent): Diagnostic[] {
+  if (head.layout === "portfolio" && head.accounts.length === 0 && main.layout === "portfolio") {
+    return [
+      { file: PORTFOLIO_PATH, line: 0, column: 0, path: "", message: "this pull request deletes the file" },
+    ];
+  }
+  const all = [
+    ...head.problems,
+    ...head.strayFiles,
+    ...[...head.models.values()].flatMap((model) => model.errors),
+    ...head.accounts.flatMap((entry) => (entry.ok ? [] : entry.errors)),
+  ];
+  const seen = new Set<string>();
+  return all.filter((d) => {
+    const key = formatDiagnostic(d);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** The repository's files at a ref, read through the API as data. */
+function forgeTree(forge: PreviewDeps["forge"], ref: string): OpsTree {
+  return {
+    readFile: async (path) => {
+      const text = await forge.readFile(path, ref);
+      return text === undefined ? null : Buffer.from(text, "utf8");
+    },
+    readFolder: async (folder, wanted) => {
+      const files = new Map<string, Uint8Array>();
+      for (const name of (await forge.listFiles(folder, ref)).filter(wanted)) {
+        const text = await forge.readFile(`${folder}/${name}`, ref);
+        if (text !== undefined) files.set(name, Buffer.from(text, "utf8"));
+      }
+      return files;
+    },
+  };
 }
 
 /** Which guardrail sections the pull request changes (they take effect only once merged). */

@@ -15,7 +15,8 @@ import { describeNeverApplied, findNeverApplied, type NeverApplied } from "./nev
 import { gitBlobId, planAttestation } from "./plan-attestation.js";
 import { planPullRequestBody, planPullRequestTitle } from "./plan-pull-request.js";
 import { readBranchPlan } from "./read-branch-plan.js";
-import { PORTFOLIO_PATH, readPortfolioAt } from "./read-portfolio-at.js";
+import type { AccountIntent } from "./read-portfolio-at.js";
+import { intentFiles, intentOrThrow, readIntentsAt } from "./read-portfolio-at.js";
 
 /**
  * What propose did: `opened`, `reopened` or `updated` a pull request with a new plan; `kept` the plan
@@ -41,8 +42,56 @@ export interface ProposeResult {
   neverApplied?: NeverApplied[];
 }
 
-export async function runPropose(deps: GitOpsDeps): Promise<ProposeResult> {
-  const result = await proposeRebalance(deps);
+/** An account propose could not plan: the others still proceed, and the run fails at the end. */
+export interface ProposeFailure {
+  action: "failed";
+  account: string;
+  mainSha: string;
+  error: Error;
+}
+
+export interface ProposeRun {
+  mainSha: string;
+  /** One per account of the ops repository (or per account asked for), in account order. */
+  results: Array<ProposeResult | ProposeFailure>;
+}
+
+export interface ProposeOptions {
+  /** Only these accounts (apply's fresh proposal after a refusal); default every account. */
+  accounts?: string[];
+}
+
+/**
+ * Plans every account of the ops repository on main and keeps each one's pull request. One account's
+ * failure (its files invalid, its snapshot refused) is reported and the others proceed; a repository of
+ * one account (portfolio.yaml) fails as a whole, as it always did.
+ */
+export async function runPropose(deps: GitOpsDeps, options: ProposeOptions = {}): Promise<ProposeRun> {
+  const mainSha = await deps.repo.fetch();
+  const intents = await readIntentsAt(deps.repo, mainSha);
+  const wanted = options.accounts;
+  const entries = intents.accounts.filter(
+    (entry) => wanted === undefined || wanted.includes(entry.account) || intents.layout === "portfolio",
+  );
+  const results: ProposeRun["results"] = [];
+  for (const entry of entries) {
+    try {
+      results.push(await proposeAccount(deps, intentOrThrow(entry, mainSha), mainSha));
+    } catch (error) {
+      if (intents.layout === "portfolio" || !(error instanceof Error)) throw error;
+      deps.log(`propose ${entry.account}: failed: ${error.message.split("\n")[0] ?? ""}`);
+      results.push({ action: "failed", account: entry.account, mainSha, error });
+    }
+  }
+  return { mainSha, results };
+}
+
+async function proposeAccount(
+  deps: GitOpsDeps,
+  intent: AccountIntent,
+  mainSha: string,
+): Promise<ProposeResult> {
+  const result = await proposeRebalance(deps, intent, mainSha);
   // Only reads: a failure here is reported and does not undo what propose did.
   const neverApplied = await findNeverApplied(deps, result.account, result.mainSha).catch(
     (error: unknown) => {
@@ -54,15 +103,18 @@ export async function runPropose(deps: GitOpsDeps): Promise<ProposeResult> {
   return neverApplied.length === 0 ? result : { ...result, neverApplied };
 }
 
-async function proposeRebalance(deps: GitOpsDeps): Promise<ProposeResult> {
+async function proposeRebalance(
+  deps: GitOpsDeps,
+  intent: AccountIntent,
+  mainSha: string,
+): Promise<ProposeResult> {
   const { forge, repo, log } = deps;
-  const mainSha = await repo.fetch();
-  const { portfolio, sha256 } = await readPortfolioAt(repo, mainSha);
+  const { portfolio, hash: sha256 } = intent;
   const account = portfolio.account;
   const open = await forge.findOpenRebalancePullRequest(account);
 
   if (portfolio.suspend) {
-    const reason = `trading is suspended: ${PORTFOLIO_PATH} on main (${mainSha.slice(0, 12)}) has \`suspend: true\``;
+    const reason = `trading is suspended: ${intentFiles(intent)} on main (${mainSha.slice(0, 12)}) has \`suspend: true\``;
     log(`propose ${account}: ${reason}; proposing nothing`);
     if (!open) return { action: "suspended", account, mainSha, reason, unchanged: true };
     await forge.closePullRequest(
@@ -106,6 +158,7 @@ async function proposeRebalance(deps: GitOpsDeps): Promise<ProposeResult> {
         snapshot,
         portfolio,
         portfolioHash: sha256,
+        intentFiles: intentFiles(intent),
         now,
       });
       if (decision.keep) return keep(deps, open, existing.plan, mainSha, portfolio.cash.minimum);

@@ -2,6 +2,7 @@ import { GATEWAY_NAME } from "../broker/gateway-address.js";
 import { readGatewaySnapshot } from "../broker/read-gateway-snapshot.js";
 import type { GatewayAddress } from "../broker/ib/ib-connection.js";
 import { loadPortfolioFile } from "../config/load-portfolio.js";
+import type { Portfolio } from "../core/portfolio.js";
 import type { SnapshotSource } from "./run-plan.js";
 
 /**
@@ -10,13 +11,17 @@ import type { SnapshotSource } from "./run-plan.js";
  */
 export function gatewaySnapshotSource(
   address: GatewayAddress,
-  portfolioFile: string,
+  portfolio: string | Portfolio,
   now: () => Date = () => new Date(),
 ): SnapshotSource {
   return {
     describe: GATEWAY_NAME,
     read: async () => {
-      const loaded = await loadPortfolioFile(portfolioFile);
+      // An account's portfolio resolved by the caller (`--account`), or a portfolio file to read.
+      if (typeof portfolio !== "string") {
+        return { ok: true, snapshot: await readGatewaySnapshot(address, portfolio, now) };
+      }
+      const loaded = await loadPortfolioFile(portfolio);
       if (!loaded.ok) return { ok: false, errors: loaded.errors };
       return { ok: true, snapshot: await readGatewaySnapshot(address, loaded.portfolio, now) };
     },

@@ -12,6 +12,7 @@ import type { Plan, PlanProblem } from "../core/plan.js";
 import { renderMarkdown } from "../core/render-markdown.js";
 import { renderText } from "../core/render-text.js";
 import { InputError } from "../errors.js";
+import type { Portfolio } from "../core/portfolio.js";
 import type { Snapshot } from "../core/snapshot.js";
 
 export type SnapshotResult = { ok: true; snapshot: Snapshot } | { ok: false; errors: Diagnostic[] };
@@ -26,7 +27,10 @@ export interface SnapshotSource {
 export type PlanFormat = "text" | "json" | "markdown";
 
 export interface RunPlanOptions {
+  /** The portfolio file to read, or, with `intent`, the name messages give the account's files. */
   portfolioFile: string;
+  /** One account of a many-account repository, already resolved (`--account`): portfolioFile is not read. */
+  intent?: { portfolio: Portfolio; hash: string };
   snapshot: SnapshotSource;
   /** ISO 8601: the plan's createdAt. */
   now: string;
@@ -48,7 +52,10 @@ export interface RunPlanResult {
 
 export async function runPlan(options: RunPlanOptions): Promise<RunPlanResult> {
   const { stderr } = options;
-  const loaded = await loadPortfolioFile(options.portfolioFile);
+  const loaded =
+    options.intent === undefined
+      ? await loadPortfolioFile(options.portfolioFile)
+      : { ok: true as const, portfolio: options.intent.portfolio, sha256: options.intent.hash };
   if (!loaded.ok) return { exitCode: reportDiagnostics(stderr, loaded.errors) };
   const read = await options.snapshot.read();
   if (!read.ok) return { exitCode: reportDiagnostics(stderr, read.errors) };

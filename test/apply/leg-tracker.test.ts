@@ -297,3 +297,23 @@ describe("LegTracker: what an earlier run's ledger says", () => {
     expect(t.workingOrderIds("B1")).toEqual([11, 12]);
   });
 });
+
+describe("LegTracker for one account of a login with several", () => {
+  const ours = () => new LegTracker(LEGS, HASH, () => undefined, "DU1234567");
+
+  it("never takes another account's order or fill as the plan's, even with its order id or orderRef", () => {
+    const t = ours();
+    t.markPlaced("S1", 11, 10);
+    // Another client's order 11 (ids are per client) for another account: a status that is not ours.
+    t.apply({ kind: "order-status", order: order("S1", "Filled", { account: "DU7654321", orderRef: "x" }) });
+    t.apply({ kind: "execution", execution: execution("S1", "E-other", 10, 100, { account: "DU7654321" }) });
+    t.absorb([order("B1", "Filled", { account: "DU7654321" })], [], true);
+    expect(t.isSettled("S1")).toBe(false);
+    expect(t.outcome("S1").filledQuantity).toBe(0);
+    expect(t.isKnownToBroker("B1")).toBe(false);
+
+    // The same reports for the plan's own account count.
+    t.apply({ kind: "execution", execution: execution("S1", "E-own", 10, 100) });
+    expect(t.isSettled("S1")).toBe(true);
+  });
+});

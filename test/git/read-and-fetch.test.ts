@@ -76,6 +76,35 @@ describe("SimpleGitRepo: opening, fetching and reading", () => {
     expect(Buffer.from((await repo.readFile(sha, "blob.bin")) ?? [])).toEqual(bytes);
   });
 
+  it("reads a folder's wanted files in a few processes, byte for byte, and nothing of a missing folder", async () => {
+    const human = await sandbox.clone("human");
+    // More files than one `git show` takes, of different sizes, one with bytes that are not UTF-8.
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 1203; i++)
+      files[`accounts/DU${1000 + i}.yaml`] = `account: DU${1000 + i}\n${"#".repeat(i % 7)}\n`;
+    files["accounts/README.md"] = "not wanted\n";
+    files["accounts/nested/DU9.yaml"] = "in a sub-folder\n";
+    await sandbox.commitAndPush(human, files, "Many accounts");
+    const { writeFile } = await import("node:fs/promises");
+    const binary = Buffer.from([0, 255, 10, 128, 0]);
+    await writeFile(join(human, "accounts", "odd.yaml"), binary);
+    await sandbox.git(human, ["add", "accounts/odd.yaml"]);
+    await sandbox.git(human, ["commit", "-q", "-m", "Binary"]);
+    await sandbox.git(human, ["push", "-q", "origin", "HEAD:main"]);
+    const repo = await SimpleGitRepo.open(await sandbox.clone("bot"), { clock });
+    const sha = await repo.fetch();
+
+    const read = await repo.readFolder(sha, "accounts", (name) => name.endsWith(".yaml"));
+    expect(read.size).toBe(1204);
+    for (const [path, content] of Object.entries(files)) {
+      const name = path.slice("accounts/".length);
+      if (name.endsWith(".yaml") && !name.includes("/")) expect(text(read.get(name) ?? null)).toBe(content);
+    }
+    expect(Buffer.from(read.get("odd.yaml") ?? [])).toEqual(binary);
+    expect(read.has("README.md")).toBe(false);
+    expect((await repo.readFolder(sha, "models", () => true)).size).toBe(0);
+  });
+
   it("refuses to read a folder as a file and an unknown ref", async () => {
     const human = await sandbox.clone("human");
     const sha = await sandbox.commitAndPush(human, { "plans/DU1.plan.json": "{}" }, "Plan");

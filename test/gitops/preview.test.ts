@@ -40,10 +40,17 @@ describe("folioctl preview", () => {
     const reads = w.github
       .requests({ operationId: "repos/get-content" })
       .map((r) => [r.path, r.query["ref"]]);
-    expect(reads).toEqual([
-      ["/repos/acme/ops/contents/portfolio.yaml", "main"],
-      ["/repos/acme/ops/contents/portfolio.yaml", headSha],
-    ]);
+    // The layout at both refs (portfolio.yaml, or accounts/ and models/ for several accounts), as data.
+    expect(reads.sort()).toEqual(
+      [
+        ["/repos/acme/ops/contents/portfolio.yaml", "main"],
+        ["/repos/acme/ops/contents/accounts", "main"],
+        ["/repos/acme/ops/contents/models", "main"],
+        ["/repos/acme/ops/contents/portfolio.yaml", headSha],
+        ["/repos/acme/ops/contents/accounts", headSha],
+        ["/repos/acme/ops/contents/models", headSha],
+      ].sort(),
+    );
     expect(w.sim.orders()).toEqual([]);
   });
 
@@ -73,7 +80,7 @@ describe("folioctl preview", () => {
       /portfolio\.yaml:8:5: error: targets\[0\]\.weigth: unknown key; did you mean `weight`\?/,
     );
     expect(comment).toMatch(/portfolio\.yaml:\d+:\d+: error: tolerances\.planTtl: /);
-    expect(w.github.requests({ operationId: "repos/get-content" })).toHaveLength(2);
+    expect(w.github.requests({ operationId: "repos/get-content" })).toHaveLength(6);
   });
 
   it("plans with main's limits, not the ones the pull request loosens", async () => {

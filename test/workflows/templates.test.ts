@@ -59,13 +59,21 @@ describe("ops-repo workflow templates", () => {
     expect(labels(job)).toEqual(["ubuntu-latest"]);
     expect(job.permissions).toEqual({ contents: "read" });
     expect(await source("validate")).not.toMatch(/secrets\.\w/);
-    expect(run.run).toBe("npx --no folioctl validate portfolio.yaml");
+    // Without files: the repository's layout, portfolio.yaml or every account and model.
+    expect((workflow.on["pull_request"] as { paths: string[] }).paths).toEqual(
+      expect.arrayContaining(["accounts/**", "models/**"]),
+    );
+    expect(run.run).toBe("npx --no folioctl validate");
   });
 
   it("preview: pull_request_target, same repository only, base branch only, the PR number as data", async () => {
     const { workflow, job, run } = await load("preview");
     expect(Object.keys(workflow.on)).toEqual(["pull_request_target"]);
-    expect((workflow.on["pull_request_target"] as { paths: string[] }).paths).toEqual(["portfolio.yaml"]);
+    expect((workflow.on["pull_request_target"] as { paths: string[] }).paths).toEqual([
+      "portfolio.yaml",
+      "accounts/**",
+      "models/**",
+    ]);
     expect(job.if).toBe("github.event.pull_request.head.repo.full_name == github.repository");
     expect(labels(job)).toEqual(["self-hosted", "folioctl-preview"]);
     expect(job.permissions).toEqual({ contents: "read", "pull-requests": "write" });
@@ -88,7 +96,10 @@ describe("ops-repo workflow templates", () => {
     const utcMinutes = Number(hour) * 60 + Number(minute);
     expect(utcMinutes).toBeGreaterThanOrEqual(14 * 60 + 30);
     expect(utcMinutes).toBeLessThan(20 * 60);
-    expect(workflow.on["push"]).toEqual({ branches: ["main"], paths: ["portfolio.yaml"] });
+    expect(workflow.on["push"]).toEqual({
+      branches: ["main"],
+      paths: ["portfolio.yaml", "accounts/**", "models/**"],
+    });
     expect(workflow.concurrency).toEqual({
       group: `folioctl-propose-${DEFAULT_ACCOUNT}`,
       "cancel-in-progress": false,

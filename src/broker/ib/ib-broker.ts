@@ -137,7 +137,8 @@ export class IbBroker implements Broker, AccountsReader {
 
   async openOrders(): Promise<BrokerOrder[]> {
     const orders = await readOpenOrders(this.connection());
-    for (const order of orders) this.orders.set(order.orderId, order);
+    // Every client's orders are listed, but order ids are per client: only ours are tracked by id.
+    for (const order of orders) if (this.isOwnClient(order.clientId)) this.orders.set(order.orderId, order);
     return orders;
   }
 
@@ -231,6 +232,11 @@ export class IbBroker implements Broker, AccountsReader {
     for (const listener of this.listeners) listener(event);
   }
 
+  /** An order of this connection's client id (IB leaves the id out of some messages: those are ours). */
+  private isOwnClient(clientId: number | undefined): boolean {
+    return clientId === undefined || clientId === this.options.clientId;
+  }
+
   private connection(): IbConnection {
     if (!this.conn) {
       throw new BrokerError("not connected to IB Gateway", {
@@ -242,7 +248,10 @@ export class IbBroker implements Broker, AccountsReader {
 
   private wireEvents(conn: IbConnection): void {
     const api = conn.api;
+    // REQ_ALL_OPEN_ORDERS makes IB report other clients' orders too, under their own order ids, which
+    // can be ours as well (ids are per client): another client's order never becomes an event of ours.
     api.on(EventName.openOrder, (orderId: number, contract: Contract, order: Order, state: OrderState) => {
+      if (!this.isOwnClient(order.clientId)) return;
       const known = this.orders.get(orderId);
       const next = toBrokerOrder(orderId, contract, order, state);
       if (known)
@@ -262,7 +271,11 @@ export class IbBroker implements Broker, AccountsReader {
         remaining: number,
         avgFillPrice: number,
         permId?: number,
+        _parentId?: number,
+        _lastFillPrice?: number,
+        clientId?: number,
       ) => {
+        if (!this.isOwnClient(clientId)) return;
         const known = this.orders.get(orderId);
         if (!known) return;
         Object.assign(known, {

@@ -13,7 +13,16 @@ export function registerApplyCommand(program: Command, ctx: CliContext, run: Run
     .addOption(
       new Option("--plan <file>", "the reviewed plan: plans/<account>.plan.json").conflicts("onMerge"),
     )
-    .option("--portfolio <file>", "portfolio.yaml the plan must have been made from", "portfolio.yaml")
+    .addOption(
+      new Option("--portfolio <file>", "portfolio.yaml the plan must have been made from").default(
+        "portfolio.yaml",
+      ),
+    )
+    .addOption(
+      new Option("--account <id>", "with --plan: the account of a repository of accounts/ and models/ (here)")
+        .conflicts("portfolio")
+        .conflicts("onMerge"),
+    )
     .option("--on-merge", "apply the plan the merged rebalance pull request brought to main (CI)")
     .option("--sha <sha>", "with --on-merge: the commit pushed to main (default GITHUB_SHA)")
     .option(

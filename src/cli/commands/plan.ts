@@ -17,7 +17,12 @@ export function registerPlanCommand(program: Command, ctx: CliContext, run: RunA
     )
     .option("--client-id <n>", "API client id (or FOLIOCTL_CLIENT_ID; default 101)")
     .option("--sim-state <file>", "plan against the built-in simulator with this state file")
-    .option("--portfolio <file>", "the desired state", "portfolio.yaml")
+    .addOption(new Option("--portfolio <file>", "the desired state").default("portfolio.yaml"))
+    .addOption(
+      new Option("--account <id>", "one account of a repository of accounts/ and models/ (here)").conflicts(
+        "portfolio",
+      ),
+    )
     .addOption(new Option("--json", "print the plan document (JSON)").conflicts("markdown"))
     .addOption(new Option("--markdown", "print the plan as its pull request shows it").conflicts("json"))
     .option("--out <file>", "write the plan document to this file")

@@ -7,8 +7,10 @@ import type { ValidateOptions } from "../validate.js";
 export function registerValidateCommand(program: Command, ctx: CliContext, run: RunAction): void {
   program
     .command("validate")
-    .description("check portfolio files against the schema and rules; every problem with file:line:col")
-    .argument("[files...]", "portfolio files to check", ["portfolio.yaml"])
+    .description(
+      "check the ops repository (portfolio.yaml, or every accounts/ and models/ file) or the given portfolio files; every problem with file:line:col",
+    )
+    .argument("[files...]", "portfolio files to check (default: the repository in the working directory)")
     .option("--json", "print the result as JSON on stdout")
     .addHelpText(
       "after",

@@ -55,6 +55,8 @@ export function portfolioYaml(weights: Weights, edit: (yaml: string) => string =
 export interface LoopWorldOptions {
   /** portfolio.yaml on main at the start (default: in band, so that nothing is to be done). */
   portfolio?: string;
+  /** The intent files on main at the start instead of portfolio.yaml (models/, accounts/). */
+  files?: Record<string, string>;
   sim?: Partial<GatewaySimOptions>;
   /** The simulator's state file when `sim.state` is not given (default examples/sim-state.yaml). */
   simStateFile?: string;
@@ -118,7 +120,7 @@ export class LoopWorld {
     });
     const repo = await github.createRepo("acme", "ops", {
       files: {
-        "portfolio.yaml": options.portfolio ?? portfolioYaml(IN_BAND),
+        ...(options.files ?? { "portfolio.yaml": options.portfolio ?? portfolioYaml(IN_BAND) }),
         "README.md": "# acme/ops\n\nDesired state of the account, kept by folioctl.\n",
       },
       author: { name: "Alice", email: "alice@example.test" },
@@ -218,6 +220,20 @@ export class LoopWorld {
     const pull = await this.alice.openPullRequest(this.repo, { head: branch, title });
     await this.bob.approve(this.repo, pull.number);
     return { number: pull.number, sha: await this.bob.merge(this.repo, pull.number) };
+  }
+
+  /** A person changes intent files (a model, an account file) in a pull request; another approves and merges it. */
+  async mergeIntentFiles(files: Record<string, string | null>, title = "Change the intent"): Promise<string> {
+    const number = await this.openIntent(files, title);
+    await this.bob.approve(this.repo, number);
+    return this.bob.merge(this.repo, number);
+  }
+
+  /** A person opens a pull request changing intent files (a model, an account file; null deletes one). */
+  async openIntent(files: Record<string, string | null>, title = "Change the model"): Promise<number> {
+    const branch = `intent-${this.repo.nextNumber}`;
+    await this.alice.push(this.repo, { branch, files, message: title });
+    return (await this.alice.openPullRequest(this.repo, { head: branch, title })).number;
   }
 
   /** Another checkout of the ops repository, as a second runner would have. */

@@ -218,7 +218,8 @@ export class BareRepo {
       await this.git(parent === undefined ? ["read-tree", "--empty"] : ["read-tree", parent], { env });
       for (const [path, content] of Object.entries(options.files)) {
         if (content === null) {
-          await this.git(["update-index", "--force-remove", "--", path], { env });
+          // A bare repository has no work tree for --force-remove: mode 0 in --index-info drops the entry.
+          await this.git(["update-index", "--index-info"], { env, input: `0 ${"0".repeat(40)}\t${path}\n` });
           continue;
         }
         const blob = (await this.git(["hash-object", "-w", "--stdin"], { input: content })).stdout
