@@ -22,13 +22,12 @@ import {
 } from "./load-portfolio.js";
 import type { Problem } from "./problem.js";
 import { suggestKey } from "./suggest-key.js";
-import type { YamlSource } from "./yaml-locations.js";
-import { offsetOf, scalarSourceAt } from "./yaml-locations.js";
+import type { SourceLocator } from "./yaml-locations.js";
 
 /** A file read and parsed: where it is, its YAML source (for placing problems) and its bytes' SHA-256. */
 export interface ParsedFile {
   file: string;
-  source: YamlSource;
+  source: SourceLocator;
   sha256: string;
 }
 
@@ -65,7 +64,7 @@ export function parseModelFile(bytes: Uint8Array, file: string, name: string): P
   const read = readYamlBytes(bytes, file);
   if (!read.ok) return { ok: false, errors: read.errors };
   const { source, data } = read;
-  const early: Found[] = yamlNodeProblems(source, file);
+  const early: Found[] = yamlNodeProblems(read, file);
   if (isRecord(data) && data["account"] !== undefined) {
     const problem: Problem = {
       path: ["account"],
@@ -73,7 +72,7 @@ export function parseModelFile(bytes: Uint8Array, file: string, name: string): P
       message: "a model names no account: every account file that says `model: " + name + "` uses it",
       hint: `remove \`account:\`; accounts/<ID>.yaml with \`account: <ID>\` and \`model: ${name}\` names each account`,
     };
-    const offset = offsetOf(source, problem.path, problem.at);
+    const offset = source.offsetOf(problem.path, problem.at);
     early.push({ offset, describe: () => toDiagnostic(problem, source, file, offset) });
   }
   const written = isRecord(data) ? structuredClone(data) : {};
@@ -92,11 +91,11 @@ export function parseAccountFile(bytes: Uint8Array, file: string): Parsed<Parsed
   const read = readYamlBytes(bytes, file);
   if (!read.ok) return { ok: false, errors: read.errors };
   const { source, data } = read;
-  const found: Found[] = yamlNodeProblems(source, file);
+  const found: Found[] = yamlNodeProblems(read, file);
   if (!validateAccountFile(data)) {
     for (const error of validateAccountFile.errors ?? []) {
       const problem = describeAccountError(error, data, source);
-      const offset = offsetOf(source, problem.path, problem.at);
+      const offset = source.offsetOf(problem.path, problem.at);
       found.push({ offset, describe: () => toDiagnostic(problem, source, file, offset) });
     }
   }
@@ -104,7 +103,7 @@ export function parseAccountFile(bytes: Uint8Array, file: string): Parsed<Parsed
   return { ok: true, value: { file, source, sha256: sha256Of(bytes), data: data as AccountFileData } };
 }
 
-function describeAccountError(error: ErrorObject, data: unknown, source: YamlSource): Problem {
+function describeAccountError(error: ErrorObject, data: unknown, source: SourceLocator): Problem {
   const path = pointerToPath(error.instancePath, data);
   if (error.keyword === "additionalProperties" && path.length === 0) {
     const key = String((error.params as { additionalProperty: string }).additionalProperty);
@@ -136,7 +135,7 @@ function describeAccountError(error: ErrorObject, data: unknown, source: YamlSou
       hint: "for models/core.yaml write `model: core`",
     };
   }
-  return describeAjvError(error, { path, sourceText: scalarSourceAt(source, path) });
+  return describeAjvError(error, { path, sourceText: source.scalarSourceAt(path) });
 }
 
 /**
@@ -149,7 +148,7 @@ export function resolveAccount(model: ParsedModel, account: ParsedAccount): Pars
   merged["account"] = account.data.account;
   const early: Found[] = [];
   const addProblem = (problem: Problem): void => {
-    const offset = offsetOf(account.source, problem.path, problem.at);
+    const offset = account.source.offsetOf(problem.path, problem.at);
     early.push({ offset, describe: () => toDiagnostic(problem, account.source, account.file, offset) });
   };
   for (const [key, value] of Object.entries(account.data)) {

@@ -8,7 +8,6 @@ import type { ParsedAccount, ParsedModel, Parsed } from "./account-files.js";
 import { parseAccountFile, parseModelFile, resolveAccount } from "./account-files.js";
 import type { Diagnostic } from "./diagnostic.js";
 import { parsePortfolio } from "./load-portfolio.js";
-import { offsetOf, positionOfOffset } from "./yaml-locations.js";
 import { createHash } from "node:crypto";
 import { formatDiagnostic } from "./diagnostic.js";
 import { InputError } from "../errors.js";
@@ -253,7 +252,7 @@ function resolveOne(
 }
 
 function at(file: ParsedAccount, path: string[], message: string, hint: string): Diagnostic {
-  const position = positionOfOffset(file.source, offsetOf(file.source, path, "value"));
+  const position = file.source.positionOfOffset(file.source.offsetOf(path, "value"));
   return { file: file.file, ...position, path: path.join("."), message, hint };
 }
 
