@@ -158,11 +158,9 @@ describe("runApply after an interrupted run", () => {
     );
     expect(first.record.orders.find((o) => sells.has(o.leg))?.executions).toHaveLength(1);
     sim.setCash(ACCOUNT, "USD", cashAfterSell!);
-    // A run that resumed the first one records the same fills again.
-    const copy = first.ledgerFile!.replace(
-      /\/(\d{8}T\d{6}Z)-/,
-      (_, stamp: string) => `/${stamp.replace(/.Z$/, "9Z")}-`,
-    );
+    // A run that resumed the first one records the same fills again, in the same second: the second
+    // record of a second gets `-2` (run-apply's own naming), so the copy never lands on the original.
+    const copy = first.ledgerFile!.replace(/\.json$/, "-2.json");
     expect(copy).not.toBe(first.ledgerFile);
     await copyFile(first.ledgerFile!, copy);
     // A new day: the same account, but IB remembers no orders and no executions.
