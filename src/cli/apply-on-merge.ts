@@ -3,7 +3,13 @@ import { renderApplyText } from "../apply/render-apply-report.js";
 import { parseDuration } from "../core/parse-duration.js";
 import { RefusalError, UsageError } from "../errors.js";
 import { runApplyOnMerge, type ApplyOnMergeResult, type ApplyOnMergeRun } from "../gitops/apply-push.js";
-import { createForge, gatewaySnapshot, openOpsRepo, requireGateway } from "../gitops/gitops-context.js";
+import {
+  createForge,
+  gatewaySnapshot,
+  gatewaySnapshots,
+  openOpsRepo,
+  requireGateway,
+} from "../gitops/gitops-context.js";
 import { runIdentityFromEnv } from "../gitops/run-identity.js";
 import { TOOL_VERSION } from "../version.js";
 import { printLocked, type ApplyFlags } from "./apply.js";
@@ -60,6 +66,7 @@ export async function applyOnMergeCommand(flags: ApplyFlags, ctx: CliContext): P
       forge,
       repo,
       snapshot: gatewaySnapshot(address, systemClock),
+      snapshotAccounts: gatewaySnapshots(address, systemClock),
       broker: applyBrokerFactory(address, flags, ctx),
       now: systemClock.now,
       toolVersion: TOOL_VERSION,

@@ -1,5 +1,11 @@
 import { planSummary } from "../core/plan-summary.js";
-import { createForge, gatewaySnapshot, openOpsRepo, requireGateway } from "../gitops/gitops-context.js";
+import {
+  createForge,
+  gatewaySnapshot,
+  gatewaySnapshots,
+  openOpsRepo,
+  requireGateway,
+} from "../gitops/gitops-context.js";
 import type { GatewayFlags, RepoFlags } from "../gitops/gitops-context.js";
 import { describeNeverApplied } from "../gitops/never-applied.js";
 import { runPropose, type ProposeFailure, type ProposeResult } from "../gitops/propose.js";
@@ -20,6 +26,7 @@ export async function propose(flags: ProposeFlags, ctx: CliContext): Promise<num
     forge,
     repo,
     snapshot: gatewaySnapshot(address, systemClock),
+    snapshotAccounts: gatewaySnapshots(address, systemClock),
     now: systemClock.now,
     toolVersion: TOOL_VERSION,
     log: (line) => ctx.stderr.write(`${line}\n`),

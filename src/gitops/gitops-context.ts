@@ -3,7 +3,7 @@
 import { resolve } from "node:path";
 import type { GatewayAddress } from "../broker/ib/ib-connection.js";
 import { resolveGatewayAddress } from "../broker/gateway-address.js";
-import { readGatewaySnapshot } from "../broker/read-gateway-snapshot.js";
+import { readGatewaySnapshot, readGatewaySnapshots } from "../broker/read-gateway-snapshot.js";
 import type { Clock } from "../core/clock.js";
 import type { Portfolio } from "../core/portfolio.js";
 import type { Snapshot } from "../core/snapshot.js";
@@ -54,6 +54,14 @@ export function requireGateway(flags: GatewayFlags, env: NodeJS.ProcessEnv, comm
     });
   }
   return address;
+}
+
+/** Snapshots of several accounts of the gateway's login, read in one session. */
+export function gatewaySnapshots(
+  address: GatewayAddress,
+  clock: Clock,
+): (portfolios: Portfolio[]) => Promise<Snapshot[]> {
+  return (portfolios) => readGatewaySnapshots(address, portfolios, clock.now);
 }
 
 export function gatewaySnapshot(

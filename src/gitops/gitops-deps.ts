@@ -11,6 +11,11 @@ export interface GitOpsDeps {
   repo: GitRepo;
   /** A fresh snapshot of the portfolio's account (read-only use of the gateway). */
   snapshot: (portfolio: Portfolio) => Promise<Snapshot>;
+  /**
+   * Fresh snapshots of several accounts of one login in one gateway session (one position stream, one
+   * quote per contract shared by every account): propose reads a many-account repository with it.
+   */
+  snapshotAccounts?: (portfolios: Portfolio[]) => Promise<Snapshot[]>;
   now: () => Date;
   toolVersion: string;
   /** One line of progress for the run's log (stderr). */

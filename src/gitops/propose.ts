@@ -15,6 +15,8 @@ import { describeNeverApplied, findNeverApplied, type NeverApplied } from "./nev
 import { gitBlobId, planAttestation } from "./plan-attestation.js";
 import { planPullRequestBody, planPullRequestTitle } from "./plan-pull-request.js";
 import { readBranchPlan } from "./read-branch-plan.js";
+import type { AccountIntentResult } from "../config/ops-intent.js";
+import type { Snapshot } from "../core/snapshot.js";
 import type { AccountIntent } from "./read-portfolio-at.js";
 import { intentFiles, intentOrThrow, readIntentsAt } from "./read-portfolio-at.js";
 
@@ -74,9 +76,12 @@ export async function runPropose(deps: GitOpsDeps, options: ProposeOptions = {})
     (entry) => wanted === undefined || wanted.includes(entry.account) || intents.layout === "portfolio",
   );
   const results: ProposeRun["results"] = [];
+  const snapshots = await readTogether(deps, entries);
   for (const entry of entries) {
     try {
-      results.push(await proposeAccount(deps, intentOrThrow(entry, mainSha), mainSha));
+      results.push(
+        await proposeAccount(deps, intentOrThrow(entry, mainSha), mainSha, snapshots.get(entry.account)),
+      );
     } catch (error) {
       if (intents.layout === "portfolio" || !(error instanceof Error)) throw error;
       deps.log(`propose ${entry.account}: failed: ${error.message.split("\n")[0] ?? ""}`);
@@ -86,12 +91,43 @@ export async function runPropose(deps: GitOpsDeps, options: ProposeOptions = {})
   return { mainSha, results };
 }
 
+/**
+ * The snapshots of every account to plan, read in one gateway session, so that the cost of N accounts
+ * grows with their contracts, not N times. When that session fails (one account's contract is
+ * ambiguous, the login does not manage one of them), each account is read alone, as with one account,
+ * so that one account's problem is reported as its own and the others are still proposed.
+ */
+async function readTogether(
+  deps: GitOpsDeps,
+  entries: readonly AccountIntentResult[],
+): Promise<Map<string, Snapshot>> {
+  const portfolios = entries.flatMap((entry) =>
+    entry.ok && !entry.intent.portfolio.suspend ? [entry.intent.portfolio] : [],
+  );
+  const together = new Map<string, Snapshot>();
+  if (deps.snapshotAccounts === undefined || portfolios.length < 2) return together;
+  try {
+    const snapshots = await deps.snapshotAccounts(portfolios);
+    portfolios.forEach((portfolio, index) => {
+      const snapshot = snapshots[index];
+      if (snapshot !== undefined) together.set(portfolio.account, snapshot);
+    });
+  } catch (error) {
+    const reason = error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error);
+    deps.log(
+      `propose: reading ${portfolios.length} accounts in one session failed (${reason}); reading each alone`,
+    );
+  }
+  return together;
+}
+
 async function proposeAccount(
   deps: GitOpsDeps,
   intent: AccountIntent,
   mainSha: string,
+  snapshot: Snapshot | undefined,
 ): Promise<ProposeResult> {
-  const result = await proposeRebalance(deps, intent, mainSha);
+  const result = await proposeRebalance(deps, intent, mainSha, snapshot);
   // Only reads: a failure here is reported and does not undo what propose did.
   const neverApplied = await findNeverApplied(deps, result.account, result.mainSha).catch(
     (error: unknown) => {
@@ -107,6 +143,7 @@ async function proposeRebalance(
   deps: GitOpsDeps,
   intent: AccountIntent,
   mainSha: string,
+  readBefore: Snapshot | undefined,
 ): Promise<ProposeResult> {
   const { forge, repo, log } = deps;
   const { portfolio, hash: sha256 } = intent;
@@ -125,7 +162,7 @@ async function proposeRebalance(
     return { action: "closed", account, mainSha, pull: open, reason, unchanged: false };
   }
 
-  const snapshot = await deps.snapshot(portfolio);
+  const snapshot = readBefore ?? (await deps.snapshot(portfolio));
   const now = deps.now();
   const result = computePlan(portfolio, snapshot, {
     now: now.toISOString(),

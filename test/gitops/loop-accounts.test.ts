@@ -49,9 +49,12 @@ describe("two accounts driven by one model", () => {
     await w.bob.approve(w.repo, intent);
     await w.bob.merge(w.repo, intent);
 
-    // propose keeps one pull request per account, each made from that account's resolved portfolio.
+    // propose keeps one pull request per account, each made from that account's resolved portfolio,
+    // and reads both accounts in one gateway session.
+    const connections = w.sim.stats().connections;
     const proposed = await w.run(["propose"]);
     expect(proposed.code).toBe(0);
+    expect(w.sim.stats().connections - connections).toBe(1);
     const pulls = (account: string) =>
       w.repo.pulls.filter(
         (p) => p.author === BOT && p.head === `folioctl/rebalance/${account}` && p.state === "open",
@@ -127,6 +130,10 @@ describe("two accounts driven by one model", () => {
     });
     const run = await w.run(["propose", "--json"]);
     expect(run.code).toBe(1);
+    // The one session for all accounts fails on the account the login does not manage: each is read alone.
+    expect(run.stderr).toMatch(
+      /propose: reading 3 accounts in one session failed \(.*DU5555555.*\); reading each alone/,
+    );
     expect(run.stderr).toContain("folioctl: error: DU5555555: ");
     expect(run.stderr).toContain("folioctl: error: DU6666666: accounts/DU6666666.yaml at ");
     expect(run.stderr).toContain("accounts/DU6666666.yaml:2:8: error: model: there is no model `growth`");
