@@ -132,6 +132,8 @@ export interface Forge {
   currentLogin(): Promise<string>;
   /** The bot's open rebalance pull request for an account (branch, label and author all match). */
   findOpenRebalancePullRequest(account: string): Promise<PullRequest | undefined>;
+  /** Every open rebalance pull request of the bot, whatever its account (branch, label and author match). */
+  listOpenRebalancePullRequests(): Promise<PullRequest[]>;
   /** The bot's most recently closed, unmerged rebalance pull request for an account. */
   findClosedRebalancePullRequest(account: string): Promise<PullRequest | undefined>;
   /** Opens a pull request and puts the labels on it (creating missing labels). */

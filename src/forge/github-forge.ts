@@ -23,6 +23,7 @@ import { Labels } from "./labels.js";
 import {
   findMergedPullRequestForCommit,
   getPullRequest,
+  listAllOpenRebalancePullRequests,
   listRebalancePullRequests,
   openPullRequest,
   setPullRequestState,
@@ -89,6 +90,10 @@ export class GitHubForge implements Forge {
 
   async findOpenRebalancePullRequest(account: string): Promise<PullRequest | undefined> {
     return (await listRebalancePullRequests(this.client, await this.currentLogin(), account, "open"))[0];
+  }
+
+  async listOpenRebalancePullRequests(): Promise<PullRequest[]> {
+    return listAllOpenRebalancePullRequests(this.client, await this.currentLogin());
   }
 
   async findClosedRebalancePullRequest(account: string): Promise<PullRequest | undefined> {

@@ -7,6 +7,29 @@ import { httpMessage, httpStatus } from "./github-client.js";
 import { sameLogin, toPullRequest } from "./to-pull-request.js";
 
 /** The bot's pull requests for an account in one state: its branch, its label and its author all match. */
+/** The bot's open rebalance pull requests of every account, in number order. */
+export async function listAllOpenRebalancePullRequests(
+  client: GitHubClient,
+  login: string,
+): Promise<PullRequest[]> {
+  const { owner, repo } = client;
+  const pulls = await client.call("listing open pull requests", "pull_requests=read", (octokit) =>
+    octokit.paginate(octokit.rest.pulls.list, { owner, repo, state: "open", per_page: 100 }),
+  );
+  return pulls
+    .map(toPullRequest)
+    .filter(
+      (pull) =>
+        PLAN_BRANCH.test(pull.headRef) &&
+        sameLogin(pull.author, login) &&
+        pull.labels.some((name) => name.toLowerCase() === REBALANCE_LABEL),
+    )
+    .sort((a, b) => a.number - b.number);
+}
+
+/** `folioctl/rebalance/<account>`, with the account ids ops-repo-layout.ts accepts. */
+const PLAN_BRANCH = /^folioctl\/rebalance\/[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
 export async function listRebalancePullRequests(
   client: GitHubClient,
   login: string,

@@ -106,8 +106,8 @@ export function unchangedPreviewComment(pull: PullRef, removed: string[] = []): 
       ? []
       : [
           `It removes ${removed.length === 1 ? "the account" : "the accounts"} ${removed.join(", ")}: once it ` +
-            "is merged, nothing is proposed for them, and a plan of theirs still under review is refused " +
-            "(`intent-changed`) if it is merged.",
+            "is merged, nothing is proposed for them, the next propose closes their open rebalance pull " +
+            "requests, and a plan of theirs merged anyway is refused (`intent-changed`).",
           "",
         ];
   return [

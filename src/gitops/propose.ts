@@ -88,7 +88,33 @@ export async function runPropose(deps: GitOpsDeps, options: ProposeOptions = {})
       results.push({ action: "failed", account: entry.account, mainSha, error });
     }
   }
+  // An account whose files left main gets no plan: its open pull request would only be refused.
+  if (wanted === undefined) {
+    const onMain = new Set(intents.accounts.map((entry) => entry.account));
+    for (const pull of await deps.forge.listOpenRebalancePullRequests()) {
+      const account = pull.headRef.slice("folioctl/rebalance/".length);
+      if (onMain.has(account)) continue;
+      results.push(await closeOrphan(deps, pull, account, mainSha));
+    }
+  }
   return { mainSha, results };
+}
+
+/** Closes the pull request of an account that main no longer holds, saying why. */
+async function closeOrphan(
+  deps: GitOpsDeps,
+  pull: PullRequest,
+  account: string,
+  mainSha: string,
+): Promise<ProposeResult> {
+  const reason = `${account} is no longer an account on main (${mainSha.slice(0, 12)}): its files were removed or renamed`;
+  deps.log(`propose ${account}: ${reason}; closing #${pull.number}`);
+  await deps.forge.closePullRequest(
+    pull.number,
+    `Closing: ${reason}. folioctl proposes no plan for it, and a plan merged from here would be refused ` +
+      "(`intent-changed`). Add the account's file back in a reviewed pull request to trade it again.",
+  );
+  return { action: "closed", account, mainSha, pull, reason, unchanged: false };
 }
 
 /**

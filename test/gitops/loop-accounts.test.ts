@@ -147,6 +147,31 @@ describe("two accounts driven by one model", () => {
     expect(w.repo.pulls.filter((p) => p.author === BOT && p.state === "open")).toHaveLength(2);
   });
 
+  it("closes the open pull request of an account whose file left main, and keeps the other's", async () => {
+    const w = await twoAccountWorld();
+    await w.mergeIntentFiles({ "models/core.yaml": model(EXAMPLE) });
+    expect((await w.run(["propose"])).code).toBe(0);
+    const open = (account: string) =>
+      w.repo.pulls.find((p) => p.head === `folioctl/rebalance/${account}` && p.state === "open");
+    const orphan = open(SECOND)?.number;
+    expect(orphan).toBeDefined();
+    const leaving = await w.openIntent({ [`accounts/${SECOND}.yaml`]: null }, "Stop managing DU7654321");
+    await w.bob.approve(w.repo, leaving);
+    await w.bob.merge(w.repo, leaving);
+
+    const run = await w.run(["propose", "--json"]);
+    expect(run.code).toBe(0);
+    expect(open(SECOND)).toBeUndefined();
+    expect(open(ACCOUNT)).toBeDefined();
+    const closing = w.repo.comments.find((c) => c.issueNumber === orphan && c.body.includes("Closing:"));
+    expect(closing?.body).toContain(`${SECOND} is no longer an account on main`);
+    const json = JSON.parse(run.stdout) as { accounts: { account: string; action: string }[] };
+    expect(json.accounts.map((a) => [a.account, a.action])).toEqual([
+      [ACCOUNT, "kept"],
+      [SECOND, "closed"],
+    ]);
+  });
+
   it("refuses the plan of an account whose file left main, and applies the other account's", async () => {
     const w = await twoAccountWorld();
     await w.mergeIntentFiles({ "models/core.yaml": model(EXAMPLE) });
