@@ -1,4 +1,4 @@
-import { resolve } from "node:path";
+import { basename, dirname, relative, resolve, sep } from "node:path";
 import type { Diagnostic } from "../config/diagnostic.js";
 import { formatDiagnostic, formatDiagnosticWithHint, formatGithubAnnotation } from "../config/diagnostic.js";
 import { directoryTree } from "../config/directory-tree.js";
@@ -23,18 +23,54 @@ export async function validateFiles(
   if (files.some((file) => file.trim() === "")) {
     throw new UsageError("an empty file name was given", { hint: "pass paths such as portfolio.yaml" });
   }
-  const results: LoadPortfolioResult[] = [];
-  for (const file of files) results.push(await loadAs(file, ctx));
-  const checked = results.map((result): FileResult => {
-    if (!result.ok) return { file: result.file, errors: result.errors };
-    const count = result.portfolio.targets.length;
-    return {
-      file: result.file,
-      errors: [],
-      ok: `account ${result.portfolio.account}, ${count} target${count === 1 ? "" : "s"}`,
-    };
-  });
+  const repositories = new Map<string, Promise<FileResult[]>>();
+  const checked: FileResult[] = [];
+  for (const file of files) {
+    const inLayout = await fromRepository(file, ctx, repositories);
+    checked.push(inLayout ?? asPortfolio(await loadAs(file, ctx)));
+  }
   return report(checked, options, ctx);
+}
+
+function asPortfolio(result: LoadPortfolioResult): FileResult {
+  if (!result.ok) return { file: result.file, errors: result.errors };
+  const count = result.portfolio.targets.length;
+  return {
+    file: result.file,
+    errors: [],
+    ok: `account ${result.portfolio.account}, ${count} target${count === 1 ? "" : "s"}`,
+  };
+}
+
+/**
+ * An account or model file (`accounts/<ID>.yaml`, `models/<name>.yaml`) means nothing alone: it is
+ * checked with the repository it belongs to (the folder above `accounts/` or `models/`), as `validate`
+ * without files does, and reported under the name typed. Undefined for any other file, or one the
+ * repository does not hold.
+ */
+async function fromRepository(
+  file: string,
+  ctx: CliContext,
+  repositories: Map<string, Promise<FileResult[]>>,
+): Promise<FileResult | undefined> {
+  const absolute = resolve(ctx.cwd, file);
+  const folder = basename(dirname(absolute));
+  if ((folder !== "accounts" && folder !== "models") || !absolute.endsWith(".yaml")) return undefined;
+  const root = dirname(dirname(absolute));
+  let results = repositories.get(root);
+  if (results === undefined) {
+    results = repositoryResults(root);
+    repositories.set(root, results);
+  }
+  const inRepository = relative(root, absolute).split(sep).join("/");
+  const found = (await results).find((result) => result.file === inRepository);
+  if (found === undefined) return undefined;
+  const named = (name: string): string => (name === inRepository ? file : name);
+  return {
+    ...found,
+    file,
+    errors: found.errors.map((error) => ({ ...error, file: named(error.file) })),
+  };
 }
 
 /** What one file came to: the words after `ok` when it is valid, else its problems. */
@@ -50,7 +86,12 @@ interface FileResult {
  * portfolio too (a problem it has is reported in the file that wrote the field at fault).
  */
 async function validateRepository(options: ValidateOptions, ctx: CliContext): Promise<number> {
-  const intent = await readOpsIntent(directoryTree(ctx.cwd));
+  return report(await repositoryResults(ctx.cwd), options, ctx);
+}
+
+/** Every file of the ops repository at `root`, checked: see validateRepository. */
+async function repositoryResults(root: string): Promise<FileResult[]> {
+  const intent = await readOpsIntent(directoryTree(root));
   const results: FileResult[] = [];
   const seen = new Set<string>();
   // A model's problem is that of every account it drives: it is printed once, under the model.
@@ -86,7 +127,7 @@ async function validateRepository(options: ValidateOptions, ctx: CliContext): Pr
     }
   }
   for (const result of results) if (result.errors.length > 0) delete result.ok;
-  return report(results, options, ctx);
+  return results;
 }
 
 function report(results: FileResult[], options: ValidateOptions, ctx: CliContext): number {

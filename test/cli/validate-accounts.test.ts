@@ -1,6 +1,6 @@
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { REPO_ROOT, runCli } from "../support/run-cli.js";
 
@@ -27,6 +27,27 @@ describe("folioctl validate of a many-account repository", () => {
         "accounts/DU7654321.yaml: ok (account DU7654321, model core, 3 targets)\n",
       stderr: "",
     });
+  });
+
+  it("checks a named account or model file with its repository, from inside it or from above", async () => {
+    write("accounts/DU4444444.yaml", "account: DU4444444\nmodel: core\ntargets:\n  VTX: 30\n");
+    const named = await runCli(["validate", "accounts/DU7654321.yaml", "models/core.yaml"], { cwd: dir });
+    expect(named).toEqual({
+      code: 0,
+      stdout:
+        "accounts/DU7654321.yaml: ok (account DU7654321, model core, 3 targets)\n" +
+        "models/core.yaml: ok (model core, drives DU1234567, DU4444444, DU7654321)\n",
+      stderr: "",
+    });
+    // From the folder above: the name typed, the line and column in that file.
+    const above = await runCli(["validate", join(basename(dir), "accounts/DU4444444.yaml")], {
+      cwd: join(dir, ".."),
+    });
+    expect(above.code).toBe(1);
+    expect(above.stderr).toContain(
+      `${join(basename(dir), "accounts/DU4444444.yaml")}:4:3: error: targets.VTX: model \`core\` (models/core.yaml) has no target VTX`,
+    );
+    expect(above.stderr).not.toContain("unknown key");
   });
 
   it("refuses a repository holding both layouts, naming both", async () => {
