@@ -140,6 +140,23 @@ export function exactProblemSettings(base: Portfolio): Portfolio {
 }
 
 /**
+ * Bands, mode, rebalance-to and minimum trade drawn as the fair accounts draw them (the same draws in
+ * the same order, so that a seed gives the same accounts wherever it is used).
+ */
+export function drawTradingPolicy(portfolio: Portfolio, random: () => number): void {
+  const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)] as T;
+  portfolio.bands = pick([
+    { absolute: 1, relative: 25 },
+    { absolute: 2, relative: 25 },
+    { absolute: 0.5, relative: 10 },
+    { absolute: 5, relative: 50 },
+  ]);
+  portfolio.trading.mode = pick(["full", "full", "full", "buy-only", "sell-only"] as const);
+  portfolio.trading.rebalanceTo = random() < 0.3 ? "band-edge" : "target";
+  portfolio.trading.minTradeValue = pick([0, 50, 100, 100, 250, 1_000]);
+}
+
+/**
  * One account with everything the planner supports, drawn at random: small (2k-50k) or large (50k-5M)
  * accounts, 3 to `maxTargets` targets priced 5 to 5,000, non-zero bands, IB's default commissions, a
  * cash floor, full, buy-only or sell-only mode, target or band-edge, positions outside the targets
@@ -155,15 +172,7 @@ export function generateFairCase(random: () => number, maxTargets = 60): Generat
   });
   const { portfolio, snapshot } = generated;
   const accountValue = snapshot.netLiquidation;
-  portfolio.bands = pick([
-    { absolute: 1, relative: 25 },
-    { absolute: 2, relative: 25 },
-    { absolute: 0.5, relative: 10 },
-    { absolute: 5, relative: 50 },
-  ]);
-  portfolio.trading.mode = pick(["full", "full", "full", "buy-only", "sell-only"] as const);
-  portfolio.trading.rebalanceTo = random() < 0.3 ? "band-edge" : "target";
-  portfolio.trading.minTradeValue = pick([0, 50, 100, 100, 250, 1_000]);
+  drawTradingPolicy(portfolio, random);
   portfolio.trading.unmanaged = pick(["warn", "sell"] as const);
   if (random() < 0.4) {
     portfolio.cash.minimum = Math.round(accountValue * random() * 0.05 * 100) / 100;

@@ -3,7 +3,7 @@
 // measured with the bench's own arithmetic (rebalance-book.ts) in euros at the snapshot's rates.
 import { isConversion, type Plan } from "../src/core/plan.js";
 import { percentile, type BenchSection } from "./bench-section.js";
-import { generateCase, seededRandom, type GeneratedCase } from "./generate-portfolios.js";
+import { drawTradingPolicy, generateCase, seededRandom, type GeneratedCase } from "./generate-portfolios.js";
 import { policyOptimumWithConversions } from "./milp-optimum.js";
 import { planCase } from "./planning.js";
 import {
@@ -29,7 +29,6 @@ const EUR_USD = 12_087_792;
  * outside the targets.
  */
 export function generateEurCase(random: () => number, maxTargets = 30): GeneratedCase {
-  const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)] as T;
   const small = random() < 0.5;
   const { portfolio, snapshot } = generateCase(random, {
     targets: [3, maxTargets],
@@ -76,15 +75,7 @@ export function generateEurCase(random: () => number, maxTargets = 30): Generate
     time: snapshot.asOf,
     delayed: false,
   });
-  portfolio.bands = pick([
-    { absolute: 1, relative: 25 },
-    { absolute: 2, relative: 25 },
-    { absolute: 0.5, relative: 10 },
-    { absolute: 5, relative: 50 },
-  ]);
-  portfolio.trading.mode = pick(["full", "full", "full", "buy-only", "sell-only"] as const);
-  portfolio.trading.rebalanceTo = random() < 0.3 ? "band-edge" : "target";
-  portfolio.trading.minTradeValue = pick([0, 50, 100, 100, 250, 1_000]);
+  drawTradingPolicy(portfolio, random);
   portfolio.fx = { mode: "convert", minOrder: 100, limitOffsetBps: 5, sweep: false };
   return { portfolio, snapshot };
 }

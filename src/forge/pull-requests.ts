@@ -1,5 +1,5 @@
 import { ForgeError } from "../errors.js";
-import { planBranch } from "../git/ops-repo-layout.js";
+import { accountOfPlanBranch, planBranch } from "../git/ops-repo-layout.js";
 import { REBALANCE_LABEL } from "./forge.js";
 import type { PullRequest } from "./forge.js";
 import type { GitHubClient } from "./github-client.js";
@@ -20,15 +20,12 @@ export async function listAllOpenRebalancePullRequests(
     .map(toPullRequest)
     .filter(
       (pull) =>
-        PLAN_BRANCH.test(pull.headRef) &&
+        accountOfPlanBranch(pull.headRef) !== undefined &&
         sameLogin(pull.author, login) &&
         pull.labels.some((name) => name.toLowerCase() === REBALANCE_LABEL),
     )
     .sort((a, b) => a.number - b.number);
 }
-
-/** `folioctl/rebalance/<account>`, with the account ids ops-repo-layout.ts accepts. */
-const PLAN_BRANCH = /^folioctl\/rebalance\/[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 export async function listRebalancePullRequests(
   client: GitHubClient,

@@ -16,8 +16,16 @@ export function assertAccountId(account: string): string {
 
 /** The bot branch that carries the account's proposed plan. */
 export function planBranch(account: string): string {
-  return `folioctl/rebalance/${assertAccountId(account)}`;
+  return `${PLAN_BRANCH_PREFIX}${assertAccountId(account)}`;
 }
+
+/** The account of a bot branch (`folioctl/rebalance/<account>`), or undefined for any other branch. */
+export function accountOfPlanBranch(branch: string): string | undefined {
+  const account = branch.startsWith(PLAN_BRANCH_PREFIX) ? branch.slice(PLAN_BRANCH_PREFIX.length) : "";
+  return ACCOUNT.test(account) ? account : undefined;
+}
+
+const PLAN_BRANCH_PREFIX = "folioctl/rebalance/";
 
 export function planPath(account: string): string {
   return `plans/${assertAccountId(account)}.plan.json`;

@@ -7,7 +7,7 @@ import { planSummary } from "../core/plan-summary.js";
 import { ForgeError } from "../errors.js";
 import type { PullRequest } from "../forge/forge.js";
 import { REBALANCE_LABEL, STATE_LABELS } from "../forge/forge.js";
-import { planPath } from "../git/ops-repo-layout.js";
+import { accountOfPlanBranch, planPath } from "../git/ops-repo-layout.js";
 import { planProblemsError } from "./describe-plan-problems.js";
 import type { GitOpsDeps } from "./gitops-deps.js";
 import { keepExistingPlan } from "./keep-existing-plan.js";
@@ -92,8 +92,8 @@ export async function runPropose(deps: GitOpsDeps, options: ProposeOptions = {})
   if (wanted === undefined) {
     const onMain = new Set(intents.accounts.map((entry) => entry.account));
     for (const pull of await deps.forge.listOpenRebalancePullRequests()) {
-      const account = pull.headRef.slice("folioctl/rebalance/".length);
-      if (onMain.has(account)) continue;
+      const account = accountOfPlanBranch(pull.headRef);
+      if (account === undefined || onMain.has(account)) continue;
       results.push(await closeOrphan(deps, pull, account, mainSha));
     }
   }

@@ -6,23 +6,11 @@ import { MAX_PLAN_BYTES, MAX_PLAN_LIST_ITEMS, loadPlanFile, parsePlan } from "..
 import { MAX_DIAGNOSTICS } from "../../src/config/load-portfolio.js";
 import { formatPlanFile } from "../../src/core/format-plan-file.js";
 import { verifyPlanHash } from "../../src/core/hash-plan.js";
-import { makePortfolio, makeSnapshot, planOk } from "../core/plan-builders.js";
+import { twoFundPlan } from "../core/plan-builders.js";
 
 const dir = mkdtempSync(join(tmpdir(), "folioctl-plan-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const plan = planOk(
-  makePortfolio([
-    { symbol: "VTI", weight: 60 },
-    { symbol: "BND", weight: 40 },
-  ]),
-  makeSnapshot(
-    [
-      { symbol: "VTI", price: 100, quantity: 100 },
-      { symbol: "BND", price: 50, quantity: 20 },
-    ],
-    { cash: { USD: 5000 } },
-  ),
-);
+const plan = twoFundPlan();
 
 describe("loading a plan file", () => {
   it("reads back a plan file exactly, with a hash that still verifies", async () => {

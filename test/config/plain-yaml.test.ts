@@ -11,6 +11,7 @@ import { parseYamlDocument } from "../../src/config/parse-yaml-document.js";
 import type { PathSegment } from "../../src/config/field-path.js";
 import { MAX_PLAIN_LINES, readPlainYaml } from "../../src/config/plain-yaml.js";
 import { documentLocator } from "../../src/config/yaml-locations.js";
+import { seededRandom } from "../../bench/generate-portfolios.js";
 import { MAX_YAML_TOKENS } from "../../src/config/scan-yaml-tokens.js";
 
 const FIXTURES = fileURLToPath(new URL("../fixtures/portfolios/", import.meta.url));
@@ -75,18 +76,6 @@ function compareReaders(raw: string): boolean {
     expect(plain.locator.positionOfOffset(offset)).toEqual(located.positionOfOffset(offset));
   }
   return true;
-}
-
-/** A small seeded generator (mulberry32), so that a failure names a case that can be run again. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const SIGNIFICANT = [
@@ -154,7 +143,8 @@ describe("the plain reader", () => {
   });
 
   it("never reads a mutated portfolio differently from the full reader (2,000 seeded mutations)", () => {
-    const next = random(20261202);
+    // Seeded, so that a failure names a case that can be run again.
+    const next = seededRandom(20261202);
     let read = 0;
     for (let i = 0; i < 2_000; i++) {
       let text = portfolios[Math.floor(next() * portfolios.length)] as string;

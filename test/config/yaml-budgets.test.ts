@@ -6,6 +6,10 @@ import { describe, expect, it } from "vitest";
 import { parsePortfolio } from "../../src/config/load-portfolio.js";
 import { MAX_PORTFOLIO_BYTES } from "../../src/config/decode-yaml-text.js";
 import { MAX_DIAGNOSTICS } from "../../src/config/load-portfolio.js";
+import {
+  largestLegitimatePortfolio,
+  largestPortfolioForTheFullReader,
+} from "../../bench/hostile-portfolios.js";
 
 // 45 YAML tokens: `version`, `:`, ` `, `1`, line break (5), the same for `account` and `baseCurrency`
 // (10), `cash`, `:`, line break (3), indentation, `weight`, `:`, ` `, `5`, line break (6), `targets`,
@@ -47,12 +51,7 @@ describe("the token budget", () => {
   });
 
   it("accepts the largest legitimate portfolio: 10,000 targets with five keys each, one per line", () => {
-    const targets = Array.from(
-      { length: 10_000 },
-      (_, i) =>
-        `  - symbol: T${i}\n    weight: 0.0095\n    conId: ${10_000_000 + i}\n    exchange: SMART\n    currency: USD\n`,
-    ).join("");
-    const text = `version: 1\naccount: DU1234567\nbaseCurrency: USD\ncash:\n  weight: 5\ntargets:\n${targets}`;
+    const text = largestLegitimatePortfolio();
     expect(text.length).toBeGreaterThan(0.9 * MAX_PORTFOLIO_BYTES);
     const result = parsePortfolio(Buffer.from(text), "p.yaml");
     expect(result.ok ? [] : result.errors).toEqual([]);
@@ -70,14 +69,10 @@ describe("the token budget", () => {
 
 describe("the token budget of files that are not plain YAML", () => {
   it("refuses the largest portfolio with one anchor, and says to write it plainly", () => {
-    const targets = Array.from(
-      { length: 10_000 },
-      (_, i) =>
-        `  - symbol: T${i}\n    weight: 0.0095\n    conId: ${10_000_000 + i}\n    exchange: SMART\n    currency: USD\n`,
-    ).join("");
-    const plain = `version: 1\naccount: DU1234567\nbaseCurrency: USD\ncash:\n  weight: 5\ntargets:\n${targets}`;
+    const plain = largestLegitimatePortfolio();
     expect(parsePortfolio(Buffer.from(plain), "p.yaml").ok).toBe(true);
-    const anchored = plain.replace("  weight: 5\n", "  weight: &w 5\n");
+    const anchored = largestPortfolioForTheFullReader();
+    expect(anchored).toBe(plain.replace("  weight: 5\n", "  weight: &w 5\n"));
     const refused = parsePortfolio(Buffer.from(anchored), "p.yaml");
     expect(refused.ok ? [] : refused.errors.map((error) => [error.message, error.hint])).toEqual([
       [

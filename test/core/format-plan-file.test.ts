@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { formatPlanFile } from "../../src/core/format-plan-file.js";
 import { verifyPlanHash } from "../../src/core/hash-plan.js";
 import type { Plan } from "../../src/core/plan.js";
-import { makePortfolio, makeSnapshot, planOk } from "./plan-builders.js";
+import { twoFundPlan } from "./plan-builders.js";
 
 const asPlan = (value: unknown): Plan => value as Plan;
 
@@ -104,19 +104,7 @@ describe("the plan file's layout", () => {
   });
 
   it("reads back as the plan it was written from, with a hash that verifies", () => {
-    const plan = planOk(
-      makePortfolio([
-        { symbol: "VTI", weight: 60 },
-        { symbol: "BND", weight: 40 },
-      ]),
-      makeSnapshot(
-        [
-          { symbol: "VTI", price: 100, quantity: 100 },
-          { symbol: "BND", price: 50, quantity: 20 },
-        ],
-        { cash: { USD: 5000 } },
-      ),
-    );
+    const plan = twoFundPlan();
     const text = formatPlanFile(plan);
     expect(JSON.parse(text)).toEqual(plan);
     expect(verifyPlanHash(JSON.parse(text))).toEqual({ ok: true, hash: plan.hash });

@@ -1,21 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { formatPlanFile } from "../../src/core/format-plan-file.js";
 import { hashPlan, verifyPlanHash } from "../../src/core/hash-plan.js";
-import { makePortfolio, makeSnapshot, planOk } from "./plan-builders.js";
+import { makePortfolio, makeSnapshot, planOk, twoFundPlan } from "./plan-builders.js";
 
-const plan = planOk(
-  makePortfolio([
-    { symbol: "VTI", weight: 60 },
-    { symbol: "BND", weight: 40 },
-  ]),
-  makeSnapshot(
-    [
-      { symbol: "VTI", price: 100, quantity: 100 },
-      { symbol: "BND", price: 50, quantity: 20 },
-    ],
-    { cash: { USD: 5000 } },
-  ),
-);
+const plan = twoFundPlan();
 const roundTrip = (text: string): unknown => JSON.parse(text);
 
 describe("plan hash", () => {

@@ -202,3 +202,20 @@ export function tradesBySymbol(planned: Plan): Record<string, number> {
     planned.orders.map((o) => [o.symbol, o.side === "BUY" ? o.quantity : -o.quantity]),
   );
 }
+
+/** The plan for VTI and BND at 60/40, holding 100 VTI at 100, 20 BND at 50 and 5,000 USD. */
+export function twoFundPlan(): Plan {
+  return planOk(
+    makePortfolio([
+      { symbol: "VTI", weight: 60 },
+      { symbol: "BND", weight: 40 },
+    ]),
+    makeSnapshot(
+      [
+        { symbol: "VTI", price: 100, quantity: 100 },
+        { symbol: "BND", price: 50, quantity: 20 },
+      ],
+      { cash: { USD: 5000 } },
+    ),
+  );
+}
