@@ -3,6 +3,7 @@ import type { Diagnostic } from "../config/diagnostic.js";
 import { formatDiagnostic, formatDiagnosticWithHint, formatGithubAnnotation } from "../config/diagnostic.js";
 import { directoryTree } from "../config/directory-tree.js";
 import { modelPath, PORTFOLIO_PATH, readOpsIntent } from "../config/ops-intent.js";
+import { DEFAULT_GROUP } from "../config/account-files.js";
 import type { LoadPortfolioResult } from "../config/load-portfolio.js";
 import { loadPortfolioFile } from "../config/load-portfolio.js";
 import { UsageError } from "../errors.js";
@@ -109,9 +110,11 @@ async function repositoryResults(root: string): Promise<FileResult[]> {
   }
   for (const result of intent.accounts) {
     if (result.ok) {
-      const { portfolio, model } = result.intent;
+      const { portfolio, model, group } = result.intent;
       const count = portfolio.targets.length;
-      const words = `account ${result.account}${model === undefined ? "" : `, model ${model}`}, ${count} target${count === 1 ? "" : "s"}`;
+      // A repository of one login has no groups to speak of: only a named group is shown.
+      const grouped = group === DEFAULT_GROUP ? "" : `, group ${group}`;
+      const words = `account ${result.account}${model === undefined ? "" : `, model ${model}`}${grouped}, ${count} target${count === 1 ? "" : "s"}`;
       add(result.intent.files[0] ?? PORTFOLIO_PATH, [], words);
       continue;
     }
