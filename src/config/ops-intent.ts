@@ -124,7 +124,11 @@ function readSingle(bytes: Uint8Array | null): OpsIntent {
   const loaded = parsePortfolio(bytes, PORTFOLIO_PATH);
   const files = [PORTFOLIO_PATH];
   if (!loaded.ok) {
-    return { ...single, problems: [], accounts: [{ ok: false, account: "", files, errors: loaded.errors }] };
+    return {
+      ...single,
+      problems: [],
+      accounts: [{ ok: false, account: "", files, errors: loaded.errors, group: DEFAULT_GROUP }],
+    };
   }
   const { portfolio } = loaded;
   return {
