@@ -9,6 +9,7 @@ import { FIRST_FILE, model } from "./support/two-account-world.js";
 import { ACCOUNT, BOT, EXAMPLE, LoopWorld, stopLoopWorlds } from "./support/loop-world.js";
 
 const APPLY = { FOLIOCTL_CLIENT_ID: "23" };
+const PREVIEW = { FOLIOCTL_CLIENT_ID: "21" };
 /** An account of another login: reading it through this gateway would fail the run. */
 const OTHER = "DU5555555";
 
@@ -48,6 +49,25 @@ describe("account groups, one runner each", () => {
     expect(typo.stderr).toContain("hint: the groups are `advisor`, `default`, `partner`");
     expect(w.sim.stats().connections).toBe(connections);
     expect(w.writes()).toEqual([]);
+
+    // A model change reaches every group: each group's runner previews its own accounts, in its own comment.
+    const change = await w.openIntent({ "models/core.yaml": model({ ...EXAMPLE, VTI: 41, BND: 34 }) });
+    const wrongGroup = await w.run(["preview", "--pr", String(change), "--group", "partnr"], PREVIEW);
+    expect(wrongGroup.code).toBe(64);
+    expect(wrongGroup.stderr).toContain(`there is no account in group \`partnr\` on main or in #${change}`);
+    for (const group of ["partner", "default"]) {
+      const preview = await w.run(["preview", "--pr", String(change), "--group", group], PREVIEW);
+      expect(preview.stderr).not.toContain(OTHER);
+      expect(preview.code).toBe(0);
+    }
+    const comments = w.repo.comments.filter((c) => c.issueNumber === change).map((c) => c.body);
+    expect(comments).toHaveLength(2);
+    expect(comments[0]).toContain(`### folioctl preview of #${change} for group \`partner\`: `);
+    expect(comments[0]).toContain(`against the live account ${SECOND}`);
+    expect(comments[0]).not.toContain(ACCOUNT);
+    expect(comments[1]).toContain(`### folioctl preview of #${change} for group \`default\`: `);
+    expect(comments[1]).not.toContain(SECOND);
+    expect(comments.join("")).not.toContain(OTHER);
 
     // `default` proposes the first account alone; the advisor's account is never read from this gateway.
     const first = await w.run(["propose", "--group", "default", "--json"]);
@@ -129,5 +149,23 @@ describe("account groups, one runner each", () => {
     );
     expect(openPull(w, SECOND)).toBeUndefined();
     expect(openPull(w, ACCOUNT)).toBeDefined();
+
+    // A pull request that brings an account back previews it with its own limits: main has none for it.
+    // Without its own maxTurnover, the model's limit stops its plan; with it, the trades are shown.
+    const back = `account: ${SECOND}\nmodel: core\ngroup: partner\n`;
+    const plain = await w.openIntent({ [`accounts/${SECOND}.yaml`]: back }, "Manage DU7654321 again");
+    const refused = await w.run(["preview", "--pr", String(plain), "--group", "partner"], PREVIEW);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toMatch(/turnover/i);
+    const own = await w.openIntent(
+      { [`accounts/${SECOND}.yaml`]: `${back}limits:\n  maxTurnover: 100\n` },
+      "Manage DU7654321 again, with its own turnover limit",
+    );
+    const shown = await w.run(["preview", "--pr", String(own), "--group", "partner"], PREVIEW);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toMatch(/\| (BUY|SELL) \| \d+ \| VTI \|/);
+    expect(shown.stdout).toContain(
+      "with its own `limits:` and `tolerances:` (`main` has no file for this account yet)",
+    );
   });
 });
