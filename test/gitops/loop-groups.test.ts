@@ -15,15 +15,19 @@ const OTHER = "DU5555555";
 
 afterEach(stopLoopWorlds);
 
-async function groupedWorld(files: Record<string, string> = {}): Promise<LoopWorld> {
+/** The first account in `default`, the second in `partner`, the advisor's in `advisor`; null leaves one out. */
+async function groupedWorld(files: Record<string, string | null> = {}): Promise<LoopWorld> {
+  const all: Record<string, string | null> = {
+    "models/core.yaml": model(EXAMPLE),
+    [`accounts/${ACCOUNT}.yaml`]: FIRST_FILE,
+    [`accounts/${SECOND}.yaml`]: `account: ${SECOND}\nmodel: core\ngroup: partner\nlimits:\n  maxTurnover: 100\n`,
+    [`accounts/${OTHER}.yaml`]: `account: ${OTHER}\nmodel: core\ngroup: advisor\n`,
+    ...files,
+  };
   return LoopWorld.start({
-    files: {
-      "models/core.yaml": model(EXAMPLE),
-      [`accounts/${ACCOUNT}.yaml`]: FIRST_FILE,
-      [`accounts/${SECOND}.yaml`]: `account: ${SECOND}\nmodel: core\ngroup: partner\nlimits:\n  maxTurnover: 100\n`,
-      [`accounts/${OTHER}.yaml`]: `account: ${OTHER}\nmodel: core\ngroup: advisor\n`,
-      ...files,
-    },
+    files: Object.fromEntries(
+      Object.entries(all).flatMap(([path, text]) => (text === null ? [] : [[path, text]])),
+    ),
     sim: { state: await twoAccountExampleState() },
   });
 }
@@ -125,6 +129,32 @@ describe("account groups, one runner each", () => {
     expect(w.sim.orders().filter((o) => o.account === ACCOUNT).length).toBeGreaterThan(0);
     // The partner's plan is not looked at again, let alone sent twice.
     expect(w.sim.orders().filter((o) => o.account === SECOND)).toHaveLength(sentForSecond);
+    expect(await w.filesOnMain(`ledger/${ACCOUNT}`)).toHaveLength(1);
+  });
+
+  it("fails a group's apply on a merged plan whose account has no file to tell its group, sending nothing for it", async () => {
+    const w = await groupedWorld({ [`accounts/${OTHER}.yaml`]: null });
+    // Two groups in one run: this login manages both accounts.
+    expect((await w.run(["propose", "--group", "default", "--group", "partner"])).code).toBe(0);
+    const numbers = [ACCOUNT, SECOND].map((account) => openPull(w, account)?.number ?? 0);
+    // The second account leaves while its plan waits; its plan is merged anyway, with the first's.
+    await w.mergeIntentFiles({ [`accounts/${SECOND}.yaml`]: null }, "Stop managing DU7654321");
+    const before = (await w.repo.git.branchSha("main")) ?? "";
+    for (const number of numbers) {
+      await w.alice.approve(w.repo, number);
+      await w.bob.merge(w.repo, number);
+    }
+    const after = (await w.repo.git.branchSha("main")) ?? "";
+    const run = await w.run(
+      ["apply", "--on-merge", "--before", before, "--sha", after, "--group", "default"],
+      APPLY,
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /apply: [0-9a-f]{12} \(DU7654321\): the account's group cannot be read at that commit \(no valid accounts\/DU7654321.yaml\); nothing was sent/,
+    );
+    expect(w.sim.orders().filter((o) => o.account === SECOND)).toEqual([]);
+    expect(w.sim.orders().filter((o) => o.account === ACCOUNT).length).toBeGreaterThan(0);
     expect(await w.filesOnMain(`ledger/${ACCOUNT}`)).toHaveLength(1);
   });
 
