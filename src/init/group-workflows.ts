@@ -120,6 +120,9 @@ function editsFor(name: string, groups: readonly InitGroup[]): Edit[] {
           "          FOLIOCTL_GATEWAY: ${{ secrets[matrix.gateway] }}\n",
         ],
       ];
+    case "validate.yml":
+      // `validate` checks that every account's group has a job in each matrix, and every job an account.
+      return [["      - models/**\n", "      - models/**\n      - .github/workflows/**\n"]];
     default:
       return [];
   }

@@ -171,6 +171,30 @@ describe("folioctl init --accounts", () => {
     expect(await read("accounts/U3333333.yaml")).toBe(edited);
   });
 
+  it("validate names an account whose group has no job, and a job whose group has no account", async () => {
+    const file = join(dir, "accounts/U5555555.yaml");
+    const written = await readFile(file, "utf8");
+    try {
+      await writeFile(file, written.replace("group: advisor-2", "group: advisor-3"));
+      const run = await runCli(["validate"], { cwd: dir });
+      expect(run.code).toBe(1);
+      const errors = run.stderr.split("\n").filter((line) => line.includes(": error: "));
+      expect(errors).toEqual([
+        "accounts/U5555555.yaml:6:8: error: group: group `advisor-3` has no job in the matrix of .github/workflows/preview.yml, .github/workflows/propose.yml, .github/workflows/apply.yml: nothing would run for U5555555 there",
+        ...["preview", "propose", "apply"].map((name) =>
+          expect.stringMatching(
+            new RegExp(
+              `^\\.github/workflows/${name}\\.yml:\\d+:\\d+: error: strategy\\.matrix\\.include\\.group: group \`advisor-2\` names no account: its job would fail every run$`,
+            ),
+          ),
+        ),
+      ]);
+      expect(run.stdout).toContain("accounts/U3333333.yaml: ok");
+    } finally {
+      await writeFile(file, written);
+    }
+  });
+
   it("refuses an account in two groups, a bad group name, and a repository that holds portfolio.yaml", async () => {
     const twice = await runCli(["init", join(dir, "x"), "--group", "a=U1111111", "--group", "b=U1111111"]);
     expect(twice.code).toBe(64);
