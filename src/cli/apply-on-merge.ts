@@ -82,6 +82,7 @@ export async function applyOnMergeCommand(flags: ApplyFlags, ctx: CliContext): P
       identity: runIdentityFromEnv(ctx.env, "folioctl apply --on-merge"),
       onProgress: progressPrinter(ctx.stderr),
       heartbeat: { intervalMs: heartbeatMs },
+      ...(flags.group === undefined ? {} : { groups: flags.group }),
     },
   ).catch((error: unknown) => {
     if (error instanceof RefusalError && error.reason === "locked") return error;

@@ -22,6 +22,8 @@ export interface ApplyFlags {
   json?: boolean;
   waveTimeout: string;
   onMerge?: boolean;
+  /** With --on-merge: --group, repeatable. */
+  group?: string[];
   sha?: string;
   before?: string;
   requireApprovals: string;

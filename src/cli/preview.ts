@@ -9,6 +9,7 @@ import { systemClock } from "./system-clock.js";
 export interface PreviewFlags extends GatewayFlags {
   pr: string;
   mainBranch: string;
+  group?: string;
 }
 
 export async function preview(flags: PreviewFlags, ctx: CliContext): Promise<number> {
@@ -26,7 +27,11 @@ export async function preview(flags: PreviewFlags, ctx: CliContext): Promise<num
       toolVersion: TOOL_VERSION,
       log: (line) => ctx.stderr.write(`${line}\n`),
     },
-    { pr: Number(flags.pr), mainBranch: flags.mainBranch },
+    {
+      pr: Number(flags.pr),
+      mainBranch: flags.mainBranch,
+      ...(flags.group === undefined ? {} : { group: flags.group }),
+    },
   );
   if (result.comment !== undefined)
     ctx.stdout.write(result.comment.endsWith("\n") ? result.comment : `${result.comment}\n`);

@@ -16,21 +16,27 @@ import { systemClock } from "./system-clock.js";
 
 export interface ProposeFlags extends RepoFlags, GatewayFlags {
   json?: boolean;
+  /** --group and --account, each repeatable. */
+  group?: string[];
+  account?: string[];
 }
 
 export async function propose(flags: ProposeFlags, ctx: CliContext): Promise<number> {
   const address = requireGateway(flags, ctx.env, "propose");
   const forge = createForge(ctx.env);
   const repo = await openOpsRepo(flags, ctx.env, ctx.cwd, systemClock);
-  const run = await runPropose({
-    forge,
-    repo,
-    snapshot: gatewaySnapshot(address, systemClock),
-    snapshotAccounts: gatewaySnapshots(address, systemClock),
-    now: systemClock.now,
-    toolVersion: TOOL_VERSION,
-    log: (line) => ctx.stderr.write(`${line}\n`),
-  });
+  const run = await runPropose(
+    {
+      forge,
+      repo,
+      snapshot: gatewaySnapshot(address, systemClock),
+      snapshotAccounts: gatewaySnapshots(address, systemClock),
+      now: systemClock.now,
+      toolVersion: TOOL_VERSION,
+      log: (line) => ctx.stderr.write(`${line}\n`),
+    },
+    { selection: { groups: flags.group ?? [], accounts: flags.account ?? [] } },
+  );
   const done = run.results.filter((result): result is ProposeResult => result.action !== "failed");
   if (flags.json) {
     // One account, as always: its object. Several: one object per account, a failure with its error.

@@ -2,7 +2,9 @@ import { basename, dirname, relative, resolve, sep } from "node:path";
 import type { Diagnostic } from "../config/diagnostic.js";
 import { formatDiagnostic, formatDiagnosticWithHint, formatGithubAnnotation } from "../config/diagnostic.js";
 import { directoryTree } from "../config/directory-tree.js";
+import { workflowGroupProblems } from "../config/workflow-groups.js";
 import { modelPath, PORTFOLIO_PATH, readOpsIntent } from "../config/ops-intent.js";
+import { DEFAULT_GROUP } from "../config/account-files.js";
 import type { LoadPortfolioResult } from "../config/load-portfolio.js";
 import { loadPortfolioFile } from "../config/load-portfolio.js";
 import { UsageError } from "../errors.js";
@@ -91,7 +93,8 @@ async function validateRepository(options: ValidateOptions, ctx: CliContext): Pr
 
 /** Every file of the ops repository at `root`, checked: see validateRepository. */
 async function repositoryResults(root: string): Promise<FileResult[]> {
-  const intent = await readOpsIntent(directoryTree(root));
+  const tree = directoryTree(root);
+  const intent = await readOpsIntent(tree);
   const results: FileResult[] = [];
   const seen = new Set<string>();
   // A model's problem is that of every account it drives: it is printed once, under the model.
@@ -109,9 +112,11 @@ async function repositoryResults(root: string): Promise<FileResult[]> {
   }
   for (const result of intent.accounts) {
     if (result.ok) {
-      const { portfolio, model } = result.intent;
+      const { portfolio, model, group } = result.intent;
       const count = portfolio.targets.length;
-      const words = `account ${result.account}${model === undefined ? "" : `, model ${model}`}, ${count} target${count === 1 ? "" : "s"}`;
+      // A repository of one login has no groups to speak of: only a named group is shown.
+      const grouped = group === DEFAULT_GROUP ? "" : `, group ${group}`;
+      const words = `account ${result.account}${model === undefined ? "" : `, model ${model}`}${grouped}, ${count} target${count === 1 ? "" : "s"}`;
       add(result.intent.files[0] ?? PORTFOLIO_PATH, [], words);
       continue;
     }
@@ -125,6 +130,13 @@ async function repositoryResults(root: string): Promise<FileResult[]> {
       const message = `its model ${model} is not valid, so this account cannot be planned`;
       add(own, [{ file: own, line: 0, column: 0, path: "model", message, hint: `fix ${model}` }]);
     }
+  }
+  const groupProblems = await workflowGroupProblems(tree, intent);
+  for (const file of new Set(groupProblems.map((d) => d.file))) {
+    add(
+      file,
+      groupProblems.filter((d) => d.file === file),
+    );
   }
   for (const result of results) if (result.errors.length > 0) delete result.ok;
   return results;

@@ -40,6 +40,8 @@ export interface ParsedModel extends ParsedFile {
 export interface AccountFileData {
   account: string;
   model: string;
+  /** The account group (one IB login, one runner); absent: DEFAULT_GROUP. */
+  group?: string;
   targets?: Record<string, number>;
   [section: string]: unknown;
 }
@@ -54,6 +56,11 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; errors: Diagnostic
 const MODEL_ACCOUNT_PLACEHOLDER = "DU0000000";
 
 const OVERRIDE_KEYS = Object.keys(accountSchema.properties);
+/** Keys that say which account this is and where it runs, not how its portfolio differs from the model. */
+const ACCOUNT_KEYS = new Set(["account", "model", "group"]);
+
+/** The group of an account file without `group:`: a repository of one login needs no groups at all. */
+export const DEFAULT_GROUP = "default";
 
 export function sha256Of(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
@@ -114,7 +121,7 @@ function describeAccountError(error: ErrorObject, data: unknown, source: SourceL
       message: "unknown key" + (suggestion === undefined ? "" : `; did you mean \`${suggestion}\`?`),
       hint:
         suggestion === undefined
-          ? `an account file holds \`account\`, \`model\` and overrides of the model's ${OVERRIDE_KEYS.filter((k) => k !== "account" && k !== "model").join(", ")}`
+          ? `an account file holds \`account\`, \`model\`, \`group\` and overrides of the model's ${OVERRIDE_KEYS.filter((k) => !ACCOUNT_KEYS.has(k)).join(", ")}`
           : `rename \`${key}\` to \`${suggestion}\``,
     };
   }
@@ -125,6 +132,15 @@ function describeAccountError(error: ErrorObject, data: unknown, source: SourceL
       at: "key",
       message: `\`${key}\` is not a ticker symbol`,
       hint: "name a target of the model by its symbol, as the model writes it (for example VTI: 30)",
+    };
+  }
+  if (error.keyword === "pattern" && path[0] === "group" && path.length === 1) {
+    return {
+      path,
+      at: "value",
+      message:
+        "must be a group name: lower-case letters, digits and -, starting with a letter, at most 32 characters",
+      hint: "name the login's group as its runner label ends, for example `group: household` for runners labelled folioctl-household",
     };
   }
   if (error.keyword === "pattern" && path[0] === "model") {
@@ -152,7 +168,7 @@ export function resolveAccount(model: ParsedModel, account: ParsedAccount): Pars
     early.push({ offset, describe: () => toDiagnostic(problem, account.source, account.file, offset) });
   };
   for (const [key, value] of Object.entries(account.data)) {
-    if (key === "account" || key === "model" || key === "targets") continue;
+    if (ACCOUNT_KEYS.has(key) || key === "targets") continue;
     merged[key] = isRecord(value) && isRecord(merged[key]) ? deepMerge(merged[key], value) : value;
   }
   const targets = Array.isArray(merged["targets"]) ? (merged["targets"] as unknown[]) : [];

@@ -5,7 +5,7 @@
 import type { Portfolio } from "../core/portfolio.js";
 import { canonicalJson } from "../core/canonical-json.js";
 import type { ParsedAccount, ParsedModel, Parsed } from "./account-files.js";
-import { parseAccountFile, parseModelFile, resolveAccount } from "./account-files.js";
+import { DEFAULT_GROUP, parseAccountFile, parseModelFile, resolveAccount } from "./account-files.js";
 import type { Diagnostic } from "./diagnostic.js";
 import { parsePortfolio } from "./load-portfolio.js";
 import { createHash } from "node:crypto";
@@ -36,11 +36,21 @@ export interface AccountIntent {
   files: string[];
   /** The model's name, for an account of the many-account layout. */
   model?: string;
+  /** Its account group (`group:`, else DEFAULT_GROUP): which runner and gateway read and trade it. */
+  group: string;
 }
 
 export type AccountIntentResult =
   | { ok: true; account: string; intent: AccountIntent }
-  | { ok: false; account: string; files: string[]; errors: Diagnostic[]; model?: string };
+  | {
+      ok: false;
+      account: string;
+      files: string[];
+      errors: Diagnostic[];
+      model?: string;
+      /** Undefined when its account file itself cannot be read. */
+      group?: string;
+    };
 
 export interface OpsIntent {
   layout: "portfolio" | "accounts";
@@ -114,7 +124,11 @@ function readSingle(bytes: Uint8Array | null): OpsIntent {
   const loaded = parsePortfolio(bytes, PORTFOLIO_PATH);
   const files = [PORTFOLIO_PATH];
   if (!loaded.ok) {
-    return { ...single, problems: [], accounts: [{ ok: false, account: "", files, errors: loaded.errors }] };
+    return {
+      ...single,
+      problems: [],
+      accounts: [{ ok: false, account: "", files, errors: loaded.errors, group: DEFAULT_GROUP }],
+    };
   }
   const { portfolio } = loaded;
   return {
@@ -124,7 +138,7 @@ function readSingle(bytes: Uint8Array | null): OpsIntent {
       {
         ok: true,
         account: portfolio.account,
-        intent: { account: portfolio.account, portfolio, hash: loaded.sha256, files },
+        intent: { account: portfolio.account, portfolio, hash: loaded.sha256, files, group: DEFAULT_GROUP },
       },
     ],
   };
@@ -210,7 +224,11 @@ function resolveOne(
     }
   }
   const account = parsedEntries[0];
-  if (errors.length > 0 || account === undefined) return { ok: false, account: id, files, errors };
+  if (errors.length > 0 || account === undefined) {
+    const group = account === undefined ? {} : { group: account.data.group ?? DEFAULT_GROUP };
+    return { ok: false, account: id, files, errors, ...group };
+  }
+  const group = account.data.group ?? DEFAULT_GROUP;
 
   const name = account.data.model;
   const model = models.get(name);
@@ -220,6 +238,7 @@ function resolveOne(
       ok: false,
       account: id,
       files,
+      group,
       errors: [
         at(
           account,
@@ -235,9 +254,9 @@ function resolveOne(
   const modelFile = modelPath(name);
   modelInfo.get(name)?.accounts.push(id);
   const both = [account.file, modelFile];
-  if (!model.ok) return { ok: false, account: id, files: both, errors: model.errors, model: name };
+  if (!model.ok) return { ok: false, account: id, files: both, errors: model.errors, model: name, group };
   const resolved = resolveAccount(model.value, account);
-  if (!resolved.ok) return { ok: false, account: id, files: both, errors: resolved.errors };
+  if (!resolved.ok) return { ok: false, account: id, files: both, errors: resolved.errors, group };
   return {
     ok: true,
     account: id,
@@ -247,6 +266,7 @@ function resolveOne(
       hash: accountIntentHash(account.sha256, name, model.value.sha256),
       files: both,
       model: name,
+      group,
     },
   };
 }

@@ -48,6 +48,11 @@ export interface ApplyOnMergeOptions {
   waveTimeoutMs: number;
   identity: RunIdentity;
   onProgress?: (event: ProgressEvent) => void;
+  /**
+   * `--group`: only plans of accounts in these groups (one login's, on its runner) are applied; the
+   * others' merges are left to their own group's run, unread and unreported. Absent or empty: all.
+   */
+  groups?: readonly string[];
   /** How often the lock's heartbeat is rewritten while the apply runs (default 30 s), and by what. */
   heartbeat?: { intervalMs?: number; schedule?: ScheduleBeat };
 }

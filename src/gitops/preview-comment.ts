@@ -16,10 +16,18 @@ const MARKER_ROOM = 100;
 interface PullRef {
   number: number;
   headSha: string;
+  /** The account group this preview covers (`preview --group`): each group's runner comments apart. */
+  group?: string;
 }
 
 function heading(pull: PullRef, what: string): string {
-  return `### folioctl preview of #${pull.number}: ${what}`;
+  const group = pull.group === undefined ? "" : ` for group \`${pull.group}\``;
+  return `### folioctl preview of #${pull.number}${group}: ${what}`;
+}
+
+/** The purpose of a group's preview comment: one comment per group, so that no runner edits another's. */
+export function previewPurpose(group: string | undefined): string {
+  return group === undefined ? PREVIEW_PURPOSE : `${PREVIEW_PURPOSE}-group-${group}`;
 }
 
 /** The files the preview read, as the comment names them (`portfolio.yaml`, or an account and its model). */
@@ -32,6 +40,8 @@ export type AccountPreview = {
   intent: AccountIntent;
   loosened: string[];
   cashMinimum: number;
+  /** Main has no file for the account yet: its own limits and tolerances were used, not main's. */
+  added?: boolean;
 } & ({ kind: "plan"; plan: Plan } | { kind: "suspended" } | { kind: "unplannable"; problems: PlanProblem[] });
 
 /** The pull request's portfolio.yaml does not load: every problem with its line and column. */
@@ -77,13 +87,22 @@ export function unplannablePreviewComment(
 export function tradesPreviewComment(
   pull: PullRef,
   plan: Plan,
-  options: { mainBranch: string; loosened: string[]; cashMinimum: number; files?: string[] },
+  options: {
+    mainBranch: string;
+    loosened: string[];
+    cashMinimum: number;
+    files?: string[];
+    added?: boolean;
+  },
 ): string {
+  const guardrails = options.added
+    ? `its own \`limits:\` and \`tolerances:\` (\`${options.mainBranch}\` has no file for this account yet)`
+    : `\`limits:\` and \`tolerances:\` from \`${options.mainBranch}\``;
   const intro = [
     heading(pull, plan.orders.length > 0 ? "the trades merging it would cause" : "nothing to trade"),
     "",
     `Planned at ${plan.createdAt} from ${source(pull, options.files)} against the live account ${plan.account}, with ` +
-      `\`limits:\` and \`tolerances:\` from \`${options.mainBranch}\`. This is a preview: merging this pull ` +
+      `${guardrails}. This is a preview: merging this pull ` +
       "request makes `propose` open a rebalance pull request, and only merging that one places orders.",
     ...guardrailNote(options.loosened),
     "",
@@ -213,7 +232,8 @@ function summedTrades(plans: Plan[]): string[] {
 
 function accountSection(preview: AccountPreview): string {
   const files = preview.intent.files.map((file) => `\`${file}\``).join(" with ");
-  const title = `#### ${preview.intent.account} (${files})\n\n`;
+  const added = preview.added ? "new here: planned with its own `limits:` and `tolerances:`\n\n" : "";
+  const title = `#### ${preview.intent.account} (${files})\n\n${added}`;
   switch (preview.kind) {
     case "suspended":
       return `${title}\`suspend: true\`: once merged, nothing is proposed or applied for this account.\n`;

@@ -10,12 +10,13 @@ import { canonicalJson } from "../core/canonical-json.js";
 import { computePlan } from "../core/compute-plan.js";
 import type { Portfolio } from "../core/portfolio.js";
 import { InputError } from "../errors.js";
+import { groupsOf, selectAccounts } from "../config/account-groups.js";
 import type { CommentOutcome } from "../forge/forge.js";
 import type { GitOpsDeps } from "./gitops-deps.js";
 import {
   invalidPreviewComment,
   manyAccountsPreviewComment,
-  PREVIEW_PURPOSE,
+  previewPurpose,
   suspendedPreviewComment,
   tradesPreviewComment,
   unchangedPreviewComment,
@@ -29,6 +30,11 @@ export interface PreviewOptions {
   pr: number;
   /** The branch whose limits and tolerances apply: the ops repository's main branch. */
   mainBranch: string;
+  /**
+   * `--group`: only the accounts of this group (one login's, whose gateway this runner reaches) are
+   * planned, in a comment of the group's own; absent: every account, in the one comment.
+   */
+  group?: string;
 }
 
 /** `trades` and `nothing-to-do` exit 0, as does `suspended`; an invalid or unplannable file exits 1. */
@@ -54,9 +60,16 @@ export async function runPreview(deps: PreviewDeps, options: PreviewOptions): Pr
     readOpsIntent(forgeTree(forge, pull.headSha)),
   ]);
   const onMain = mainIntents(main, options.mainBranch, forge.repository);
-  const where = { number: pull.number, headSha: pull.headSha };
+  const { group } = options;
+  // A group that neither main nor the pull request has is a wrong matrix entry: nothing is posted.
+  if (group !== undefined && !groupsOf(main).includes(group) && !groupsOf(head).includes(group)) {
+    selectAccounts(main, { groups: [group], accounts: [] }, `on ${options.mainBranch} or in #${pull.number}`);
+  }
+  const inGroup = (intent: AccountIntent | undefined): boolean =>
+    group === undefined || (intent !== undefined && intent.group === group);
+  const where = { number: pull.number, headSha: pull.headSha, ...(group === undefined ? {} : { group }) };
   const post = async (outcome: PreviewOutcome, comment: string): Promise<PreviewResult> => {
-    const commentOutcome = await forge.upsertComment(pull.number, PREVIEW_PURPOSE, comment);
+    const commentOutcome = await forge.upsertComment(pull.number, previewPurpose(group), comment);
     deps.log(
       `preview: ${commentOutcome === "unchanged" ? "kept" : commentOutcome} the comment on #${pull.number}`,
     );
@@ -69,12 +82,20 @@ export async function runPreview(deps: PreviewDeps, options: PreviewOptions): Pr
   // A model drives every account that names it: a change to it previews all of them; an account file
   // previews its account. A portfolio.yaml repository previews its one account, as always.
   const proposed = head.accounts.flatMap((entry) => (entry.ok ? [entry.intent] : []));
-  const changed =
+  const changed = (
     head.layout === "portfolio"
       ? proposed
-      : proposed.filter((intent) => onMain.get(intent.account)?.hash !== intent.hash);
+      : proposed.filter((intent) => onMain.get(intent.account)?.hash !== intent.hash)
+  ).filter(inGroup);
   // An account whose file the pull request deletes is no longer proposed or applied once it is merged.
-  const removed = [...onMain.keys()].filter((account) => !head.accounts.some((e) => e.account === account));
+  const removed = [...onMain.keys()].filter(
+    (account) => !head.accounts.some((e) => e.account === account) && inGroup(onMain.get(account)),
+  );
+  // Another group's change is that group's runner's to preview: this one says nothing about it.
+  if (group !== undefined && changed.length === 0 && removed.length === 0) {
+    deps.log(`preview: #${pull.number} changes no account of group ${group}; no comment from this group`);
+    return { outcome: "nothing-to-do", exitCode: 0 };
+  }
   if (changed.length === 0) return post("nothing-to-do", unchangedPreviewComment(where, removed));
 
   const previews: AccountPreview[] = [];
@@ -105,7 +126,7 @@ async function previewAccount(
       ? proposed
       : { ...proposed, limits: main.portfolio.limits, tolerances: main.portfolio.tolerances };
   const loosened = main === undefined ? [] : differs(proposed, main.portfolio);
-  const base = { intent, loosened, cashMinimum: guarded.cash.minimum };
+  const base = { intent, loosened, cashMinimum: guarded.cash.minimum, added: main === undefined };
   if (guarded.suspend) return { ...base, kind: "suspended" };
   const snapshot = await deps.snapshot(guarded);
   const result = computePlan(guarded, snapshot, {
@@ -137,6 +158,7 @@ function singleComment(
           loosened: preview.loosened,
           cashMinimum: preview.cashMinimum,
           files,
+          added: preview.added === true,
         }),
       ];
   }

@@ -15,6 +15,8 @@ import { describeNeverApplied, findNeverApplied, type NeverApplied } from "./nev
 import { gitBlobId, planAttestation } from "./plan-attestation.js";
 import { planPullRequestBody, planPullRequestTitle } from "./plan-pull-request.js";
 import { readBranchPlan } from "./read-branch-plan.js";
+import type { AccountSelection } from "../config/account-groups.js";
+import { EVERY_ACCOUNT, groupOf, selectAccounts } from "../config/account-groups.js";
 import type { AccountIntentResult } from "../config/ops-intent.js";
 import type { Snapshot } from "../core/snapshot.js";
 import type { AccountIntent } from "./read-portfolio-at.js";
@@ -61,6 +63,11 @@ export interface ProposeRun {
 export interface ProposeOptions {
   /** Only these accounts (apply's fresh proposal after a refusal); default every account. */
   accounts?: string[];
+  /**
+   * `--group` and `--account`: the accounts this run covers (one login's, on its runner). The others'
+   * pull requests are left alone; a group or an account main does not have stops the run first.
+   */
+  selection?: AccountSelection;
 }
 
 /**
@@ -71,8 +78,10 @@ export interface ProposeOptions {
 export async function runPropose(deps: GitOpsDeps, options: ProposeOptions = {}): Promise<ProposeRun> {
   const mainSha = await deps.repo.fetch();
   const intents = await readIntentsAt(deps.repo, mainSha);
+  const selection = options.selection ?? EVERY_ACCOUNT;
+  const selected = selectAccounts(intents, selection, `on main (${mainSha.slice(0, 12)})`);
   const wanted = options.accounts;
-  const entries = intents.accounts.filter(
+  const entries = selected.filter(
     (entry) => wanted === undefined || wanted.includes(entry.account) || intents.layout === "portfolio",
   );
   const results: ProposeRun["results"] = [];
@@ -89,15 +98,45 @@ export async function runPropose(deps: GitOpsDeps, options: ProposeOptions = {})
     }
   }
   // An account whose files left main gets no plan: its open pull request would only be refused.
-  if (wanted === undefined) {
+  if (wanted === undefined && selection.accounts.length === 0) {
     const onMain = new Set(intents.accounts.map((entry) => entry.account));
     for (const pull of await deps.forge.listOpenRebalancePullRequests()) {
       const account = accountOfPlanBranch(pull.headRef);
       if (account === undefined || onMain.has(account)) continue;
+      if (!(await orphanInSelection(deps, pull, account, selection))) continue;
       results.push(await closeOrphan(deps, pull, account, mainSha));
     }
   }
   return { mainSha, results };
+}
+
+/**
+ * Whether a run of some groups closes an account's orphaned pull request: the account's group is read
+ * where its file still is, at the pull request's head. When it cannot be, the pull request is left for
+ * a run of every group (`propose` without --group).
+ */
+async function orphanInSelection(
+  deps: GitOpsDeps,
+  pull: PullRequest,
+  account: string,
+  selection: AccountSelection,
+): Promise<boolean> {
+  if (selection.groups.length === 0) return true;
+  const group = await readIntentsAt(deps.repo, pull.headSha).then(
+    (intent) => {
+      const entry = intent.accounts.find((e) => e.account === account);
+      return entry === undefined ? undefined : groupOf(entry);
+    },
+    () => undefined,
+  );
+  if (group === undefined) {
+    deps.log(
+      `propose ${account}: no longer on main, and its group cannot be read at #${pull.number}'s head; ` +
+        "left open for `folioctl propose` without --group",
+    );
+    return false;
+  }
+  return selection.groups.includes(group);
 }
 
 /** Closes the pull request of an account that main no longer holds, saying why. */

@@ -8,6 +8,8 @@ export interface ScaffoldOptions {
   force: boolean;
   /** Leave files that differ alone (listed as kept) instead of refusing: restore what is missing. */
   keepDifferent?: boolean;
+  /** Files a person edits (accounts/, models/): written when missing, else left as they are, --force or not. */
+  keepAlways?: ReadonlySet<string>;
 }
 
 export interface ScaffoldResult {
@@ -35,7 +37,8 @@ export async function scaffoldOpsRepo(
     if (state === "absent") result.created.push(file.path);
     else if (state === "same") result.unchanged.push(file.path);
     else if (state === "different") {
-      if (options.keepDifferent === true && !options.force) result.kept.push(file.path);
+      if (options.keepAlways?.has(file.path) === true) result.kept.push(file.path);
+      else if (options.keepDifferent === true && !options.force) result.kept.push(file.path);
       else result.overwritten.push(file.path);
     } else if (state === "blocked") {
       throw new InputError(`cannot write ${join(dir, file.path)}: a part of that path is a file`, {

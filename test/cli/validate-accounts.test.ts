@@ -50,6 +50,20 @@ describe("folioctl validate of a many-account repository", () => {
     expect(above.stderr).not.toContain("unknown key");
   });
 
+  it("names an account's group, and places a group that is not a slug", async () => {
+    write("accounts/DU7654321.yaml", "account: DU7654321\nmodel: core\ngroup: household\n");
+    write("accounts/DU2222222.yaml", "account: DU2222222\nmodel: core\ngroup: Household\n");
+    const run = await runCli(["validate"], { cwd: dir });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain("accounts/DU1234567.yaml: ok (account DU1234567, model core, 3 targets)");
+    expect(run.stdout).toContain(
+      "accounts/DU7654321.yaml: ok (account DU7654321, model core, group household, 3 targets)",
+    );
+    expect(run.stderr).toContain(
+      "accounts/DU2222222.yaml:3:8: error: group: must be a group name: lower-case letters, digits and -",
+    );
+  });
+
   it("refuses a repository holding both layouts, naming both", async () => {
     cpSync(join(REPO_ROOT, "portfolio.yaml"), join(dir, "portfolio.yaml"));
     const run = await runCli(["validate"], { cwd: dir });

@@ -51,6 +51,7 @@ describe("renderOpsRepo", () => {
         ".github/workflows/propose.yml",
         ".github/workflows/validate.yml",
         "README.md",
+        "README-accounts.md",
         "gitignore",
         "npmrc",
         "package.json",

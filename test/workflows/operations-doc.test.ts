@@ -33,6 +33,22 @@ const inlineCommands = [...doc.matchAll(/`((?:gh|git|npm|npx) [^`]+)`/g)]
 const commands = [...shellCommands(), ...inlineCommands];
 
 let tmp: string | undefined;
+
+/** What the doc's `init --group` line writes: every gateway secret its matrices name, and its labels. */
+async function groupedRepository(): Promise<{ secrets: string[]; labels: string[] }> {
+  const line = commands.find((c) => /folioctl\S* init .*--group /.test(c));
+  expect(line).toBeDefined();
+  tmp = await mkdtemp(join(tmpdir(), "folioctl-doc-"));
+  const run = await runCli(["init", ...(line ?? "").replace(/^.* init /, "").split(/\s+/)], { cwd: tmp });
+  expect(run.code, run.stderr).toBe(0);
+  const secrets = new Set<string>();
+  for (const name of ["apply.yml", "preview.yml", "propose.yml"]) {
+    const source = await readFile(join(tmp, ".github/workflows", name), "utf8");
+    for (const match of source.matchAll(/^ +gateway: (\w+)$/gm)) secrets.add(match[1] ?? "");
+  }
+  const labels = await readRunnerLabels(join(tmp, ".github/actionlint.yaml"));
+  return { secrets: [...secrets], labels };
+}
 afterEach(async () => {
   if (tmp) await rm(tmp, { recursive: true, force: true });
   tmp = undefined;
@@ -79,7 +95,7 @@ describe("docs/operations.md", () => {
     for (const match of mentioned) expect(names).toContain(match[1]);
   });
 
-  it("documents every secret, environment and runner label the workflows use", async () => {
+  it("documents every secret, environment and runner label the workflows use, per group too", async () => {
     const used = new Set(templateSources.flatMap((s) => [...s.matchAll(/secrets\.(\w+)/g)].map((m) => m[1])));
     expect([...used].sort()).toEqual([
       "FOLIOCTL_APP_CLIENT_ID",
@@ -88,7 +104,11 @@ describe("docs/operations.md", () => {
       "FOLIOCTL_READONLY_GATEWAY",
     ]);
     const set = new Set(commands.flatMap((c) => [...c.matchAll(/gh secret set (\w+)/g)].map((m) => m[1])));
-    expect(set).toEqual(used);
+    // The workflows `init --group` writes read each group's gateway secret by the name in their matrix.
+    const grouped = await groupedRepository();
+    expect(grouped.secrets.length).toBeGreaterThan(2);
+    expect(set).toEqual(new Set([...used, ...grouped.secrets]));
+    for (const label of grouped.labels) expect(doc).toContain(`--labels ${label}`);
     for (const source of templateSources) {
       for (const match of source.matchAll(/environment: (\S+)/g))
         expect(doc).toContain(`**\`${match[1]}\`**`);

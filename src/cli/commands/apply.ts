@@ -24,6 +24,14 @@ export function registerApplyCommand(program: Command, ctx: CliContext, run: Run
         .conflicts("onMerge"),
     )
     .option("--on-merge", "apply the plan the merged rebalance pull request brought to main (CI)")
+    .addOption(
+      new Option(
+        "--group <name>",
+        "with --on-merge: only plans of accounts in this group (`group:` in accounts/<ID>.yaml; repeatable): one login's, on its runner",
+      )
+        .argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value])
+        .conflicts("plan"),
+    )
     .option("--sha <sha>", "with --on-merge: the commit pushed to main (default GITHUB_SHA)")
     .option(
       "--before <sha>",

@@ -1,4 +1,4 @@
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import { DEFAULT_ACCOUNT } from "../../init/ops-repo-defaults.js";
 import { accountArgument } from "../account-argument.js";
 import type { CliContext } from "../context.js";
@@ -29,7 +29,27 @@ export function registerInitCommand(program: Command, ctx: CliContext, run: RunA
         "or path of a release tarball, or a git URL (git+https://...#vX.Y.Z)",
       "npm",
     )
-    .option("--force", "overwrite files that differ from what init writes", false)
+    .addOption(
+      new Option(
+        "--accounts <ids>",
+        "several accounts (comma-separated, repeatable): models/core.yaml and accounts/<ID>.yaml instead of portfolio.yaml, and workflows with one job per account group",
+      )
+        .argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value])
+        .conflicts(["account", "restore"]),
+    )
+    .addOption(
+      new Option(
+        "--group <name=ids>",
+        "an account group, one IB login with its own runner and gateway: NAME=ID,ID (repeatable); accounts in no group are in `default`",
+      )
+        .argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value])
+        .conflicts(["account", "restore"]),
+    )
+    .option(
+      "--force",
+      "overwrite files that differ from what init writes (never a model or account file)",
+      false,
+    )
     .option(
       "--restore",
       "write the generated files that are missing (workflows, CODEOWNERS, package.json...) for the account in " +

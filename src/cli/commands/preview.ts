@@ -13,6 +13,10 @@ export function registerPreviewCommand(program: Command, ctx: CliContext, run: R
     )
     .requiredOption("--pr <number>", "the pull request that changes portfolio.yaml")
     .option("--main-branch <name>", "the branch whose limits and tolerances apply", "main")
+    .option(
+      "--group <name>",
+      "only the accounts of this group (`group:` in accounts/<ID>.yaml), in a comment of the group's own: one login's, on its runner",
+    )
     .option("--gateway <host:port>", "IB Gateway address (or FOLIOCTL_GATEWAY); read-only is enough")
     .option("--client-id <n>", "API client id (or FOLIOCTL_CLIENT_ID; default 101)")
     .action((flags: PreviewFlags) => run(async () => (await import("../preview.js")).preview(flags, ctx)));

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { accountArgument } from "../account-argument.js";
 import type { CliContext } from "../context.js";
 import type { RunAction } from "../main.js";
 import type { ProposeFlags } from "../propose.js";
@@ -15,6 +16,22 @@ export function registerProposeCommand(program: Command, ctx: CliContext, run: R
     .option("--main-branch <name>", "the branch that holds the desired state", "main")
     .option("--gateway <host:port>", "IB Gateway address (or FOLIOCTL_GATEWAY); read-only is enough")
     .option("--client-id <n>", "API client id (or FOLIOCTL_CLIENT_ID; default 101)")
+    .option(
+      "--group <name>",
+      "only the accounts of this group (`group:` in accounts/<ID>.yaml; repeatable): one login's, on its runner",
+      collect,
+      [] as string[],
+    )
+    .option(
+      "--account <id>",
+      "only this account (repeatable); other accounts' pull requests are left alone",
+      (value: string, previous: string[]) => [...previous, accountArgument(value)],
+      [] as string[],
+    )
     .option("--json", "print what propose did as JSON")
     .action((flags: ProposeFlags) => run(async () => (await import("../propose.js")).propose(flags, ctx)));
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
