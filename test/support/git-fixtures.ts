@@ -1,11 +1,11 @@
 // Real git for tests: a temporary bare "origin" with an initial commit on main, clones of it, and server
 // hooks that make races happen on purpose. Nothing reads the machine's global or system git config.
 import { execFile } from "node:child_process";
-import { rmSync } from "node:fs";
 import { chmod, cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
+import { dropSampleHooks, template } from "./run-templates.js";
 
 const execFileAsync = promisify(execFile);
 
@@ -86,10 +86,7 @@ export async function createGitSandbox(files: Record<string, string> = INITIAL_F
     await git(dir, ["fetch", "--quiet", "origin"]);
     const exists = (await git(dir, ["ls-remote", "origin", `refs/heads/${branch}`])) !== "";
     await git(dir, ["checkout", "--quiet", "-B", branch, exists ? `origin/${branch}` : "HEAD"]);
-    for (const [path, text] of Object.entries(content)) {
-      await mkdir(dirname(join(dir, path)), { recursive: true });
-      await writeFile(join(dir, path), text);
-    }
+    await writeFiles(dir, content);
     await git(dir, ["add", "--all"]);
     await git(dir, ["commit", "--quiet", "--allow-empty", "-m", message]);
     await git(dir, ["push", "--quiet", "origin", `HEAD:refs/heads/${branch}`]);
@@ -135,46 +132,26 @@ function gitIn(env: NodeJS.ProcessEnv): (cwd: string, args: string[]) => Promise
   };
 }
 
-/** The directory the test run's global setup made for templates (compile-schemas-setup.ts). */
-export const TEMPLATES_ENV = "FOLIOCTL_TEST_TEMPLATES";
-
-/** Per worker process: the template directory of each initial file set, built on first use. */
-const templates = new Map<string, Promise<string>>();
-
 function sandboxTemplate(files: Record<string, string>): Promise<string> {
-  const key = JSON.stringify(Object.entries(files));
-  let template = templates.get(key);
-  if (!template) {
-    template = buildTemplate(files);
-    templates.set(key, template);
-    // A failed build is not kept: the next sandbox tries again and reports its own error.
-    template.catch(() => templates.delete(key));
-  }
-  return template;
+  return template(`git-sandbox ${JSON.stringify(Object.entries(files))}`, (dir) => buildTemplate(dir, files));
 }
 
 /**
  * home/.gitconfig and origin.git with `files` committed on main by PERSON, pushed from a scratch clone
- * that is removed afterwards (sandboxes never used it). The run's template directory goes at its end;
- * without one (a script using the fixtures), the template goes when the process exits.
+ * that is removed afterwards (sandboxes never used it).
  */
-async function buildTemplate(files: Record<string, string>): Promise<string> {
-  const runDir = process.env[TEMPLATES_ENV];
-  const root = await mkdtemp(join(runDir ?? tmpdir(), "folioctl-git-template-"));
-  if (runDir === undefined) process.once("exit", () => rmSync(root, { recursive: true, force: true }));
+async function buildTemplate(root: string, files: Record<string, string>): Promise<void> {
   const home = join(root, "home");
   await mkdir(home);
   await writeFile(join(home, ".gitconfig"), TEST_GITCONFIG);
   const git = gitIn(hermeticEnv(home));
   const origin = join(root, "origin.git");
   await git(root, ["init", "--quiet", "--bare", "--initial-branch=main", origin]);
+  await dropSampleHooks(origin);
   const seed = await mkdtemp(join(tmpdir(), "folioctl-git-seed-"));
   try {
     await git(seed, ["init", "--quiet", "--initial-branch=main"]);
-    for (const [path, text] of Object.entries(files)) {
-      await mkdir(dirname(join(seed, path)), { recursive: true });
-      await writeFile(join(seed, path), text);
-    }
+    await writeFiles(seed, files);
     await git(seed, ["add", "--all"]);
     await git(seed, [
       "-c",
@@ -190,7 +167,15 @@ async function buildTemplate(files: Record<string, string>): Promise<string> {
   } finally {
     await rm(seed, { recursive: true, force: true });
   }
-  return root;
+}
+
+/** Writes files under `dir`, all at once: a test may commit a thousand of them. */
+async function writeFiles(dir: string, files: Record<string, string>): Promise<void> {
+  const entries = Object.entries(files).map(([path, text]) => [join(dir, path), text] as const);
+  for (const folder of new Set(entries.map(([path]) => dirname(path)))) {
+    await mkdir(folder, { recursive: true });
+  }
+  await Promise.all(entries.map(([path, text]) => writeFile(path, text)));
 }
 
 /**

@@ -1,8 +1,9 @@
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { appendFile, mkdtemp, readFile, rm } from "node:fs/promises";
+import { appendFile, cp, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { dropSampleHooks, template } from "../run-templates.js";
 import { addPushRule, readRules, removePushRules } from "./push-rules.js";
 import type { PushRule } from "./push-rules.js";
 
@@ -55,10 +56,16 @@ export class BareRepo {
   private constructor(readonly gitDir: string) {}
 
   static async init(gitDir: string, defaultBranch: string): Promise<BareRepo> {
-    await runGit(["init", "--quiet", "--bare", `--initial-branch=${defaultBranch}`, gitDir], {});
-    // commitFiles builds commits under this namespace before moving the branch; nobody fetching or
-    // pushing over the git remote may see it, as nothing of it exists on GitHub.
-    await appendFile(join(gitDir, "config"), `[transfer]\n\thideRefs = ${SCRATCH_REFS}\n`);
+    // `git init` once per process and default branch, copied for each repository after that.
+    const empty = await template(`fake-github-repo ${defaultBranch}`, async (dir) => {
+      const made = join(dir, "repo.git");
+      await runGit(["init", "--quiet", "--bare", `--initial-branch=${defaultBranch}`, made], {});
+      // commitFiles builds commits under this namespace before moving the branch; nobody fetching or
+      // pushing over the git remote may see it, as nothing of it exists on GitHub.
+      await appendFile(join(made, "config"), `[transfer]\n\thideRefs = ${SCRATCH_REFS}\n`);
+      await dropSampleHooks(made);
+    });
+    await cp(join(empty, "repo.git"), gitDir, { recursive: true, errorOnExist: true, force: false });
     return new BareRepo(gitDir);
   }
 
