@@ -1,7 +1,7 @@
 // Real git for tests: a temporary bare "origin" with an initial commit on main, clones of it, and server
 // hooks that make races happen on purpose. Nothing reads the machine's global or system git config.
 import { execFile } from "node:child_process";
-import { chmod, cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -64,17 +64,16 @@ export async function createGitSandbox(files: Record<string, string> = INITIAL_F
 
   const clone = async (name: string) => {
     const dir = join(root, name);
-    // --config writes the identity into the new clone's config, as `git config` after it would.
-    await git(root, [
-      "clone",
-      "--quiet",
-      "--config",
-      `user.name=${PERSON.name}`,
-      "--config",
-      `user.email=${PERSON.email}`,
-      origin,
-      dir,
-    ]);
+    // While origin is as the template left it, a clone is a copy of the template's clone, pointed at
+    // this origin; after any push, git clones.
+    const pristine = await cloneTemplate(files);
+    if ((await refState(origin)) === pristine.originRefs) {
+      await mkdir(dirname(dir), { recursive: true });
+      await cp(pristine.clone, dir, { recursive: true, errorOnExist: true, force: false });
+      await repointClone(dir, pristine.origin, origin);
+      return dir;
+    }
+    await git(root, cloneArgs(origin, dir));
     return dir;
   };
   const commitAndPush = async (
@@ -130,6 +129,81 @@ function gitIn(env: NodeJS.ProcessEnv): (cwd: string, args: string[]) => Promise
     const { stdout } = await execFileAsync("git", args, { cwd, env, maxBuffer: 16 * 1024 * 1024 });
     return stdout.replace(/\n$/, "");
   };
+}
+
+/** `git clone` of origin into dir; --config writes the identity into its config, as `git config` after would. */
+function cloneArgs(origin: string, dir: string): string[] {
+  return [
+    "clone",
+    "--quiet",
+    "--config",
+    `user.name=${PERSON.name}`,
+    "--config",
+    `user.email=${PERSON.email}`,
+    origin,
+    dir,
+  ];
+}
+
+interface CloneTemplate {
+  /** The template's origin, which the clone's config and reflogs name. */
+  origin: string;
+  /** refState of that origin when it was cloned. */
+  originRefs: string;
+  clone: string;
+}
+
+const cloneTemplates = new Map<string, Promise<CloneTemplate>>();
+
+/** A clone of the sandbox template's origin, made once per process and initial file set. */
+function cloneTemplate(files: Record<string, string>): Promise<CloneTemplate> {
+  const key = JSON.stringify(Object.entries(files));
+  let made = cloneTemplates.get(key);
+  if (!made) {
+    made = (async () => {
+      const origin = join(await sandboxTemplate(files), "origin.git");
+      const dir = await template(`git-sandbox-clone ${key}`, async (into) => {
+        await gitIn(hermeticEnv(join(dirname(origin), "home")))(into, cloneArgs(origin, join(into, "clone")));
+      });
+      return { origin, originRefs: await refState(origin), clone: join(dir, "clone") };
+    })();
+    cloneTemplates.set(key, made);
+    made.catch(() => cloneTemplates.delete(key));
+  }
+  return made;
+}
+
+/**
+ * Every ref of a bare repository and where it points, from its files: equal states clone to equal
+ * clones (a local clone takes its objects as they are).
+ */
+async function refState(gitDir: string): Promise<string> {
+  const lines = [`HEAD ${await readFile(join(gitDir, "HEAD"), "utf8")}`];
+  lines.push(`packed ${await readFile(join(gitDir, "packed-refs"), "utf8").catch(() => "")}`);
+  const walk = async (folder: string): Promise<void> => {
+    for (const entry of await readdir(join(gitDir, folder), { withFileTypes: true })) {
+      const path = `${folder}/${entry.name}`;
+      if (entry.isDirectory()) await walk(path);
+      else lines.push(`${path} ${await readFile(join(gitDir, path), "utf8")}`);
+    }
+  };
+  await walk("refs");
+  return lines.sort().join("\n");
+}
+
+/** Makes a copied clone's remote (and the reflogs that record where it came from) name `origin`. */
+async function repointClone(dir: string, from: string, origin: string): Promise<void> {
+  const files = [join(dir, ".git", "config")];
+  const logs = join(dir, ".git", "logs");
+  for (const entry of await readdir(logs, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) files.push(join(entry.parentPath, entry.name));
+  }
+  await Promise.all(
+    files.map(async (file) => {
+      const text = await readFile(file, "utf8");
+      if (text.includes(from)) await writeFile(file, text.split(from).join(origin));
+    }),
+  );
 }
 
 function sandboxTemplate(files: Record<string, string>): Promise<string> {
