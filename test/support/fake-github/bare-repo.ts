@@ -69,6 +69,22 @@ export class BareRepo {
     return new BareRepo(gitDir);
   }
 
+  /**
+   * A new repository whose default branch holds one commit of `files`. The first one of each content in
+   * a process is made with git; later ones are copies of it, the same commit (made when the first was).
+   */
+  static async withInitialCommit(
+    gitDir: string,
+    initial: { defaultBranch: string; files: Record<string, string>; message: string; author: GitIdentity },
+  ): Promise<BareRepo> {
+    const made = await template(`fake-github-repo-with ${JSON.stringify(initial)}`, async (dir) => {
+      const repo = await BareRepo.init(join(dir, "repo.git"), initial.defaultBranch);
+      await repo.commitFiles({ branch: initial.defaultBranch, ...initial });
+    });
+    await cp(join(made, "repo.git"), gitDir, { recursive: true, errorOnExist: true, force: false });
+    return new BareRepo(gitDir);
+  }
+
   /** The commit a ref or sha names, or undefined when there is none. */
   async resolveCommit(ref: string): Promise<string | undefined> {
     if (ref.startsWith("refs/heads/")) {
