@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
 import { formatAge } from "../../src/cli/unlock.js";
 import type { LockInfo } from "../../src/git/git-repo.js";
@@ -55,13 +55,21 @@ describe("folioctl unlock", () => {
       heartbeatIntervalMs: intervalMs,
     });
 
-  beforeEach(async () => {
+  // One origin and one clone for the file: every test starts from an origin without the lock, as the
+  // one before left it, and a test that changes the clone itself makes its own.
+  beforeAll(async () => {
     sandbox = await createGitSandbox();
     restoreHome = useSandboxHome(sandbox);
     clone = await sandbox.clone("ops");
+  });
+  beforeEach(() => {
     waited = [];
   });
   afterEach(async () => {
+    await sandbox.git(sandbox.origin, ["update-ref", "-d", LOCK]);
+    expect(await sandbox.git(sandbox.origin, ["for-each-ref", "refs/folioctl/"])).toBe("");
+  });
+  afterAll(async () => {
     restoreHome();
     await sandbox.cleanup();
   });
@@ -223,9 +231,10 @@ describe("folioctl unlock", () => {
   });
 
   it("works from another directory with --repo and a named remote", async () => {
-    await sandbox.git(clone, ["remote", "rename", "origin", "ops"]);
+    const renamed = await sandbox.clone("ops-remote-named-ops");
+    await sandbox.git(renamed, ["remote", "rename", "origin", "ops"]);
     await takeLock();
-    const run = await folioctl(["DU1234567", "--repo", clone, "--remote", "ops", "--yes"], {
+    const run = await folioctl(["DU1234567", "--repo", renamed, "--remote", "ops", "--yes"], {
       cwd: sandbox.root,
     });
     expect(run.code).toBe(0);

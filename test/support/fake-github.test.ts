@@ -41,6 +41,11 @@ async function raw(
   return { status: response.status, json: text === "" ? undefined : JSON.parse(text) };
 }
 
+const aliceEmail = () =>
+  `${github.world.users.find((u) => u.login === "alice")?.id}+alice@users.noreply.github.com`;
+const bobEmail = () =>
+  `${github.world.users.find((u) => u.login === "bob")?.id}+bob@users.noreply.github.com`;
+
 async function openEdit(content = "a: 2\n", branch = "edit"): Promise<number> {
   await alice.push(repo, { branch, files: { "portfolio.yaml": content } });
   return (await alice.openPullRequest(repo, { head: branch, title: `Edit ${branch}` })).number;
@@ -233,6 +238,64 @@ describe("pull requests over the bare repository", () => {
 
     expect(response.headers.get("link")).toContain('page=2>; rel="next"');
     expect(((await response.json()) as unknown[]).length).toBe(2);
+  });
+});
+
+describe("pushes as a user", () => {
+  it("commit exactly the files given, odd names included, and show nothing but branches over git", async () => {
+    const odd = 'plans/a "quoted"\\name\nwith a newline.json';
+    const first = await alice.push(repo, {
+      branch: "edit",
+      files: { [odd]: "{}\n", "deep/er/x.txt": "x\n", "portfolio.yaml": "a: 2\n" },
+      message: "Several files",
+    });
+    const second = await bob.push(repo, { branch: "edit", files: { "deep/er/x.txt": null } });
+
+    const root = async (sha: string) =>
+      (await repo.git.listDirectory(sha, "")).map((entry) => entry.path).sort();
+    expect(await root(first)).toEqual(["deep", "plans", "portfolio.yaml"]);
+    // git's own listing, NUL-separated: the name as given, not C-quoted.
+    const { execFileSync } = await import("node:child_process");
+    const tree = (sha: string) =>
+      execFileSync("git", ["--git-dir", repo.git.gitDir, "ls-tree", "-r", "-z", "--name-only", sha], {
+        encoding: "utf8",
+      })
+        .split("\0")
+        .filter(Boolean);
+    expect(tree(first)).toEqual(["deep/er/x.txt", odd, "portfolio.yaml"]);
+    expect(tree(second)).toEqual([odd, "portfolio.yaml"]);
+    expect(await root(second)).toEqual(["plans", "portfolio.yaml"]);
+    expect(
+      execFileSync("git", ["--git-dir", repo.git.gitDir, "cat-file", "blob", `${second}:${odd}`], {
+        encoding: "utf8",
+      }),
+    ).toBe("{}\n");
+    expect(await repo.git.log(second, "%P|%an|%ae|%cn|%s")).toEqual([
+      `${first}|bob|${bobEmail()}|bob|Update deep/er/x.txt`,
+      `${await repo.git.branchSha("main")}|alice|${aliceEmail()}|alice|Several files`,
+      expect.stringMatching(/\|acme\|acme@users\.noreply\.github\.com\|acme\|Initial commit$/),
+    ]);
+    // What a clone sees: the two branches, no ref the fake used on the way.
+    const remote = execFileSync("git", ["ls-remote", repo.git.gitDir], { encoding: "utf8" });
+    expect(
+      remote
+        .trim()
+        .split("\n")
+        .map((line) => line.split("\t")[1]),
+    ).toEqual(["HEAD", "refs/heads/edit", "refs/heads/main"]);
+  });
+
+  it("branches from the default branch, or from `from`, and refuses a `from` that does not exist", async () => {
+    const main = await repo.git.branchSha("main");
+    const side = await alice.push(repo, { branch: "side", files: { "s.txt": "s\n" } });
+    const fromSide = await alice.push(repo, { branch: "next", files: { "n.txt": "n\n" }, from: "side" });
+
+    expect((await repo.git.commitInfo(side)).parents).toEqual([main]);
+    expect((await repo.git.commitInfo(fromSide)).parents).toEqual([side]);
+    await expect(alice.push(repo, { branch: "other", files: {}, from: "nope" })).rejects.toThrow(
+      "cannot branch other from nope: no such ref",
+    );
+    expect(await repo.git.branchSha("other")).toBeUndefined();
   });
 });
 

@@ -1,10 +1,11 @@
 // Real git for tests: a temporary bare "origin" with an initial commit on main, clones of it, and server
 // hooks that make races happen on purpose. Nothing reads the machine's global or system git config.
 import { execFile } from "node:child_process";
-import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
+import { dropSampleHooks, template } from "./run-templates.js";
 
 const execFileAsync = promisify(execFile);
 
@@ -53,22 +54,26 @@ export interface GitSandbox {
 
 export async function createGitSandbox(files: Record<string, string> = INITIAL_FILES): Promise<GitSandbox> {
   const root = await mkdtemp(join(tmpdir(), "folioctl-git-"));
+  // A copy of this worker's template (home and origin with its initial commit) instead of building them
+  // again: the same files, config and commit, without the eight git processes that made them.
+  await cp(await sandboxTemplate(files), root, { recursive: true });
   const home = join(root, "home");
-  await mkdir(home);
-  await writeFile(join(home, ".gitconfig"), TEST_GITCONFIG);
   const env = hermeticEnv(home);
-  const git = async (cwd: string, args: string[]) => {
-    const { stdout } = await execFileAsync("git", args, { cwd, env, maxBuffer: 16 * 1024 * 1024 });
-    return stdout.replace(/\n$/, "");
-  };
+  const git = gitIn(env);
   const origin = join(root, "origin.git");
-  await git(root, ["init", "--quiet", "--bare", "--initial-branch=main", origin]);
 
   const clone = async (name: string) => {
     const dir = join(root, name);
-    await git(root, ["clone", "--quiet", origin, dir]);
-    await git(dir, ["config", "user.name", PERSON.name]);
-    await git(dir, ["config", "user.email", PERSON.email]);
+    // While origin is as the template left it, a clone is a copy of the template's clone, pointed at
+    // this origin; after any push, git clones.
+    const pristine = await cloneTemplate(files);
+    if ((await refState(origin)) === pristine.originRefs) {
+      await mkdir(dirname(dir), { recursive: true });
+      await cp(pristine.clone, dir, { recursive: true, errorOnExist: true, force: false });
+      await repointClone(dir, pristine.origin, origin);
+      return dir;
+    }
+    await git(root, cloneArgs(origin, dir));
     return dir;
   };
   const commitAndPush = async (
@@ -80,10 +85,7 @@ export async function createGitSandbox(files: Record<string, string> = INITIAL_F
     await git(dir, ["fetch", "--quiet", "origin"]);
     const exists = (await git(dir, ["ls-remote", "origin", `refs/heads/${branch}`])) !== "";
     await git(dir, ["checkout", "--quiet", "-B", branch, exists ? `origin/${branch}` : "HEAD"]);
-    for (const [path, text] of Object.entries(content)) {
-      await mkdir(dirname(join(dir, path)), { recursive: true });
-      await writeFile(join(dir, path), text);
-    }
+    await writeFiles(dir, content);
     await git(dir, ["add", "--all"]);
     await git(dir, ["commit", "--quiet", "--allow-empty", "-m", message]);
     await git(dir, ["push", "--quiet", "origin", `HEAD:refs/heads/${branch}`]);
@@ -96,19 +98,6 @@ export async function createGitSandbox(files: Record<string, string> = INITIAL_F
     await writeFile(join(hooks, name), `#!/bin/sh\n${script}\n`);
     await chmod(join(hooks, name), 0o755);
   };
-
-  const seed = join(root, "seed");
-  await git(root, ["init", "--quiet", "--initial-branch=main", seed]);
-  await git(seed, ["config", "user.name", PERSON.name]);
-  await git(seed, ["config", "user.email", PERSON.email]);
-  await git(seed, ["remote", "add", "origin", origin]);
-  for (const [path, text] of Object.entries(files)) {
-    await mkdir(dirname(join(seed, path)), { recursive: true });
-    await writeFile(join(seed, path), text);
-  }
-  await git(seed, ["add", "--all"]);
-  await git(seed, ["commit", "--quiet", "-m", "Initial commit"]);
-  await git(seed, ["push", "--quiet", "origin", "HEAD:refs/heads/main"]);
 
   return {
     root,
@@ -133,6 +122,134 @@ export async function createGitSandbox(files: Record<string, string> = INITIAL_F
     hook: (dir, name, script) => installHook(dir, name, script),
     cleanup: () => rm(root, { recursive: true, force: true }),
   };
+}
+
+function gitIn(env: NodeJS.ProcessEnv): (cwd: string, args: string[]) => Promise<string> {
+  return async (cwd, args) => {
+    const { stdout } = await execFileAsync("git", args, { cwd, env, maxBuffer: 16 * 1024 * 1024 });
+    return stdout.replace(/\n$/, "");
+  };
+}
+
+/** `git clone` of origin into dir; --config writes the identity into its config, as `git config` after would. */
+function cloneArgs(origin: string, dir: string): string[] {
+  return [
+    "clone",
+    "--quiet",
+    "--config",
+    `user.name=${PERSON.name}`,
+    "--config",
+    `user.email=${PERSON.email}`,
+    origin,
+    dir,
+  ];
+}
+
+interface CloneTemplate {
+  /** The template's origin, which the clone's config and reflogs name. */
+  origin: string;
+  /** refState of that origin when it was cloned. */
+  originRefs: string;
+  clone: string;
+}
+
+const cloneTemplates = new Map<string, Promise<CloneTemplate>>();
+
+/** A clone of the sandbox template's origin, made once per process and initial file set. */
+function cloneTemplate(files: Record<string, string>): Promise<CloneTemplate> {
+  const key = JSON.stringify(Object.entries(files));
+  let made = cloneTemplates.get(key);
+  if (!made) {
+    made = (async () => {
+      const origin = join(await sandboxTemplate(files), "origin.git");
+      const dir = await template(`git-sandbox-clone ${key}`, async (into) => {
+        await gitIn(hermeticEnv(join(dirname(origin), "home")))(into, cloneArgs(origin, join(into, "clone")));
+      });
+      return { origin, originRefs: await refState(origin), clone: join(dir, "clone") };
+    })();
+    cloneTemplates.set(key, made);
+    made.catch(() => cloneTemplates.delete(key));
+  }
+  return made;
+}
+
+/**
+ * Every ref of a bare repository and where it points, from its files: equal states clone to equal
+ * clones (a local clone takes its objects as they are).
+ */
+async function refState(gitDir: string): Promise<string> {
+  const lines = [`HEAD ${await readFile(join(gitDir, "HEAD"), "utf8")}`];
+  lines.push(`packed ${await readFile(join(gitDir, "packed-refs"), "utf8").catch(() => "")}`);
+  const walk = async (folder: string): Promise<void> => {
+    for (const entry of await readdir(join(gitDir, folder), { withFileTypes: true })) {
+      const path = `${folder}/${entry.name}`;
+      if (entry.isDirectory()) await walk(path);
+      else lines.push(`${path} ${await readFile(join(gitDir, path), "utf8")}`);
+    }
+  };
+  await walk("refs");
+  return lines.sort().join("\n");
+}
+
+/** Makes a copied clone's remote (and the reflogs that record where it came from) name `origin`. */
+async function repointClone(dir: string, from: string, origin: string): Promise<void> {
+  const files = [join(dir, ".git", "config")];
+  const logs = join(dir, ".git", "logs");
+  for (const entry of await readdir(logs, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) files.push(join(entry.parentPath, entry.name));
+  }
+  await Promise.all(
+    files.map(async (file) => {
+      const text = await readFile(file, "utf8");
+      if (text.includes(from)) await writeFile(file, text.split(from).join(origin));
+    }),
+  );
+}
+
+function sandboxTemplate(files: Record<string, string>): Promise<string> {
+  return template(`git-sandbox ${JSON.stringify(Object.entries(files))}`, (dir) => buildTemplate(dir, files));
+}
+
+/**
+ * home/.gitconfig and origin.git with `files` committed on main by PERSON, pushed from a scratch clone
+ * that is removed afterwards (sandboxes never used it).
+ */
+async function buildTemplate(root: string, files: Record<string, string>): Promise<void> {
+  const home = join(root, "home");
+  await mkdir(home);
+  await writeFile(join(home, ".gitconfig"), TEST_GITCONFIG);
+  const git = gitIn(hermeticEnv(home));
+  const origin = join(root, "origin.git");
+  await git(root, ["init", "--quiet", "--bare", "--initial-branch=main", origin]);
+  await dropSampleHooks(origin);
+  const seed = await mkdtemp(join(tmpdir(), "folioctl-git-seed-"));
+  try {
+    await git(seed, ["init", "--quiet", "--initial-branch=main"]);
+    await writeFiles(seed, files);
+    await git(seed, ["add", "--all"]);
+    await git(seed, [
+      "-c",
+      `user.name=${PERSON.name}`,
+      "-c",
+      `user.email=${PERSON.email}`,
+      "commit",
+      "--quiet",
+      "-m",
+      "Initial commit",
+    ]);
+    await git(seed, ["push", "--quiet", origin, "HEAD:refs/heads/main"]);
+  } finally {
+    await rm(seed, { recursive: true, force: true });
+  }
+}
+
+/** Writes files under `dir`, all at once: a test may commit a thousand of them. */
+async function writeFiles(dir: string, files: Record<string, string>): Promise<void> {
+  const entries = Object.entries(files).map(([path, text]) => [join(dir, path), text] as const);
+  for (const folder of new Set(entries.map(([path]) => dirname(path)))) {
+    await mkdir(folder, { recursive: true });
+  }
+  await Promise.all(entries.map(([path, text]) => writeFile(path, text)));
 }
 
 /**

@@ -1,7 +1,9 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { appendFile, cp, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { dropSampleHooks, template } from "../run-templates.js";
 import { addPushRule, readRules, removePushRules } from "./push-rules.js";
 import type { PushRule } from "./push-rules.js";
 
@@ -44,19 +46,84 @@ interface RunResult {
  * merges and contents all read and write it, so what a test sees with `git log` is what happened.
  */
 export class BareRepo {
+  /**
+   * Answers about objects named by full shas. Git objects never change and the fake never prunes, so
+   * what git said about a commit (or a pair of commits) once stays true: asking again only starts git.
+   * Answers about refs, which move, are never kept here.
+   */
+  private readonly known = new Map<string, unknown>();
+
   private constructor(readonly gitDir: string) {}
 
   static async init(gitDir: string, defaultBranch: string): Promise<BareRepo> {
-    await runGit(["init", "--quiet", "--bare", `--initial-branch=${defaultBranch}`, gitDir], {});
+    // `git init` once per process and default branch, copied for each repository after that.
+    const empty = await template(`fake-github-repo ${defaultBranch}`, async (dir) => {
+      const made = join(dir, "repo.git");
+      await runGit(["init", "--quiet", "--bare", `--initial-branch=${defaultBranch}`, made], {});
+      // commitFiles builds commits under this namespace before moving the branch; nobody fetching or
+      // pushing over the git remote may see it, as nothing of it exists on GitHub.
+      await appendFile(join(made, "config"), `[transfer]\n\thideRefs = ${SCRATCH_REFS}\n`);
+      await dropSampleHooks(made);
+    });
+    await cp(join(empty, "repo.git"), gitDir, { recursive: true, errorOnExist: true, force: false });
+    return new BareRepo(gitDir);
+  }
+
+  /**
+   * A new repository whose default branch holds one commit of `files`. The first one of each content in
+   * a process is made with git; later ones are copies of it, the same commit (made when the first was).
+   */
+  static async withInitialCommit(
+    gitDir: string,
+    initial: { defaultBranch: string; files: Record<string, string>; message: string; author: GitIdentity },
+  ): Promise<BareRepo> {
+    const made = await template(`fake-github-repo-with ${JSON.stringify(initial)}`, async (dir) => {
+      const repo = await BareRepo.init(join(dir, "repo.git"), initial.defaultBranch);
+      await repo.commitFiles({ branch: initial.defaultBranch, ...initial });
+    });
+    await cp(join(made, "repo.git"), gitDir, { recursive: true, errorOnExist: true, force: false });
     return new BareRepo(gitDir);
   }
 
   /** The commit a ref or sha names, or undefined when there is none. */
   async resolveCommit(ref: string): Promise<string | undefined> {
+    if (ref.startsWith("refs/heads/")) {
+      // Read from the ref files: this runs several times a request, and a file is far cheaper than git.
+      const target = await readRefFiles(this.gitDir, ref);
+      if (target === null) return undefined;
+      if (target !== undefined) return this.commitNamed(target);
+    }
+    return isFullSha(ref) ? this.commitNamed(ref) : this.revParseCommit(ref);
+  }
+
+  /** The commit a full sha names (a tag peeled), once git has found it; a missing object is asked again. */
+  private async commitNamed(sha: string): Promise<string | undefined> {
+    const key = `commit ${sha}`;
+    const cached = this.known.get(key) as string | undefined;
+    if (cached !== undefined) return cached;
+    const commit = await this.revParseCommit(sha);
+    if (commit !== undefined) this.known.set(key, commit);
+    return commit;
+  }
+
+  private async revParseCommit(ref: string): Promise<string | undefined> {
     const { stdout, code } = await this.git(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], {
       okCodes: [1, 128],
     });
     return code === 0 ? stdout.toString().trim() : undefined;
+  }
+
+  /**
+   * `compute`'s answer, kept when every name in `key` after the first (the question) is a full sha: then
+   * it is an answer about fixed objects. Failures are not kept.
+   */
+  private async remember<T>(key: string[], compute: () => Promise<T>): Promise<T> {
+    if (!key.slice(1).every(isFullSha)) return compute();
+    const id = key.join(" ");
+    if (this.known.has(id)) return this.known.get(id) as T;
+    const value = await compute();
+    this.known.set(id, value);
+    return value;
   }
 
   async branchSha(branch: string): Promise<string | undefined> {
@@ -64,18 +131,30 @@ export class BareRepo {
   }
 
   async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
-    const { code } = await this.git(["merge-base", "--is-ancestor", ancestor, descendant], { okCodes: [1] });
-    return code === 0;
+    return this.remember(["is-ancestor", ancestor, descendant], async () => {
+      const { code } = await this.git(["merge-base", "--is-ancestor", ancestor, descendant], {
+        okCodes: [1],
+      });
+      return code === 0;
+    });
   }
 
   /** Commits reachable from `head` and not from `base`, newest first. */
   async commitsBetween(base: string, head: string): Promise<string[]> {
-    const { stdout } = await this.git(["rev-list", `${base}..${head}`]);
-    return stdout.toString().split("\n").filter(Boolean);
+    const list = await this.remember(["rev-list", base, head], async () => {
+      const { stdout } = await this.git(["rev-list", `${base}..${head}`]);
+      return stdout.toString().split("\n").filter(Boolean);
+    });
+    return [...list];
   }
 
   /** Who wrote and who committed a commit, as git records them (anyone can write any name and email). */
   async commitInfo(sha: string): Promise<CommitInfo> {
+    const info = await this.remember(["commit-info", sha], () => this.readCommitInfo(sha));
+    return structuredClone(info);
+  }
+
+  private async readCommitInfo(sha: string): Promise<CommitInfo> {
     const { stdout } = await this.git([
       "show",
       "-s",
@@ -109,6 +188,14 @@ export class BareRepo {
     base: string,
     head: string,
   ): Promise<{ additions: number; deletions: number; files: number }> {
+    const stats = await this.remember(["diff-stats", base, head], () => this.readDiffStats(base, head));
+    return { ...stats };
+  }
+
+  private async readDiffStats(
+    base: string,
+    head: string,
+  ): Promise<{ additions: number; deletions: number; files: number }> {
     const { stdout } = await this.git(["diff", "--numstat", `${base}...${head}`]);
     const rows = stdout.toString().split("\n").filter(Boolean);
     let additions = 0;
@@ -124,8 +211,14 @@ export class BareRepo {
 
   /** Three-way merge of two commits without a work tree: the tree, or undefined on conflicts. */
   async mergeTree(base: string, head: string): Promise<string | undefined> {
-    const { stdout, code } = await this.git(["merge-tree", "--write-tree", base, head], { okCodes: [1] });
-    return code === 0 ? stdout.toString().split("\n")[0] : undefined;
+    // A conflict is as permanent as a clean merge: both are answers about two fixed commits.
+    const { tree } = await this.remember(["merge-tree", base, head], async () => {
+      const { stdout, code } = await this.git(["merge-tree", "--write-tree", base, head], {
+        okCodes: [1],
+      });
+      return { tree: code === 0 ? stdout.toString().split("\n")[0] : undefined };
+    });
+    return tree;
   }
 
   /**
@@ -155,7 +248,9 @@ export class BareRepo {
   }
 
   async treeOf(commit: string): Promise<string> {
-    return (await this.git(["rev-parse", `${commit}^{tree}`])).stdout.toString().trim();
+    return this.remember(["tree", commit], async () =>
+      (await this.git(["rev-parse", `${commit}^{tree}`])).stdout.toString().trim(),
+    );
   }
 
   async commitTree(
@@ -167,7 +262,9 @@ export class BareRepo {
   ): Promise<string> {
     const args = ["commit-tree", tree, ...parents.flatMap((parent) => ["-p", parent])];
     const { stdout } = await this.git(args, { input: message, env: identityEnv(author, committer) });
-    return stdout.toString().trim();
+    const sha = stdout.toString().trim();
+    this.known.set(`commit ${sha}`, sha);
+    return sha;
   }
 
   /** Moves a ref only if it still points where the caller saw it (`expected` undefined: must not exist). */
@@ -212,33 +309,35 @@ export class BareRepo {
     if (options.from !== undefined && current === undefined && parent === undefined) {
       throw new Error(`fake GitHub: cannot branch ${options.branch} from ${options.from}: no such ref`);
     }
-    const scratch = await mkdtemp(join(tmpdir(), "fake-github-index-"));
-    try {
-      const env = { GIT_INDEX_FILE: join(scratch, "index") };
-      await this.git(parent === undefined ? ["read-tree", "--empty"] : ["read-tree", parent], { env });
-      for (const [path, content] of Object.entries(options.files)) {
-        if (content === null) {
-          // A bare repository has no work tree for --force-remove: mode 0 in --index-info drops the entry.
-          await this.git(["update-index", "--index-info"], { env, input: `0 ${"0".repeat(40)}\t${path}\n` });
-          continue;
-        }
-        const blob = (await this.git(["hash-object", "-w", "--stdin"], { input: content })).stdout
-          .toString()
-          .trim();
-        await this.git(["update-index", "--add", "--cacheinfo", `100644,${blob},${path}`], { env });
-      }
-      const tree = (await this.git(["write-tree"], { env })).stdout.toString().trim();
-      const sha = await this.commitTree(
-        tree,
-        parent === undefined ? [] : [parent],
-        options.message,
-        options.author,
-      );
-      await this.updateRef(`refs/heads/${options.branch}`, sha, current);
-      return sha;
-    } finally {
-      await rm(scratch, { recursive: true, force: true });
+    // One fast-import writes the blobs, the tree and the commit onto a hidden scratch ref; one update-ref
+    // then moves the branch only if it is still where we read it, and drops the scratch ref, in one
+    // transaction. (Index, hash-object, write-tree and commit-tree took six processes for one file.)
+    const scratch = `${SCRATCH_REFS}/${randomBytes(8).toString("hex")}`;
+    const person = `${options.author.name} <${options.author.email}> now`;
+    const stream: Buffer[] = [
+      Buffer.from(`commit ${scratch}\nauthor ${person}\ncommitter ${person}\n`),
+      data(options.message),
+    ];
+    if (parent !== undefined) stream.push(Buffer.from(`from ${parent}\n`));
+    for (const [path, content] of Object.entries(options.files)) {
+      if (content === null) stream.push(Buffer.from(`D ${quotePath(path)}\n`));
+      else stream.push(Buffer.from(`M 100644 inline ${quotePath(path)}\n`), data(content));
     }
+    stream.push(Buffer.from("\n"));
+    await this.git(["fast-import", "--quiet", "--date-format=now"], { input: Buffer.concat(stream) });
+    const sha = await readRefFiles(this.gitDir, scratch);
+    if (typeof sha !== "string") throw new Error(`fake GitHub: fast-import left no commit at ${scratch}`);
+    this.known.set(`commit ${sha}`, sha);
+    const ref = `refs/heads/${options.branch}`;
+    try {
+      await this.git(["update-ref", "--stdin"], {
+        input: `update ${ref} ${sha} ${current ?? "0".repeat(40)}\ndelete ${scratch} ${sha}\n`,
+      });
+    } catch (error) {
+      await this.git(["update-ref", "-d", scratch]);
+      throw error;
+    }
+    return sha;
   }
 
   /**
@@ -284,6 +383,51 @@ export class BareRepo {
   private git(args: string[], options: RunOptions = {}): Promise<RunResult> {
     return runGit(["--git-dir", this.gitDir, ...args], options);
   }
+}
+
+/** Where commitFiles builds a commit before it moves the branch (hidden from the git remote). */
+const SCRATCH_REFS = "refs/fake-github-scratch";
+
+/** A fast-import `data` command with its exact byte count. */
+function data(text: string): Buffer {
+  const bytes = Buffer.from(text, "utf8");
+  return Buffer.concat([Buffer.from(`data ${bytes.length}\n`), bytes, Buffer.from("\n")]);
+}
+
+/** A path as fast-import reads it: C-quoted, so spaces, quotes and newlines in names stay what they are. */
+function quotePath(path: string): string {
+  return `"${path.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`;
+}
+
+function isFullSha(name: string): boolean {
+  return /^[0-9a-f]{40}$/.test(name);
+}
+
+/**
+ * A ref as the ref files hold it: the sha it points to, null when it does not exist, undefined when the
+ * files do not say plainly (a symbolic ref, say) and git must be asked. git writes a loose ref by renaming
+ * a lock file over it, and packs refs before removing the loose files, so loose first, then packed-refs,
+ * sees one state or the next, never neither.
+ */
+async function readRefFiles(gitDir: string, ref: string): Promise<string | null | undefined> {
+  try {
+    const text = (await readFile(join(gitDir, ref), "utf8")).trim();
+    return isFullSha(text) ? text : undefined;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "ENOENT" && code !== "ENOTDIR" && code !== "EISDIR") return undefined;
+  }
+  let packed: string;
+  try {
+    packed = await readFile(join(gitDir, "packed-refs"), "utf8");
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "ENOENT" ? null : undefined;
+  }
+  for (const line of packed.split("\n")) {
+    const space = line.indexOf(" ");
+    if (space === 40 && line.slice(space + 1) === ref) return line.slice(0, 40);
+  }
+  return null;
 }
 
 function identityEnv(author: GitIdentity, committer: GitIdentity): Record<string, string> {

@@ -159,9 +159,8 @@ export class FakeGitHub {
       });
     }
     const defaultBranch = options.defaultBranch ?? "main";
-    const git = await BareRepo.init(join(this.dir, `${owner}+${name}.git`), defaultBranch);
-    await git.commitFiles({
-      branch: defaultBranch,
+    const git = await BareRepo.withInitialCommit(join(this.dir, `${owner}+${name}.git`), {
+      defaultBranch,
       files: options.files ?? { "README.md": `# ${name}\n` },
       message: "Initial commit",
       author: options.author ?? { name: owner, email: `${owner}@users.noreply.github.com` },

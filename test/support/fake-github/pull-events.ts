@@ -17,8 +17,6 @@
 //   the head, the stricter reading.
 // - Dismiss a review (https://docs.github.com/rest/pulls/reviews#dismiss-a-review-for-a-pull-request):
 //   the review's state becomes DISMISSED and it no longer counts.
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import type { HandlerRequest, RouteHandler } from "./handler.js";
 import { HttpError, int, notFound, paginate, str } from "./handler.js";
 import { findPull } from "./pulls-routes.js";
@@ -76,7 +74,7 @@ export async function observePushes(world: World, repo: FakeRepo, pusher: string
   for (const pull of repo.pulls) {
     if (pull.state !== "open") continue;
     open.add(pull.number);
-    const head = await branchHead(repo, pull.head);
+    const head = await repo.git.branchSha(pull.head);
     if (head === undefined) continue;
     const before = state.heads.get(pull.number);
     state.heads.set(pull.number, head);
@@ -88,20 +86,6 @@ export async function observePushes(world: World, repo: FakeRepo, pusher: string
   }
   // A closed pull request stops following its branch; reopened, it starts again from where it is.
   for (const number of [...state.heads.keys()]) if (!open.has(number)) state.heads.delete(number);
-}
-
-/**
- * Where a branch points, read from the ref files (this runs before every request: reading a file is
- * far cheaper than starting git); git itself answers when the ref is not a plain loose file.
- */
-async function branchHead(repo: FakeRepo, branch: string): Promise<string | undefined> {
-  try {
-    const text = (await readFile(join(repo.git.gitDir, "refs", "heads", branch), "utf8")).trim();
-    if (/^[0-9a-f]{40,64}$/.test(text)) return text;
-  } catch {
-    // Packed, or gone: ask git.
-  }
-  return repo.git.branchSha(branch);
 }
 
 function dismissStale(
