@@ -24,7 +24,32 @@ export interface ExecuteOptions {
   /** This plan's legs as earlier runs' ledger records tell them: each one they sent is never sent again. */
   earlierRuns?: LedgerOrder[];
   onProgress?: (event: ProgressEvent) => void;
+  /** When each wave's deadline is reached: the real clock (`waveTimeoutMs` after the wave starts) unless given. */
+  waveDeadline?: WaveDeadline;
 }
+
+/**
+ * Resolves when the deadline of a wave (its legs, in plan order) is reached, at which point its unfilled
+ * rest is cancelled. `settled` is aborted when the wave ends before it: the deadline is then moot.
+ */
+export type WaveDeadline = (
+  wave: { legs: string[]; timeoutMs: number },
+  settled: AbortSignal,
+) => Promise<void>;
+
+/** The real clock: a wave's deadline is `timeoutMs` after it starts; its timer goes when the wave ends first. */
+export const clockWaveDeadline: WaveDeadline = (wave, settled) =>
+  new Promise((resolve) => {
+    const timer = setTimeout(resolve, wave.timeoutMs);
+    settled.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
 
 /** After cancelling at the deadline, how long to wait for IB to confirm before reading the result. */
 const CANCEL_GRACE_MS = 5_000;
@@ -174,11 +199,21 @@ async function placeIfNew(s: Session, leg: ExecutableLeg, quantity: number): Pro
 
 /** Waits until every leg of the wave is settled, reconnecting when needed; cancels the rest at the deadline. */
 async function followWave(s: Session, wave: ExecutableLeg[]): Promise<void> {
-  const deadline = Date.now() + s.options.waveTimeoutMs;
-  while (Date.now() < deadline) {
-    await s.link.ensureConnected();
-    if (wave.every((l) => s.tracker.isSettled(l.leg))) return;
-    await sleep(POLL_MS);
+  const settled = new AbortController();
+  let reached = false;
+  const deadline = s.options.waveDeadline ?? clockWaveDeadline;
+  void deadline({ legs: wave.map((l) => l.leg), timeoutMs: s.options.waveTimeoutMs }, settled.signal).then(
+    () => (reached = !settled.signal.aborted),
+    () => (reached = !settled.signal.aborted),
+  );
+  try {
+    while (!reached) {
+      await s.link.ensureConnected();
+      if (wave.every((l) => s.tracker.isSettled(l.leg))) return;
+      await sleep(POLL_MS);
+    }
+  } finally {
+    settled.abort();
   }
   for (const leg of wave) {
     for (const orderId of s.tracker.workingOrderIds(leg.leg)) {

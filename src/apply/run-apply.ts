@@ -20,7 +20,7 @@ import { checkLiveLimits } from "./check-live-limits.js";
 import { checkPlan } from "./check-plan.js";
 import { checkStaleness } from "./check-staleness.js";
 import { checkWindow } from "./check-window.js";
-import { allLegsEnded, executeLegs } from "./execute-legs.js";
+import { allLegsEnded, executeLegs, type WaveDeadline } from "./execute-legs.js";
 import type { ExecutableLeg, ExecutionResult, ProgressEvent } from "./execution-types.js";
 import type { LedgerOrder, LedgerRecord } from "./ledger.js";
 import { readEarlierRuns } from "./read-earlier-runs.js";
@@ -44,6 +44,8 @@ export interface RunApplyOptions {
   toolVersion: string;
   /** Per wave (sells, then buys): unfilled remainders are cancelled after this. */
   waveTimeoutMs: number;
+  /** When each wave's deadline is reached; default the real clock, `waveTimeoutMs` after the wave starts. */
+  waveDeadline?: WaveDeadline;
   /** Where ledger/<account>/<time>-<hash>.json is written; nothing is written without it. */
   ledgerDir?: string;
   /**
@@ -151,6 +153,7 @@ async function applyChecked(
       link,
       earlierRuns,
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.waveDeadline ? { waveDeadline: options.waveDeadline } : {}),
     });
     // The drift is measured, not hoped: a drop here is reconnected too; if IB cannot be reached it is
     // recorded as not measured rather than failing a run whose orders are done.

@@ -12,6 +12,7 @@ import type { GatewaySim } from "../../src/gateway-sim/index.js";
 import { closeBrokers, connectBroker } from "../broker/support/connect-broker.js";
 import { startTestSim, stopSims } from "../gateway-sim/support/start-test-sim.js";
 import { ACCOUNT, BND, VNQ } from "../gateway-sim/support/test-state.js";
+import { WaveDeadlines } from "./support/wave-deadlines.js";
 
 afterEach(async () => {
   await closeBrokers();
@@ -53,7 +54,8 @@ function options(extra: Partial<ExecuteOptions> = {}): ExecuteOptions {
   return {
     account: ACCOUNT,
     planHash: HASH,
-    waveTimeoutMs: 3_000,
+    // A guard against a hang only: these waves end by their fills, or at a deadline the test reaches.
+    waveTimeoutMs: 60_000,
     cashFloor: { USD: FLOOR },
     buyPriceBufferBps: 50,
     commission: () => 1,
@@ -119,7 +121,10 @@ describe("executeLegs after a placement IB did not acknowledge", () => {
     const sim = await startTestSim();
     sim.setQuote(BND, BND_OUT_OF_REACH);
     const broker = losingFirstAcknowledgement(await connectBroker(sim));
-    const result = await executeLegs(broker, [BND_LMT], options({ waveTimeoutMs: 300 }));
+    // The buys' deadline is reached as soon as they wait for it: B2 cannot fill.
+    const deadlines = new WaveDeadlines();
+    deadlines.reach("B2");
+    const result = await executeLegs(broker, [BND_LMT], options({ waveDeadline: deadlines.port }));
     const leg = result.legs[0]!;
     expect(ordersOf(sim, "B2")).toHaveLength(1);
     expect(leg.notes.filter((n) => n.startsWith("not sent"))).toEqual([]);

@@ -7,6 +7,7 @@ import { ACCOUNT, BND, VNQ, VTI } from "../gateway-sim/support/test-state.js";
 import { closeBrokers, connectBroker } from "../broker/support/connect-broker.js";
 import type { LedgerOrder } from "../../src/apply/ledger.js";
 import { IbConnection } from "../../src/broker/ib/ib-connection.js";
+import { WaveDeadlines } from "./support/wave-deadlines.js";
 
 afterEach(async () => {
   await closeBrokers();
@@ -53,12 +54,38 @@ function options(extra: Partial<ExecuteOptions> = {}): ExecuteOptions {
   return {
     account: ACCOUNT,
     planHash: HASH,
-    waveTimeoutMs: 3_000,
+    // A guard against a hang only: these waves end by their fills, or at a deadline the test reaches.
+    waveTimeoutMs: 60_000,
     cashFloor: { USD: 500 },
     buyPriceBufferBps: 50,
     commission: (shares, price) => Math.min(Math.max(shares * 0.005, 1), shares * price * 0.01),
     reconnect: { attempts: 5, initialDelayMs: 50, maxDelayMs: 400 },
     ...extra,
+  };
+}
+
+/**
+ * The deadline of the wave holding `leg` is reached when the first fill of it is reported (a partial
+ * fill whose rest never comes), not when a timer runs out.
+ */
+function deadlineAtFirstFillOf(leg: string): Partial<ExecuteOptions> {
+  const deadlines = new WaveDeadlines();
+  return {
+    waveDeadline: deadlines.port,
+    onProgress: (e) => {
+      if (e.kind === "filled" && e.leg === leg) deadlines.reach(leg);
+    },
+  };
+}
+
+/** The deadline of the wave holding `resting` is reached once `filling` has filled in full. */
+function deadlineAtFullFillOf(filling: string, resting: string): Partial<ExecuteOptions> {
+  const deadlines = new WaveDeadlines();
+  return {
+    waveDeadline: deadlines.port,
+    onProgress: (e) => {
+      if (e.kind === "filled" && e.leg === filling && e.filled === e.quantity) deadlines.reach(resting);
+    },
   };
 }
 
@@ -131,7 +158,7 @@ describe("executeLegs against the simulator", () => {
   it("cancels the unfilled rest of a partial fill at the deadline and records the part that filled", async () => {
     const sim = await startTestSim();
     sim.injectFault({ type: "partial-fill", symbol: "VTI", fraction: 0.25 });
-    const result = await executeLegs(await connectBroker(sim), LEGS, options({ waveTimeoutMs: 400 }));
+    const result = await executeLegs(await connectBroker(sim), LEGS, options(deadlineAtFirstFillOf("S1")));
     const s1 = result.legs.find((l) => l.leg === "S1")!;
     expect(s1).toMatchObject({ status: "partial", filledQuantity: 5, sentQuantity: 20 });
     expect(s1.notes.join(" ")).toMatch(/cancelled the unfilled rest/);
@@ -193,7 +220,7 @@ describe("executeLegs against the simulator", () => {
       orderRef: "my stop",
     });
     sim.injectFault({ type: "partial-fill", symbol: "VTI", fraction: 0.5 });
-    await executeLegs(broker, LEGS, options({ waveTimeoutMs: 300 }));
+    await executeLegs(broker, LEGS, options(deadlineAtFirstFillOf("S1")));
     const mine = sim.orders().find((o) => o.orderId === orderId)!;
     expect(mine.status).not.toBe("Cancelled");
     expect(mine.done).toBe(false);
@@ -250,7 +277,12 @@ describe("a re-run never sends a leg IB knows in any state", () => {
   it("does not send a limit order cancelled unfilled at the deadline again", async () => {
     const sim = await startTestSim();
     sim.setQuote(BND, BND_OUT_OF_REACH);
-    const first = await executeLegs(await connectBroker(sim), LEGS, options({ waveTimeoutMs: 400 }));
+    // B2 rests; the buys' deadline is reached once B1 has filled in full.
+    const first = await executeLegs(
+      await connectBroker(sim),
+      LEGS,
+      options(deadlineAtFullFillOf("B1", "B2")),
+    );
     expect(first.legs.find((l) => l.leg === "B2")?.status).toBe("unfilled");
     expect(sim.orders().find((o) => o.orderRef === REFS.B2)?.status).toBe("Cancelled");
 

@@ -14,6 +14,7 @@ import {
   positionsOf,
 } from "./support/apply-harness.js";
 import { cleanupPlanFixtures, planFixture } from "./support/plan-fixture.js";
+import { WaveDeadlines } from "./support/wave-deadlines.js";
 
 const VTI = 756733;
 const validateLedger = createAjv().compile(ledgerSchema);
@@ -211,7 +212,14 @@ describe("runApply through faults", () => {
     const start = positionsOf(sim);
     const sell = fixture.plan.orders.find((o) => o.side === "SELL")!;
     sim.injectFault({ type: "partial-fill", symbol: sell.symbol, fraction: 0.5 });
-    const result = await apply(sim, fixture, { waveTimeoutMs: 300 });
+    // The half the simulator fills is all there will be: the sells' deadline is reached at that fill.
+    const deadlines = new WaveDeadlines();
+    const result = await apply(sim, fixture, {
+      waveDeadline: deadlines.port,
+      onProgress: (e) => {
+        if (e.kind === "filled" && e.leg === sell.leg) deadlines.reach(sell.leg);
+      },
+    });
     expect(result.exitCode).toBe(4);
     const leg = result.record.orders.find((o) => o.leg === sell.leg)!;
     expect(leg.status).toBe("partial");
@@ -264,8 +272,13 @@ describe("runApply through faults", () => {
     sim.injectFault({ type: "disconnect", on: "first-fill" });
     let restarted: GatewaySim | undefined;
     const seen: string[] = [];
+    // The restarted gateway knows none of the orders sent before: their wave ends at its deadline,
+    // reached once apply has reconnected and read what the new gateway reports.
+    const deadlines = new WaveDeadlines();
     const result = await apply(sim, fixture, {
+      waveDeadline: deadlines.port,
       onProgress: (event) => {
+        if (event.kind === "reconnected") for (const ref of seen) deadlines.reach(ref.split(":").pop()!);
         if (event.kind === "reconnecting" && !restarted) {
           seen.push(...sim.orders().map((o) => o.orderRef));
           const state = sim.snapshotState();

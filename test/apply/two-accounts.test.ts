@@ -15,6 +15,7 @@ import {
 } from "../gateway-sim/support/two-account-example.js";
 import { ACCOUNT, apply } from "./support/apply-harness.js";
 import { holdSells } from "./support/hold-sells.js";
+import { WaveDeadlines } from "./support/wave-deadlines.js";
 import { cleanupPlanFixtures, planFixture, type PlanFixture } from "./support/plan-fixture.js";
 
 const VTI = 756733;
@@ -77,7 +78,18 @@ describe("two accounts of one login applied at once", () => {
     const startSecond = positions(sim, SECOND);
     const broker = (account: string) =>
       new IbBroker({ host: sim.host, port: sim.port, clientId: applyClientId(account), timeoutMs: 3_000 });
-    const runSecond = apply(sim, second, { broker: broker(SECOND), waveTimeoutMs: 60_000 });
+    const secondDeadlines = new WaveDeadlines();
+    const secondSellsResting = secondDeadlines.nextWave();
+    const runSecond = apply(sim, second, {
+      broker: broker(SECOND),
+      waveTimeoutMs: 60_000,
+      waveDeadline: secondDeadlines.port,
+    });
+    // The first apply's sells reach their deadline once the second's sells are all sent and resting.
+    const firstDeadlines = new WaveDeadlines();
+    void secondSellsResting.then(() => {
+      for (const o of first.plan.orders) if (o.side === "SELL") firstDeadlines.reach(o.leg);
+    });
     // The first apply passes its deadline, cancels and reads every open order while the second's
     // sells (order ids the same as its own) rest; they fill only once it has finished.
     const firstBroker = broker(ACCOUNT);
@@ -87,7 +99,7 @@ describe("two accounts of one login applied at once", () => {
       if (event.kind === "order-status") heard.push(`${event.order.account} ${event.order.orderRef}`);
       if (event.kind === "execution") heard.push(`${event.execution.account} ${event.execution.orderRef}`);
     });
-    const a = await apply(sim, first, { broker: firstBroker, waveTimeoutMs: 1_500 });
+    const a = await apply(sim, first, { broker: firstBroker, waveDeadline: firstDeadlines.port });
     releaseSecond();
     const b = await runSecond;
 

@@ -39,7 +39,9 @@ export function apply(sim: GatewaySim, fixture: PlanFixture, extra: Partial<RunA
     broker: new IbBroker({ host: sim.host, port: sim.port, clientId: 11, timeoutMs: 3_000 }),
     now: () => new Date(),
     toolVersion: TOOL_VERSION,
-    waveTimeoutMs: 2_000,
+    // A guard against a hang only: a wave ends by its fills, or at a deadline the test reaches as an
+    // event (`waveDeadline`, support/wave-deadlines.ts), never by a timer the test waits for.
+    waveTimeoutMs: 60_000,
     ledgerDir: fixture.ledgerDir,
     reconnect: { attempts: 6, initialDelayMs: 50, maxDelayMs: 500 },
     ...extra,
