@@ -31,6 +31,19 @@ describe("SimpleGitRepo: the account lock ref", () => {
     const lock = await a.acquireLock({ account: "DU1234567", holder: "apply on runner-1", runId: "run-77" });
 
     expect(await sandbox.originRef(LOCK)).toBe(lock.sha);
+    // No heartbeat interval was asked for: the lock has none, not an undefined one.
+    expect(lock).toStrictEqual({
+      account: "DU1234567",
+      holder: "apply on runner-1",
+      runId: "run-77",
+      acquiredAt: new Date("2026-11-24T15:30:00Z"),
+      heartbeatAt: new Date("2026-11-24T15:30:00Z"),
+      sha: lock.sha,
+    });
+    // A person reading the ref's log sees who holds it.
+    expect((await sandbox.git(sandbox.origin, ["log", "-1", "--format=%B", LOCK])).trimEnd()).toBe(
+      "folioctl lock DU1234567\n\nHeld by apply on runner-1 (run run-77) since 2026-11-24T15:30:00.000Z.",
+    );
     const b = await open("b");
     expect(await b.readLock("DU1234567")).toEqual({
       account: "DU1234567",
@@ -165,6 +178,10 @@ describe("SimpleGitRepo: the account lock ref", () => {
 
     expect(renewed.sha).not.toBe(lock.sha);
     expect(await sandbox.originRef(LOCK)).toBe(renewed.sha);
+    expect((await sandbox.git(sandbox.origin, ["log", "-1", "--format=%B", LOCK])).trimEnd()).toBe(
+      "folioctl lock DU1234567\n\nHeld by apply on runner-1 (run run-77) since 2026-11-24T15:30:00.000Z, " +
+        "alive at 2026-11-24T15:45:00.000Z.",
+    );
     expect(await (await open("b")).readLock("DU1234567")).toEqual({
       account: "DU1234567",
       holder: "apply on runner-1",
@@ -272,6 +289,7 @@ describe("SimpleGitRepo: the account lock ref when the remote refuses or races",
     for (const hook of ["pre-receive", "reference-transaction"]) {
       await rm(join(sandbox.origin, "hooks", hook), { force: true });
     }
+    await rm(join(dirs.c, ".git", "hooks", "reference-transaction"), { force: true });
     await rm(refLockFile(), { force: true });
     await rm(join(sandbox.root, "pushes"), { force: true });
     await sandbox.git(sandbox.origin, ["update-ref", "-d", LOCK]);
@@ -482,6 +500,46 @@ describe("SimpleGitRepo: the account lock ref when the remote refuses or races",
     expect(error).toBeInstanceOf(GitError);
     expect(error.message).toMatch(/changed while it was being removed: it is now held by an unknown holder/);
     expect(await sandbox.originRef(LOCK)).toBe(await sandbox.originRef("refs/heads/main"));
+  });
+
+  it("says which step failed when the remote cannot be reached, reading or taking the lock", async () => {
+    const lost = await sandbox.clone("lost");
+    const repo = await SimpleGitRepo.open(lost, { clock: at("2026-11-24T15:30:00Z") });
+    await sandbox.git(lost, ["remote", "set-url", "origin", join(sandbox.root, "gone.git")]);
+
+    const read = (await repo.readLock("DU1234567").catch((e: unknown) => e)) as GitError;
+    expect(read).toBeInstanceOf(GitError);
+    expect(read.message).toMatch(/^reading the locks on origin failed: .*gone\.git/);
+    expect(read.hint).toMatch(/could not be reached|remote URL|clone/);
+    const take = (await repo
+      .acquireLock({ account: "DU1234567", holder: "a", runId: "1" })
+      .catch((e: unknown) => e)) as GitError;
+    expect(take).toBeInstanceOf(GitError);
+    expect(take).not.toBeInstanceOf(LockHeldError);
+    expect(take.message).toMatch(
+      /^taking the lock refs\/folioctl\/locks\/DU1234567 on origin failed: .*gone\.git/,
+    );
+  });
+
+  it("returns nothing when a new run took the lock during the removal and let it go again", async () => {
+    const a = await open("a");
+    await a.acquireLock({ account: "DU1234567", holder: "a", runId: "1" });
+    const main = (await sandbox.originRef("refs/heads/main"))!;
+    // On the remote, the removal's push finds a person's lock in place of the old one; right after the
+    // unlock read that new lock, its taker lets it go.
+    await sandbox.preReceive(`${onOrigin(`update-ref ${LOCK} ${main}`)}\nexit 0`);
+    await sandbox.hook(
+      dirs.c,
+      "reference-transaction",
+      [
+        '[ "$1" = committed ] || exit 0',
+        `grep -q '^[0-9a-f]* ${main} refs/folioctl/remotes/origin/locks/DU1234567$' || exit 0`,
+        onOrigin(`update-ref -d ${LOCK}`),
+      ].join("\n"),
+    );
+
+    expect(await (await open("c")).forceRemoveLock("DU1234567")).toBeNull();
+    expect(await sandbox.originRef(LOCK)).toBeNull();
   });
 
   it("returns nothing when the lock was released between reading it and removing it", async () => {
