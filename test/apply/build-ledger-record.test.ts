@@ -242,4 +242,21 @@ describe("buildLedgerRecord: the orders and totals", () => {
     expect(record.orders[0]?.commission).toBe(3);
     expect(record.totals.commissions).toBe(3.75);
   });
+
+  it("adds nothing for a fill whose commission IB has not reported yet, whatever its currency", () => {
+    const eurPlan: Plan = { ...plan, snapshot: { ...plan.snapshot, exchangeRates: { USD: 1, EUR: 1.25 } } };
+    const leg = {
+      ...outcome(buy, [fill(10, 20, { commissionCurrency: "USD" }), fill(1, 20, { commission: 1 })]),
+      currency: "EUR",
+    };
+    const record = buildLedgerRecord({
+      plan: eurPlan,
+      toolVersion: "1",
+      startedAt: new Date(0),
+      finishedAt: new Date(0),
+      execution: { alreadyApplied: false, alreadyAttempted: false, legs: [leg] },
+    });
+    expect(record.orders[0]?.commission).toBe(1);
+    expect(record.orders[0]?.executions[0]).toMatchObject({ commission: null, commissionCurrency: "USD" });
+  });
 });

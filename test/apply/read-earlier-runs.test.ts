@@ -2,7 +2,7 @@
 // records of this account, oldest first, and a record that cannot be read stops the run rather than
 // counting as "sent nothing".
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildLedgerRecord } from "../../src/apply/build-ledger-record.js";
@@ -81,9 +81,12 @@ describe("readEarlierRuns", () => {
   });
 
   it("reads only this plan's records of this account, oldest first, a second's records in the order they were written", async () => {
+    // Written in an order that is sorted neither way, whatever order the directory lists them in.
     const dir = await ledger({
-      [`2026-11-24T150500Z-${hash12}.json`]: recordText(3),
+      [`2026-11-24T150300Z-${hash12}.json`]: recordText(5),
+      [`2026-11-24T150500Z-${hash12}.json`]: recordText(6),
       [`2026-11-24T150100Z-${hash12}.json`]: recordText(1),
+      [`2026-11-24T150400Z-${hash12}.json`]: recordText(3),
       [`2026-11-24T150100Z-${hash12}-2.json`]: recordText(2),
       [`2026-11-24T150100Z-${hash12}-10.json`]: recordText(4),
       // Another plan's record, by its name; and records named for this plan that say otherwise inside.
@@ -95,7 +98,7 @@ describe("readEarlierRuns", () => {
 
     const orders = await readEarlierRuns(dir, ACCOUNT, plan.hash);
 
-    expect(orders.map((o) => o.sentQuantity)).toEqual([1, 2, 4, 3]);
+    expect(orders.map((o) => o.sentQuantity)).toEqual([1, 2, 4, 5, 3, 6]);
     expect(orders[0]).toMatchObject({
       leg: plan.orders[0]!.leg,
       orderRef: `folioctl:${hash12}:${plan.orders[0]!.leg}`,
@@ -129,6 +132,28 @@ describe("readEarlierRuns", () => {
     expect(error).toBeInstanceOf(InputError);
     expect(error.message).toContain(`cannot read the earlier ledger record ${join(dir, ACCOUNT, name)}`);
     expect(error.message).toMatch(/\n {2}.*orders/);
+  });
+
+  it("lists every problem of a record on its own line", async () => {
+    const name = `2026-11-24T150100Z-${hash12}.json`;
+    const dir = await ledger({ [name]: recordText(1, { orders: "none", outcome: 7 }) });
+
+    const error = await refusal(dir);
+
+    const lines = error.message.split("\n");
+    expect(lines.length).toBeGreaterThanOrEqual(3);
+    expect(lines.slice(1).every((line) => line.startsWith("  "))).toBe(true);
+    expect(lines.slice(1).join("\n")).toMatch(/orders[^]*\n.*outcome|outcome[^]*\n.*orders/);
+  });
+
+  it("stops on a record listed but gone when read", async () => {
+    const name = `2026-11-24T150100Z-${hash12}.json`;
+    const dir = await ledger({});
+    await symlink(join(dir, "nowhere.json"), join(dir, ACCOUNT, name));
+
+    const error = await refusal(dir);
+
+    expect(error.message).toMatch(/\n {2}.*cannot read the ledger record file \(ENOENT\)/);
   });
 
   it("stops when the account's ledger folder cannot be listed", async () => {

@@ -149,7 +149,9 @@ describe("the apply report's headline and sections", () => {
     for (const [rec, what] of cases) {
       expect(first(renderApplyText(rec))).toBe(`Apply of plan <hash12> for DU1234567: ${what}`);
       const markdown = renderApplyMarkdown(rec).split("\n");
-      expect(markdown[0]).toBe(APPLY_REPORT_MARKER);
+      // The hidden marker by which the next report finds this comment and edits it.
+      expect(markdown[0]).toBe("<!-- folioctl:comment apply-report -->");
+      expect(APPLY_REPORT_MARKER).toBe(markdown[0]);
       expect(markdown[1]?.replace(plan.hash.slice(0, 12), "<hash12>")).toBe(
         `### Apply of plan <hash12> for DU1234567: ${what}`,
       );
@@ -251,6 +253,14 @@ describe("the apply report's headline and sections", () => {
     expect(markdown).toContain(
       `| ${unfilled.leg} | BUY | BBB | ${unfilled.plannedQuantity} | 0 | - | 50.00 | - | 1.00 | USD | unfilled |`,
     );
+    const sub = markdown.findIndex((line) => line.startsWith("<sub>"));
+    expect(markdown.slice(sub - 2, sub + 3)).toEqual([
+      expect.stringMatching(/^\| \w+ \| BUY \| BBB /),
+      "",
+      expect.stringMatching(/^<sub>slippage: .*<\/sub>$/),
+      "",
+      expect.stringMatching(/^\d+\/\d+ legs filled/),
+    ]);
     const notes = markdown.indexOf("**Notes**");
     expect(markdown.slice(notes - 1, notes + 4)).toEqual([
       "",
