@@ -3,9 +3,10 @@
 // are ignored.
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import type { CommitStatusRecord } from "../../src/forge/forge.js";
+import type { CommitStatusRecord, Forge } from "../../src/forge/forge.js";
 import {
   botAttestations,
+  findAttestation,
   gitBlobId,
   planAttestation,
   planStatusContext,
@@ -77,5 +78,48 @@ describe("the plan attestation", () => {
         [],
       );
     }
+  });
+});
+
+describe("findAttestation", () => {
+  it("finds the bot's attestation of exactly these bytes on the commit, and lists the others", async () => {
+    const bytes = new TextEncoder().encode('{"plan":1}\n');
+    const blob = gitBlobId(bytes);
+    const asked: string[] = [];
+    // Only the commit statuses are read: a forge that has nothing else.
+    const forge = {
+      listCommitStatuses: async (sha: string) => {
+        asked.push(sha);
+        return [
+          status({ description: `plan ${HASH} blob ${BLOB}` }),
+          status({ description: `plan ${HASH} blob ${blob}` }),
+          status({ description: `plan ${"9".repeat(64)} blob ${blob}`, creator: "mallory" }),
+        ];
+      },
+    } as unknown as Forge;
+
+    const result = await findAttestation(forge, {
+      sha: "c0ffee",
+      account: "DU1234567",
+      botLogin: "folioctl[bot]",
+      bytes,
+    });
+
+    expect(asked).toEqual(["c0ffee"]);
+    expect(result).toEqual({
+      found: { planHash: HASH, blobId: blob },
+      others: [
+        { planHash: HASH, blobId: BLOB },
+        { planHash: HASH, blobId: blob },
+      ],
+    });
+    const other = await findAttestation(forge, {
+      sha: "c0ffee",
+      account: "DU1234567",
+      botLogin: "folioctl[bot]",
+      bytes: new TextEncoder().encode("edited\n"),
+    });
+    expect(other.found).toBeUndefined();
+    expect(other.others).toHaveLength(2);
   });
 });

@@ -21,6 +21,8 @@ describe("readPlanHeader", () => {
     expect(readPlanHeader(`<!-- folioctl:plan {"account": -->`)).toBeUndefined();
     expect(readPlanHeader(`<!-- folioctl:plan {"account":"DU1234567"} -->`)).toBeUndefined();
     expect(readPlanHeader(`<!-- folioctl:plan {"account":"DU1","hash":7} -->`)).toBeUndefined();
+    expect(readPlanHeader(`<!-- folioctl:plan {"hash":"${HASH}"} -->`)).toBeUndefined();
+    expect(readPlanHeader(`<!-- folioctl:plan {"account":7,"hash":"${HASH}"} -->`)).toBeUndefined();
     expect(readPlanHeader("")).toBeUndefined();
   });
 });
@@ -47,6 +49,13 @@ describe("the rebalance pull request's title and body", () => {
     ).toBe(true);
     expect(body).toContain("250.00");
     expect(body.length).toBeLessThanOrEqual(GITHUB_BODY_LIMIT);
+  });
+
+  it("cuts a plan that cannot fit, and keeps the footer whole within GitHub's limit", () => {
+    const body = planPullRequestBody({ ...plan, toolVersion: "x".repeat(GITHUB_BODY_LIMIT) }, 0);
+    expect(body).toContain("the full plan is in plans/DU1234567.plan.json.");
+    expect(body.length).toBeLessThanOrEqual(GITHUB_BODY_LIMIT);
+    expect(body.endsWith("an edited plan is refused as `tampered`.\n")).toBe(true);
   });
 
   it("shortens a plan too long for GitHub, naming the plan file, and keeps the footer whole", () => {

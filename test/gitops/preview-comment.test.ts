@@ -4,10 +4,12 @@
 import { describe, expect, it } from "vitest";
 import type { AccountIntent } from "../../src/config/ops-intent.js";
 import { planSummary } from "../../src/core/plan-summary.js";
+import { GITHUB_BODY_LIMIT, renderMarkdown } from "../../src/core/render-markdown.js";
 import type { Plan } from "../../src/core/plan.js";
 import {
   invalidPreviewComment,
   manyAccountsPreviewComment,
+  PREVIEW_PURPOSE,
   suspendedPreviewComment,
   tradesPreviewComment,
   unchangedPreviewComment,
@@ -33,6 +35,12 @@ const problem = {
   message: "no price for AAA",
   hint: "subscribe to its market data",
 };
+
+describe("the preview comment's marker", () => {
+  it("keeps the word by which the next preview finds the comment and edits it", () => {
+    expect(PREVIEW_PURPOSE).toBe("preview");
+  });
+});
 
 describe("the preview of a file that does not load", () => {
   const diagnostic = {
@@ -75,7 +83,14 @@ describe("the preview of a file that does not load", () => {
       "",
       "````text",
     ]);
-    expect(text).toContain("models/core.yaml: error: cannot be read\n  hint: use ``` nowhere\n````\n");
+    expect(text.split("\n").slice(4)).toEqual([
+      "````text",
+      "portfolio.yaml:3:5: error: targets[0].weight: must be a number",
+      "models/core.yaml: error: cannot be read",
+      "  hint: use ``` nowhere",
+      "````",
+      "",
+    ]);
   });
 });
 
@@ -104,6 +119,9 @@ describe("the preview of a suspension, and of a change that plans nothing", () =
         "",
       ].join("\n"),
     );
+    expect(
+      unplannablePreviewComment(pull, [problem, { code: "weights-total", message: "weights sum to 90" }], []),
+    ).toContain("```text\nno price for AAA (subscribe to its market data)\nweights sum to 90\n```\n");
     expect(unplannablePreviewComment(pull, [problem], ["limits"]).split("\n").slice(-2)).toEqual([
       "",
       "> This pull request changes `limits:`. The preview does not use it: guardrails take effect only once merged to main.",
@@ -136,13 +154,15 @@ describe("the preview of trades", () => {
     const text = tradesPreviewComment(pull, trading, options);
     const lines = text.split("\n");
     expect(lines[0]).toBe("### folioctl preview of #7: the trades merging it would cause");
+    expect(lines[1]).toBe("");
     expect(lines[2]).toBe(
       `Planned at ${trading.createdAt} from \`portfolio.yaml\` at ${SHA12} against the live account DU1234567, with ` +
         "`limits:` and `tolerances:` from `main`. This is a preview: merging this pull request makes `propose` " +
         "open a rebalance pull request, and only merging that one places orders.",
     );
     expect(lines[3]).toBe("");
-    expect(lines[4]).not.toBe("");
+    // The plan follows at once, from its title: its hidden header is gone, not replaced.
+    expect(lines[4]).toBe("### folioctl plan for DU1234567");
     expect(text).not.toContain("<!-- folioctl:plan");
     expect(text).toContain("AAA");
     expect(text).toContain("BBB");
@@ -159,6 +179,41 @@ describe("the preview of trades", () => {
     expect(text).toContain(`from \`accounts/DU1234567.yaml\` at ${SHA12} against`);
     expect(text).toContain("from `trunk`.");
     expect(text).toContain("\n\n> This pull request changes `limits:`. The preview does not use it:");
+  });
+
+  it("shows the largest orders of a long plan, naming where the rest will be", () => {
+    const many = {
+      ...trading,
+      orders: Array.from({ length: 3000 }, (_, i) => ({
+        ...trading.orders[0]!,
+        leg: `L${i}`,
+        symbol: `S${i}`,
+      })),
+    };
+    const text = tradesPreviewComment(pull, many, options);
+    expect(text).toMatch(
+      /Showing the \d+ largest of 3000 orders; all of them are in the plan folioctl proposes after the merge\./,
+    );
+    expect(text.length).toBeLessThanOrEqual(GITHUB_BODY_LIMIT - 100);
+  });
+
+  it("cuts a plan that cannot fit, leaving room for the comment's marker", () => {
+    const huge = { ...trading, toolVersion: "x".repeat(GITHUB_BODY_LIMIT) };
+    const text = tradesPreviewComment(pull, huge, options);
+    expect(text).toContain("the full plan is in the plan folioctl proposes after the merge.");
+    expect(text.length).toBeLessThanOrEqual(GITHUB_BODY_LIMIT - 100);
+    expect(text.length).toBeGreaterThan(GITHUB_BODY_LIMIT - 400);
+  });
+
+  it("shortens a plan that would leave less than the marker's room, even by a little", () => {
+    // A plan whose full text is 150 characters over what the comment has room for: it must be cut.
+    const intro = tradesPreviewComment(pull, trading, options).indexOf("### folioctl plan for DU1234567");
+    const unversioned = { ...trading, toolVersion: "" };
+    const base = renderMarkdown(unversioned, { planFile: "p", cashMinimum: 0 }).length;
+    const over = GITHUB_BODY_LIMIT - intro - 100 + 150;
+    const text = tradesPreviewComment(pull, { ...trading, toolVersion: "x".repeat(over - base) }, options);
+    expect(text).toMatch(/Showing the 0 largest of 2 orders|…cut at/);
+    expect(text.length).toBeLessThanOrEqual(GITHUB_BODY_LIMIT - 100);
   });
 
   it("says there is nothing to trade with the plan's one-line summary", () => {
@@ -201,6 +256,11 @@ describe("the preview of a change that reaches several accounts", () => {
     );
     const lines = text.split("\n");
     expect(lines[0]).toBe("### folioctl preview of #7: the trades merging it would cause in 2 of 5 accounts");
+    expect(lines[1]).toBe("");
+    expect(lines[3]).toBe("");
+    expect(lines[10]).toBe("");
+    expect(lines[11]).toBe("#### DU1 (`accounts/DU1.yaml` with `models/core.yaml`)");
+    expect(lines.slice(12, 14)).toEqual(["", "### folioctl plan for DU1"]);
     expect(lines[2]).toBe(
       "This pull request changes the portfolio of 5 accounts (DU1, DU2, DU3, DU4, DU5), driven by " +
         `\`models/core.yaml\` and \`models/income.yaml\`. Each was planned from its files at ${SHA12} against its ` +
@@ -223,14 +283,31 @@ describe("the preview of a change that reaches several accounts", () => {
     expect(du2).toContain("AAA");
     expect(du2).toContain("BBB");
     expect(text).not.toContain("<!-- folioctl:plan");
-    expect(text).toContain(
-      `#### DU3 (\`accounts/DU3.yaml\` with \`models/core.yaml\`)\n\n**${planSummary(idle)}**\n`,
+    // An account with nothing to trade gets its summary only, no plan.
+    expect(text.slice(text.indexOf("#### DU3"), text.indexOf("#### DU4"))).toBe(
+      `#### DU3 (\`accounts/DU3.yaml\` with \`models/core.yaml\`)\n\n**${planSummary(idle)}**\n\n`,
     );
     expect(text).toContain(
       "#### DU4 (`accounts/DU4.yaml` with `models/income.yaml`)\n\n`suspend: true`: once merged, nothing is proposed or applied for this account.\n",
     );
     expect(text).toContain(
       "#### DU5 (`accounts/DU5.yaml`)\n\nNo plan can be made:\n\n```text\nno price for AAA (subscribe to its market data)\n```\n",
+    );
+    const two = manyAccountsPreviewComment(
+      pull,
+      [
+        {
+          intent: intent("DU5"),
+          loosened: [],
+          cashMinimum: 0,
+          kind: "unplannable",
+          problems: [problem, { code: "weights-total", message: "weights sum to 90" }],
+        },
+      ],
+      { mainBranch: "main" },
+    );
+    expect(two).toContain(
+      "```text\nno price for AAA (subscribe to its market data)\nweights sum to 90\n```\n",
     );
   });
 
@@ -253,6 +330,20 @@ describe("the preview of a change that reaches several accounts", () => {
       "| BUY ZZZ",
     ]);
     expect(rows.every((row) => row.endsWith(" | 1 |"))).toBe(true);
+  });
+
+  it("shares GitHub's limit between the accounts, leaving room for the comment's marker", () => {
+    const huge = { ...trading, toolVersion: "x".repeat(GITHUB_BODY_LIMIT) };
+    const text = manyAccountsPreviewComment(pull, [planFor(huge, "DU1"), planFor(huge, "DU2")], {
+      mainBranch: "main",
+    });
+    expect(text).toContain("the full plan is in the plan folioctl proposes for DU1 after the merge.");
+    expect(text).toContain("the full plan is in the plan folioctl proposes for DU2 after the merge.");
+    expect(text.length).toBeLessThanOrEqual(GITHUB_BODY_LIMIT - 100);
+    // Each account gets about half.
+    const du2 = text.length - text.indexOf("#### DU2");
+    expect(du2).toBeGreaterThan(GITHUB_BODY_LIMIT / 2 - 1500);
+    expect(du2).toBeLessThan(GITHUB_BODY_LIMIT / 2);
   });
 
   it("says when no account trades, without models when none drive them", () => {
