@@ -22,6 +22,7 @@ describe("readPlanHeader", () => {
     expect(readPlanHeader(`<!-- folioctl:plan {"account":"DU1234567"} -->`)).toBeUndefined();
     expect(readPlanHeader(`<!-- folioctl:plan {"account":"DU1","hash":7} -->`)).toBeUndefined();
     expect(readPlanHeader(`<!-- folioctl:plan {"hash":"${HASH}"} -->`)).toBeUndefined();
+    expect(readPlanHeader("<!-- folioctl:plan {not json} -->")).toBeUndefined();
     expect(readPlanHeader(`<!-- folioctl:plan {"account":7,"hash":"${HASH}"} -->`)).toBeUndefined();
     expect(readPlanHeader("")).toBeUndefined();
   });
