@@ -23,6 +23,9 @@ describe("readPlanHeader", () => {
     expect(readPlanHeader(`<!-- folioctl:plan {"account":"DU1","hash":7} -->`)).toBeUndefined();
     expect(readPlanHeader(`<!-- folioctl:plan {"hash":"${HASH}"} -->`)).toBeUndefined();
     expect(readPlanHeader("<!-- folioctl:plan {not json} -->")).toBeUndefined();
+    // The header is the whole first line, nothing before or after it.
+    expect(readPlanHeader(`Quoted: ${header}`)).toBeUndefined();
+    expect(readPlanHeader(`${header} and more`)).toBeUndefined();
     expect(readPlanHeader(`<!-- folioctl:plan {"account":7,"hash":"${HASH}"} -->`)).toBeUndefined();
     expect(readPlanHeader("")).toBeUndefined();
   });
