@@ -27,7 +27,7 @@ export async function readEarlierRuns(
   }
 
   const orders: LedgerOrder[] = [];
-  for (const name of names.filter((n) => isRecordOfPlan(n, planHash)).sort()) {
+  for (const name of names.filter((n) => isRecordOfPlan(n, planHash)).sort(byRecordTime)) {
     const file = join(folder, name);
     const read = await readJsonFile(file, "ledger record");
     if (!read.ok) throw unreadable(file, read.errors.map(formatDiagnostic));
@@ -43,6 +43,22 @@ export async function readEarlierRuns(
 /** Records are named `<UTC time>-<hash 12>[-n].json`: the name picks a plan's, and sorts them by time. */
 export function isRecordOfPlan(fileName: string, planHash: string): boolean {
   return new RegExp(`-${planHash.slice(0, 12)}(-\\d+)?\\.json$`).test(fileName);
+}
+
+/**
+ * Oldest first: by the time in the name, then by the counter of the records of one second. A plain sort
+ * would put `-2.json` before the second's first record (`.json`) and `-10` before `-2`.
+ */
+function byRecordTime(a: string, b: string): number {
+  const [stampA, counterA] = recordKey(a);
+  const [stampB, counterB] = recordKey(b);
+  if (stampA !== stampB) return stampA < stampB ? -1 : 1;
+  return counterA - counterB;
+}
+
+function recordKey(fileName: string): [string, number] {
+  const match = /^(.*)-[0-9a-f]{12}(?:-(\d+))?\.json$/.exec(fileName);
+  return [match?.[1] ?? fileName, Number(match?.[2] ?? 1)];
 }
 
 function unreadable(where: string, lines: string[]): InputError {

@@ -67,3 +67,39 @@ describe("sizeBuys at the edge of the cash", () => {
     expect(sized).toEqual({ leg: "B1", quantity: 10 });
   });
 });
+
+describe("sizeBuys with a fee per order", () => {
+  // A commission model that charges its order fee whatever the size, even for no shares.
+  const perOrder = (shares: number) => 1 + shares * 0.005;
+
+  it("charges nothing for a buy it does not send, so the next buy in that currency keeps the cash", () => {
+    const sized = sizeBuys(
+      [
+        { leg: "B1", currency: "USD", plannedQuantity: 10, maxPricePerShare: 1_000 },
+        // 9 × 10.90 + 1.045 = 99.145: paid for only if B1 cost nothing.
+        { leg: "B2", currency: "USD", plannedQuantity: 9, maxPricePerShare: 10.9 },
+      ],
+      { USD: 100 },
+      perOrder,
+    );
+    expect(sized).toEqual([
+      { leg: "B1", quantity: 0, shrunk: "cash in USD after the sells pays for 0 of 10 shares" },
+      { leg: "B2", quantity: 9 },
+    ]);
+  });
+
+  it("steps down to the affordable size at once rather than a share at a time", () => {
+    let estimates = 0;
+    const [sized] = sizeBuys(
+      [{ leg: "B1", currency: "USD", plannedQuantity: 1_000_000, maxPricePerShare: 10 }],
+      { USD: 1_000 },
+      (shares) => {
+        estimates += 1;
+        return perOrder(shares);
+      },
+    );
+    // 99 × 10 + 1.495 fits in 1,000; 100 × 10 + 1.5 does not.
+    expect(sized?.quantity).toBe(99);
+    expect(estimates).toBeLessThanOrEqual(4);
+  });
+});

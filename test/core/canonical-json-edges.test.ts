@@ -42,6 +42,10 @@ describe("canonicalJson at its edges", () => {
   it("leaves out undefined values in documents with number-like keys too", () => {
     expect(canonicalJson({ "1": "x", b: undefined, a: 2 })).toBe('{"1":"x","a":2}');
     expect(canonicalJson({ a: 2, b: undefined, "1": "x" })).toBe('{"1":"x","a":2}');
+    // An undefined value first in an object whose keys are already in order.
+    expect(canonicalJson({ "1": undefined, "2": 3 })).toBe('{"2":3}');
+    expect(canonicalJson({ "1": undefined })).toBe("{}");
+    expect(canonicalJson([{ "7": undefined, a: [1] }])).toBe('[{"a":[1]}]');
   });
 
   it("writes equal documents with keys already sorted the same as unsorted ones", () => {
