@@ -19,7 +19,7 @@ import {
 import { planWarning } from "./plan-warning.js";
 import { planWarnings } from "./plan-warnings.js";
 import { NODE_BUDGET } from "./exact-increments.js";
-import type { Portfolio } from "./portfolio.js";
+import type { CommissionSchedule, Portfolio } from "./portfolio.js";
 import type { RebalanceHolding, RebalanceProblem } from "./rebalance-problem.js";
 import { normalizeSnapshot } from "./normalize-snapshot.js";
 import { resolveTargets } from "./resolve-targets.js";
@@ -360,6 +360,7 @@ function rebalanceProblem(
       canBuy: trading.mode !== "sell-only",
       minUnits: Math.max(1, Math.ceil(trading.minTradeValue / unit - 1e-9)),
       commission: (units) => estimateCommission(trading.commission, units * increment, price) * holding.fx,
+      commissionKinks: commissionKinks(trading.commission, price).map((shares) => shares / increment),
     };
   });
   const cashTarget = cash.weight / 100;
@@ -375,6 +376,18 @@ function rebalanceProblem(
       floor: cash.minimum + reserve,
     },
   };
+}
+
+/**
+ * Order sizes in shares where estimateCommission's slope may change: min(max(minimum, perShare x q),
+ * cap% x q x price) is linear between the size where the cap reaches the minimum and the size where the
+ * per-share charge does.
+ */
+function commissionKinks(schedule: CommissionSchedule, price: number): number[] {
+  const { minimum, perShare, maximumPercent } = schedule;
+  return [minimum / ((maximumPercent / 100) * price), minimum / perShare].filter(
+    (q) => Number.isFinite(q) && q > 0,
+  );
 }
 
 function reasonFor(line: Line, rows: ReturnType<typeof weightRows>): string {

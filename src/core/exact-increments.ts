@@ -1,9 +1,16 @@
-import { TURNOVER_PENALTY } from "./allocate-continuous.js";
 import { COMMISSION_WEIGHT, type IncrementSearch, type SearchItem } from "./increment-search.js";
-import { reachCost, ROOM_COST } from "./rebalance-problem.js";
+import { MaxHeap } from "./max-heap.js";
+import { reachCost } from "./rebalance-problem.js";
 
 /** Branch and bound gives up after this many nodes and keeps the best plan found (the plan says so). */
 export const NODE_BUDGET = 100_000;
+
+/**
+ * The search proves its plan within this share of the managed value of the optimum (a cent on a million):
+ * far below what a price moves between plan and fill, and without it accounts with many near-equal
+ * plans spend the whole budget telling apart plans a fraction of a cent apart.
+ */
+export const OPTIMALITY_GAP = 1e-8;
 
 /** A stretch of one holding's move toward its target: its length in value and its cost per unit. */
 interface Segment {
@@ -16,16 +23,19 @@ interface Segment {
 /**
  * Exact branch and bound over every whole-increment quantity each holding may take, for the objective of
  * increment-search.ts. Starts from the plan `search` holds (the incumbent from the heuristic) and
- * improves it in place. Returns false when it stopped at NODE_BUDGET before proving the plan optimal.
+ * improves it in place. Returns false when it stopped at NODE_BUDGET before proving the plan within
+ * OPTIMALITY_GAP of the optimum.
  *
- * The bound at a node is the continuous relaxation of the holdings still to decide: each may move any
- * amount of value within its range, at the costs of its reach (-1 per unit while out of band, ROOM_COST
- * in band, +1 past the target, plus the turnover tie-break), and cash pays for the total. Its minimum
- * is a one-dimensional convex problem: the holdings' cheapest cost of a total move (starting from every
+ * The bound at a node is the continuous relaxation of the holdings still to decide, each on the convex
+ * hull of its own quantities (see hullSegments: reach, turnover tie-break and commission, in what cash
+ * pays), with cash paying for the total and, once the plan buys, never going below its floor. Its
+ * minimum is a one-dimensional convex problem: the holdings' cheapest cost of a total paid (every
  * gaining stretch taken, then the cheapest extra or undone stretch per unit) plus the cash term at that
- * total, both piecewise linear, so the minimum is at one of their few breakpoints. Minimum trade sizes,
- * whole increments, the cash floor and the commissions of the holdings left are relaxed: a commission
- * adds its amount to the objective and lowers the cash term by at most as much, so it never lowers it.
+ * total, both piecewise linear, so the minimum is at one of their few breakpoints. Only minimum trade
+ * sizes and whole increments are relaxed, so the bound never exceeds the objective of a plan below it.
+ *
+ * Nodes are taken lowest bound first, and each dives to a whole plan through its lowest child, leaving
+ * the siblings open: the dives find good plans early, the order proves them with few nodes.
  */
 export function searchExactly(search: IncrementSearch, budget = NODE_BUDGET): boolean {
   const n = search.size;
@@ -34,108 +44,159 @@ export function searchExactly(search: IncrementSearch, budget = NODE_BUDGET): bo
     .map((_, i) => i)
     .sort((a, b) => (search.items[b] as SearchItem).unit - (search.items[a] as SearchItem).unit || a - b);
   const segments = order.map((i) => hullSegments(search, i));
-  // Most cash the holdings from depth d on can raise by selling: what a buy must be able to count on.
-  const sellAll = new Array<number>(n + 1).fill(0);
   const bounds: Bound[] = new Array<Bound>(n + 1);
-  bounds[n] = relaxation(search, []);
-  for (let d = n - 1; d >= 0; d--) {
-    const item = search.items[order[d] as number] as SearchItem;
-    sellAll[d] = (sellAll[d + 1] as number) + Math.max(0, -item.lo) * item.unit;
-    bounds[d] = relaxation(search, segments.slice(d).flat());
-  }
+  for (let d = n; d >= 0; d--) bounds[d] = relaxation(search, segments.slice(d).flat());
 
-  let best = search.shortfall() === 0 ? search.objective() : Infinity;
-  let bestUnits: number[] | undefined;
-  const units = new Array<number>(n).fill(0);
   const eps = search.eps;
+  // Branches that cannot beat the best plan by more than this are not worth proving: see OPTIMALITY_GAP.
+  const gap = Math.max(eps, OPTIMALITY_GAP * search.scale);
+  // With a buy, cash after the plan must stay above its floor: what cash may pay at most.
+  const capacity = search.cashValue - search.cashFloor + eps;
+  let best = search.shortfall() === 0 ? search.objective() : Infinity;
+  let bestLeaf: Node | undefined;
   let nodes = 0;
-  let complete = true;
-
-  /**
-   * Lower bound of a child k != 0 with `fee`, the least commission any order of this holding pays: a
-   * larger commission adds its excess and lowers the cash term by at most as much. Convex in k, so it
-   * only rises away from its least.
-   */
-  const lower = (d: number, i: number, k: number, cost: number, paid: number, fee: number): number => {
-    const item = search.items[i] as SearchItem;
-    const value = k * item.unit;
-    return (
-      cost +
-      reachCost(item.reach, value, ROOM_COST) +
-      TURNOVER_PENALTY * Math.abs(value) +
-      COMMISSION_WEIGHT * fee +
-      (bounds[d + 1] as Bound)(paid + value + fee)
-    );
-  };
-
-  const visit = (d: number, cost: number, spend: number, fees: number, buys: number): void => {
-    if (++nodes > budget) complete = false;
-    if (!complete) return;
-    if (d === n) {
-      const total = search.objectiveOf(cost, spend, fees);
-      if (total < best - eps && search.cashShortfallOf(spend, fees, buys) === 0) {
-        best = total;
-        bestUnits = [...units];
+  // Lowest bound first, then the deepest: the first plan reached at a bound is the best.
+  const open = new MaxHeap<Node>((a, b) => a.bound < b.bound || (a.bound === b.bound && a.d > b.d));
+  const root: Node = { d: 0, k: 0, parent: undefined, cost: 0, spend: 0, fees: 0, buys: 0, bound: 0 };
+  root.bound = (bounds[0] as Bound)(0);
+  open.push(root);
+  const children: Node[] = [];
+  for (let node = open.pop(); node !== undefined; node = open.pop()) {
+    if (node.bound >= best - gap) return finish(search, order, bestLeaf, true);
+    // Dive from it to a whole plan through the child with the lowest bound, leaving its siblings open:
+    // plans found early prune the rest.
+    for (let at: Node | undefined = node; at !== undefined && at.bound < best - gap;) {
+      children.length = 0;
+      if (!expand(at)) return finish(search, order, bestLeaf, false);
+      at = undefined;
+      for (const child of children) {
+        if (at === undefined || child.bound < at.bound) {
+          if (at !== undefined) open.push(at);
+          at = child;
+        } else open.push(child);
       }
-      return;
     }
+  }
+  return finish(search, order, bestLeaf, true);
+
+  /** The children of `node` that may beat the best plan, into `children`; false when the budget ran out. */
+  function expand(node: Node): boolean {
+    const { d, cost, spend, fees, buys } = node;
     const i = order[d] as number;
     const item = search.items[i] as SearchItem;
-    const paid = spend + fees;
-    const tryK = (k: number): void => {
-      const nextBuys = buys + (k > 0 ? 1 : 0);
-      const nextSpend = spend + k * item.unit;
-      const nextFees = fees + search.itemFee(i, k);
-      // With a buy, cash must end above its floor even if every remaining holding sells all it may.
-      if (nextBuys > 0 && search.cashShortfallOf(nextSpend - (sellAll[d + 1] as number), nextFees, 1) > 0) {
-        return;
-      }
-      const nextCost = cost + search.itemCost(i, k);
-      const bound = nextCost + (bounds[d + 1] as Bound)(nextSpend + nextFees);
-      if (bound >= best - eps) return;
-      units[i] = k;
-      visit(d + 1, nextCost, nextSpend, nextFees, nextBuys);
-      units[i] = 0;
+    const next = bounds[d + 1] as Bound;
+    /** The objective so far with k, plus the least the holdings left can add (Infinity: infeasible). */
+    const boundOf = (k: number): number => {
+      const paid = spend + fees + k * item.unit + search.itemFee(i, k);
+      const limit = buys > 0 || k > 0 ? capacity - paid : Infinity;
+      return cost + search.itemCost(i, k) + next(paid, limit);
+    };
+    const take = (k: number, bound: number): boolean => {
+      if (++nodes > budget) return false;
+      const child: Node = {
+        d: d + 1,
+        k,
+        parent: node,
+        cost: cost + search.itemCost(i, k),
+        spend: spend + k * item.unit,
+        fees: fees + search.itemFee(i, k),
+        buys: buys + (k > 0 ? 1 : 0),
+        bound,
+      };
+      // A whole plan: its bound is its objective (Infinity when cash would end below its floor).
+      if (child.d < n) children.push(child);
+      else if (bound < best - eps) [best, bestLeaf] = [bound, child];
+      return true;
     };
     // Not trading this holding, then its orders: the range of allowed non-zero quantities.
-    tryK(0);
+    const zero = boundOf(0);
+    if (zero < best - gap && !take(0, zero)) return false;
     const from = item.hi > 0 ? item.minUnits : item.lo;
     const to = item.hi > 0 ? item.hi : -item.minUnits;
-    if (from > to) return;
-    const fee = search.itemFee(i, item.minUnits);
-    // The least of the lower bound over the range, by bisection on its slope.
-    let lo = from;
-    let hi = to;
-    while (lo < hi) {
-      const mid = Math.floor((lo + hi) / 2);
-      if (lower(d, i, mid + 1, cost, paid, fee) < lower(d, i, mid, cost, paid, fee)) lo = mid + 1;
-      else hi = mid;
+    if (from > to) return true;
+    // Between the commission's kinks the bound is convex in k: its own objective is, and the relaxation
+    // of the holdings left is convex in what cash has paid, which is linear in k there. On each such
+    // stretch, find the least by bisection, then go outward, the lower side first; a side ends where
+    // its bound reaches the best plan found (it only rises further out).
+    const sign = item.hi > 0 ? 1 : -1;
+    const cuts = new Set<number>([from, to]);
+    for (const q of item.commissionKinks) {
+      for (const c of [sign * Math.floor(q), sign * Math.ceil(q)]) if (c > from && c < to) cuts.add(c);
     }
-    // Outward from the least, the side with the lower bound first; a side ends where its bound reaches
-    // the best plan found (the bound only rises further out). Each quantity counts toward the budget.
-    let left = lo;
-    let right = lo + 1;
-    for (;;) {
-      const leftBound = left >= from ? lower(d, i, left, cost, paid, fee) : Infinity;
-      const rightBound = right <= to ? lower(d, i, right, cost, paid, fee) : Infinity;
-      const leftOpen = leftBound < best - eps;
-      const rightOpen = rightBound < best - eps;
-      if (!leftOpen && !rightOpen) break;
-      if (++nodes > budget) complete = false;
-      if (!complete) return;
-      if (leftOpen && (!rightOpen || leftBound <= rightBound)) tryK(left--);
-      else tryK(right++);
+    const ends = [...cuts].sort((x, y) => x - y);
+    const stretches: [number, number][] =
+      ends.length === 1
+        ? [[from, to]]
+        : ends.slice(1).map((end, j) => [j === 0 ? from : (ends[j] as number) + 1, end]);
+    for (const [first, last] of stretches) {
+      let lo = first;
+      let hi = last;
+      while (lo < hi) {
+        const mid = Math.floor((lo + hi) / 2);
+        if (boundOf(mid + 1) < boundOf(mid)) lo = mid + 1;
+        else hi = mid;
+      }
+      let left = lo;
+      let right = lo + 1;
+      let leftBound = boundOf(left);
+      let rightBound = right <= last ? boundOf(right) : Infinity;
+      for (;;) {
+        const leftOpen = leftBound < best - gap;
+        const rightOpen = rightBound < best - gap;
+        if (!leftOpen && !rightOpen) break;
+        if (leftOpen && (!rightOpen || leftBound <= rightBound)) {
+          if (!take(left, leftBound)) return false;
+          left--;
+          leftBound = left >= first ? boundOf(left) : Infinity;
+        } else {
+          if (!take(right, rightBound)) return false;
+          right++;
+          rightBound = right <= last ? boundOf(right) : Infinity;
+        }
+      }
     }
-  };
-  visit(0, 0, 0, 0, 0);
-  if (bestUnits !== undefined) search.restore(bestUnits);
+    return true;
+  }
+}
+
+/** A holding decided: the `d`th in the search's order holds k increments; the totals of the path to it. */
+interface Node {
+  d: number;
+  k: number;
+  parent: Node | undefined;
+  cost: number;
+  spend: number;
+  fees: number;
+  buys: number;
+  /** Lower bound of every plan below it; for a whole plan, its objective. */
+  bound: number;
+}
+
+/** Puts the best plan found into `search` and says whether it is proven best. */
+function finish(
+  search: IncrementSearch,
+  order: number[],
+  leaf: Node | undefined,
+  complete: boolean,
+): boolean {
+  if (leaf !== undefined) {
+    const units = new Array<number>(search.size).fill(0);
+    for (let node: Node | undefined = leaf; node?.parent !== undefined; node = node.parent) {
+      units[order[node.d - 1] as number] = node.k;
+    }
+    search.restore(units);
+  }
   return complete;
 }
 
 /**
- * The convex hull of one holding's cost (reach, room cost, turnover tie-break; no commission) over the
- * quantities it may take, 0 and minUnits to its limit, as segments of value toward its target: tighter
- * than the continuous cost, because a whole increment cannot stop exactly at a band edge or target.
+ * One holding's options as the relaxation sees them: the lower convex hull of its whole-increment
+ * quantities (0, and minUnits to its limit) in the plane of (what cash pays for it, its objective),
+ * commissions included on both axes, as segments along its side (buys raise what cash pays, sells lower
+ * it). The objective is its cost plus the cash term at the total paid, so relaxing each holding to its
+ * hull is a true lower bound. Its points lie on straight lines between the quantities next to the breaks
+ * of its reach (out of band, in band, past the target) and of its commission (cap, minimum, per share),
+ * so the hull of those few quantities is the hull of all of them.
  */
 function hullSegments(search: IncrementSearch, i: number): Segment[] {
   const item = search.items[i] as SearchItem;
@@ -143,24 +204,47 @@ function hullSegments(search: IncrementSearch, i: number): Segment[] {
   const last = Math.max(item.hi, -item.lo);
   if (last < item.minUnits) return [];
   const { unit, reach } = item;
-  const at = (k: number): number =>
-    reachCost(reach, sign * k * unit, ROOM_COST) + TURNOVER_PENALTY * k * unit;
   const corners = new Set<number>([0, item.minUnits, last]);
-  for (const x of [reach.primaryReach, reach.targetReach]) {
-    for (const k of [Math.floor(x / unit), Math.ceil(x / unit)])
-      if (k > item.minUnits && k < last) corners.add(k);
+  for (const x of [reach.primaryReach / unit, reach.targetReach / unit, ...item.commissionKinks]) {
+    for (const k of [Math.floor(x), Math.ceil(x)]) if (k > item.minUnits && k < last) corners.add(k);
   }
   const ks = [...corners].sort((a, b) => a - b);
+  // Distance along its side that cash pays (value, plus a buy's commission or less a sell's), and cost.
+  let points = ks.map((k): [number, number] => [
+    k * unit + sign * search.itemFee(i, sign * k),
+    search.itemCost(i, sign * k),
+  ]);
+  if (points.some((p, j) => j > 0 && !(p[0] > (points[j - 1] as [number, number])[0]))) {
+    // A commission of the whole trade value (a 100% cap) pays nothing: bound the commission along the
+    // value instead, at its own weight less the most the cash term can give back for it (1 per unit).
+    points = ks.map((k): [number, number] => [
+      k * unit,
+      search.itemCost(i, sign * k) - (COMMISSION_WEIGHT - 1) * search.itemFee(i, sign * k),
+    ]);
+  }
+  const hull: [number, number][] = [];
+  for (const p of points) {
+    for (;;) {
+      const a = hull[hull.length - 2];
+      const b = hull[hull.length - 1];
+      if (a === undefined || b === undefined) break;
+      // b is not below the chord from a to p: off the lower hull.
+      if ((b[0] - a[0]) * (p[1] - a[1]) - (b[1] - a[1]) * (p[0] - a[0]) > 0) break;
+      hull.pop();
+    }
+    hull.push(p);
+  }
   const out: Segment[] = [];
-  for (let j = 1; j < ks.length; j++) {
-    const a = ks[j - 1] as number;
-    const b = ks[j] as number;
-    out.push({ length: (b - a) * unit, slope: (at(b) - at(a)) / ((b - a) * unit), sign });
+  for (let j = 1; j < hull.length; j++) {
+    const [x0, y0] = hull[j - 1] as [number, number];
+    const [x1, y1] = hull[j] as [number, number];
+    out.push({ length: x1 - x0, slope: (y1 - y0) / (x1 - x0), sign });
   }
   return out;
 }
 
-type Bound = (paid: number) => number;
+/** The bound given what cash has paid already, and the most the holdings left may pay (the cash floor). */
+type Bound = (paid: number, limit?: number) => number;
 
 /**
  * The least objective of the holdings with these segments plus cash, relaxed to continuous amounts on
@@ -238,8 +322,9 @@ function relaxation(search: IncrementSearch, segments: Segment[]): Bound {
     ),
   ].sort((a, b) => a - b);
   const lowest = xs[0] as number;
-  const highest = xs[m - 1] as number;
-  return (paid) => {
+  return (paid, limit = Infinity) => {
+    const highest = Math.min(xs[m - 1] as number, limit);
+    if (highest < lowest) return Infinity;
     let min = Infinity;
     const consider = (move: number): void => {
       const value = holdingsAt(move) + cashAt(paid + move);

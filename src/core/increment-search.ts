@@ -24,6 +24,8 @@ export interface SearchItem {
   hi: number;
   minUnits: number;
   commission: (units: number) => number;
+  /** See RebalanceHolding.commissionKinks. */
+  commissionKinks: number[];
 }
 
 interface Candidate {
@@ -77,7 +79,8 @@ export class IncrementSearch {
       const minUnits = Math.max(1, holding.minUnits);
       if (hi < minUnits) hi = 0;
       if (-lo < minUnits) lo = 0;
-      return { reach, unit: holding.unit, lo, hi, minUnits, commission: holding.commission };
+      const { unit, commission, commissionKinks } = holding;
+      return { reach, unit, lo, hi, minUnits, commission, commissionKinks };
     });
     this.cashReach = reachOf(cash, rebalanceTo);
     this.cashValue = cash.value;

@@ -20,6 +20,12 @@ export interface RebalanceHolding {
   minUnits: number;
   /** Estimated commission in base currency for an order of `units` increments (units > 0). */
   commission: (units: number) => number;
+  /**
+   * Order sizes in increments (not necessarily whole) where the commission's slope may change: between
+   * them it is linear in the units. The exact search needs them to bound commissions without trying
+   * every size.
+   */
+  commissionKinks: number[];
 }
 
 export interface RebalanceCash {
