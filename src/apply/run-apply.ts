@@ -46,6 +46,8 @@ export interface RunApplyOptions {
   waveTimeoutMs: number;
   /** When each wave's deadline is reached; default the real clock, `waveTimeoutMs` after the wave starts. */
   waveDeadline?: WaveDeadline;
+  /** When the wait for IB to confirm the cancels at a deadline ends; default the real clock, 5 s. */
+  cancelGrace?: WaveDeadline;
   /** Where ledger/<account>/<time>-<hash>.json is written; nothing is written without it. */
   ledgerDir?: string;
   /**
@@ -154,6 +156,7 @@ async function applyChecked(
       earlierRuns,
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(options.waveDeadline ? { waveDeadline: options.waveDeadline } : {}),
+      ...(options.cancelGrace ? { cancelGrace: options.cancelGrace } : {}),
     });
     // The drift is measured, not hoped: a drop here is reconnected too; if IB cannot be reached it is
     // recorded as not measured rather than failing a run whose orders are done.
