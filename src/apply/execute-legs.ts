@@ -26,6 +26,11 @@ export interface ExecuteOptions {
   onProgress?: (event: ProgressEvent) => void;
   /** When each wave's deadline is reached: the real clock (`waveTimeoutMs` after the wave starts) unless given. */
   waveDeadline?: WaveDeadline;
+  /**
+   * After the unfilled rest of a wave is cancelled at its deadline, when the wait for IB to confirm the
+   * cancels ends (`timeoutMs` is the grace): the real clock, CANCEL_GRACE_MS, unless given.
+   */
+  cancelGrace?: WaveDeadline;
 }
 
 /**
@@ -199,22 +204,9 @@ async function placeIfNew(s: Session, leg: ExecutableLeg, quantity: number): Pro
 
 /** Waits until every leg of the wave is settled, reconnecting when needed; cancels the rest at the deadline. */
 async function followWave(s: Session, wave: ExecutableLeg[]): Promise<void> {
-  const settled = new AbortController();
-  let reached = false;
   const deadline = s.options.waveDeadline ?? clockWaveDeadline;
-  void deadline({ legs: wave.map((l) => l.leg), timeoutMs: s.options.waveTimeoutMs }, settled.signal).then(
-    () => (reached = !settled.signal.aborted),
-    () => (reached = !settled.signal.aborted),
-  );
-  try {
-    while (!reached) {
-      await s.link.ensureConnected();
-      if (wave.every((l) => s.tracker.isSettled(l.leg))) return;
-      await sleep(POLL_MS);
-    }
-  } finally {
-    settled.abort();
-  }
+  const ended = await settledBefore(s, wave, deadline, s.options.waveTimeoutMs, true);
+  if (ended) return;
   for (const leg of wave) {
     for (const orderId of s.tracker.workingOrderIds(leg.leg)) {
       s.tracker.note(leg.leg, `cancelled the unfilled rest at the deadline (${s.options.waveTimeoutMs} ms)`);
@@ -229,9 +221,37 @@ async function followWave(s: Session, wave: ExecutableLeg[]): Promise<void> {
         });
     }
   }
-  const graceEnd = Date.now() + CANCEL_GRACE_MS;
-  while (Date.now() < graceEnd && !wave.every((l) => s.tracker.isSettled(l.leg))) await sleep(POLL_MS);
+  await settledBefore(s, wave, s.options.cancelGrace ?? clockWaveDeadline, CANCEL_GRACE_MS, false);
   await s.link.read(() => resync(s, false));
+}
+
+/**
+ * Polls until every leg of the wave is settled (true) or the port says its time is up (false). Only the
+ * wait for the orders reconnects: the grace after the cancels is read by the resync that follows it.
+ */
+async function settledBefore(
+  s: Session,
+  wave: ExecutableLeg[],
+  port: WaveDeadline,
+  timeoutMs: number,
+  reconnect: boolean,
+): Promise<boolean> {
+  const settled = new AbortController();
+  let reached = false;
+  void port({ legs: wave.map((l) => l.leg), timeoutMs }, settled.signal).then(
+    () => (reached = !settled.signal.aborted),
+    () => (reached = !settled.signal.aborted),
+  );
+  try {
+    while (!reached) {
+      if (reconnect) await s.link.ensureConnected();
+      if (wave.every((l) => s.tracker.isSettled(l.leg))) return true;
+      await sleep(POLL_MS);
+    }
+    return false;
+  } finally {
+    settled.abort();
+  }
 }
 
 async function sizeFreshBuys(s: Session, allBuys: ExecutableLeg[], fresh: ExecutableLeg[]) {

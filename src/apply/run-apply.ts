@@ -6,7 +6,7 @@ import type { Broker, BrokerExecution } from "../broker/broker.js";
 import { checkAccountManaged } from "../broker/take-snapshot.js";
 import { formatDiagnostic } from "../config/diagnostic.js";
 import { loadPortfolioFile } from "../config/load-portfolio.js";
-import { loadPlanFile } from "../config/load-plan.js";
+import { loadPlanFile, type LoadPlanResult } from "../config/load-plan.js";
 import { computePlan } from "../core/compute-plan.js";
 import { estimateCommission } from "../core/estimate-commission.js";
 import { verifyPlanHash } from "../core/hash-plan.js";
@@ -32,6 +32,12 @@ import { localContext, type ApplyContext } from "./refusal-hints.js";
 
 export interface RunApplyOptions {
   planFile: string;
+  /**
+   * The plan file as the caller already read it (`folioctl apply` reads it once: its account picks the
+   * lock and the client id): the hash verified and the orders sent come from these bytes, and planFile
+   * is not read again, so that a file replaced in between changes nothing.
+   */
+  plan?: LoadPlanResult;
   /** The portfolio file to read, or, with `intent`, only its name for messages. */
   portfolioFile: string;
   /**
@@ -46,6 +52,8 @@ export interface RunApplyOptions {
   waveTimeoutMs: number;
   /** When each wave's deadline is reached; default the real clock, `waveTimeoutMs` after the wave starts. */
   waveDeadline?: WaveDeadline;
+  /** When the wait for IB to confirm the cancels at a deadline ends; default the real clock, 5 s. */
+  cancelGrace?: WaveDeadline;
   /** Where ledger/<account>/<time>-<hash>.json is written; nothing is written without it. */
   ledgerDir?: string;
   /**
@@ -90,7 +98,7 @@ export async function runApply(options: RunApplyOptions): Promise<RunApplyResult
       : { ok: true as const, portfolio: options.intent.portfolio, sha256: options.intent.hash };
   if (!loaded.ok) throw inputError("portfolio.yaml", loaded.errors.map(formatDiagnostic));
   const context = contextOf(options);
-  const plan = await readPlan(options.planFile, context);
+  const plan = checkedPlan(options.plan ?? (await loadPlanFile(options.planFile)), context);
   const finish = (parts: Outcome) => complete(options, plan, startedAt, parts);
   const refusal = checkPlan(plan, loaded.portfolio, loaded.sha256, startedAt, options.toolVersion, context);
   // An expired plan may still be one whose legs all ended: such a re-run sends nothing and reports like
@@ -154,6 +162,7 @@ async function applyChecked(
       earlierRuns,
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(options.waveDeadline ? { waveDeadline: options.waveDeadline } : {}),
+      ...(options.cancelGrace ? { cancelGrace: options.cancelGrace } : {}),
     });
     // The drift is measured, not hoped: a drop here is reconnected too; if IB cannot be reached it is
     // recorded as not measured rather than failing a run whose orders are done.
@@ -246,9 +255,8 @@ function contextOf(options: RunApplyOptions): ApplyContext {
   return options.context ?? localContext(options.portfolioFile, options.planFile);
 }
 
-/** Reads and schema-checks the plan file; whether it is the reviewed one is checkPlan's hash check. */
-async function readPlan(file: string, context: ApplyContext): Promise<Plan> {
-  const loaded = await loadPlanFile(file);
+/** The schema-checked plan file; whether it is the reviewed one is checkPlan's hash check. */
+function checkedPlan(loaded: LoadPlanResult, context: ApplyContext): Plan {
   if (loaded.ok) return loaded.plan;
   const { document } = loaded;
   const format = document === undefined ? undefined : checkPlanFormat(document, context);

@@ -51,13 +51,16 @@ export async function applyCommand(flags: ApplyFlags, ctx: CliContext): Promise<
     });
   }
   const planFile = resolve(ctx.cwd, flags.plan);
-  // The lock and the client id are the plan's account's; an unreadable plan is refused before either.
-  const account = await readPlanAccount(planFile);
+  // Read once: the lock and the client id are the account of the very bytes whose hash is verified and
+  // whose orders are sent. An unreadable plan is refused (by runApply, which says why) before either.
+  const plan = await loadPlanFile(planFile);
+  const account = plan.ok ? plan.plan.account : undefined;
   // --account: the account's portfolio resolved from its account file and model here.
   const intent = flags.account === undefined ? undefined : await localAccountIntent(flags.account, ctx);
   const portfolioName = intent === undefined ? flags.portfolio : intent.files.join(" with ");
   const result = await runApply({
     planFile,
+    plan,
     portfolioFile: intent === undefined ? resolve(ctx.cwd, flags.portfolio) : portfolioName,
     ...(intent === undefined ? {} : { intent: { portfolio: intent.portfolio, hash: intent.hash } }),
     broker: applyBrokerFactory(address, flags, ctx)(account ?? ""),
@@ -80,12 +83,6 @@ export async function applyCommand(flags: ApplyFlags, ctx: CliContext): Promise<
   ctx.stdout.write(flags.json ? `${JSON.stringify(record, null, 2)}\n` : renderApplyText(record));
   if (result.ledgerFile) ctx.stderr.write(`ledger: ${result.ledgerFile}\n`);
   return result.exitCode;
-}
-
-/** The plan's account, or undefined when the file is not a valid plan (runApply then says why). */
-async function readPlanAccount(file: string): Promise<string | undefined> {
-  const loaded = await loadPlanFile(file);
-  return loaded.ok ? loaded.plan.account : undefined;
 }
 
 /** Another apply holds the account: nothing was sent and no record is written, the holder writes one. */

@@ -158,9 +158,9 @@ export async function applyMergedCommit(
     });
   } catch (error) {
     if (!(error instanceof LockHeldError)) throw error;
-    // The holder reports on the pull request; this run only says why it stopped.
+    // The holder reports on the pull request; this run only says why it stopped (the command prints
+    // the refusal with its hint, once, like every other).
     const refusal: Refusal = { reason: "locked", message: error.message, hint: error.hint ?? "" };
-    log(`apply: refused (locked): ${error.message}`);
     return { exitCode: 3, sha, account, pull: merged, refusal };
   }
 
@@ -297,8 +297,8 @@ interface EarlyRefusal {
 
 /** A refusal before the lock: recorded (when the plan can be read), reported, and a fresh plan proposed. */
 async function finishRefused(deps: ApplyOnMergeDeps, input: EarlyRefusal): Promise<ApplyOnMergeResult> {
+  // The refusal is not logged here: the command prints every refusal of the run once, early or not.
   const { refusal, plan } = input;
-  deps.log(`apply: refused (${refusal.reason}): ${refusal.message}`);
   const record =
     plan === undefined
       ? undefined

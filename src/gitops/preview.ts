@@ -13,6 +13,7 @@ import { InputError } from "../errors.js";
 import { groupsOf, selectAccounts } from "../config/account-groups.js";
 import type { CommentOutcome } from "../forge/forge.js";
 import type { GitOpsDeps } from "./gitops-deps.js";
+import { problemOwners } from "./preview-problem-owner.js";
 import {
   invalidPreviewComment,
   manyAccountsPreviewComment,
@@ -77,7 +78,11 @@ export async function runPreview(deps: PreviewDeps, options: PreviewOptions): Pr
     return { outcome, exitCode: failed ? 1 : 0, comment, commentOutcome };
   };
 
-  const problems = headProblems(head, main);
+  const problems = await ownProblems(headProblems(head, main), group, {
+    readFile: (path) => forge.readFile(path, pull.headSha),
+    main,
+    log: (line) => deps.log(`preview: #${pull.number}: ${line}`),
+  });
   if (problems.length > 0) return post("invalid", invalidPreviewComment(where, problems));
   // A model drives every account that names it: a change to it previews all of them; an account file
   // previews its account. A portfolio.yaml repository previews its one account, as always.
@@ -202,6 +207,31 @@ function headProblems(head: OpsIntent, main: OpsIntent): Diagnostic[] {
     seen.add(key);
     return true;
   });
+}
+
+/**
+ * With --group, the problems this group's run comments on (see preview-problem-owner.ts); the others are
+ * left to the run of the group that owns them, which comments once for every group. Without: all.
+ */
+async function ownProblems(
+  problems: Diagnostic[],
+  group: string | undefined,
+  context: {
+    readFile: (path: string) => Promise<string | undefined>;
+    main: OpsIntent;
+    log: (line: string) => void;
+  },
+): Promise<Diagnostic[]> {
+  if (group === undefined || problems.length === 0) return problems;
+  const owners = await problemOwners(problems, context, context.main);
+  const left = new Map<string, Set<string>>();
+  for (const [problem, owner] of owners) {
+    if (owner !== group) left.set(owner, (left.get(owner) ?? new Set()).add(problem.file));
+  }
+  for (const [owner, files] of left) {
+    context.log(`${[...files].join(", ")} not valid: left to group ${owner}'s run, which comments on it`);
+  }
+  return problems.filter((problem) => owners.get(problem) === group);
 }
 
 /** The repository's files at a ref, read through the API as data. */

@@ -273,12 +273,21 @@ describe("runApply through faults", () => {
     let restarted: GatewaySim | undefined;
     const seen: string[] = [];
     // The restarted gateway knows none of the orders sent before: their wave ends at its deadline,
-    // reached once apply has reconnected and read what the new gateway reports.
+    // reached once apply has reconnected and read what the new gateway reports. The cancels it then
+    // sends are for orders the new gateway never heard of: no confirmation comes, so the grace after
+    // them ends at the same event instead of 5 s later.
     const deadlines = new WaveDeadlines();
+    const grace = new WaveDeadlines();
     const result = await apply(sim, fixture, {
       waveDeadline: deadlines.port,
+      cancelGrace: grace.port,
       onProgress: (event) => {
-        if (event.kind === "reconnected") for (const ref of seen) deadlines.reach(ref.split(":").pop()!);
+        if (event.kind === "reconnected") {
+          for (const ref of seen) {
+            deadlines.reach(ref.split(":").pop()!);
+            grace.reach(ref.split(":").pop()!);
+          }
+        }
         if (event.kind === "reconnecting" && !restarted) {
           seen.push(...sim.orders().map((o) => o.orderRef));
           const state = sim.snapshotState();

@@ -127,6 +127,8 @@ describe("apply --on-merge reports what the engine did", () => {
     });
     expect(rerun.code).toBe(3);
     expect(rerun.stderr).toContain("refused (locked)");
+    // Said once, with its hint: not once by the run and again by the command's summary.
+    expect(rerun.stderr.match(/refused \(locked\)/g)).toHaveLength(1);
     expect(forgetful.orders()).toEqual([]);
   });
 
@@ -171,6 +173,8 @@ describe("apply --on-merge reports what the engine did", () => {
     expect(run.stderr).toMatch(
       /refused \(suspended\): trading is suspended: portfolio\.yaml on main \(at \w{12}\)/,
     );
+    // A refusal before the plan is executed is logged once, like the engine's own.
+    expect(run.stderr.match(/refused \(suspended\)/g)).toHaveLength(1);
     expect(w.sim.orders()).toEqual([]);
     expect(w.repo.pulls.find((p) => p.number === number)?.labels).toEqual(["folioctl", "folioctl: refused"]);
     expect(run.stderr).toContain("Nothing proposed for DU1234567: trading is suspended");
@@ -194,6 +198,7 @@ describe("apply --on-merge reports what the engine did", () => {
     expect(run.stderr).toContain(
       `refused (tampered): #${theirs.number} (by alice, from again) is not folioctl's rebalance pull request for ${ACCOUNT}`,
     );
+    expect(run.stderr.match(/refused \(tampered\)/g)).toHaveLength(1);
     expect(w.sim.orders()).toHaveLength(orders);
     expect(w.repo.pulls.find((p) => p.number === theirs.number)?.labels).toEqual([]);
     expect(

@@ -199,3 +199,48 @@ describe("account groups, one runner each", () => {
     );
   });
 });
+
+describe("a pull request whose file cannot be read, previewed by every group", () => {
+  it("is commented on once, by the group that owns the file; the other groups stay silent", async () => {
+    const w = await groupedWorld();
+    const previewAll = async (number: number) => {
+      const runs = new Map<string, Awaited<ReturnType<LoopWorld["run"]>>>();
+      for (const group of ["advisor", "default", "partner"]) {
+        runs.set(group, await w.run(["preview", "--pr", String(number), "--group", group], PREVIEW));
+      }
+      return runs;
+    };
+    const commentsOn = (number: number) => w.repo.comments.filter((c) => c.issueNumber === number);
+
+    // The partner's account file is broken YAML, but its `group:` line still says whose it is.
+    const brokenAccount = await w.openIntent(
+      {
+        [`accounts/${SECOND}.yaml`]: `account: ${SECOND}\nmodel: core\ngroup: partner\nlimits: [maxTurnover\n`,
+      },
+      "Break the partner's account file",
+    );
+    const first = await previewAll(brokenAccount);
+    expect(commentsOn(brokenAccount)).toHaveLength(1);
+    const [comment] = commentsOn(brokenAccount);
+    expect(comment?.body).toContain(`### folioctl preview of #${brokenAccount} for group \`partner\`: `);
+    expect(comment?.body).toContain(`accounts/${SECOND}.yaml is not valid`);
+    expect(first.get("partner")?.code).toBe(1);
+    for (const group of ["advisor", "default"]) {
+      expect(first.get(group)?.code).toBe(0);
+      expect(first.get(group)?.stderr).toContain(
+        `accounts/${SECOND}.yaml not valid: left to group partner's run, which comments on it`,
+      );
+    }
+
+    // A model drives accounts of several groups: its problems are the `default` group's to report.
+    const brokenModel = await w.openIntent({ "models/core.yaml": "targets: [VTI\n" }, "Break the model");
+    const second = await previewAll(brokenModel);
+    expect(commentsOn(brokenModel)).toHaveLength(1);
+    expect(commentsOn(brokenModel)[0]?.body).toContain(
+      `### folioctl preview of #${brokenModel} for group \`default\`: models/core.yaml is not valid`,
+    );
+    expect(second.get("default")?.code).toBe(1);
+    expect(second.get("partner")?.code).toBe(0);
+    expect(second.get("advisor")?.code).toBe(0);
+  });
+});
