@@ -61,6 +61,21 @@ export class GitCli {
     }
   }
 
+  /**
+   * The output of `git cat-file --batch` for these object names, one per line of input, in one process:
+   * a header and the raw content of each (no textconv or filters). Names must fit on one line.
+   */
+  async catFileBatch(action: string, specs: string[]): Promise<Buffer> {
+    const input = specs.map((spec) => `${spec}\n`).join("");
+    try {
+      return await simpleGit({ ...this.settings(), input: () => Buffer.from(input) }).binaryCatFile([
+        "--batch",
+      ]);
+    } catch (error) {
+      throw toGitError(error, action);
+    }
+  }
+
   /** The raw bytes of several blobs (by object id) in one process, one after the other without separators. */
   async blobs(action: string, ids: string[]): Promise<Buffer> {
     try {

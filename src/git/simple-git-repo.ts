@@ -5,6 +5,7 @@ import { dirname, resolve } from "node:path";
 import { simpleGit } from "simple-git";
 import type { Clock } from "../core/clock.js";
 import { GitError } from "../errors.js";
+import { fitsBatchLine, parseBatch } from "./cat-file-batch.js";
 import { GitCli } from "./git-cli.js";
 import type {
   FileChange,
@@ -43,6 +44,9 @@ export interface SimpleGitRepoOptions {
 const REMOTE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const BRANCH_NAME = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/;
 
+/** A full object id (SHA-1 or SHA-256): what it names never changes. */
+const FULL_OBJECT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+
 /** Blobs per `git show`: a command line of object ids well under any system's limit. */
 const READ_FOLDER_BATCH = 500;
 
@@ -53,6 +57,11 @@ export class SimpleGitRepo implements GitRepo {
   private readonly cli: GitCli;
   private readonly locks: LockRefs;
   private readonly maxPushAttempts: number;
+  /**
+   * Full object ids known to name a commit (or being looked up): once a commit, always one. Only
+   * positive answers stay (a fetch can bring a missing commit), and never a ref name's (refs move).
+   */
+  private readonly commits = new Map<string, Promise<string | null>>();
 
   private constructor(
     readonly dir: string,
@@ -140,14 +149,26 @@ export class SimpleGitRepo implements GitRepo {
 
   async readFile(ref: string, path: string): Promise<Uint8Array | null> {
     const sha = await this.requireCommit(ref);
-    const type = await this.cli.attempt(["cat-file", "-t", `${sha}:${path}`]);
+    const spec = `${sha}:${path}`;
+    const action = `reading ${path} at ${sha.slice(0, 12)}`;
+    let type: string | null;
+    let content: () => Promise<Buffer>;
+    if (fitsBatchLine(spec)) {
+      // Type and bytes from one process.
+      const [object] = parseBatch(await this.cli.catFileBatch(action, [spec]), 1);
+      type = object?.type ?? null;
+      content = () => Promise.resolve(object?.content ?? Buffer.alloc(0));
+    } else {
+      type = await this.cli.attempt(["cat-file", "-t", spec]);
+      content = () => this.cli.blob(action, spec);
+    }
     if (type === null) return null;
     if (type !== "blob") {
       throw new GitError(`${path} at ${sha.slice(0, 12)} is a ${type}, not a file`, {
         hint: `${path} must be a regular file in the ops repository`,
       });
     }
-    return new Uint8Array(await this.cli.blob(`reading ${path} at ${sha.slice(0, 12)}`, `${sha}:${path}`));
+    return new Uint8Array(await content());
   }
 
   async listFiles(ref: string, folder: string): Promise<string[]> {
@@ -397,10 +418,28 @@ export class SimpleGitRepo implements GitRepo {
     return all;
   }
 
-  private async resolveCommit(ref: string): Promise<string | null> {
+  private resolveCommit(ref: string): Promise<string | null> {
     // A leading dash would be read as an option by git.
-    if (ref.startsWith("-")) throw new GitError(`"${ref}" is not a valid git ref`);
-    return this.cli.attempt(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
+    if (ref.startsWith("-")) return Promise.reject(new GitError(`"${ref}" is not a valid git ref`));
+    if (!FULL_OBJECT_ID.test(ref)) return this.lookUpCommit(ref);
+    const known = this.commits.get(ref);
+    if (known !== undefined) return known;
+    // Concurrent reads of one commit share a single lookup; a "no" is forgotten once it is given.
+    const lookup = this.lookUpCommit(ref);
+    this.commits.set(ref, lookup);
+    void lookup.then((sha) => {
+      if (sha === null && this.commits.get(ref) === lookup) this.commits.delete(ref);
+    });
+    return lookup;
+  }
+
+  private async lookUpCommit(ref: string): Promise<string | null> {
+    const sha = await this.cli.attempt(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
+    // What a ref pointed to is a commit for good, whatever the ref does next.
+    if (sha !== null && FULL_OBJECT_ID.test(sha) && !this.commits.has(sha)) {
+      this.commits.set(sha, Promise.resolve(sha));
+    }
+    return sha;
   }
 
   private async requireCommit(ref: string): Promise<string> {

@@ -105,6 +105,46 @@ describe("SimpleGitRepo: opening, fetching and reading", () => {
     expect((await repo.readFolder(sha, "models", () => true)).size).toBe(0);
   });
 
+  it("reads files whose names hold spaces, quotes, newlines and carriage returns exactly", async () => {
+    const names = [
+      "notes/with space.txt",
+      " leading and trailing ",
+      `quo"te's.txt`,
+      "new\nline.txt",
+      "carriage\r",
+      "looks missing",
+      "tab\there.txt",
+    ];
+    const human = await sandbox.clone("human");
+    const sha = await sandbox.commitAndPush(
+      human,
+      Object.fromEntries(names.map((name, i) => [name, `file ${i}: ${JSON.stringify(name)}\n`])),
+      "Odd names",
+    );
+    const repo = await SimpleGitRepo.open(await sandbox.clone("bot"), { clock });
+    await repo.fetch();
+
+    for (const [i, name] of names.entries()) {
+      expect(text(await repo.readFile(sha, name))).toBe(`file ${i}: ${JSON.stringify(name)}\n`);
+    }
+    expect(await repo.readFile(sha, "new\nline")).toBeNull();
+    expect(await repo.readFile(sha, "looks")).toBeNull();
+    await expect(repo.readFile(sha, "notes")).rejects.toThrow(/notes at [0-9a-f]{12} is a tree, not a file/);
+  });
+
+  it("reads a commit it did not have once a fetch brings it, and reads it again without a fetch", async () => {
+    const repo = await SimpleGitRepo.open(await sandbox.clone("bot"), { clock });
+    await repo.fetch();
+    const human = await sandbox.clone("human");
+    const sha = await sandbox.commitAndPush(human, { "later.txt": "later\n" }, "Later");
+
+    await expect(repo.readFile(sha, "later.txt")).rejects.toThrow(/is not a commit/);
+    expect(await repo.fetch()).toBe(sha);
+    expect(text(await repo.readFile(sha, "later.txt"))).toBe("later\n");
+    const again = await Promise.all([repo.readFile(sha, "later.txt"), repo.readFile(sha, "README.md")]);
+    expect(again.map(text)).toEqual(["later\n", INITIAL_FILES["README.md"]]);
+  });
+
   it("refuses to read a folder as a file and an unknown ref", async () => {
     const human = await sandbox.clone("human");
     const sha = await sandbox.commitAndPush(human, { "plans/DU1.plan.json": "{}" }, "Plan");
