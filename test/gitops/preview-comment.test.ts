@@ -227,6 +227,7 @@ describe("the preview of trades", () => {
 describe("the preview of a change that reaches several accounts", () => {
   const intent = (account: string, model?: string): AccountIntent => ({
     account,
+    group: "default",
     portfolio: undefined as never,
     hash: "h",
     files: [`accounts/${account}.yaml`, ...(model === undefined ? [] : [`models/${model}.yaml`])],
