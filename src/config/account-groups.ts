@@ -1,8 +1,9 @@
 // Account groups: the accounts of one IB login, read and traded by the one self-hosted runner next to
 // that login's gateway. `propose`, `preview` and `apply --on-merge` run once per group (a job matrix in
 // the workflows) and each run touches only its own group's accounts: their gateway is the only one it
-// can reach. An account whose file cannot be read has no known group: every group's run reports it, so
-// that a broken file fails every run instead of silently none.
+// can reach. An account whose file cannot be read has no known group: every group's `propose` and
+// `apply` run takes it in and reports it, so that a broken file fails every run instead of silently
+// none; `preview` comments on it once, from the group that src/gitops/preview-problem-owner.ts picks.
 import { UsageError } from "../errors.js";
 import { DEFAULT_GROUP } from "./account-files.js";
 import type { AccountIntentResult, OpsIntent } from "./ops-intent.js";
