@@ -2,29 +2,9 @@
 // refusals of a group name or an account the repository does not have.
 import { describe, expect, it } from "vitest";
 import { groupsOf, selectAccounts, type AccountSelection } from "../../src/config/account-groups.js";
-import { readOpsIntent, type OpsTree } from "../../src/config/ops-intent.js";
+import { readOpsIntent } from "../../src/config/ops-intent.js";
 import { UsageError } from "../../src/errors.js";
-
-const MODEL = `version: 1
-baseCurrency: USD
-targets:
-  - { symbol: VTI, weight: 60 }
-  - { symbol: BND, weight: 35 }
-cash: { weight: 5 }
-`;
-
-function tree(files: Record<string, string>): OpsTree {
-  return {
-    readFile: async (path) => (path in files ? Buffer.from(files[path] ?? "", "utf8") : null),
-    readFolder: async (folder, wanted) =>
-      new Map(
-        Object.entries(files)
-          .filter(([path]) => path.startsWith(`${folder}/`))
-          .map(([path, text]) => [path.slice(folder.length + 1), Buffer.from(text, "utf8")] as const)
-          .filter(([name]) => wanted(name)),
-      ),
-  };
-}
+import { MODEL, opsTree } from "./support/ops-tree.js";
 
 const BASE = {
   "models/core.yaml": MODEL,
@@ -34,13 +14,15 @@ const BASE = {
 };
 
 const select = async (files: Record<string, string>, selection: Partial<AccountSelection>) =>
-  selectAccounts(await readOpsIntent(tree(files)), { groups: [], accounts: [], ...selection }, "on main").map(
-    (entry) => entry.account,
-  );
+  selectAccounts(
+    await readOpsIntent(opsTree(files)),
+    { groups: [], accounts: [], ...selection },
+    "on main",
+  ).map((entry) => entry.account);
 
 describe("account groups", () => {
   it("puts an account without `group:` in `default`, and a group changes nothing of the portfolio", async () => {
-    const intent = await readOpsIntent(tree(BASE));
+    const intent = await readOpsIntent(opsTree(BASE));
     expect(groupsOf(intent)).toEqual(["advisor-2", "default", "household"]);
     const [first, second] = intent.accounts;
     expect(first?.ok && first.intent.group).toBe("default");
@@ -51,14 +33,14 @@ describe("account groups", () => {
     });
     // A repository of one portfolio.yaml is one account in `default`.
     const single = await readOpsIntent(
-      tree({ "portfolio.yaml": MODEL.replace("version: 1\n", "version: 1\naccount: DU1111111\n") }),
+      opsTree({ "portfolio.yaml": MODEL.replace("version: 1\n", "version: 1\naccount: DU1111111\n") }),
     );
     expect(groupsOf(single)).toEqual(["default"]);
   });
 
   it("refuses a group that is not a short slug, at its line and column", async () => {
     const intent = await readOpsIntent(
-      tree({ ...BASE, "accounts/DU2222222.yaml": "account: DU2222222\nmodel: core\ngroup: House Hold\n" }),
+      opsTree({ ...BASE, "accounts/DU2222222.yaml": "account: DU2222222\nmodel: core\ngroup: House Hold\n" }),
     );
     const entry = intent.accounts.find((e) => e.account === "DU2222222");
     expect(entry?.ok).toBe(false);

@@ -1,28 +1,8 @@
 // The intent of a many-account repository read from a tree of files: which change moves which account's
 // intent hash (what a plan records and apply compares), and the layout's own refusals.
 import { describe, expect, it } from "vitest";
-import { readOpsIntent, type OpsIntent, type OpsTree } from "../../src/config/ops-intent.js";
-
-const MODEL = `version: 1
-baseCurrency: USD
-targets:
-  - { symbol: VTI, weight: 60 }
-  - { symbol: BND, weight: 35 }
-cash: { weight: 5 }
-`;
-
-function tree(files: Record<string, string>): OpsTree {
-  return {
-    readFile: async (path) => (path in files ? Buffer.from(files[path] ?? "", "utf8") : null),
-    readFolder: async (folder, wanted) =>
-      new Map(
-        Object.entries(files)
-          .filter(([path]) => path.startsWith(`${folder}/`) && !path.slice(folder.length + 1).includes("/"))
-          .map(([path, text]) => [path.slice(folder.length + 1), Buffer.from(text, "utf8")] as const)
-          .filter(([name]) => wanted(name)),
-      ),
-  };
-}
+import { readOpsIntent, type OpsIntent } from "../../src/config/ops-intent.js";
+import { MODEL, opsTree } from "./support/ops-tree.js";
 
 const BASE = {
   "models/core.yaml": MODEL,
@@ -40,7 +20,7 @@ function hashes(intent: OpsIntent): Record<string, string> {
 
 describe("readOpsIntent", () => {
   it("resolves each account from its model and overrides", async () => {
-    const intent = await readOpsIntent(tree(BASE));
+    const intent = await readOpsIntent(opsTree(BASE));
     expect(intent.layout).toBe("accounts");
     const second = intent.accounts.find((entry) => entry.account === "DU2222222");
     expect(second?.ok && second.intent.portfolio.targets.map((t) => [t.symbol, t.weight])).toEqual([
@@ -52,10 +32,10 @@ describe("readOpsIntent", () => {
   });
 
   it("moves an account's intent hash when its file or its model changes, and only then", async () => {
-    const before = hashes(await readOpsIntent(tree(BASE)));
+    const before = hashes(await readOpsIntent(opsTree(BASE)));
     const accountEdited = hashes(
       await readOpsIntent(
-        tree({ ...BASE, "accounts/DU2222222.yaml": `${BASE["accounts/DU2222222.yaml"]}# note\n` }),
+        opsTree({ ...BASE, "accounts/DU2222222.yaml": `${BASE["accounts/DU2222222.yaml"]}# note\n` }),
       ),
     );
     expect(accountEdited).toEqual({
@@ -64,7 +44,7 @@ describe("readOpsIntent", () => {
     });
     const modelEdited = hashes(
       await readOpsIntent(
-        tree({ ...BASE, "models/core.yaml": MODEL.replace("weight: 5", "weight: 5 # cash") }),
+        opsTree({ ...BASE, "models/core.yaml": MODEL.replace("weight: 5", "weight: 5 # cash") }),
       ),
     );
     expect(modelEdited["DU1111111"]).not.toBe(before["DU1111111"]);
@@ -76,7 +56,11 @@ describe("readOpsIntent", () => {
 
   it("refuses a model that names an account and a .yml file, keeping the other accounts", async () => {
     const intent = await readOpsIntent(
-      tree({ ...BASE, "models/income.yaml": `account: DU3333333\n${MODEL}`, "accounts/DU4444444.yml": "x" }),
+      opsTree({
+        ...BASE,
+        "models/income.yaml": `account: DU3333333\n${MODEL}`,
+        "accounts/DU4444444.yml": "x",
+      }),
     );
     expect(
       intent.models.get("income")?.errors.map((d) => `${d.file}:${d.line}:${d.column} ${d.path}`),
@@ -92,7 +76,7 @@ describe("readOpsIntent", () => {
 
   it("reads a portfolio.yaml repository as one account whose hash is the file's SHA-256", async () => {
     const text = MODEL.replace("version: 1\n", "version: 1\naccount: DU1111111\n");
-    const intent = await readOpsIntent(tree({ "portfolio.yaml": text }));
+    const intent = await readOpsIntent(opsTree({ "portfolio.yaml": text }));
     expect(intent.layout).toBe("portfolio");
     const { createHash } = await import("node:crypto");
     expect(hashes(intent)).toEqual({ DU1111111: createHash("sha256").update(text).digest("hex") });
