@@ -98,10 +98,9 @@ export function planWarnings(
       (a, b) =>
         Math.abs(b.after - b.target) - Math.abs(a.after - a.target) || (a.conId ?? 0) - (b.conId ?? 0),
     );
-  const units = new Map(off.length === 0 ? [] : context.lines.map((line) => [line.holding.conId, line]));
   for (const row of off.slice(0, OUT_OF_BAND_WARNINGS)) {
     const where = `${row.after.toFixed(2)}% vs target ${row.target.toFixed(2)}% ±${row.band.toFixed(2)}`;
-    const line = row.conId === undefined ? undefined : units.get(row.conId);
+    const line = row.conId === undefined ? undefined : lineOf(context.lines, row.conId);
     const why = whyOff(portfolio, row, line, context.managedValue);
     const name = row.kind === "cash" ? "cash" : row.symbol;
     warnings.push(
@@ -123,6 +122,15 @@ export function planWarnings(
     );
   }
   return warnings;
+}
+
+/**
+ * The line of a holding, looked up for the few warnings named one by one rather than through a map of
+ * every line (10,000 at 10,000 targets). The last one, as a map built from the lines would give.
+ */
+function lineOf(lines: Line[], conId: number): Line | undefined {
+  for (let i = lines.length - 1; i >= 0; i--) if ((lines[i] as Line).holding.conId === conId) return lines[i];
+  return undefined;
 }
 
 function whyOff(portfolio: Portfolio, row: PlanWeight, line: Line | undefined, managedValue: number): string {
