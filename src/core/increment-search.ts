@@ -280,6 +280,8 @@ export class IncrementSearch {
           (a.size < b.size || (a.size === b.size && (a.i < b.i || (a.i === b.i && a.k < b.k))))),
     );
     const offered = (this.offered ??= new OfferedSteps(this.size));
+    // The first offers (one or two per holding) are made a heap at once; later ones are pushed.
+    let building = true;
     const offer = (i: number): void => {
       for (const dir of DIRECTIONS) {
         const k = this.step(i, dir);
@@ -290,10 +292,15 @@ export class IncrementSearch {
         const gain = this.delta(i, k);
         offered.remember(slot, gain, at, this.lastMove);
         const ratio = this.ratioOfGain(i, k, this.lastShortfall > 0 ? -Infinity : gain);
-        if (ratio > 0) queue.push({ i, k, ratio, size: this.stepSize(i, k) });
+        if (!(ratio > 0)) continue;
+        const candidate = { i, k, ratio, size: this.stepSize(i, k) };
+        if (building) queue.append(candidate);
+        else queue.push(candidate);
       }
     };
     for (let i = 0; i < this.size; i++) if (i !== locked) offer(i);
+    queue.heapify();
+    building = false;
     let improved = false;
     for (let top = queue.pop(); top !== undefined; top = queue.pop()) {
       const { i, k } = top;
