@@ -33,7 +33,8 @@ export function buildOrders(portfolio: Portfolio, lines: OrderLine[]): PlanOrder
         ? limitPrice(side, price, limitOffsetBps, holding.contract?.minTick ?? 0.01)
         : undefined;
     // Keys in sorted order: the plan is hashed in canonical form, and sorted objects need no copy.
-    return {
+    // The optional keys are set in their place rather than spread from an object made for each order.
+    const built: Partial<PlanOrder> = {
       conId: holding.conId,
       currency: holding.currency,
       estimatedCommission: roundMoney(estimateCommission(commission, quantity, price)),
@@ -42,16 +43,17 @@ export function buildOrders(portfolio: Portfolio, lines: OrderLine[]): PlanOrder
       estimatedValueBase: roundMoney(quantity * price * holding.fx),
       exchange: holding.exchange,
       leg,
-      ...(limit === undefined ? {} : { limitPrice: limit }),
-      orderType,
-      ...(holding.primaryExchange === undefined ? {} : { primaryExchange: holding.primaryExchange }),
-      quantity,
-      reason: line.reason,
-      secType: holding.secType,
-      side,
-      symbol: holding.symbol,
-      timeInForce: "DAY",
     };
+    if (limit !== undefined) built.limitPrice = limit;
+    built.orderType = orderType;
+    if (holding.primaryExchange !== undefined) built.primaryExchange = holding.primaryExchange;
+    built.quantity = quantity;
+    built.reason = line.reason;
+    built.secType = holding.secType;
+    built.side = side;
+    built.symbol = holding.symbol;
+    built.timeInForce = "DAY";
+    return built as PlanOrder;
   };
   return [
     ...sells.map((line, i) => order(line, `S${i + 1}`)),

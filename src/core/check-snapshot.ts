@@ -63,11 +63,12 @@ export function checkSnapshot(portfolio: Portfolio, snapshot: Snapshot): PlanPro
     ["quotes", snapshot.quotes],
     ["contracts", snapshot.contracts],
   ] as const) {
-    const seen = new Map<number, number>();
+    // A set, not a map to each first index: duplicates are rare, and their first entry is found then.
+    const seen = new Set<number>();
     items.forEach((item, i) => {
-      const first = seen.get(item.conId);
-      if (first === undefined) seen.set(item.conId, i);
-      else
+      if (!seen.has(item.conId)) seen.add(item.conId);
+      else {
+        const first = items.findIndex((other) => other.conId === item.conId);
         problems.push({
           code: "duplicate-entry",
           document: "snapshot",
@@ -76,6 +77,7 @@ export function checkSnapshot(portfolio: Portfolio, snapshot: Snapshot): PlanPro
           message: `conId ${item.conId} appears twice in ${list} (entries ${first} and ${i})`,
           hint: "a snapshot lists each contract once",
         });
+      }
     });
   }
   const needed = new Set<string>();

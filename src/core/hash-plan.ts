@@ -12,44 +12,38 @@ export function hashPlan(plan: Omit<Plan, "hash"> | Plan): string {
  * values (computePlan builds it so): JSON.stringify then already writes the canonical form, and a
  * 10,000-holding plan is hashed without walking it twice. Tests check that it equals hashPlan.
  *
- * The text goes to the hash in pieces of about CHUNK characters: JSON.stringify of a whole 10,000-order
- * plan is 10 MB made of many parts, which hashing first copies into one string and then into a buffer.
+ * The text goes to the hash field by field (the plan's, then its snapshot's), each list in one
+ * JSON.stringify: JSON.stringify of the whole 10 MB plan is slower than of its lists one by one, and
+ * hashing it would copy it again; item by item, the 50,000 small strings and their joins cost more than
+ * the lists' few large ones (a third of the hashing time at 10,000 targets).
  */
 export function hashSortedPlan(plan: Omit<Plan, "hash">): string {
   const hash = createHash("sha256");
-  let pending: string[] = [];
-  let size = 0;
+  // Keys and brackets are a few characters each: gathered and hashed with the next large piece.
+  let pending = "";
   const emit = (text: string): void => {
-    pending.push(text);
-    size += text.length;
-    if (size < CHUNK) return;
-    hash.update(pending.join(""), "utf8");
-    pending = [];
-    size = 0;
+    if (text.length < CHUNK) {
+      pending += text;
+      if (pending.length < CHUNK) return;
+    } else {
+      if (pending !== "") hash.update(pending, "utf8");
+      pending = text;
+    }
+    hash.update(pending, "utf8");
+    pending = "";
   };
   writePieces(plan, 0, emit);
-  hash.update(pending.join(""), "utf8");
+  hash.update(pending, "utf8");
   return hash.digest("hex");
 }
 
 const CHUNK = 64 * 1024;
 
 /**
- * JSON.stringify(value), emitted in pieces: the plan's and its snapshot's fields one by one, lists item by
- * item, and each item (an order, a position, a weight) whole.
+ * JSON.stringify(value), emitted in pieces: the plan's and its snapshot's fields one by one, each whole.
  */
 function writePieces(value: unknown, depth: number, emit: (text: string) => void): void {
-  if (Array.isArray(value) && depth <= 2) {
-    emit("[");
-    for (let i = 0; i < value.length; i++) {
-      if (i > 0) emit(",");
-      // JSON.stringify writes null for a list item it cannot write.
-      emit(JSON.stringify(value[i]) ?? "null");
-    }
-    emit("]");
-    return;
-  }
-  if (depth > 1 || typeof value !== "object" || value === null || "toJSON" in value) {
+  if (depth > 1 || typeof value !== "object" || value === null || Array.isArray(value) || "toJSON" in value) {
     emit(JSON.stringify(value));
     return;
   }

@@ -49,32 +49,31 @@ function position(p: SnapshotPosition): SnapshotPosition {
   return { avgCost: p.avgCost, conId: p.conId, currency: p.currency, quantity: p.quantity, symbol: p.symbol };
 }
 
+// Quotes and contracts (10,000 each at 10,000 targets) are built key by key in sorted order rather
+// than by spreading optional(): each spread allocates an object only to copy it.
 function quote(q: SnapshotQuote): SnapshotQuote {
-  return {
-    ...optional("ask", q.ask),
-    ...optional("bid", q.bid),
-    ...optional("close", q.close),
-    conId: q.conId,
-    delayed: q.delayed,
-    ...optional("last", q.last),
-    time: q.time,
-  };
+  const out: Partial<SnapshotQuote> = {};
+  if (q.ask !== undefined) out.ask = q.ask;
+  if (q.bid !== undefined) out.bid = q.bid;
+  if (q.close !== undefined) out.close = q.close;
+  out.conId = q.conId;
+  out.delayed = q.delayed;
+  if (q.last !== undefined) out.last = q.last;
+  out.time = q.time;
+  return out as SnapshotQuote;
 }
 
 function contract(c: SnapshotContract): SnapshotContract {
-  return {
-    conId: c.conId,
-    currency: c.currency,
-    exchange: c.exchange,
-    ...optional("liquidHours", c.liquidHours),
-    ...optional("longName", c.longName),
-    minTick: c.minTick,
-    ...optional("primaryExchange", c.primaryExchange),
-    secType: c.secType,
-    sizeIncrement: c.sizeIncrement,
-    symbol: c.symbol,
-    ...optional("timeZoneId", c.timeZoneId),
-  };
+  const out: Partial<SnapshotContract> = { conId: c.conId, currency: c.currency, exchange: c.exchange };
+  if (c.liquidHours !== undefined) out.liquidHours = c.liquidHours;
+  if (c.longName !== undefined) out.longName = c.longName;
+  out.minTick = c.minTick;
+  if (c.primaryExchange !== undefined) out.primaryExchange = c.primaryExchange;
+  out.secType = c.secType;
+  out.sizeIncrement = c.sizeIncrement;
+  out.symbol = c.symbol;
+  if (c.timeZoneId !== undefined) out.timeZoneId = c.timeZoneId;
+  return out as SnapshotContract;
 }
 
 function openOrder(o: SnapshotOpenOrder): SnapshotOpenOrder {

@@ -92,16 +92,10 @@ export function planWarnings(
   }
   // One warning per holding left out of band, largest deviations first; past a few, one line for the rest
   // (the weights table has them all).
-  const off = context.rows
-    .filter((row) => !row.inBandAfter)
-    .sort(
-      (a, b) =>
-        Math.abs(b.after - b.target) - Math.abs(a.after - a.target) || (a.conId ?? 0) - (b.conId ?? 0),
-    );
-  const units = new Map(off.length === 0 ? [] : context.lines.map((line) => [line.holding.conId, line]));
-  for (const row of off.slice(0, OUT_OF_BAND_WARNINGS)) {
+  const off = context.rows.filter((row) => !row.inBandAfter);
+  for (const row of firstSorted(off, OUT_OF_BAND_WARNINGS, byDeviation)) {
     const where = `${row.after.toFixed(2)}% vs target ${row.target.toFixed(2)}% ±${row.band.toFixed(2)}`;
-    const line = row.conId === undefined ? undefined : units.get(row.conId);
+    const line = row.conId === undefined ? undefined : lineOf(context.lines, row.conId);
     const why = whyOff(portfolio, row, line, context.managedValue);
     const name = row.kind === "cash" ? "cash" : row.symbol;
     warnings.push(
@@ -123,6 +117,35 @@ export function planWarnings(
     );
   }
   return warnings;
+}
+
+const byDeviation = (a: PlanWeight, b: PlanWeight): number =>
+  Math.abs(b.after - b.target) - Math.abs(a.after - a.target) || (a.conId ?? 0) - (b.conId ?? 0);
+
+/**
+ * The first `count` items of items.sort(compare), without sorting them all: with bands at zero every
+ * one of 10,000 holdings may stay out of band, and only ten are named. Equal items keep their order, as
+ * the sort (stable) keeps it.
+ */
+function firstSorted<T>(items: T[], count: number, compare: (a: T, b: T) => number): T[] {
+  const first: T[] = [];
+  for (const item of items) {
+    if (first.length === count && compare(item, first[count - 1] as T) >= 0) continue;
+    let at = first.length;
+    while (at > 0 && compare(item, first[at - 1] as T) < 0) at--;
+    first.splice(at, 0, item);
+    if (first.length > count) first.pop();
+  }
+  return first;
+}
+
+/**
+ * The line of a holding, looked up for the few warnings named one by one rather than through a map of
+ * every line (10,000 at 10,000 targets). The last one, as a map built from the lines would give.
+ */
+function lineOf(lines: Line[], conId: number): Line | undefined {
+  for (let i = lines.length - 1; i >= 0; i--) if ((lines[i] as Line).holding.conId === conId) return lines[i];
+  return undefined;
 }
 
 function whyOff(portfolio: Portfolio, row: PlanWeight, line: Line | undefined, managedValue: number): string {

@@ -19,19 +19,14 @@ export function resolveTargets(
   snapshot: Snapshot,
 ): { resolved: ResolvedTarget[]; problems: PlanProblem[] } {
   const byConId = new Map<number, SnapshotContract>();
-  const byKey = new Map<string, SnapshotContract[]>();
-  for (const contract of snapshot.contracts) {
-    byConId.set(contract.conId, contract);
-    const key = `${contract.symbol}|${contract.currency}|${contract.secType}`;
-    byKey.set(key, [...(byKey.get(key) ?? []), contract]);
-  }
+  for (const contract of snapshot.contracts) byConId.set(contract.conId, contract);
+  // Built on the first target without a conId: when every target pins one, it is never needed.
+  let byKey: Map<string, SnapshotContract[]> | undefined;
   const resolved: ResolvedTarget[] = [];
   const problems: PlanProblem[] = [];
   const owner = new Map<number, number>();
 
   portfolio.targets.forEach((target, index) => {
-    const where = `targets[${index}]`;
-    const label = `${target.symbol} (${target.currency}, ${target.secType})`;
     let contract: SnapshotContract | undefined;
     if (target.conId !== undefined) {
       contract = byConId.get(target.conId);
@@ -39,7 +34,7 @@ export function resolveTargets(
         problems.push({
           code: "no-contract",
           document: "portfolio",
-          field: `${where}.conId`,
+          field: `${whereOf(index)}.conId`,
           symbol: target.symbol,
           conId: target.conId,
           message: `${target.symbol}: conId ${target.conId} is not among the snapshot's contracts`,
@@ -47,24 +42,29 @@ export function resolveTargets(
         });
         return;
       }
-      const differences = [
-        contract.symbol !== target.symbol ? `symbol ${contract.symbol}` : "",
-        contract.currency !== target.currency ? `currency ${contract.currency}` : "",
-        contract.secType !== target.secType ? `secType ${contract.secType}` : "",
-      ].filter(Boolean);
-      if (differences.length > 0) {
+      if (
+        contract.symbol !== target.symbol ||
+        contract.currency !== target.currency ||
+        contract.secType !== target.secType
+      ) {
+        const differences = [
+          contract.symbol !== target.symbol ? `symbol ${contract.symbol}` : "",
+          contract.currency !== target.currency ? `currency ${contract.currency}` : "",
+          contract.secType !== target.secType ? `secType ${contract.secType}` : "",
+        ].filter(Boolean);
         problems.push({
           code: "contract-mismatch",
           document: "portfolio",
-          field: `${where}.conId`,
+          field: `${whereOf(index)}.conId`,
           symbol: target.symbol,
           conId: target.conId,
-          message: `${target.symbol}: conId ${target.conId} is ${contract.symbol} ${contract.currency} ${contract.secType} in the snapshot (${differences.join(", ")}), not ${label}`,
+          message: `${target.symbol}: conId ${target.conId} is ${contract.symbol} ${contract.currency} ${contract.secType} in the snapshot (${differences.join(", ")}), not ${labelOf(target)}`,
           hint: "fix the conId, or the symbol, currency and secType of the target, so that they name the same contract",
         });
         return;
       }
     } else {
+      byKey ??= contractsByKey(snapshot);
       const candidates = (byKey.get(`${target.symbol}|${target.currency}|${target.secType}`) ?? []).filter(
         (c) => target.primaryExchange === undefined || c.primaryExchange === target.primaryExchange,
       );
@@ -72,9 +72,9 @@ export function resolveTargets(
         problems.push({
           code: "no-contract",
           document: "portfolio",
-          field: where,
+          field: whereOf(index),
           symbol: target.symbol,
-          message: `${label}: no such contract in the snapshot${target.primaryExchange ? ` on ${target.primaryExchange}` : ""}`,
+          message: `${labelOf(target)}: no such contract in the snapshot${target.primaryExchange ? ` on ${target.primaryExchange}` : ""}`,
           hint: "check symbol, currency and secType (ETFs are STK), or pin the contract with conId",
         });
         return;
@@ -87,9 +87,9 @@ export function resolveTargets(
         problems.push({
           code: "ambiguous-contract",
           document: "portfolio",
-          field: where,
+          field: whereOf(index),
           symbol: target.symbol,
-          message: `${label} is ambiguous: ${candidates.length} contracts match (${list})`,
+          message: `${labelOf(target)} is ambiguous: ${candidates.length} contracts match (${list})`,
           hint: "pin the one you mean with conId (or set primaryExchange)",
         });
         return;
@@ -101,10 +101,10 @@ export function resolveTargets(
       problems.push({
         code: "duplicate-target",
         document: "portfolio",
-        field: where,
+        field: whereOf(index),
         symbol: target.symbol,
         conId: contract.conId,
-        message: `${target.symbol}: targets[${earlier}] and ${where} are the same contract (conId ${contract.conId})`,
+        message: `${target.symbol}: targets[${earlier}] and ${whereOf(index)} are the same contract (conId ${contract.conId})`,
         hint: "list each contract once; merge the two weights into one target",
       });
       return;
@@ -113,4 +113,25 @@ export function resolveTargets(
     resolved.push({ target, index, contract });
   });
   return { resolved, problems };
+}
+
+// Only messages use these: written when there is a problem, not for each of 10,000 targets.
+function whereOf(index: number): string {
+  return `targets[${index}]`;
+}
+
+function labelOf(target: Target): string {
+  return `${target.symbol} (${target.currency}, ${target.secType})`;
+}
+
+function contractsByKey(snapshot: Snapshot): Map<string, SnapshotContract[]> {
+  const byKey = new Map<string, SnapshotContract[]>();
+  for (const contract of snapshot.contracts) {
+    const key = `${contract.symbol}|${contract.currency}|${contract.secType}`;
+    // Appended in place, not copied per contract.
+    const same = byKey.get(key);
+    if (same === undefined) byKey.set(key, [contract]);
+    else same.push(contract);
+  }
+  return byKey;
 }

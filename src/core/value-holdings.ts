@@ -48,9 +48,10 @@ export function valueHoldings(
   resolved: ResolvedTarget[],
   nowMs: number,
 ): Valuation {
-  const quotes = new Map<number, SnapshotQuote>(snapshot.quotes.map((q) => [q.conId, q]));
-  const positions = new Map<number, SnapshotPosition>(snapshot.positions.map((p) => [p.conId, p]));
-  const contracts = new Map<number, SnapshotContract>(snapshot.contracts.map((c) => [c.conId, c]));
+  const quotes = byConId<SnapshotQuote>(snapshot.quotes);
+  const positions = byConId<SnapshotPosition>(snapshot.positions);
+  // Only positions that are not targets need it (targets come with their contract): built for the first.
+  let contracts: Map<number, SnapshotContract> | undefined;
   const result: Valuation = { holdings: [], warnings: [], problems: [] };
   // Quotes taken in one sweep share their time: parse each distinct text once.
   const times = new Map<string, number>();
@@ -135,6 +136,7 @@ export function valueHoldings(
   const sells = portfolio.trading.unmanaged === "sell" && portfolio.trading.mode !== "buy-only";
   for (const position of [...snapshot.positions].sort((a, b) => a.conId - b.conId)) {
     if (managed.has(position.conId) || position.quantity === 0) continue;
+    contracts ??= byConId<SnapshotContract>(snapshot.contracts);
     const contract = contracts.get(position.conId);
     const fx = rate(position.currency);
     const p = price(position.conId, position.symbol, position.currency);
@@ -176,6 +178,13 @@ export function valueHoldings(
     }
   }
   return result;
+}
+
+/** Filled by a loop, not from a list of [key, value] pairs (10,000 of them at 10,000 targets). */
+function byConId<T extends { conId: number }>(items: T[]): Map<number, T> {
+  const map = new Map<number, T>();
+  for (const item of items) map.set(item.conId, item);
+  return map;
 }
 
 function describeAge(seconds: number): string {

@@ -55,11 +55,12 @@ export function weightRows(
   for (const [currency, delta] of conversions?.cashDelta ?? []) {
     cash.set(currency, (cash.get(currency) ?? 0) + delta);
   }
-  const after = new Map<Line, number>();
+  // Values after the plan by position in `lines`: a list, not a map keyed by line (10,000 at 10,000 targets).
+  const after: number[] = [];
   for (const line of lines) {
     const { holding, shares } = line;
     const price = holding.price ?? 0;
-    after.set(line, (holding.quantity + shares) * price * holding.fx);
+    after.push((holding.quantity + shares) * price * holding.fx);
     if (shares === 0) continue;
     const commission = estimateCommission(portfolio.trading.commission, Math.abs(shares), price);
     commissionsBase += commission * holding.fx;
@@ -69,13 +70,19 @@ export function weightRows(
     [...entries].reduce((sum, [currency, amount]) => sum + amount * (rates[currency] ?? 0), 0);
   const cashBefore = toBase(Object.entries(snapshot.cash));
   const cashAfterBase = toBase(cash);
-  const valueAfter = [...after.values()].reduce((sum, v) => sum + v, 0) + cashAfterBase;
+  const valueAfter = after.reduce((sum, v) => sum + v, 0) + cashAfterBase;
 
-  const ordered = [...lines].sort(
-    (a, b) =>
-      (a.holding.targetIndex ?? Number.MAX_SAFE_INTEGER) -
-        (b.holding.targetIndex ?? Number.MAX_SAFE_INTEGER) || a.holding.conId - b.holding.conId,
-  );
+  // Positions in `lines`, sorted (stably, as the lines themselves would be).
+  const ordered = lines
+    .map((_, i) => i)
+    .sort((i, j) => {
+      const a = (lines[i] as Line).holding;
+      const b = (lines[j] as Line).holding;
+      return (
+        (a.targetIndex ?? Number.MAX_SAFE_INTEGER) - (b.targetIndex ?? Number.MAX_SAFE_INTEGER) ||
+        a.conId - b.conId
+      );
+    });
   const weights: PlanWeight[] = [];
   const byConId = new Map<number, PlanWeight>();
   let driftBefore = 0;
@@ -117,8 +124,9 @@ export function weightRows(
       target: roundPercent(target),
     };
   };
-  for (const line of ordered) {
-    const weight = row(line, line.holding.targetWeight, line.holding.value, after.get(line) ?? 0);
+  for (const i of ordered) {
+    const line = lines[i] as Line;
+    const weight = row(line, line.holding.targetWeight, line.holding.value, after[i] as number);
     weights.push(weight);
     byConId.set(line.holding.conId, weight);
   }

@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import { hashPlan, hashSortedPlan } from "../../src/core/hash-plan.js";
+import type { Plan } from "../../src/core/plan.js";
+import { twoFundPlan } from "./plan-builders.js";
+
+// computePlan hashes its plan in pieces (hashSortedPlan); files are checked against the canonical JSON
+// (hashPlan). The two must agree whatever the sizes of the pieces: lists far longer than the 64 KiB the
+// pieces are gathered to, small fields between them, and text beyond ASCII.
+describe("the plan hash computed in pieces", () => {
+  const { hash: _, ...plan } = twoFundPlan();
+
+  it("equals the canonical hash for a plan whose lists are far longer than one piece", () => {
+    const order = plan.orders[0] as Plan["orders"][number];
+    const orders = Array.from({ length: 2_000 }, (_, i) => ({
+      ...order,
+      leg: `B${i + 1}`,
+      reason: `→ ${i}`,
+    }));
+    const large = { ...plan, orders };
+    expect(JSON.stringify(orders).length).toBeGreaterThan(3 * 64 * 1024);
+    expect(hashSortedPlan(large)).toBe(hashPlan(large));
+    expect(hashSortedPlan(large)).not.toBe(hashSortedPlan({ ...large, orders: orders.slice(1) }));
+  });
+
+  it("equals the canonical hash for a small plan", () => {
+    expect(hashSortedPlan(plan)).toBe(hashPlan(plan));
+  });
+});
