@@ -233,6 +233,31 @@ describe("the whole-increment search", () => {
     expect(roundToIncrements(problem, zeros, start).units).toEqual(zeros);
   });
 
+  it("brings a start from an earlier round within this round's bounds before searching from it", () => {
+    // Buy-only (nothing sellable): a start that sells would be a short sale, which would pay for B's
+    // buy and leave cash as it is, a better objective than any plan the rules allow. A start that buys
+    // past the target or below the minimum order is not a plan either.
+    const problem: RebalanceProblem = {
+      rebalanceTo: "target",
+      holdings: [
+        holding({ value: 1000, target: 0, unit: 100, sellableUnits: 0 }),
+        holding({ value: 0, target: 500, unit: 100, minUnits: 2 }),
+      ],
+      cash: cash({ value: 600, target: 1100, primary: true }),
+    };
+    const best = bestByEnumeration(problem);
+    for (const start of [
+      [-5, 5],
+      [-5, 9],
+      [-1, 1],
+      [3, 0],
+    ]) {
+      const { units } = roundToIncrements(problem, [0, 0], start);
+      expectWithinRules(problem, units);
+      expect(objectiveOf(problem, units)).toBeCloseTo(best, 6);
+    }
+  });
+
   it("kicks a holding whose one increment needs two sells to pay for it, up to 400 holdings", () => {
     // No single step improves (the buy needs cash there is none of, a sell alone only moves drift into
     // cash), nor an exchange of one step each (one sell pays half the buy): only buying and then
