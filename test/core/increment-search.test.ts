@@ -258,6 +258,36 @@ describe("the whole-increment search", () => {
     }
   });
 
+  it("says when the exact search stopped at its node limit, and keeps a plan no step or exchange improves", () => {
+    // 50,000 of cash over its target to spend on twelve in-band holdings with prices in cents: every
+    // plan that spends all but a few dollars is within a few dollars of the best, far more of them than
+    // the node limit lets the exact search tell apart.
+    const holdings = Array.from({ length: 12 }, (_, i) =>
+      holding({
+        value: 0,
+        target: 8000,
+        band: 100_000,
+        primary: false,
+        unit: 500 + ((i * 7919) % 2500) + ((i * 37) % 100) / 100,
+      }),
+    );
+    const problem: RebalanceProblem = {
+      rebalanceTo: "target",
+      holdings,
+      cash: cash({ value: 50_000, target: 0, primary: true }),
+    };
+    const { units, exact } = solveRebalance(problem);
+    expect(exact).toBe(false);
+    expectWithinRules(problem, units);
+    // Every in-band dollar bought removes half a dollar of objective: at most a few dollars unspent.
+    expect(objectiveOf(problem, units)).toBeLessThan(-25_000 + 5);
+    const search = new IncrementSearch(problem);
+    for (const polish of ["singles", "exchange", "multiExchange"] as const) {
+      search.restore(units);
+      expect(search[polish](), polish).toBe(false);
+    }
+  });
+
   it("kicks a holding whose one increment needs two sells to pay for it, up to 400 holdings", () => {
     // No single step improves (the buy needs cash there is none of, a sell alone only moves drift into
     // cash), nor an exchange of one step each (one sell pays half the buy): only buying and then
