@@ -206,31 +206,49 @@ describe("the whole-increment search", () => {
   });
 
   it("trades nothing when the best plan improves the objective by less than MINIMUM_IMPROVEMENT", () => {
-    // 1,000,000 managed: the least improvement worth trading is 20. One increment of `unit` toward a
-    // target `unit` away, paid from cash above its target, improves the objective by about `unit`.
+    // 1,000,000 managed, most of it in a holding on its target: the least improvement worth trading is
+    // 20. One increment of `unit` toward a target `unit` away, paid from cash above its target, improves
+    // the objective by about `unit`.
     const problem = (unit: number): RebalanceProblem => ({
       rebalanceTo: "target",
-      holdings: [holding({ value: 0, target: unit, unit })],
-      cash: cash({ value: 1_000_000, target: 1_000_000 - unit }),
+      holdings: [
+        holding({ value: 0, target: unit, unit }),
+        holding({ value: 999_000, target: 999_000, unit: 100 }),
+      ],
+      cash: cash({ value: 1000, target: 1000 - unit }),
     });
-    expect(roundToIncrements(problem(10), [10])).toEqual({ units: [0], exact: true });
-    expect(roundToIncrements(problem(30), [30])).toEqual({ units: [1], exact: true });
+    expect(roundToIncrements(problem(10), [10, 0])).toEqual({ units: [0, 0], exact: true });
+    expect(roundToIncrements(problem(30), [30, 0])).toEqual({ units: [1, 0], exact: true });
   });
 
-  it("trades nothing when a start from an earlier round needs cash the account no longer has", () => {
-    // More holdings than the exact search takes, so only the descents and the final check see it: the
-    // buy of the start leaves cash 50 below its floor, and nothing can be sold to raise it.
+  it("buys a start from an earlier round down to what cash pays for, one increment at a time", () => {
+    // More holdings than the exact search takes, so only the repair and the descents see it: the start
+    // buys five increments of 100, cash is 150 now.
     const problem = padded(
       {
         rebalanceTo: "target",
         holdings: [holding({ value: 0, target: 1000, unit: 100 })],
-        cash: cash({ value: 50, target: 0 }),
+        cash: cash({ value: 150, target: 0 }),
       },
       EXACT_UP_TO + 1,
     );
     const zeros = problem.holdings.map(() => 0);
-    const start = problem.holdings.map((_, i) => (i === 0 ? 1 : 0));
-    expect(roundToIncrements(problem, zeros, start).units).toEqual(zeros);
+    const start = problem.holdings.map((_, i) => (i === 0 ? 5 : 0));
+    const { units } = roundToIncrements(problem, zeros, start);
+    expect(units[0]).toBe(1);
+    expect(units.slice(1).every((k) => k === 0)).toBe(true);
+  });
+
+  it("lets sells alone leave cash below its floor: the floor limits buys", () => {
+    // Cash is 0 against a floor of 100 and a target of 100; selling the one increment over target
+    // raises it to 50, still below the floor, and is still the best plan.
+    const problem: RebalanceProblem = {
+      rebalanceTo: "target",
+      holdings: [holding({ value: 200, target: 150, unit: 50 })],
+      cash: cash({ value: 0, target: 100, primary: true, floor: 100 }),
+    };
+    expect(roundToIncrements(problem, [-50]).units).toEqual([-1]);
+    expect(roundToIncrements(problem, [0]).units).toEqual([-1]);
   });
 
   it("brings a start from an earlier round within this round's bounds before searching from it", () => {
@@ -256,6 +274,22 @@ describe("the whole-increment search", () => {
       expectWithinRules(problem, units);
       expect(objectiveOf(problem, units)).toBeCloseTo(best, 6);
     }
+    // Sell-only: a start that buys the underweight holding is not a plan, though it would improve more.
+    const sellOnly: RebalanceProblem = {
+      rebalanceTo: "target",
+      holdings: [holding({ value: 0, target: 500, unit: 100, canBuy: false })],
+      cash: cash({ value: 1000, target: 500, primary: true }),
+    };
+    expect(roundToIncrements(sellOnly, [0], [3]).units).toEqual([0]);
+    // A minimum order of two increments and cash for one: one increment, from the start or from the
+    // flows, would be an order below the minimum, though it would improve the objective.
+    const smallCash: RebalanceProblem = {
+      rebalanceTo: "target",
+      holdings: [holding({ value: 0, target: 500, unit: 100, minUnits: 2 })],
+      cash: cash({ value: 150, target: 0 }),
+    };
+    expect(roundToIncrements(smallCash, [0], [1]).units).toEqual([0]);
+    expect(roundToIncrements(smallCash, [100]).units).toEqual([0]);
   });
 
   it("says when the exact search stopped at its node limit, and keeps a plan no step or exchange improves", () => {
@@ -289,14 +323,15 @@ describe("the whole-increment search", () => {
   });
 
   it("kicks a holding whose one increment needs two sells to pay for it, up to 400 holdings", () => {
-    // No single step improves (the buy needs cash there is none of, a sell alone only moves drift into
-    // cash), nor an exchange of one step each (one sell pays half the buy): only buying and then
-    // raising the cash from both sells does. 400 holdings: no exact search, but kicks.
+    // No single step improves (the buy, of at least two increments of 500, needs cash there is none of;
+    // a sell alone only moves drift into cash), nor an exchange of one step each (one sell pays half the
+    // buy): only buying and then raising the cash from both sells does. 400 holdings: no exact search,
+    // but kicks.
     const problem = padded(
       {
         rebalanceTo: "target",
         holdings: [
-          holding({ value: 0, target: 1000, unit: 1000 }),
+          holding({ value: 0, target: 1000, unit: 500, minUnits: 2 }),
           holding({ value: 500, target: 0, unit: 500 }),
           holding({ value: 500, target: 0, unit: 500 }),
         ],
@@ -306,29 +341,32 @@ describe("the whole-increment search", () => {
     );
     const zeros = problem.holdings.map(() => 0);
     const { units, exact } = roundToIncrements(problem, zeros);
-    expect(units.slice(0, 3)).toEqual([1, -1, -1]);
+    expect(units.slice(0, 3)).toEqual([2, -1, -1]);
     expect(units.slice(3).every((k) => k === 0)).toBe(true);
     // Beyond EXACT_UP_TO there is no exact search, so none that stopped short either.
     expect(exact).toBe(true);
   });
 
-  it("exchanges a buy for a sell from a start of no trades beyond 400 holdings, where nothing is kicked", () => {
-    // Neither the buy (no cash) nor the sell (drift moved into cash) improves alone; together they do.
-    // (Large portfolios scan for exchanges only twice per descent: one exchange here.)
+  it("starts from the rounded flows and exchanges a buy for a sell beyond 400 holdings, where nothing is kicked", () => {
+    // Neither a buy (no cash) nor a sell (drift moved into cash) improves alone; together they do.
+    // Large portfolios scan for exchanges twice per descent: from the flows' start of one increment
+    // each, two exchanges reach the plan; from nothing they would not.
     const problem = padded(
       {
         rebalanceTo: "target",
         holdings: [
-          holding({ value: 0, target: 100, unit: 100 }),
-          holding({ value: 100, target: 0, unit: 100 }),
+          holding({ value: 0, target: 300, unit: 100 }),
+          holding({ value: 300, target: 0, unit: 100 }),
         ],
         cash: cash({ value: 0, target: 0 }),
       },
       401,
     );
-    const zeros = problem.holdings.map(() => 0);
-    const { units } = roundToIncrements(problem, zeros);
-    expect(units.slice(0, 2)).toEqual([1, -1]);
-    expect(units.slice(2).every((k) => k === 0)).toBe(true);
+    const flows = (value: number): number[] => problem.holdings.map((_, i) => [value, -value][i] ?? 0);
+    for (const value of [300, 100]) {
+      const { units } = roundToIncrements(problem, flows(value));
+      expect(units.slice(0, 2)).toEqual([3, -3]);
+      expect(units.slice(2).every((k) => k === 0)).toBe(true);
+    }
   });
 });
