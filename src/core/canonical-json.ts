@@ -2,8 +2,9 @@
  * JSON with object keys sorted (by UTF-16 code units, as RFC 8785 does), no insignificant whitespace,
  * and numbers and strings written as JSON.stringify writes them. Two equal documents give the same bytes
  * whatever order their keys were built in, which is what a hash needs. Keys whose value is undefined are
- * left out, as JSON.stringify does, and a value with a toJSON method (a Date) is written as what it
- * returns; NaN, infinities and undefined array items are refused rather than turned into null.
+ * left out, as JSON.stringify does, a value with a toJSON method (a Date) is written as what it returns
+ * and a boxed primitive as its value; NaN, infinities and undefined array items are refused rather than
+ * turned into null.
  */
 export function canonicalJson(value: unknown): string {
   const { sorted, integerKeys } = sortedForJson(value);
@@ -80,6 +81,10 @@ function sortKeys(value: unknown, state: State, key = "", own = false): unknown 
   // for documents with number-like keys, which would write a Date as {}: the walk writes it once for both.
   const toJSON = own ? undefined : (value as { toJSON?: unknown }).toJSON;
   if (typeof toJSON === "function") return sortKeys(toJSON.call(value, key), state, key, true);
+  // Likewise a boxed number, string or boolean (`new Number(1)`) is written as the value it holds.
+  if (value instanceof Number || value instanceof String || value instanceof Boolean) {
+    return sortKeys(value.valueOf(), state, key, true);
+  }
   if (Array.isArray(value)) {
     let items: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {

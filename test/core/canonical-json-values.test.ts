@@ -28,10 +28,23 @@ describe("canonicalJson of values with a toJSON method", () => {
     expect(keys.sort()).toEqual(["2", "b"]);
     expect(canonicalJson([custom("w")])).toBe('[{"10":1,"a":[2],"z":"w"}]');
     expect(keys).toContain("0");
+    // At the top, as JSON.stringify does, the key is the empty string.
+    keys.length = 0;
+    expect(canonicalJson(custom("t"))).toBe('{"10":1,"a":[2],"z":"t"}');
+    expect(keys).toEqual([""]);
     // What toJSON returns is walked as it is, its own toJSON not called again (as JSON.stringify does):
     // an object that returns itself ends, refused for its function-valued key like any other.
     const self = { b: 1, toJSON: (): unknown => self };
     expect(() => canonicalJson({ "3": self })).toThrow("canonical JSON: 3.toJSON is function");
     expect(() => canonicalJson({ bad: { toJSON: () => Number.NaN } })).toThrow("canonical JSON: bad is NaN");
+  });
+
+  it("writes a boxed number, string or boolean as its value, with or without number-like keys", () => {
+    const boxed = { n: new Number(2), s: new String("x"), b: new Boolean(false) };
+    expect(canonicalJson(boxed)).toBe('{"b":false,"n":2,"s":"x"}');
+    expect(canonicalJson({ "1": 0, ...boxed })).toBe('{"1":0,"b":false,"n":2,"s":"x"}');
+    expect(canonicalJson({ "1": 0, ...boxed })).toBe(
+      canonicalJson(JSON.parse(JSON.stringify({ "1": 0, ...boxed })) as unknown),
+    );
   });
 });
