@@ -206,18 +206,18 @@ describe("the whole-increment search", () => {
   });
 
   it("trades nothing when the best plan improves the objective by less than MINIMUM_IMPROVEMENT", () => {
-    // 1,000,000 managed, most of it in a holding on its target: the least improvement worth trading is
-    // 20. One increment of `unit` toward a target `unit` away, paid from cash above its target, improves
-    // the objective by about `unit`.
+    // 1,000,000 managed, half in a holding on its target and half in cash: the least improvement worth
+    // trading is 20. One increment of `unit` toward a target `unit` away, paid from cash above its
+    // target, improves the objective by about `unit`.
     const problem = (unit: number): RebalanceProblem => ({
       rebalanceTo: "target",
       holdings: [
         holding({ value: 0, target: unit, unit }),
-        holding({ value: 999_000, target: 999_000, unit: 100 }),
+        holding({ value: 500_000, target: 500_000, unit: 100 }),
       ],
-      cash: cash({ value: 1000, target: 1000 - unit }),
+      cash: cash({ value: 500_000, target: 500_000 - unit }),
     });
-    expect(roundToIncrements(problem(10), [10, 0])).toEqual({ units: [0, 0], exact: true });
+    expect(roundToIncrements(problem(15), [15, 0])).toEqual({ units: [0, 0], exact: true });
     expect(roundToIncrements(problem(30), [30, 0])).toEqual({ units: [1, 0], exact: true });
   });
 
@@ -237,6 +237,10 @@ describe("the whole-increment search", () => {
     const { units } = roundToIncrements(problem, zeros, start);
     expect(units[0]).toBe(1);
     expect(units.slice(1).every((k) => k === 0)).toBe(true);
+    // With a minimum order of two increments, one is not an order: nothing.
+    const [first, ...idle] = problem.holdings;
+    const twoAtLeast = { ...problem, holdings: [{ ...first!, minUnits: 2 }, ...idle] };
+    expect(roundToIncrements(twoAtLeast, zeros, start).units).toEqual(zeros);
   });
 
   it("lets sells alone leave cash below its floor: the floor limits buys", () => {
