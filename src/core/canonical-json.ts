@@ -2,7 +2,8 @@
  * JSON with object keys sorted (by UTF-16 code units, as RFC 8785 does), no insignificant whitespace,
  * and numbers and strings written as JSON.stringify writes them. Two equal documents give the same bytes
  * whatever order their keys were built in, which is what a hash needs. Keys whose value is undefined are
- * left out, as JSON.stringify does; NaN, infinities and undefined array items are refused rather than
+ * left out, as JSON.stringify does, a value with a toJSON method (a Date) is written as what it returns
+ * and a boxed primitive as its value; NaN, infinities and undefined array items are refused rather than
  * turned into null.
  */
 export function canonicalJson(value: unknown): string {
@@ -57,8 +58,12 @@ function rethrow(error: unknown, segment: string): never {
   throw error;
 }
 
-/** The same value with every object's keys in sorted order; objects already sorted are not copied. */
-function sortKeys(value: unknown, state: State): unknown {
+/**
+ * The same value with every object's keys in sorted order; objects already sorted are not copied.
+ * `key` is the name the value is written under ("" at the top, the index in a list), for toJSON; as
+ * JSON.stringify does, what toJSON returns is written as it is (`own`), without calling its own toJSON.
+ */
+function sortKeys(value: unknown, state: State, key = "", own = false): unknown {
   if (value === null) return null;
   switch (typeof value) {
     case "number":
@@ -72,6 +77,14 @@ function sortKeys(value: unknown, state: State): unknown {
     default:
       throw new Unwritable(typeof value);
   }
+  // JSON.stringify writes what toJSON returns (a Date's ISO text), and so must the hand-written writer
+  // for documents with number-like keys, which would write a Date as {}: the walk writes it once for both.
+  const toJSON = own ? undefined : (value as { toJSON?: unknown }).toJSON;
+  if (typeof toJSON === "function") return sortKeys(toJSON.call(value, key), state, key, true);
+  // Likewise a boxed number, string or boolean (`new Number(1)`) is written as the value it holds.
+  if (value instanceof Number || value instanceof String || value instanceof Boolean) {
+    return sortKeys(value.valueOf(), state, key, true);
+  }
   if (Array.isArray(value)) {
     let items: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
@@ -79,7 +92,7 @@ function sortKeys(value: unknown, state: State): unknown {
       let converted: unknown;
       try {
         if (item === undefined) throw new Unwritable("undefined");
-        converted = sortKeys(item, state);
+        converted = sortKeys(item, state, String(i));
       } catch (error) {
         rethrow(error, `[${i}]`);
       }
@@ -95,21 +108,21 @@ function sortKeys(value: unknown, state: State): unknown {
   // Converted children are kept only once something differs: documents built sorted are not copied.
   let children: Map<string, unknown> | undefined;
   for (let i = 0; i < keys.length; i++) {
-    const key = keys[i] as string;
-    if (!state.integerKeys && isIntegerKey(key)) state.integerKeys = true;
-    const child = record[key];
+    const name = keys[i] as string;
+    if (!state.integerKeys && isIntegerKey(name)) state.integerKeys = true;
+    const child = record[name];
     let converted: unknown;
     try {
-      converted = child === undefined ? undefined : sortKeys(child, state);
+      converted = child === undefined ? undefined : sortKeys(child, state, name);
     } catch (error) {
-      rethrow(error, `.${key}`);
+      rethrow(error, `.${name}`);
     }
     if (!changed && (child === undefined || converted !== child)) changed = true;
     if (changed && children === undefined) {
       children = new Map();
       for (let j = 0; j < i; j++) children.set(keys[j] as string, record[keys[j] as string]);
     }
-    if (children !== undefined && converted !== undefined) children.set(key, converted);
+    if (children !== undefined && converted !== undefined) children.set(name, converted);
   }
   if (children === undefined) return value;
   // Object.fromEntries defines properties: `out[key] = ...` would let a "__proto__" key set the
