@@ -13,6 +13,7 @@ import type { GatewaySim } from "../../src/gateway-sim/index.js";
 import { closeBrokers, connectBroker } from "../broker/support/connect-broker.js";
 import { startTestSim, stopSims } from "../gateway-sim/support/start-test-sim.js";
 import { ACCOUNT, BND, VNQ, VTI } from "../gateway-sim/support/test-state.js";
+import { IbConnection } from "../../src/broker/ib/ib-connection.js";
 import { WaveDeadlines } from "./support/wave-deadlines.js";
 
 afterEach(async () => {
@@ -293,5 +294,73 @@ describe("executeLegs at a deadline whose cancel fails", () => {
     ]);
     expect(ordersOf(sim, "S1")[0]?.status).toBe("Submitted");
     expect(result.legs[1]?.status).toBe("filled");
+  });
+});
+
+/** An earlier run sent `leg` and stopped: it is working at IB under the apply's client id (41). */
+async function leftWorkingByAnEarlierRun(sim: GatewaySim, leg: ExecutableLeg): Promise<void> {
+  const earlier = await connectBroker(sim, { clientId: 41 });
+  await earlier.placeOrder({
+    account: ACCOUNT,
+    contract: leg.contract,
+    side: leg.side,
+    quantity: leg.quantity,
+    orderType: leg.orderType,
+    ...(leg.limitPrice === undefined ? {} : { limitPrice: leg.limitPrice }),
+    orderRef: ref(leg.leg),
+  });
+  await earlier.close();
+}
+
+/** A person at the broker cancels every working order (TWS's "cancel all"), from a client of their own. */
+async function cancelAllAsAPerson(sim: GatewaySim): Promise<void> {
+  const person = new IbConnection({ host: sim.host, port: sim.port, clientId: 0, timeoutMs: 5_000 });
+  await person.connect();
+  await person.send((api) => api.reqGlobalCancel());
+  await person.close();
+}
+
+describe("executeLegs after an earlier run that left a leg working", () => {
+  it("follows the earlier run's resting sell without sending it again, and sends the buys once it fills", async () => {
+    const sim = await startTestSim();
+    await leftWorkingByAnEarlierRun(sim, VTI_RESTING);
+    const deadlines = new WaveDeadlines();
+    const sellsWait = deadlines.nextWave();
+    const run = executeLegs(
+      await connectBroker(sim, { clientId: 41 }),
+      [VTI_RESTING, VNQ_MKT],
+      options({ waveDeadline: deadlines.port }),
+    );
+    expect(await sellsWait).toEqual(["S1"]);
+    sim.setQuote(VTI, VTI_REACHED);
+    const result = await run;
+    expect(ordersOf(sim, "S1")).toHaveLength(1);
+    expect(result.legs.map((l) => [l.leg, l.status, l.resumed])).toEqual([
+      ["S1", "filled", true],
+      ["B1", "filled", false],
+    ]);
+  });
+
+  it("counts the cash of an earlier run's working buy once, wherever the plan lists it", async () => {
+    const sim = await startTestSim();
+    sim.setQuote(BND, { bid: 72.9, ask: 73 });
+    await leftWorkingByAnEarlierRun(sim, BND_LMT);
+    // 900 above the floor once B2's 10 x 72.60 are kept aside: all 10 VNQ (10 x 88.842 + 1) fit. Sized
+    // again as if it were new, B2 would take its 727 a second time and leave room for one share.
+    sim.setCash(ACCOUNT, "USD", 500 + 726 + 900);
+    const result = await executeLegs(
+      await connectBroker(sim, { clientId: 41 }),
+      [BND_LMT, VNQ_MKT],
+      options({
+        onProgress: (event) => {
+          if (event.kind === "filled" && event.leg === "B1" && event.filled === event.quantity)
+            void cancelAllAsAPerson(sim);
+        },
+      }),
+    );
+    const b1 = result.legs.find((l) => l.leg === "B1")!;
+    expect(b1).toMatchObject({ sentQuantity: 10, filledQuantity: 10, notes: [] });
+    expect(ordersOf(sim, "B2")).toHaveLength(1);
+    expect(result.legs.find((l) => l.leg === "B2")?.resumed).toBe(true);
   });
 });
