@@ -1,8 +1,9 @@
 // The lock file's edges: where it lives, what a release may remove (only the holder's own file, once),
 // a takeover another apply is already making, and a lock directory that cannot be used.
 import { spawn } from "node:child_process";
-import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
@@ -66,8 +67,12 @@ describe("releasing the account's lock file", () => {
     first.releaseSync();
 
     expect(await lockText()).toBe(held);
-    await expect(take()).rejects.toBeInstanceOf(RefusalError);
-    await next.release();
+    next.releaseSync();
+    const after = await take();
+    next.releaseSync();
+    expect(await lockText()).toBe(held);
+    await after.release();
+    await (await take()).release();
   });
 
   it("releases from a signal handler, synchronously, only a file that is still its own", async () => {
@@ -107,7 +112,9 @@ describe("releasing the account's lock file", () => {
 
   it("treats a file without a numeric pid and a host as held by someone it cannot name", async () => {
     await writeFile(lockFilePath(dir, ACCOUNT), JSON.stringify({ pid: "1", host: "here" }));
-    await expect(take()).rejects.toThrow(/exists but cannot be read/);
+    const unreadable = (await take().catch((e: unknown) => e)) as RefusalError;
+    expect(unreadable.reason).toBe("locked");
+    expect(unreadable.message).toMatch(/exists but cannot be read/);
     await writeFile(lockFilePath(dir, ACCOUNT), JSON.stringify({ pid: 1 }));
     await expect(take()).rejects.toThrow(/exists but cannot be read/);
   });
@@ -120,6 +127,54 @@ describe("releasing the account's lock file", () => {
     expect(error.message).toBe(`cannot use ${join(file, "locks")} for the apply lock file (ENOTDIR)`);
     expect(error.hint).toBe(
       "Set FOLIOCTL_LOCK_DIR to a directory every apply on this machine can write to, the same for all of them.",
+    );
+  });
+
+  it("leaves a lock file another apply took over in the meantime, and is refused by it", async () => {
+    const stalePid = await deadPid();
+    await take({ pid: stalePid });
+    // Another apply on this host took the stale file over while this one was judging it stale.
+    const theirs = JSON.stringify({ account: ACCOUNT, pid: process.pid, host: hostname(), startedAt: "x" });
+    const isRunning = (pid: number) => {
+      if (pid === stalePid) writeFileSync(lockFilePath(dir, ACCOUNT), theirs);
+      return pid !== stalePid;
+    };
+
+    const error = (await acquireAccountLockFile({
+      dir,
+      account: ACCOUNT,
+      now,
+      log: (line) => lines.push(line),
+      isRunning,
+    }).catch((e: unknown) => e)) as RefusalError;
+
+    expect(error).toBeInstanceOf(RefusalError);
+    expect(error.message).toMatch(
+      new RegExp(`^another apply for ${ACCOUNT} is running: process ${process.pid} `),
+    );
+    expect(error.hint).toBe(
+      `Nothing was sent. Wait for it to finish (check with \`ps -p ${process.pid}\` on ${hostname()}); ` +
+        "a lock file whose process has ended is taken over by the next apply.",
+    );
+    expect(await lockText()).toBe(theirs);
+    expect(lines).toEqual([]);
+  });
+
+  it("says it cannot use a lock path that is not a file, rather than taking it as held", async () => {
+    await mkdir(lockFilePath(dir, ACCOUNT));
+    const error = (await take().catch((e: unknown) => e)) as InputError;
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toBe(`cannot use ${lockFilePath(dir, ACCOUNT)} for the apply lock file (EISDIR)`);
+  });
+
+  it("says it cannot write its lock file where the path is too long, rather than retrying", async () => {
+    // Short enough for the lock file's path, too long (over 4,096 bytes) for its draft's beside it.
+    let deep = dir;
+    while (deep.length < 4_060) deep = join(deep, "d".repeat(Math.min(200, 4_060 - deep.length)));
+    const error = (await take({ dir: deep }).catch((e: unknown) => e)) as InputError;
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toBe(
+      `cannot use ${lockFilePath(deep, ACCOUNT)} for the apply lock file (ENAMETOOLONG)`,
     );
   });
 });
