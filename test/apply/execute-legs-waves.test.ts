@@ -3,12 +3,12 @@
 // placement (a rejection code, "not connected", no answer at all) and to a cancel are each told apart;
 // and the run leaves no listener on the broker.
 import { afterEach, describe, expect, it } from "vitest";
-import { executeLegs, type ExecuteOptions } from "../../src/apply/execute-legs.js";
+import { executeLegs, type ExecuteOptions, type WaveDeadline } from "../../src/apply/execute-legs.js";
 import type { ExecutableLeg, ProgressEvent } from "../../src/apply/execution-types.js";
 import { Reconnector } from "../../src/apply/reconnector.js";
 import type { Broker, BrokerEvent } from "../../src/broker/broker.js";
 import type { IbBroker } from "../../src/broker/ib/ib-broker.js";
-import { BrokerError } from "../../src/errors.js";
+import { BrokerError, TimeoutError } from "../../src/errors.js";
 import type { GatewaySim } from "../../src/gateway-sim/index.js";
 import { closeBrokers, connectBroker } from "../broker/support/connect-broker.js";
 import { startTestSim, stopSims } from "../gateway-sim/support/start-test-sim.js";
@@ -362,5 +362,45 @@ describe("executeLegs after an earlier run that left a leg working", () => {
     expect(b1).toMatchObject({ sentQuantity: 10, filledQuantity: 10, notes: [] });
     expect(ordersOf(sim, "B2")).toHaveLength(1);
     expect(result.legs.find((l) => l.leg === "B2")?.resumed).toBe(true);
+  });
+});
+
+describe("executeLegs and its own legs", () => {
+  it("takes a leg it found at IB after its placement went unanswered as this run's, not an earlier run's", async () => {
+    const sim = await startTestSim();
+    const inner = await connectBroker(sim);
+    let lost = false;
+    const { broker } = watched(inner, {
+      placeOrder: async (request) => {
+        const placed = await inner.placeOrder(request);
+        if (lost) return placed;
+        lost = true;
+        throw new TimeoutError("IB Gateway did not acknowledge the order in time");
+      },
+    });
+    const result = await executeLegs(broker, [VNQ_MKT], options());
+    expect(result.legs[0]).toMatchObject({ status: "filled", resumed: false, notes: [] });
+    expect(ordersOf(sim, "B1")).toHaveLength(1);
+  });
+
+  it("tells the deadline port when each wave ended before its deadline", async () => {
+    const sim = await startTestSim();
+    const waves: Array<{ legs: string[]; ended: boolean }> = [];
+    const port: WaveDeadline = (wave, settled) =>
+      new Promise((resolve) => {
+        const entry = { legs: wave.legs, ended: false };
+        waves.push(entry);
+        settled.addEventListener("abort", () => {
+          entry.ended = true;
+          resolve();
+        });
+      });
+    const result = await executeLegs(await connectBroker(sim), [VNQ_MKT], options({ waveDeadline: port }));
+    expect(result.legs[0]?.status).toBe("filled");
+    expect(waves).toEqual([
+      { legs: [], ended: true },
+      { legs: [], ended: true },
+      { legs: ["B1"], ended: true },
+    ]);
   });
 });
