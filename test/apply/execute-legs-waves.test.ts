@@ -383,6 +383,15 @@ describe("executeLegs and its own legs", () => {
     expect(ordersOf(sim, "B1")).toHaveLength(1);
   });
 
+  it("takes a leg IB reports only after the connection dropped under its placement as this run's", async () => {
+    const sim = await startTestSim();
+    sim.injectFault({ type: "disconnect", on: "first-order" });
+    const result = await executeLegs(await connectBroker(sim), [VNQ_MKT], options());
+    expect(sim.firedFaults()).toHaveLength(1);
+    expect(result.legs[0]).toMatchObject({ status: "filled", resumed: false, notes: [] });
+    expect(ordersOf(sim, "B1")).toHaveLength(1);
+  });
+
   it("tells the deadline port when each wave ended before its deadline", async () => {
     const sim = await startTestSim();
     const waves: Array<{ legs: string[]; ended: boolean }> = [];
