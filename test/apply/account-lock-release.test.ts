@@ -75,6 +75,13 @@ describe("releasing the account's lock file", () => {
     await (await take()).release();
   });
 
+  it("releases quietly a lock file someone already deleted by hand", async () => {
+    const mine = await take();
+    await rm(mine.path);
+    await expect(mine.release()).resolves.toBeUndefined();
+    expect(await readdir(dir)).toEqual([]);
+  });
+
   it("releases from a signal handler, synchronously, only a file that is still its own", async () => {
     const mine = await take();
     mine.releaseSync();
