@@ -9,6 +9,7 @@ import { BrokerError } from "../../src/errors.js";
 import type { GatewaySim } from "../../src/gateway-sim/index.js";
 import { closeBrokers, connectBroker } from "../broker/support/connect-broker.js";
 import { startTestSim, stopSims } from "../gateway-sim/support/start-test-sim.js";
+import { ACCOUNT, VNQ } from "../gateway-sim/support/test-state.js";
 
 afterEach(async () => {
   await closeBrokers();
@@ -155,5 +156,50 @@ describe("Reconnector", () => {
     link.dispose();
     await drop(sim, broker);
     expect(link.needsReconnect).toBe(false);
+  });
+
+  it("takes IB's own connectivity loss (1100, then 1102) on a live socket for no drop", async () => {
+    const { sim, broker, link } = await linked();
+    sim.injectFault({ type: "connectivity-lost", on: "first-order", restoreAfterMs: 0, restore: 1102 });
+    const restored = new Promise<string[]>((resolve) => {
+      const seen: string[] = [];
+      broker.subscribe((e) => {
+        if (e.kind !== "connection") return;
+        seen.push(e.state);
+        if (e.state === "restored") resolve(seen);
+      });
+    });
+    await broker.placeOrder({
+      account: ACCOUNT,
+      contract: { conId: VNQ, symbol: "VNQ", secType: "STK", exchange: "SMART", currency: "USD" },
+      side: "BUY",
+      quantity: 1,
+      orderType: "MKT",
+      orderRef: "test:connectivity",
+    });
+    expect(await restored).toEqual(["lost", "restored"]);
+    expect(link.needsReconnect).toBe(false);
+    link.dispose();
+  });
+
+  it("says the connection dropped again while reading IB's state when every resync drops it", async () => {
+    const sim = await startTestSim();
+    const broker = await connectBroker(sim);
+    const events: ProgressEvent[] = [];
+    const link = new Reconnector(broker, { attempts: 2, initialDelayMs: 5, maxDelayMs: 10 }, (e) =>
+      events.push(e),
+    );
+    link.onReconnected(() => drop(sim, broker));
+    await drop(sim, broker);
+
+    await expect(link.ensureConnected()).rejects.toThrow(
+      "lost the connection to IB Gateway and could not reconnect in 2 attempts: " +
+        "the connection dropped again while reading IB's state",
+    );
+    expect(events).toEqual([
+      { kind: "reconnecting", attempt: 1, message: "connection to IB Gateway lost" },
+      { kind: "reconnecting", attempt: 2, message: "connection to IB Gateway lost" },
+    ]);
+    link.dispose();
   });
 });
