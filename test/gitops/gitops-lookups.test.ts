@@ -14,7 +14,7 @@ import { createGitHubForge } from "../../src/forge/create-github-forge.js";
 import { STATE_LABELS, type Forge } from "../../src/forge/forge.js";
 import { SimpleGitRepo } from "../../src/git/simple-git-repo.js";
 import { copyEarlierLedgerRecords } from "../../src/gitops/earlier-ledger-records.js";
-import { findMergedPull, PULL_LOOKUP_DELAYS_MS } from "../../src/gitops/find-merged-pull.js";
+import { findMergedPull, PULL_LOOKUP_DELAYS_MS, realSleep } from "../../src/gitops/find-merged-pull.js";
 import { findPlanAccount } from "../../src/gitops/find-plan-account.js";
 import { describeNeverApplied, findNeverApplied } from "../../src/gitops/never-applied.js";
 import { gitBlobId, planAttestation } from "../../src/gitops/plan-attestation.js";
@@ -109,6 +109,17 @@ describe("findPlanAccount", () => {
     );
   });
 
+  it("counts only a plan file directly under plans/, named exactly <account>.plan.json", async () => {
+    const elsewhere = await pushed(
+      {
+        [`archive/plans/${OTHER}.plan.json`]: planText,
+        [`plans/${OTHER}.plan.json.bak`]: planText,
+      },
+      "folioctl/rebalance/t-elsewhere",
+    );
+    expect(await findPlanAccount(repo, elsewhere)).toBeUndefined();
+  });
+
   it("refuses a plan file whose name is not an account id", async () => {
     const odd = await pushed({ "plans/..plan.json": planText }, "folioctl/rebalance/t-odd");
     await expect(findPlanAccount(repo, odd)).rejects.toThrow(FolioctlError);
@@ -126,6 +137,10 @@ describe("findMergedPull", () => {
     };
     return { deps, lines, sleeps };
   };
+
+  it("waits on a timer unless told how to wait", async () => {
+    await expect(realSleep(1)).resolves.toBeUndefined();
+  });
 
   it("takes GitHub's answer for the commit at once", async () => {
     const { deps, lines, sleeps } = lookup();
@@ -264,6 +279,21 @@ describe("findNeverApplied", () => {
     await pushed({ [ours]: null }, "main");
   });
 
+  it("still reports a pull request whose description lost its plan header, without a plan", async () => {
+    // Another plan's record is on main (the case above left it): it is not taken for this one's.
+    const fake = mergedPull()!;
+    const body = fake.body;
+    fake.body = "The header was edited away.";
+    try {
+      const found = await findNeverApplied(deps(), ACCOUNT, await repo.fetch());
+      expect(found).toHaveLength(1);
+      expect(found[0]).not.toHaveProperty("planHash");
+      expect(describeNeverApplied(found[0]!)).toContain("no ledger record of its plan is on main");
+    } finally {
+      fake.body = body;
+    }
+  });
+
   it("is not asked about a pull request once its label says the apply ran", async () => {
     const main = await repo.fetch();
     await forge.setStateLabel(number, "applied");
@@ -296,8 +326,9 @@ describe("copyEarlierLedgerRecords", () => {
     expect((await readdir(join(dir, ACCOUNT))).sort()).toEqual([ours, again].sort());
     expect(await readFile(join(dir, ACCOUNT, again), "utf8")).toBe("second\n");
 
-    const none = await mkdtemp(join(w.root, "earlier-"));
-    await copyEarlierLedgerRecords(repo, OTHER, plan.hash, none);
+    // apply names a folder that does not exist yet: it is made, with the account's folder in it.
+    const none = join(await mkdtemp(join(w.root, "earlier-")), "ledger");
+    expect(await copyEarlierLedgerRecords(repo, OTHER, plan.hash, none)).toBe(none);
     expect(await readdir(join(none, OTHER))).toEqual([]);
   });
 });
