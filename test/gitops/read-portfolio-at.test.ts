@@ -39,7 +39,11 @@ beforeAll(async () => {
   valid = await accounts.git(person, ["rev-parse", "HEAD"]).then((s) => s.trim());
   broken = await accounts.commitAndPush(
     person,
-    { "accounts/DU5555555.yaml": "account: DU5555555\nmodel: nosuch\n" },
+    {
+      "accounts/DU5555555.yaml": "account: DU5555555\nmodel: nosuch\n",
+      "accounts/DU6666666.yaml": "account: DU6666666\nmodel: broken\n",
+      "models/broken.yaml": "version: 1\nbaseCurrency: USD\ntargets: 7\n",
+    },
     "Add an account",
   );
   both = await accounts.commitAndPush(
@@ -97,6 +101,12 @@ describe("reading the intent at a commit", () => {
     // A ref that is not a full commit id is named as it is.
     const byName = await caught(readAccountIntentAt(repo, "HEAD~2", "DU9999999"));
     expect(byName.message).toBe("the ops repository at HEAD~2 has no account DU9999999");
+    // Only a ref that is a full commit id and nothing else is shortened.
+    for (const ref of [`${valid}^{commit}`, `v${valid}`]) {
+      if (ref.startsWith("v")) await accounts.git(repo.dir, ["tag", ref, valid]);
+      const named = await caught(readAccountIntentAt(repo, ref, "DU9999999"));
+      expect(named.message).toBe(`the ops repository at ${ref} has no account DU9999999`);
+    }
   });
 
   it("names every problem of an account that cannot be read, and how to fix it on main", async () => {
@@ -110,6 +120,14 @@ describe("reading the intent at a commit", () => {
     );
     expect(error.hint).toBe(
       "fix accounts/DU5555555.yaml on main in a pull request (`folioctl validate` shows the same problems)",
+    );
+    // An account whose model is broken: both files are named.
+    const model = await caught(readAccountIntentAt(repo, broken, "DU6666666"));
+    expect(model.message).toMatch(
+      /^accounts\/DU6666666\.yaml and models\/broken\.yaml at [0-9a-f]{12} are not valid:\n/,
+    );
+    expect(model.hint).toBe(
+      "fix accounts/DU6666666.yaml and models/broken.yaml on main in a pull request (`folioctl validate` shows the same problems)",
     );
     const found = await caught(findAccountIntentAt(repo, broken, "DU5555555"));
     expect(found.message).toBe(error.message);
