@@ -244,6 +244,48 @@ describe("reportApply", () => {
     }
   });
 
+  it("points to the job summary for a refused record too long for a comment, fenced past its backticks", async () => {
+    await w.repo.git.refusePushesByRuleset("refs/heads/main", "https://github.com/acme/ops/rules");
+    try {
+      const fenced = record({ finishedAt: "2026-11-24T18:00:00.000Z", error: "a ```` fence" });
+      const short = report({ pull: botPull, record: fenced }, await aCommit());
+      await short.run;
+      expect(short.summaries[0]).toContain(
+        `\`\`\`\`\`json\n${JSON.stringify(fenced, null, 2)}\n\`\`\`\`\`\n`,
+      );
+
+      const long = record({ finishedAt: "2026-11-24T18:00:01.000Z", error: "x".repeat(50_000) });
+      const size = `${JSON.stringify(long, null, 2)}\n`.length;
+      const { run, summaries } = report({ pull: botPull, record: long }, await aCommit());
+      await run;
+      const pointer = `\nThe record (${size} characters) is too long for a comment: it is in the job summary of the run.\n`;
+      expect(commentOn(botPull.number)).toContain(pointer);
+      expect(summaries[0]).not.toContain(pointer);
+      expect(summaries[0]).toContain("x".repeat(50_000));
+    } finally {
+      await w.repo.git.liftRuleset("refs/heads/main");
+    }
+  });
+
+  it("says why a record could not be committed, with the git error's hint, when main is out of reach", async () => {
+    const dir = await w.cloneAgain("unreachable");
+    await gitIn(["-C", dir, "remote", "set-url", "origin", `${w.root}/no-such-remote.git`]);
+    const cut = await SimpleGitRepo.open(dir, { clock: { now: () => new Date() } });
+    const lines: string[] = [];
+    const done = await reportApply(
+      { forge, repo: cut, log: (line) => lines.push(line) },
+      { account: ACCOUNT, sha: await aCommit(), labelPull: false, record: record() },
+    );
+    const path = `ledger/${ACCOUNT}/20261124T150203Z-ab12cd34ef56.json`;
+    expect(done.unrecorded?.path).toBe(path);
+    expect(done.problems[0]).toMatch(
+      new RegExp(
+        `^could not commit the ledger record ${path} to main: .+ \\(.+\\)\\. The record is not lost: it is, whole, in the log$`,
+        "s",
+      ),
+    );
+  });
+
   it("returns what it could not do, one sentence each, and still does the rest", async () => {
     const gone = { ...botPull, number: 9999 };
     const sha = await aCommit();
