@@ -238,6 +238,7 @@ describe("reportApply", () => {
         { forge, repo, log: () => undefined },
         { account: ACCOUNT, sha: await aCommit(), labelPull: false, record: refused },
       );
+      expect(alone.problems).toHaveLength(1);
       expect(alone.problems[0]).toMatch(/The record is not lost: it is, whole, in the log$/);
     } finally {
       await w.repo.git.liftRuleset("refs/heads/main");
@@ -297,6 +298,42 @@ describe("reportApply", () => {
   });
 });
 
+describe("reportApply's labels and failures", () => {
+  it("labels the bot's pull request applied after a partial or repeated apply, and leaves it after an error", async () => {
+    const label = async (over: Partial<LedgerRecord>, n: number) => {
+      await forge.setStateLabel(botPull.number, "pending");
+      const finishedAt = `2026-11-24T19:00:0${n}.000Z`;
+      await report({ pull: botPull, record: record({ ...over, finishedAt }) }, await aCommit()).run;
+      return labelsOf(botPull.number).filter((l) => l.startsWith("folioctl: "));
+    };
+    expect(await label({ outcome: "partial" }, 1)).toEqual(["folioctl: applied"]);
+    expect(await label({ outcome: "already-applied" }, 2)).toEqual(["folioctl: applied"]);
+    expect(await label({ outcome: "error", error: "lost" }, 3)).toEqual(["folioctl: pending"]);
+  });
+
+  it("carries the report's marker once, and names each step that failed", async () => {
+    const marker = "<!-- folioctl:comment apply-report -->";
+    const body = commentOn(botPull.number) ?? "";
+    expect(body.split(marker)).toHaveLength(2);
+
+    const lines: string[] = [];
+    const done = await reportApply(
+      {
+        forge,
+        repo,
+        log: (line) => lines.push(line),
+        stepSummary: () => Promise.reject(new Error("the summary file is gone")),
+      },
+      { account: ACCOUNT, sha: "7".repeat(40), labelPull: false, refusal: REFUSAL },
+    );
+    expect(done.problems.map((p) => p.split(": ")[0])).toEqual([
+      "write the job summary",
+      "set the status of 777777777777",
+    ]);
+    expect(done.problems[0]).toBe("write the job summary: the summary file is gone");
+  });
+});
+
 describe("reportSuperseded", () => {
   const deps = () => {
     const lines: string[] = [];
@@ -322,6 +359,9 @@ describe("reportSuperseded", () => {
         "state of the account.\n\n**What to do:** nothing for this pull request; see the report on the newer " +
         "plan's pull request.\n",
     );
+    expect(commentOn(botPull.number)?.endsWith("see the report on the newer plan's pull request.\n")).toBe(
+      true,
+    );
     expect(labelsOf(botPull.number)).toContain("folioctl: refused");
     expect(statusOf(sha)).toMatchObject({
       state: "failure",
@@ -346,7 +386,7 @@ describe("reportSuperseded", () => {
     // A commit GitHub does not have: neither its pull request nor its status can be had.
     const sha = "7".repeat(40);
     const result = await reportSuperseded(d, { sha, account: ACCOUNT, by: "8".repeat(40) }, undefined);
-    expect(result.pull).toBeUndefined();
+    expect(result).not.toHaveProperty("pull");
     expect(result.problems.map((p) => p.split(": ")[0])).toEqual([
       "find the pull request of 777777777777",
       "set the status of 777777777777",
