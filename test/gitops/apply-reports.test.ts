@@ -315,6 +315,8 @@ describe("reportApply's labels and failures", () => {
     const marker = "<!-- folioctl:comment apply-report -->";
     const body = commentOn(botPull.number) ?? "";
     expect(body.split(marker)).toHaveLength(2);
+    // The report itself follows the marker: its headline, nothing in between.
+    expect(body.slice(body.indexOf(marker) + marker.length).trimStart()).toMatch(/^### /);
 
     const lines: string[] = [];
     const done = await reportApply(
@@ -373,7 +375,7 @@ describe("reportSuperseded", () => {
 
   it("does not label a person's pull request, and sets no link without a run", async () => {
     await forge.setStateLabel(personPull.number, "pending").catch(() => undefined);
-    const before = labelsOf(personPull.number);
+    const before = [...labelsOf(personPull.number)];
     const sha = personPull.mergeCommitSha!;
     const { deps: d } = deps();
     await reportSuperseded(d, { sha, account: ACCOUNT, by: "0".repeat(40) }, undefined);
@@ -386,7 +388,7 @@ describe("reportSuperseded", () => {
     // A commit GitHub does not have: neither its pull request nor its status can be had.
     const sha = "7".repeat(40);
     const result = await reportSuperseded(d, { sha, account: ACCOUNT, by: "8".repeat(40) }, undefined);
-    expect(result).not.toHaveProperty("pull");
+    expect(Object.keys(result)).not.toContain("pull");
     expect(result.problems.map((p) => p.split(": ")[0])).toEqual([
       "find the pull request of 777777777777",
       "set the status of 777777777777",
