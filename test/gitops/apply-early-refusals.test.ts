@@ -105,6 +105,18 @@ describe("applyMergedCommit before the lock", () => {
     });
   });
 
+  it("opens the broker only once every check passed, and releases the lock when it cannot", async () => {
+    const { deps: d } = deps();
+    await expect(applyMergedCommit(d, options(0), sha, ACCOUNT)).rejects.toThrow(
+      "no broker is opened before the checks pass",
+    );
+    expect(latestStatus()).toMatchObject({
+      state: "error",
+      description: "failed: no broker is opened before the checks pass",
+    });
+    expect(await repo.readLock(ACCOUNT)).toBeNull();
+  });
+
   it("refuses a plan whose portfolio.yaml on main changed since, naming both hashes", async () => {
     const main = (await w.mergeIntent(portfolioYaml({ ...EXAMPLE, VTI: 41, BND: 34 }))).sha;
     const { deps: d } = deps();
@@ -134,6 +146,18 @@ describe("applyMergedCommit before the lock", () => {
       differences: [],
     });
     expect(latestStatus()).toMatchObject({ description: "refused (suspended): nothing was sent" });
+  });
+
+  it("refuses a plan pushed to main without a pull request, after asking GitHub for one", async () => {
+    const pushed = await w.alice.push(w.repo, { branch: "main", files: { [PLAN_FILE]: "{}\n" } });
+    const { deps: d, lines } = deps();
+    const result = await applyMergedCommit(d, { ...options(0), sha: pushed }, pushed, ACCOUNT);
+    expect(result).toMatchObject({ exitCode: 3, refusal: { reason: "tampered" } });
+    expect(result).not.toHaveProperty("pull", expect.anything());
+    expect(result.refusal?.message).toBe(
+      `no merged pull request brought ${PLAN_FILE} to main at ${pushed.slice(0, 12)}`,
+    );
+    expect(lines).toContain(`apply: ${PLAN_FILE} at ${pushed.slice(0, 12)}`);
   });
 
   it("refuses a plan a person brought, with no record when it cannot even be read, and no label", async () => {
