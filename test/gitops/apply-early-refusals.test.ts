@@ -1,0 +1,183 @@
+// applyMergedCommit's checks before the lock and the broker (apply-on-merge.ts): provenance, approval,
+// and the intent on main as it is when the run starts (changed, suspended). Each refusal is recorded on
+// main when the plan can be read, reported on the pull request, labelled, and no broker is ever opened.
+// One world for the file: the bot's plan merged without an approval; main then moves under it.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createGitHubForge } from "../../src/forge/create-github-forge.js";
+import type { Forge, PullRequest } from "../../src/forge/forge.js";
+import { SimpleGitRepo } from "../../src/git/simple-git-repo.js";
+import {
+  applyMergedCommit,
+  isBotPull,
+  type ApplyOnMergeDeps,
+  type ApplyOnMergeOptions,
+} from "../../src/gitops/apply-on-merge.js";
+import {
+  ACCOUNT,
+  BOT,
+  EXAMPLE,
+  LoopWorld,
+  PLAN_FILE,
+  portfolioYaml,
+  stopLoopWorlds,
+} from "./support/loop-world.js";
+
+let w: LoopWorld;
+let forge: Forge;
+let repo: SimpleGitRepo;
+let number: number;
+/** The merge of the bot's pull request, made without an approval. */
+let sha: string;
+let pull: PullRequest;
+let planHash: string;
+
+beforeAll(async () => {
+  w = await LoopWorld.start();
+  await w.mergeIntent(portfolioYaml(EXAMPLE));
+  expect((await w.run(["propose"])).code).toBe(0);
+  number = w.openBotPull()!.number;
+  planHash = (JSON.parse((await w.branchFile(PLAN_FILE)) ?? "{}") as { hash: string }).hash;
+  sha = await w.bob.merge(w.repo, number);
+  forge = createGitHubForge(w.env);
+  pull = (await forge.findMergedPullRequestForCommit(sha))!;
+  repo = await SimpleGitRepo.open(w.clone, { clock: { now: () => new Date() } });
+});
+afterAll(stopLoopWorlds);
+
+function deps(): { deps: ApplyOnMergeDeps; lines: string[] } {
+  const lines: string[] = [];
+  return {
+    lines,
+    deps: {
+      forge,
+      repo,
+      log: (line) => lines.push(line),
+      now: () => new Date("2026-11-24T15:05:00.000Z"),
+      toolVersion: "test",
+      sleep: async () => undefined,
+      snapshot: () => Promise.reject(new Error("no snapshot is read before the checks pass")),
+      broker: () => {
+        throw new Error("no broker is opened before the checks pass");
+      },
+    },
+  };
+}
+const options = (requireApprovals: number): ApplyOnMergeOptions => ({
+  sha,
+  requireApprovals,
+  waveTimeoutMs: 1_000,
+  identity: { holder: "test", runId: "run-1", url: "https://run/1" },
+});
+const latestStatus = () => w.repo.statuses.filter((s) => s.sha === sha).at(-1);
+const labels = () => w.repo.pulls.find((p) => p.number === number)?.labels ?? [];
+
+describe("applyMergedCommit before the lock", () => {
+  it("tells the bot's pull request from another by author, branch and label, each in any case", () => {
+    expect(isBotPull(pull, ACCOUNT, BOT)).toBe(true);
+    expect(isBotPull({ ...pull, author: BOT.toUpperCase(), labels: ["FOLIOCTL"] }, ACCOUNT, BOT)).toBe(true);
+    expect(isBotPull({ ...pull, author: "alice" }, ACCOUNT, BOT)).toBe(false);
+    expect(isBotPull({ ...pull, headRef: "folioctl/rebalance/DU7654321" }, ACCOUNT, BOT)).toBe(false);
+    expect(isBotPull({ ...pull, labels: ["folioctl: pending"] }, ACCOUNT, BOT)).toBe(false);
+  });
+
+  it("refuses a merge without the approvals required, records it, labels and reports it", async () => {
+    const { deps: d, lines } = deps();
+    const result = await applyMergedCommit(d, options(1), sha, ACCOUNT);
+    expect(result.exitCode).toBe(3);
+    expect(result.pull?.number).toBe(number);
+    expect(result.refusal).toBeUndefined();
+    expect(result.record).toMatchObject({
+      outcome: "refused",
+      planHash,
+      startedAt: "2026-11-24T15:05:00.000Z",
+      refusal: { reason: "unapproved" },
+    });
+    expect(result.record?.refusal?.message).toMatch(/^#\d+ was merged with 0 approvals at its head/);
+    expect(result.report?.ledger?.path).toMatch(
+      new RegExp(`^ledger/${ACCOUNT}/20261124T150500Z-${planHash.slice(0, 12)}\\.json$`),
+    );
+    expect(lines[0]).toBe(`apply: ${PLAN_FILE} at ${sha.slice(0, 12)}, merged in #${number}`);
+    expect(labels()).toContain("folioctl: refused");
+    expect(latestStatus()).toMatchObject({
+      state: "failure",
+      description: "refused (unapproved): nothing was sent",
+      targetUrl: "https://run/1",
+    });
+  });
+
+  it("opens the broker only once every check passed, and releases the lock when it cannot", async () => {
+    const { deps: d } = deps();
+    await expect(applyMergedCommit(d, options(0), sha, ACCOUNT)).rejects.toThrow(
+      "no broker is opened before the checks pass",
+    );
+    expect(latestStatus()).toMatchObject({
+      state: "error",
+      description: "failed: no broker is opened before the checks pass",
+    });
+    expect(await repo.readLock(ACCOUNT)).toBeNull();
+  });
+
+  it("refuses a plan whose portfolio.yaml on main changed since, naming both hashes", async () => {
+    const main = (await w.mergeIntent(portfolioYaml({ ...EXAMPLE, VTI: 41, BND: 34 }))).sha;
+    const { deps: d } = deps();
+    const result = await applyMergedCommit(d, options(0), sha, ACCOUNT);
+    expect(result.exitCode).toBe(3);
+    expect(result.record?.refusal).toMatchObject({
+      reason: "intent-changed",
+      hint: "Nothing was sent. A fresh plan for the new portfolio.yaml is proposed for review.",
+    });
+    expect(result.record?.refusal?.message).toMatch(
+      new RegExp(
+        `^portfolio\\.yaml on main \\(at ${main.slice(0, 12)}\\) is not the one the plan was made from ` +
+          `\\(plan made from [0-9a-f]{12}, main has [0-9a-f]{12}\\)$`,
+      ),
+    );
+  });
+
+  it("names the kill switch as such when main suspends trading", async () => {
+    const suspend = (yaml: string) => yaml.replace("suspend: false", "suspend: true");
+    const main = (await w.mergeIntent(portfolioYaml(EXAMPLE, suspend))).sha;
+    const { deps: d } = deps();
+    const result = await applyMergedCommit(d, options(0), sha, ACCOUNT);
+    expect(result.record?.refusal).toEqual({
+      reason: "suspended",
+      message: `trading is suspended: portfolio.yaml on main (at ${main.slice(0, 12)}) has \`suspend: true\``,
+      hint: "Nothing was sent. Set `suspend: false` in portfolio.yaml on main when trading may resume.",
+      differences: [],
+    });
+    expect(latestStatus()).toMatchObject({ description: "refused (suspended): nothing was sent" });
+  });
+
+  it("refuses a plan pushed to main without a pull request, after asking GitHub for one", async () => {
+    const pushed = await w.alice.push(w.repo, { branch: "main", files: { [PLAN_FILE]: "{}\n" } });
+    const { deps: d, lines } = deps();
+    const result = await applyMergedCommit(d, { ...options(0), sha: pushed }, pushed, ACCOUNT);
+    expect(result).toMatchObject({ exitCode: 3, refusal: { reason: "tampered" } });
+    expect(result).not.toHaveProperty("pull", expect.anything());
+    expect(result.refusal?.message).toBe(
+      `no merged pull request brought ${PLAN_FILE} to main at ${pushed.slice(0, 12)}`,
+    );
+    expect(lines).toContain(`apply: ${PLAN_FILE} at ${pushed.slice(0, 12)}`);
+  });
+
+  it("refuses a plan a person brought, with no record when it cannot even be read, and no label", async () => {
+    const branch = "edit-plan";
+    await w.alice.push(w.repo, { branch, files: { [PLAN_FILE]: "not a plan\n" } });
+    const opened = await w.alice.openPullRequest(w.repo, { head: branch, title: "Edit the plan" });
+    await w.bob.approve(w.repo, opened.number);
+    const theirs = await w.bob.merge(w.repo, opened.number);
+    const { deps: d } = deps();
+    const result = await applyMergedCommit(d, { ...options(0), sha: theirs }, theirs, ACCOUNT);
+    expect(result.exitCode).toBe(3);
+    expect(result.record).toBeUndefined();
+    expect(result.pull?.number).toBe(opened.number);
+    expect(result.refusal?.reason).toBe("tampered");
+    expect(result.refusal?.message).toMatch(
+      new RegExp(`^#${opened.number} \\(by alice, from ${branch}\\) is not`),
+    );
+    expect(w.repo.pulls.find((p) => p.number === opened.number)?.labels).toEqual([]);
+    expect(w.repo.statuses.filter((s) => s.sha === theirs).at(-1)).toMatchObject({
+      description: "refused (tampered): nothing was sent",
+    });
+  });
+});
