@@ -6,7 +6,8 @@ const ACCOUNT = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 const LEDGER_FILE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}\.json$/;
 
 export function assertAccountId(account: string): string {
-  if (!ACCOUNT.test(account)) {
+  // A plan file is JSON from outside: a missing account must not pass as the text "undefined".
+  if (typeof account !== "string" || !ACCOUNT.test(account)) {
     throw new InputError(`"${account}" is not a usable account id for branch, ref and file names`, {
       hint: "use the IB account id from portfolio.yaml, for example DU1234567 (letters, digits, - and _)",
     });
