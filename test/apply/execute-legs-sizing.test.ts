@@ -13,6 +13,7 @@ import { closeBrokers, connectBroker } from "../broker/support/connect-broker.js
 import { startTestSim, stopSims } from "../gateway-sim/support/start-test-sim.js";
 import { ACCOUNT, BND, VNQ } from "../gateway-sim/support/test-state.js";
 import { WaveDeadlines } from "./support/wave-deadlines.js";
+import { usStock as contract } from "./support/us-stock.js";
 
 afterEach(async () => {
   await closeBrokers();
@@ -21,13 +22,6 @@ afterEach(async () => {
 
 const HASH = "fedcba9876543210".repeat(4);
 const ref = (leg: string) => `folioctl:${HASH.slice(0, 12)}:${leg}`;
-const contract = (conId: number, symbol: string) => ({
-  conId,
-  symbol,
-  secType: "STK",
-  exchange: "SMART",
-  currency: "USD",
-});
 /** A market buy of 30 VNQ planned at 88.40: with 50 bps allowed, each share may cost 88.842. */
 const VNQ_MKT: ExecutableLeg = {
   leg: "B1",

@@ -15,6 +15,7 @@ import { startTestSim, stopSims } from "../gateway-sim/support/start-test-sim.js
 import { ACCOUNT, BND, VNQ, VTI } from "../gateway-sim/support/test-state.js";
 import { IbConnection } from "../../src/broker/ib/ib-connection.js";
 import { WaveDeadlines } from "./support/wave-deadlines.js";
+import { usStock as contract } from "./support/us-stock.js";
 
 afterEach(async () => {
   await closeBrokers();
@@ -23,13 +24,6 @@ afterEach(async () => {
 
 const HASH = "00ff00ff00ff00ff".repeat(4);
 const ref = (leg: string) => `folioctl:${HASH.slice(0, 12)}:${leg}`;
-const contract = (conId: number, symbol: string) => ({
-  conId,
-  symbol,
-  secType: "STK",
-  exchange: "SMART",
-  currency: "USD",
-});
 /** A limit sell of 20 VTI at 260, above VTI's 249.95 bid: it rests until the test raises the bid. */
 const VTI_RESTING: ExecutableLeg = {
   leg: "S1",

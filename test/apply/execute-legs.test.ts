@@ -8,6 +8,7 @@ import { closeBrokers, connectBroker } from "../broker/support/connect-broker.js
 import type { LedgerOrder } from "../../src/apply/ledger.js";
 import { IbConnection } from "../../src/broker/ib/ib-connection.js";
 import { WaveDeadlines } from "./support/wave-deadlines.js";
+import { usStock as contract } from "./support/us-stock.js";
 
 afterEach(async () => {
   await closeBrokers();
@@ -15,13 +16,6 @@ afterEach(async () => {
 });
 
 const HASH = "0123456789abcdef".repeat(4);
-const contract = (conId: number, symbol: string) => ({
-  conId,
-  symbol,
-  secType: "STK",
-  exchange: "SMART",
-  currency: "USD",
-});
 const LEGS: ExecutableLeg[] = [
   {
     leg: "S1",

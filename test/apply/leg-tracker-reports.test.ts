@@ -6,16 +6,10 @@ import type { ExecutableLeg, ProgressEvent } from "../../src/apply/execution-typ
 import type { LedgerOrder } from "../../src/apply/ledger.js";
 import { LegTracker } from "../../src/apply/leg-tracker.js";
 import { belongsToPlan, orderRefFor } from "../../src/apply/order-ref.js";
+import { usStock as contract } from "./support/us-stock.js";
 
 const HASH = "abcdef0123456789".repeat(4);
 const ref = (leg: string) => `folioctl:abcdef012345:${leg}`;
-const contract = (conId: number, symbol: string) => ({
-  conId,
-  symbol,
-  secType: "STK",
-  exchange: "SMART",
-  currency: "USD",
-});
 const LEG: ExecutableLeg = {
   leg: "B1",
   side: "BUY",

@@ -5,17 +5,11 @@ import type { BrokerExecution, BrokerOrder } from "../../src/broker/broker.js";
 import type { ExecutableLeg, ProgressEvent } from "../../src/apply/execution-types.js";
 import type { LedgerOrder } from "../../src/apply/ledger.js";
 import { LegTracker } from "../../src/apply/leg-tracker.js";
+import { usStock as contract } from "./support/us-stock.js";
 
 const HASH = "abcdef0123456789".repeat(4);
 const OTHER = "0123456789abcdef".repeat(4);
 const ref = (leg: string, hash = HASH) => `folioctl:${hash.slice(0, 12)}:${leg}`;
-const contract = (conId: number, symbol: string) => ({
-  conId,
-  symbol,
-  secType: "STK",
-  exchange: "SMART",
-  currency: "USD",
-});
 const LEGS: ExecutableLeg[] = [
   {
     leg: "S1",
