@@ -4,21 +4,9 @@
 // run comments, so a wrong read makes the comment come from another group's runner, or from none.
 import { describe, expect, it } from "vitest";
 import type { Diagnostic } from "../../src/config/diagnostic.js";
-import { readOpsIntent, type OpsTree } from "../../src/config/ops-intent.js";
+import { readOpsIntent } from "../../src/config/ops-intent.js";
 import { problemOwners } from "../../src/gitops/preview-problem-owner.js";
-
-function tree(files: Record<string, string>): OpsTree {
-  return {
-    readFile: async (path) => (path in files ? Buffer.from(files[path] ?? "") : null),
-    readFolder: async (folder, wanted) =>
-      new Map(
-        Object.entries(files)
-          .filter(([path]) => path.startsWith(`${folder}/`) && !path.slice(folder.length + 1).includes("/"))
-          .map(([path, text]) => [path.slice(folder.length + 1), Buffer.from(text)] as const)
-          .filter(([name]) => wanted(name)),
-      ),
-  };
-}
+import { opsTree as tree } from "../config/support/ops-tree.js";
 
 const account = (id: string, group?: string) =>
   `account: ${id}\nmodel: core\n${group === undefined ? "" : `group: ${group}\n`}`;
