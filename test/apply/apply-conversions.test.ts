@@ -1,13 +1,12 @@
 // Applying a plan with a currency conversion (fx.mode: convert) on the simulator: a EUR-base account
 // buying USD ETFs (examples/sim-state-eur.yaml, examples/portfolio-eur.yaml). The order of a run is
 // sells, then conversions, then buys, and no leg, a conversion included, is ever sent twice.
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { loadSimStateFile, type GatewaySim, type SimStateFile } from "../../src/gateway-sim/index.js";
-import { startTestSim, stopSims } from "../gateway-sim/support/start-test-sim.js";
-import { REPO_ROOT } from "../support/run-cli.js";
+import type { GatewaySim } from "../../src/gateway-sim/index.js";
+import { stopSims } from "../gateway-sim/support/start-test-sim.js";
 import { apply, ordersPerRef } from "./support/apply-harness.js";
-import { cleanupPlanFixtures, planFixture } from "./support/plan-fixture.js";
+import { cleanupPlanFixtures } from "./support/plan-fixture.js";
+import { eurPlan, eurSim, sellConvertBuyPlan } from "./support/eur-example.js";
 
 const ACCOUNT = "DU2345678";
 const EUR_USD = 12087792;
@@ -16,32 +15,6 @@ afterEach(async () => {
   await stopSims();
   await cleanupPlanFixtures();
 });
-
-async function eurSim(edit: (state: SimStateFile) => void = () => undefined): Promise<GatewaySim> {
-  const loaded = await loadSimStateFile(join(REPO_ROOT, "examples/sim-state-eur.yaml"));
-  if (!loaded.ok) throw new Error("the EUR example state is invalid");
-  edit(loaded.state);
-  return startTestSim({ state: loaded.state });
-}
-
-const eurPlan = (sim: GatewaySim) =>
-  planFixture(sim, new Date(), (y) => y, join(REPO_ROOT, "examples/portfolio-eur.yaml"));
-
-/**
- * The EUR example with VTI cut from 55% to 20% and VNQ raised from 10% to 45%: the plan sells VTI (S1),
- * converts the euros the buys need beyond its dollars (F1), then buys (B1, B2): S -> F -> B.
- */
-const sellConvertBuyPlan = (sim: GatewaySim) =>
-  planFixture(
-    sim,
-    new Date(),
-    (y) =>
-      y
-        .replace("{ symbol: VTI, weight: 55,", "{ symbol: VTI, weight: 20,")
-        .replace("{ symbol: VNQ, weight: 10,", "{ symbol: VNQ, weight: 45,")
-        .replace("maxTurnover: 60", "maxTurnover: 100"),
-    join(REPO_ROOT, "examples/portfolio-eur.yaml"),
-  );
 
 /** The legs in the order the simulator received them. */
 const placedLegs = (sim: GatewaySim): string[] =>

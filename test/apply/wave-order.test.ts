@@ -1,19 +1,18 @@
 // The waves of an apply, proved with orders that rest: the simulator fills a marketable order at once,
 // so only a sell (or a conversion) held unfilled shows whether the next wave waits for it. Each test
 // looks at what the simulator has received at the moment the executor waits on a wave's deadline.
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ProgressEvent } from "../../src/apply/execution-types.js";
 import { sizeBuys } from "../../src/apply/size-buys.js";
 import { loadPortfolioFile } from "../../src/config/load-portfolio.js";
 import { estimateCommission } from "../../src/core/estimate-commission.js";
-import { loadSimStateFile, type GatewaySim } from "../../src/gateway-sim/index.js";
-import { startTestSim, stopSims } from "../gateway-sim/support/start-test-sim.js";
-import { REPO_ROOT } from "../support/run-cli.js";
+import type { GatewaySim } from "../../src/gateway-sim/index.js";
+import { stopSims } from "../gateway-sim/support/start-test-sim.js";
 import { ACCOUNT, apply, exampleSim, ordersPerRef } from "./support/apply-harness.js";
 import { holdLeg, holdSells } from "./support/hold-sells.js";
 import { cleanupPlanFixtures, planFixture } from "./support/plan-fixture.js";
 import { WaveDeadlines } from "./support/wave-deadlines.js";
+import { eurSim, sellConvertBuyPlan } from "./support/eur-example.js";
 
 afterEach(async () => {
   await stopSims();
@@ -138,20 +137,9 @@ const EUR_USD = 12087792;
 
 describe("apply converts only once the sells have ended, and buys only once the conversion has", () => {
   it("in a plan S1 -> F1 -> B1, B2: F1 waits for S1's fill, the buys for F1's", async () => {
-    const loaded = await loadSimStateFile(join(REPO_ROOT, "examples/sim-state-eur.yaml"));
-    if (!loaded.ok) throw new Error("the EUR example state is invalid");
-    const sim = await startTestSim({ state: loaded.state });
+    const sim = await eurSim();
     // The EUR example with VTI cut from 55% to 20% and VNQ raised to 45%: sell VTI, convert, buy.
-    const fixture = await planFixture(
-      sim,
-      new Date(),
-      (y) =>
-        y
-          .replace("{ symbol: VTI, weight: 55,", "{ symbol: VTI, weight: 20,")
-          .replace("{ symbol: VNQ, weight: 10,", "{ symbol: VNQ, weight: 45,")
-          .replace("maxTurnover: 60", "maxTurnover: 100"),
-      join(REPO_ROOT, "examples/portfolio-eur.yaml"),
-    );
+    const fixture = await sellConvertBuyPlan(sim);
     expect(fixture.plan.orders.map((o) => o.leg)).toEqual(["S1", "F1", "B1", "B2"]);
     expect(fixture.plan.orders[1]).toMatchObject({ conId: EUR_USD, side: "SELL", orderType: "LMT" });
     const releaseS1 = holdLeg(sim, fixture.plan, "S1");
