@@ -186,9 +186,12 @@ describe("the start from the continuous flows", () => {
       // Below the minimum of two: a buy of one is dropped, a sell of one becomes a sell of two.
       holding({ value: 0, target: 300, unit: 100, minUnits: 2 }),
       holding({ value: 300, target: 0, unit: 100, minUnits: 2 }),
+      // Exactly the minimum is an order; so is a sell raised to the minimum that sells all there is.
+      holding({ value: 0, target: 300, unit: 100, minUnits: 2 }),
+      holding({ value: 200, target: 0, unit: 100, minUnits: 2 }),
     ]);
-    s.start([900, -900, -200, 200, 100, -100]);
-    expect(s.units).toEqual([3, -2, 0, 0, 0, -2]);
+    s.start([900, -900, -200, 200, 100, -100, 200, -100]);
+    expect(s.units).toEqual([3, -2, 0, 0, 0, -2, 2, -2]);
   });
 });
 

@@ -124,8 +124,10 @@ describe("guardrails with fx.mode: convert", () => {
       conversion("F1", "BUY", "EUR", 5_000),
       conversion("F2", "SELL", "GBP", 2_000),
       order("B1", "BUY", "EUR", 500),
+      // A stock sell spends no cash, even of a stock whose symbol is a currency's.
+      { ...order("S1", "SELL", "USD", 100), symbol: "GBP" },
     ];
-    // 500 of 10,000 traded is 5%, within 10%; with the conversions it would be 75%.
+    // 600 of 10,000 traded is 6%, within 10%; with the conversions it would be 76%.
     const problems = checkGuardrails(
       converting,
       orders,
