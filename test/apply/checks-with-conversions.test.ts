@@ -27,15 +27,26 @@ describe("checkLiveLimits on a plan that converts currency", () => {
   it("counts each spent currency's cash after the orders exactly as the planner did", () => {
     // With the account as the plan saw it, less what the planner expects to be left plus one unit, the
     // live check must find each spent currency exactly one unit short: the conversion moves euros into
-    // dollars and its commission is paid as the planner counts it.
-    for (const currency of ["EUR", "USD"]) {
-      const left = plan.cashAfter[currency]!;
-      const now = structuredClone(account);
-      now.cash[currency] = (now.cash[currency] ?? 0) - left - 1;
-      const message = checkLiveLimits(portfolio, plan, now, false, LOOP)?.message ?? "";
-      expect(message, currency).toContain(`${currency} cash would be ${formatMoney(-1)} ${currency} after`);
-      now.cash[currency] = (now.cash[currency] ?? 0) + 1;
-      expect(checkLiveLimits(portfolio, plan, now, false, LOOP), currency).toBeUndefined();
+    // dollars and its commission is paid as the planner counts it. The small account's conversion pays
+    // IB's minimum of 2 USD, worth 1.84 EUR at the account's rate.
+    const small = eurAccount({ EUR: 40_000, USD: 0 }, { VTI: 20, BND: 100, SAP: 30 });
+    for (const [name, snapshot] of [
+      ["large", account],
+      ["small", small],
+    ] as const) {
+      const made = planOk(portfolio, snapshot);
+      expect(made.orders.some((o) => o.leg === "F1")).toBe(true);
+      for (const currency of ["EUR", "USD"]) {
+        const left = made.cashAfter[currency]!;
+        const now = structuredClone(snapshot);
+        now.cash[currency] = (now.cash[currency] ?? 0) - left - 1;
+        const message = checkLiveLimits(portfolio, made, now, false, LOOP)?.message ?? "";
+        expect(message, `${name} ${currency}`).toContain(
+          `${currency} cash would be ${formatMoney(-1)} ${currency} after`,
+        );
+        now.cash[currency] = (now.cash[currency] ?? 0) + 1;
+        expect(checkLiveLimits(portfolio, made, now, false, LOOP), `${name} ${currency}`).toBeUndefined();
+      }
     }
   });
 
@@ -49,6 +60,18 @@ describe("checkLiveLimits on a plan that converts currency", () => {
       LOOP,
     )?.message;
     expect(message).toContain("F1 converts on GBP.USD, a pair without the base currency EUR");
+    // A pair quoted in the base currency serves it.
+    const quotedInBase = plan.orders.map((o) =>
+      o.leg === "F1" ? { ...o, symbol: "GBP", currency: "EUR" } : o,
+    );
+    const served = checkLiveLimits(
+      portfolio,
+      { ...plan, orders: quotedInBase },
+      structuredClone(account),
+      false,
+      LOOP,
+    );
+    expect(served?.message).not.toContain("a pair without the base currency");
   });
 });
 
