@@ -2,7 +2,9 @@
 // and the two must agree on both the symbol and the currency. A held contract the plan never saw is not
 // a disagreement: the staleness check is what judges a changed account.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { orderRefFor } from "../../src/apply/order-ref.js";
 import { readAccountAfter, readLiveState } from "../../src/apply/read-live-state.js";
+import type { Broker } from "../../src/broker/broker.js";
 import { loadPortfolioFile } from "../../src/config/load-portfolio.js";
 import type { Plan } from "../../src/core/plan.js";
 import type { Portfolio } from "../../src/core/portfolio.js";
@@ -95,6 +97,48 @@ describe("readLiveState against the plan's contracts", () => {
     expect((error as BrokerError).message).toBe(
       `IB reports conId ${VTI} as VTI in USD, but the plan's snapshot says VTIX in USD`,
     );
+  });
+});
+
+describe("readLiveState's quotes and IB's unnamed accounts", () => {
+  it("quotes every contract the plan priced or trades, and no other", async () => {
+    const plan = structuredClone(fixture.plan);
+    const traded = plan.orders[0]!;
+    // The plan's snapshot lists a contract it neither priced nor trades, and no price for one it trades.
+    plan.snapshot.contracts.push({ ...plan.snapshot.contracts[0]!, conId: VFIAX, symbol: "VFIAX" });
+    plan.snapshot.quotes = plan.snapshot.quotes.filter((q) => q.conId !== traded.conId);
+    const priced = plan.snapshot.quotes.map((q) => q.conId);
+
+    const live = await readLiveState(broker, portfolio, plan, () => new Date());
+
+    expect(live.fresh.quotes.map((q) => q.conId).sort()).toEqual([...priced, traded.conId].sort());
+  });
+
+  it("takes an order and a fill IB reports without an account as this plan's, by their orderRef", async () => {
+    const own = orderRefFor(fixture.plan.hash, "B9");
+    await broker.placeOrder({
+      account: ACCOUNT,
+      contract: { conId: VNQ, symbol: "VNQ", secType: "STK", exchange: "SMART", currency: "USD" },
+      side: "BUY",
+      quantity: 1,
+      orderType: "MKT",
+      orderRef: own,
+    });
+    const unnamed = <T extends { account: string }>(items: T[]) => items.map((i) => ({ ...i, account: "" }));
+    const withoutAccounts: Broker = new Proxy(broker, {
+      get(target, name) {
+        if (name === "executions")
+          return async (account: string) => unnamed(await target.executions(account));
+        if (name === "completedOrders") return async () => unnamed(await target.completedOrders());
+        const value: unknown = Reflect.get(target, name, target);
+        return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+
+    const live = await readLiveState(withoutAccounts, portfolio, fixture.plan, () => new Date());
+
+    expect(live.ibExecutions.map((e) => e.orderRef)).toEqual([own]);
+    expect(live.ownOrders.map((o) => o.orderRef)).toContain(own);
   });
 });
 
