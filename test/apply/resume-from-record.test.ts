@@ -1,11 +1,12 @@
 // A re-run on a new day whose first run sent buys that did not fill, and never sent one: only the first
 // run's record says anything was sent (IB has forgotten the day, and nothing filled). It resumes: the
 // legs the record holds are not sent again, so the live cash check of a first run, which would count
-// them at today's higher prices, does not refuse the one leg left to send.
+// them at today's higher prices, does not refuse the one leg left to send. A record in which nothing
+// was sent resumes nothing: the run after it is a first run.
 import { afterEach, describe, expect, it } from "vitest";
 import type { Broker } from "../../src/broker/broker.js";
 import { IbBroker } from "../../src/broker/ib/ib-broker.js";
-import { TimeoutError } from "../../src/errors.js";
+import { BrokerError, TimeoutError } from "../../src/errors.js";
 import type { GatewaySim, SimStateFile } from "../../src/gateway-sim/index.js";
 import { startTestSim, stopSims } from "../gateway-sim/support/start-test-sim.js";
 import { ACCOUNT, apply, exampleSim, ordersPerRef } from "./support/apply-harness.js";
@@ -98,19 +99,42 @@ describe("runApply on a new day, resuming from a record whose legs filled nothin
     expect(ordersPerRef(nextDay)).toEqual([1]);
   });
 
-  it("is a first run, with its live cash check, after a record in which nothing was sent", async () => {
+  it("is a first run, with its live cash check, after a record of a run that sent nothing", async () => {
     const sim = await exampleSim(allCash);
     const fixture = await planFixture(sim, new Date(), SPEND_IT_ALL);
-    // Refused before the broker (another tool version): its record holds every leg as not sent.
-    const refused = await apply(sim, fixture, { toolVersion: "0.0.0-other" });
-    expect(refused.record.orders.every((o) => o.status === "not-sent")).toBe(true);
-    expect(refused.ledgerFile).toBeDefined();
+    // The first run passes its checks, then cannot read the cash to size its buys: it sends nothing.
+    const first = await apply(sim, fixture, { broker: failingTheSecondCashRead(sim) });
+    expect(first.record.orders.length).toBe(fixture.plan.orders.length);
+    expect(first.record.orders.every((o) => o.status === "not-sent")).toBe(true);
     raisePrices(sim, 45);
+    // Should it send anything, its buys' deadline is reached at once rather than after a minute.
+    const deadlines = new WaveDeadlines();
+    for (const order of fixture.plan.orders) deadlines.reach(order.leg);
 
-    const result = await apply(sim, fixture);
+    const again = await apply(sim, fixture, {
+      waveDeadline: deadlines.port,
+      cancelGrace: new WaveDeadlines().port,
+    });
 
-    expect(result.record.refusal?.reason).toBe("limit");
-    expect(result.record.refusal?.message).toMatch(/cash/);
+    expect(again.record.refusal?.reason).toBe("limit");
+    expect(again.record.refusal?.message).toMatch(/cash/);
     expect(sim.orders()).toEqual([]);
   });
 });
+
+/** The real broker, except that the second read of the account's cash (sizing the buys) fails. */
+function failingTheSecondCashRead(sim: GatewaySim): Broker {
+  const inner = new IbBroker({ host: sim.host, port: sim.port, clientId: 11, timeoutMs: 3_000 });
+  let cashReads = 0;
+  return new Proxy(inner, {
+    get(target, name) {
+      if (name === "accountValues")
+        return (account: string) =>
+          ++cashReads === 1
+            ? target.accountValues(account)
+            : Promise.reject(new BrokerError("IB Gateway did not answer the account read"));
+      const value: unknown = Reflect.get(target, name, target);
+      return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
