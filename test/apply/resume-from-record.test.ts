@@ -1,8 +1,8 @@
-// A re-run on a new day whose first run sent buys that did not fill, and never sent one: only the first
-// run's record says anything was sent (IB has forgotten the day, and nothing filled). It resumes: the
-// legs the record holds are not sent again, so the live cash check of a first run, which would count
-// them at today's higher prices, does not refuse the one leg left to send. A record in which nothing
-// was sent resumes nothing: the run after it is a first run.
+// A re-run whose first run sent buys that did not fill, and never sent one: on a new day only the first
+// run's record says anything was sent (IB has forgotten the day); the same day without a record, only
+// IB's orders do. Either way it resumes: the legs already sent are not sent again, so the live cash
+// check of a first run, which would count them at today's higher prices, does not refuse the one leg
+// left to send. A record in which nothing was sent resumes nothing: the run after it is a first run.
 import { afterEach, describe, expect, it } from "vitest";
 import type { Broker } from "../../src/broker/broker.js";
 import { IbBroker } from "../../src/broker/ib/ib-broker.js";
@@ -62,7 +62,7 @@ function risingAndLosingTheSecond(sim: GatewaySim): Broker {
   });
 }
 
-describe("runApply on a new day, resuming from a record whose legs filled nothing", () => {
+describe("runApply resuming a run whose legs filled nothing", () => {
   it("sends the leg never sent, not refused by a first run's cash check at today's prices", async () => {
     const sim = await exampleSim(allCash);
     const fixture = await planFixture(sim, new Date(), SPEND_IT_ALL);
@@ -97,6 +97,36 @@ describe("runApply on a new day, resuming from a record whose legs filled nothin
       `folioctl:${fixture.plan.hash.slice(0, 12)}:${buys[1]}`,
     ]);
     expect(ordersPerRef(nextDay)).toEqual([1]);
+  });
+
+  it("resumes the same day from IB's working orders alone, when nothing filled and no record was left", async () => {
+    const sim = await exampleSim(allCash);
+    const fixture = await planFixture(sim, new Date(), SPEND_IT_ALL);
+    const buys = fixture.plan.orders.map((o) => o.leg);
+    const firstDeadlines = new WaveDeadlines();
+    firstDeadlines.reach(buys[0]!);
+    // No ledger directory: only IB knows the buys the first run sent (cancelled unfilled at the deadline).
+    const first = await apply(sim, fixture, {
+      ledgerDir: undefined,
+      broker: risingAndLosingTheSecond(sim),
+      waveDeadline: firstDeadlines.port,
+      cancelGrace: new WaveDeadlines().port,
+    });
+    expect(first.record.orders.filter((o) => o.status === "not-sent").map((o) => o.leg)).toEqual([buys[1]]);
+    expect(sim.executions()).toEqual([]);
+    const deadlines = new WaveDeadlines();
+    deadlines.reach(buys[1]!);
+
+    const again = await apply(sim, fixture, {
+      waveDeadline: deadlines.port,
+      cancelGrace: new WaveDeadlines().port,
+    });
+
+    expect(again.record.refusal).toBeNull();
+    expect(sim.orders().map((o) => o.orderRef)).toContain(
+      `folioctl:${fixture.plan.hash.slice(0, 12)}:${buys[1]}`,
+    );
+    expect(ordersPerRef(sim)).toEqual(buys.map(() => 1));
   });
 
   it("is a first run, with its live cash check, after a record of a run that sent nothing", async () => {
