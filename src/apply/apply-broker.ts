@@ -6,7 +6,7 @@ import type { BrokerSession } from "../broker/broker.js";
 import { GATEWAY_NAME } from "../broker/gateway-address.js";
 import { BrokerError, RefusalError } from "../errors.js";
 import { acquireAccountLockFile, type AccountLockFile } from "./account-lock.js";
-import { releaseOnSignals } from "./release-on-signals.js";
+import { releaseOnSignals, type SignalTarget } from "./release-on-signals.js";
 
 /** IB Gateway's "client id is already in use". */
 const CLIENT_ID_IN_USE = 326;
@@ -18,6 +18,8 @@ export interface ApplyBrokerOptions extends IbBrokerOptions {
   log: (line: string) => void;
   /** Said once, before the first connection (for example that the client id is not the account's own). */
   notice?: string;
+  /** Whose SIGINT and SIGTERM release the lock file: this process unless a test passes an emitter. */
+  signals?: SignalTarget;
 }
 
 export class ApplyBroker extends IbBroker {
@@ -36,7 +38,7 @@ export class ApplyBroker extends IbBroker {
       const now = this.applyOptions.now ?? (() => new Date());
       if (this.applyOptions.notice !== undefined) log(this.applyOptions.notice);
       this.lockFile = await acquireAccountLockFile({ dir, account, now, log });
-      this.stopListening = releaseOnSignals(() => this.lockFile?.releaseSync());
+      this.stopListening = releaseOnSignals(() => this.lockFile?.releaseSync(), this.applyOptions.signals);
     }
     try {
       const session = await super.connect();

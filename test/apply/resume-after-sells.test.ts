@@ -1,6 +1,7 @@
 // A run that stopped after its sells filled, run again: it resumes. The account then holds less than the
 // plan sells (the sells are done), and its cash already holds their proceeds, so the checks of a first
 // run (no short sale, cash after the orders) do not apply; taken for a first run, it would be refused.
+// What IB reports of the plan's orders and fills is enough to tell, with or without the first run's record.
 import { afterEach, describe, expect, it } from "vitest";
 import type { Broker } from "../../src/broker/broker.js";
 import { IbBroker } from "../../src/broker/ib/ib-broker.js";
@@ -66,6 +67,29 @@ describe("runApply resuming a run that stopped after its sells", () => {
 
     expect(again.record.refusal).toBeNull();
     expect(again.record.outcome).toBe("applied");
+    expect(ordersPerRef(sim)).toEqual(fixture.plan.orders.map(() => 1));
+  });
+
+  it("resumes from what IB reports alone when the first run left no record", async () => {
+    const sim = await exampleSim();
+    const fixture = await planFixture(sim, new Date(), sellMostOfVti);
+    const sell = fixture.plan.orders.find((o) => o.side === "SELL")!;
+
+    // Without a ledger directory: the first run writes no record, so only IB knows what it did.
+    const first = await apply(sim, fixture, {
+      ledgerDir: undefined,
+      broker: stoppingAfterTheSells(
+        new IbBroker({ host: sim.host, port: sim.port, clientId: 11, timeoutMs: 3_000 }),
+      ),
+    });
+    expect(first.record.orders.filter((o) => o.status === "filled").map((o) => o.leg)).toEqual([sell.leg]);
+    expect(first.ledgerFile).toBeUndefined();
+
+    const again = await apply(sim, fixture);
+
+    expect(again.record.refusal).toBeNull();
+    expect(again.record.outcome).toBe("applied");
+    expect(again.record.orders.find((o) => o.leg === sell.leg)?.resumed).toBe(true);
     expect(ordersPerRef(sim)).toEqual(fixture.plan.orders.map(() => 1));
   });
 });
