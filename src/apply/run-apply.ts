@@ -23,6 +23,7 @@ import { checkWindow } from "./check-window.js";
 import { allLegsEnded, executeLegs, type WaveDeadline } from "./execute-legs.js";
 import type { ExecutableLeg, ExecutionResult, ProgressEvent } from "./execution-types.js";
 import type { LedgerOrder, LedgerRecord } from "./ledger.js";
+import { LedgerWriteError } from "./ledger-write-error.js";
 import { readEarlierRuns } from "./read-earlier-runs.js";
 import { readAccountAfter, readLiveState } from "./read-live-state.js";
 import { DEFAULT_RECONNECT, Reconnector, type ReconnectPolicy } from "./reconnector.js";
@@ -289,13 +290,15 @@ async function complete(
   });
   const exitCode = EXIT_BY_OUTCOME[record.outcome];
   if (!options.ledgerDir) return { exitCode, record };
-  const ledgerFile = await writeLedger(options.ledgerDir, record);
+  const folder = join(options.ledgerDir, record.account);
+  const ledgerFile = await writeLedger(folder, record).catch((error: unknown) => {
+    throw new LedgerWriteError(record, folder, error);
+  });
   return { exitCode, record, ledgerFile };
 }
 
-/** ledger/<account>/<UTC time>-<hash 12>.json, never overwriting an earlier record. */
-async function writeLedger(dir: string, record: LedgerRecord): Promise<string> {
-  const folder = join(dir, record.account);
+/** <the account's folder>/<UTC time>-<hash 12>.json, never overwriting an earlier record. */
+async function writeLedger(folder: string, record: LedgerRecord): Promise<string> {
   await mkdir(folder, { recursive: true });
   const stamp = record.finishedAt.replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
   const text = `${JSON.stringify(record, null, 2)}\n`;

@@ -1,4 +1,6 @@
 import { resolve } from "node:path";
+import type { LedgerRecord } from "../apply/ledger.js";
+import { LedgerWriteError } from "../apply/ledger-write-error.js";
 import { localContext } from "../apply/refusal-hints.js";
 import { runApply } from "../apply/run-apply.js";
 import { renderApplyText } from "../apply/render-apply-report.js";
@@ -73,16 +75,21 @@ export async function applyCommand(flags: ApplyFlags, ctx: CliContext): Promise<
     context: localContext(portfolioName, flags.plan, intent?.account),
   }).catch((error: unknown) => {
     if (error instanceof RefusalError && error.reason === "locked") return error;
+    // Its orders may have gone out: the record is shown before the error says it could not be kept.
+    if (error instanceof LedgerWriteError) printRecord(error.record, flags, ctx);
     throw error;
   });
   if (result instanceof RefusalError) return printLocked(result, flags, ctx);
-  const { record } = result;
+  printRecord(result.record, flags, ctx);
+  if (result.ledgerFile) ctx.stderr.write(`ledger: ${result.ledgerFile}\n`);
+  return result.exitCode;
+}
+
+function printRecord(record: LedgerRecord, flags: { json?: boolean }, ctx: CliContext): void {
   if (record.refusal)
     ctx.stderr.write(`folioctl: refused (${record.refusal.reason}): ${record.refusal.message}\n`);
   if (record.error) ctx.stderr.write(`folioctl: error: ${record.error}\n`);
   ctx.stdout.write(flags.json ? `${JSON.stringify(record, null, 2)}\n` : renderApplyText(record));
-  if (result.ledgerFile) ctx.stderr.write(`ledger: ${result.ledgerFile}\n`);
-  return result.exitCode;
 }
 
 /** Another apply holds the account: nothing was sent and no record is written, the holder writes one. */

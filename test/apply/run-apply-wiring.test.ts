@@ -133,7 +133,7 @@ describe("runApply failing", () => {
     await expect(readdir(fixture.ledgerDir)).rejects.toMatchObject({ code: "ENOENT" });
   });
 
-  it("fails with the file system's error when its record cannot be written, trying no other name", async () => {
+  it("fails with the record and the file system's error when its record cannot be written, trying no other name", async () => {
     const sim = await exampleSim();
     const fixture = await planFixture(sim, new Date());
     // The account's folder fits in a path (4,096 bytes); the record's name beside it does not.
@@ -144,6 +144,11 @@ describe("runApply failing", () => {
     // Another tool version: refused before the broker, so the record is all this run writes.
     const run = apply(sim, fixture, { ledgerDir, toolVersion: "0.0.0-other" });
 
-    await expect(run).rejects.toMatchObject({ code: "ENAMETOOLONG" });
+    await expect(run).rejects.toMatchObject({
+      name: "LedgerWriteError",
+      record: { outcome: "refused", planHash: fixture.plan.hash },
+      cause: { code: "ENAMETOOLONG" },
+      hint: expect.stringMatching(/^Nothing was sent; the record is printed above\./),
+    });
   });
 });

@@ -51,6 +51,33 @@ describe("folioctl apply", () => {
     expect(sim.orders()).toHaveLength(fixture.plan.orders.length);
   });
 
+  it("prints the record of a run whose ledger cannot be written, says what to do, and a re-run sends nothing twice", async () => {
+    const sim = await exampleSim();
+    const fixture = await planFixture(sim, new Date());
+    // The account's folder fits in a path (4,096 bytes) and is read for earlier records; the name of
+    // this run's record beside it does not fit, so the record cannot be written after the orders went out.
+    let ledgerDir = fixture.dir;
+    while (ledgerDir.length < 4_060)
+      ledgerDir = join(ledgerDir, "d".repeat(Math.min(200, 4_060 - ledgerDir.length)));
+    const args = ["apply", "--plan", "plan.json", "--gateway", `127.0.0.1:${sim.port}`, "--client-id", "35"];
+    const run = await runCli([...args, "--ledger-dir", ledgerDir], { cwd: fixture.dir });
+    expect(run.code).toBe(1);
+    expect(sim.orders()).toHaveLength(fixture.plan.orders.length);
+    expect(run.stdout).toContain(
+      `Apply of plan ${fixture.plan.hash.slice(0, 12)} for DU1234567: applied in full`,
+    );
+    expect(run.stderr).toContain(
+      `folioctl: error: the record of this run (applied) could not be written in ${join(ledgerDir, "DU1234567")}: ENAMETOOLONG`,
+    );
+    expect(run.stderr).toContain("hint: Keep the record printed above: it is this run's only copy.");
+    expect(run.stderr).not.toContain("internal error");
+
+    const again = await runCli([...args, "--json"], { cwd: fixture.dir });
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ outcome: "already-applied" });
+    expect(sim.orders()).toHaveLength(fixture.plan.orders.length);
+  });
+
   it("exits 3 with the reason word on stderr when it refuses", async () => {
     const sim = await exampleSim();
     const fixture = await planFixture(sim, new Date());
