@@ -25,6 +25,7 @@ import {
   type ApplyOnMergeDeps,
   type ApplyOnMergeOptions,
 } from "../../src/gitops/apply-on-merge.js";
+import { BrokerError } from "../../src/errors.js";
 import { TOOL_VERSION } from "../../src/version.js";
 import { startTestSim, stopSims } from "../gateway-sim/support/start-test-sim.js";
 import {
@@ -39,7 +40,6 @@ import {
 const git = promisify(execFile);
 const STATUS = `folioctl/apply (${ACCOUNT})`;
 const LOCK_REF = `refs/folioctl/locks/${ACCOUNT}`;
-const VNQ = 31230302;
 
 let w: LoopWorld;
 let forge: Forge;
@@ -221,7 +221,10 @@ describe("applyMergedCommit under the account's lock", () => {
       throw new Error("cannot reach the gateway\nsecond line");
     });
 
-    await expect(applyMergedCommit(d, options(), sha, ACCOUNT)).rejects.toThrow("cannot reach the gateway");
+    // Without a heartbeat option: the default schedule and interval.
+    await expect(applyMergedCommit(d, options({ heartbeat: undefined }), sha, ACCOUNT)).rejects.toThrow(
+      "cannot reach the gateway",
+    );
 
     expect(lines.some((l) => l.startsWith("apply: could not set the pending status: "))).toBe(true);
     expect(statuses().at(-1)).toMatchObject({
@@ -378,22 +381,20 @@ describe("applyMergedCommit under the account's lock", () => {
     expect(await operator.readLock(ACCOUNT)).toMatchObject({ holder: "apply on runner-1", runId: "run-7" });
   });
 
-  it("releases the lock after a refusal main would not record: nothing was sent", async () => {
+  it("releases the lock when main refuses the record of orders none of which went out", async () => {
     await mainAtMerge();
     const sim = await startTestSim({ state: atMerge });
-    sim.setQuote(VNQ, { bid: 90.0, ask: 90.1, last: 90.05 });
     await w.repo.git.refusePushesByRuleset("refs/heads/main", "https://github.com/acme/ops/rules");
-    const { deps: d, lines } = deps(brokerOn(sim, [], {}));
+    const unacknowledged = () => Promise.reject(new BrokerError("the gateway closed the socket"));
+    const { deps: d, lines } = deps(brokerOn(sim, [], { placeOrder: unacknowledged }));
 
     const result = await applyMergedCommit(d, options(), sha, ACCOUNT);
 
-    // Refused stays refused, though its record is not on main.
-    expect(result).toMatchObject({
-      exitCode: 3,
-      record: { outcome: "refused", refusal: { reason: "stale" } },
-    });
-    expect(result.report?.problems).not.toEqual([]);
+    expect(result.record?.orders.map((o) => o.status)).toEqual(Array(planOrders).fill("not-sent"));
     expect(sim.orders()).toEqual([]);
+    // The engine's exit code stays, though the record is not on main.
+    expect(result).toMatchObject({ exitCode: 4, record: { outcome: "partial" } });
+    expect(result.report?.unrecorded).toBeDefined();
     expect(lines.filter((l) => l.includes("stays"))).toEqual([]);
     expect(await operator.readLock(ACCOUNT)).toBeNull();
   });
