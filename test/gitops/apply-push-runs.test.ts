@@ -116,6 +116,13 @@ describe("runApplyOnMerge", () => {
     expect(said).toEqual([
       `apply: commit ${plain[0].slice(0, 12)} changes no plans/<account>.plan.json; nothing to apply`,
     ]);
+
+    // A group's run names its group.
+    const { deps: grouped, lines: groupSaid } = deps();
+    await runApplyOnMerge(grouped, options({ sha: plain[0], groups: ["default"] }));
+    expect(groupSaid).toEqual([
+      `apply: commit ${plain[0].slice(0, 12)} changes no plans/<account>.plan.json of group default; nothing to apply`,
+    ]);
   });
 
   it("stops before any pull request is looked at when --group names a group main does not have", async () => {
