@@ -185,6 +185,9 @@ describe("runPropose, one account at a time", () => {
         l.startsWith(`propose ${STALE}: updated #${number} with plan ${fresh.hash.slice(0, 12)}`),
       ),
     ).toBe(true);
+    // The title and body describe the fresh plan.
+    expect(pullOf(number)?.body).toContain(fresh.hash.slice(0, 12));
+    expect(pullOf(number)?.body).not.toContain(first.hash.slice(0, 12));
     expect(pullOf(number)?.labels).toEqual(["folioctl", "folioctl: pending"]);
     const head = await w.repo.git.branchSha(`folioctl/rebalance/${STALE}`);
     expect(w.repo.statuses.filter((s) => s.sha === head)).toHaveLength(1);
@@ -260,6 +263,7 @@ describe("runPropose, one account at a time", () => {
 
     expect(run.results).toEqual([expect.objectContaining({ action: "failed", account: UNPLANNABLE })]);
     const error = (run.results[0] as { error: Error }).error;
+    expect(error.message).toMatch(new RegExp(`^no plan can be made for ${UNPLANNABLE}:\n  `));
     expect(lines).toContain(`propose ${UNPLANNABLE}: failed: ${error.message.split("\n")[0]}`);
     expect(w.repo.pulls.filter((p) => p.head === `folioctl/rebalance/${UNPLANNABLE}`)).toEqual([]);
   });
