@@ -197,6 +197,7 @@ describe("runPropose, one account at a time", () => {
     const quiet = await propose(SETTLES);
     expect(quiet.result).toMatchObject({ action: "nothing-to-do", unchanged: true });
     expect(quiet.result).not.toHaveProperty("pull");
+    expect(quiet.lines).toContain(`propose ${SETTLES}: ${quiet.result.reason}`);
 
     moved.set(SETTLES, withPositions(1.5, "VTI"));
     const opened = await propose(SETTLES);
