@@ -379,6 +379,26 @@ describe("applyMergedCommit under the account's lock", () => {
         `has it too), then run \`folioctl unlock ${ACCOUNT} --yes\``,
     );
     expect(await operator.readLock(ACCOUNT)).toMatchObject({ holder: "apply on runner-1", runId: "run-7" });
+
+    // The same when only some of the orders went out: the last one is not acknowledged.
+    await operator.forceRemoveLock(ACCOUNT);
+    const again = await startTestSim({ state: atMerge });
+    let placed = 0;
+    const lastUnacknowledged = () =>
+      ++placed === planOrders
+        ? Promise.reject(new BrokerError("the gateway closed the socket"))
+        : Promise.resolve();
+    const partly = await applyMergedCommit(
+      deps(brokerOn(again, [], { placeOrder: lastUnacknowledged })).deps,
+      options(),
+      sha,
+      ACCOUNT,
+    );
+    expect(partly.record?.orders.map((o) => o.status === "not-sent")).toEqual([
+      ...Array<boolean>(planOrders - 1).fill(false),
+      true,
+    ]);
+    expect(await operator.readLock(ACCOUNT)).not.toBeNull();
   });
 
   it("releases the lock when main refuses the record of orders none of which went out", async () => {
