@@ -100,6 +100,7 @@ describe("runPropose over every account", () => {
       [B, "closed"],
     ]);
     const closed = third.results[2] as ProposeResult;
+    expect(closed.unchanged).toBe(false);
     expect(closed.reason).toBe(
       `${B} is no longer an account on main (${third.mainSha.slice(0, 12)}): its files were removed or renamed`,
     );
