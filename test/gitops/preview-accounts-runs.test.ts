@@ -33,6 +33,17 @@ const CASES: Record<string, Record<string, string | null>> = {
   removed: { [`accounts/${WEST}.yaml`]: null },
   added: { [`accounts/${ADDED}.yaml`]: file(ADDED, "east") },
   brokenWest: { [`accounts/${WEST}.yaml`]: file(WEST, "west", "colour: blue\n") },
+  // Two accounts moved to a new model: both trade, and both can be planned.
+  growth: {
+    "models/growth.yaml": model(EXAMPLE),
+    [`accounts/${ACCOUNT}.yaml`]: `account: ${ACCOUNT}\nmodel: growth\ngroup: east\n`,
+    [`accounts/${WEST}.yaml`]: `account: ${WEST}\nmodel: growth\ngroup: west\n`,
+  },
+  // Two account files edited without changing what they hold: nothing to trade in either.
+  reworded: {
+    [`accounts/${ACCOUNT}.yaml`]: `${file(ACCOUNT, "east")}# reviewed\n`,
+    [`accounts/${WEST}.yaml`]: `${file(WEST, "west")}# reviewed\n`,
+  },
 };
 
 beforeAll(async () => {
@@ -91,6 +102,16 @@ describe("runPreview on accounts and models", () => {
     );
     for (const account of [ACCOUNT, TIGHT, WEST]) expect(result.comment).toContain(`#### ${account} (`);
     expect(result.comment).toContain("limits.maxOrderValue");
+  });
+
+  it("trades when every account it previews can be planned and one trades, and says nothing to trade when none does", async () => {
+    const growth = await preview("growth");
+    expect(growth.result).toMatchObject({ outcome: "trades", exitCode: 0 });
+    expect(growth.result.comment).toContain("the trades merging it would cause in 2 of 2 accounts");
+
+    const reworded = await preview("reworded");
+    expect(reworded.result).toMatchObject({ outcome: "nothing-to-do", exitCode: 0 });
+    expect(reworded.result.comment).toContain(`#### ${WEST} (`);
   });
 
   it("previews only its group's accounts of a model change, in a comment of the group's own", async () => {
