@@ -60,7 +60,8 @@ export function checkLiveLimits(
     for (const o of repriced) {
       if (isConversion(o)) {
         for (const [currency, amount] of conversionCashChange(o, o.estimatedPrice)) add(currency, amount);
-        add(o.currency, -o.estimatedCommission);
+        // IB charges it in the base currency, as the planner counts it; the order shows it in its own.
+        add(portfolio.baseCurrency, -o.estimatedCommission * (fresh.exchangeRates[o.currency] ?? 1));
         continue;
       }
       add(o.currency, (o.side === "BUY" ? -o.estimatedValue : o.estimatedValue) - o.estimatedCommission);

@@ -1,4 +1,4 @@
-import { searchExactly } from "./exact-increments.js";
+import { NODE_BUDGET, searchExactly } from "./exact-increments.js";
 import { IncrementSearch } from "./increment-search.js";
 import type { RebalanceProblem } from "./rebalance-problem.js";
 
@@ -29,11 +29,15 @@ export interface RoundedIncrements {
  * least) and descended again, keeping the kick when it helps. Up to EXACT_UP_TO holdings, an exact branch
  * and bound over every quantity each holding may take then proves that plan optimal or replaces it; should
  * it stop at its node limit, descents, kicks and multi-step exchanges polish what it found.
+ *
+ * `nodeBudget` is the exact search's node limit (planning always uses NODE_BUDGET): a small one lets a
+ * test reach the polish on a problem small enough to check by hand.
  */
 export function roundToIncrements(
   problem: RebalanceProblem,
   flows: number[],
   start?: number[],
+  nodeBudget = NODE_BUDGET,
 ): RoundedIncrements {
   const search = new IncrementSearch(problem);
   if (start === undefined) search.start(flows);
@@ -43,7 +47,7 @@ export function roundToIncrements(
   if (search.size <= KICK_UP_TO) search.kick();
   let exact = true;
   if (search.size <= EXACT_UP_TO) {
-    exact = searchExactly(search);
+    exact = searchExactly(search, nodeBudget);
     for (let round = 0; round < POLISH_ROUNDS && !exact; round++) {
       search.descend(true);
       search.kick();

@@ -145,7 +145,7 @@ describe("checkLiveLimits: the guardrails again on live numbers", () => {
     // Not in buy-only mode, and never a buy.
     const buyOnly = { ...sells, trading: { ...sells.trading, mode: "buy-only" as const } };
     expect(checkLiveLimits(buyOnly, withCcc, plan.snapshot, false, LOOP)?.message).toContain(
-      "S2 sells 5 CCC",
+      `S2 sells 5 CCC (conId ${CCC}), which is neither a target`,
     );
     const buyCcc = { ...plan, orders: [...plan.orders, { ...ccc, leg: "B2", side: "BUY" as const }] };
     expect(checkLiveLimits(sells, buyCcc, plan.snapshot, false, LOOP)?.message).toContain("B2 buys 5 CCC");

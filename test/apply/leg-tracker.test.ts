@@ -310,4 +310,19 @@ describe("LegTracker for one account of a login with several", () => {
     t.apply({ kind: "execution", execution: execution("S1", "E-own", 10, 100) });
     expect(t.isSettled("S1")).toBe(true);
   });
+
+  it("counts an order or fill that IB reports without an account as the plan's", () => {
+    // The broker adapter reads a missing account (an order or execution message that omits it) as "":
+    // dropping those would leave a filled leg looking unfilled.
+    const t = ours();
+    t.absorb(
+      [order("S1", "Filled", { account: "" })],
+      [execution("S1", "E1", 10, 100, { account: "" })],
+      true,
+    );
+    expect(t.isKnownToBroker("S1")).toBe(true);
+    expect(t.outcome("S1").filledQuantity).toBe(10);
+    t.apply({ kind: "execution", execution: execution("B1", "E2", 20, 50, { account: "" }) });
+    expect(t.outcome("B1").filledQuantity).toBe(20);
+  });
 });

@@ -106,6 +106,55 @@ describe("guardrail problems say which field, where, and how to fix it", () => {
   });
 });
 
+describe("guardrails with fx.mode: convert", () => {
+  const converting = makePortfolio([{ symbol: "AAA", weight: 100 }], {
+    limits: { maxOrderValue: 1e9, maxTurnover: 10 },
+    fx: { mode: "convert", minOrder: 100, limitOffsetBps: 5, sweep: false },
+  });
+  /** A conversion leg: BUY EUR.USD pays USD for EUR, SELL GBP.USD pays GBP for USD. */
+  const conversion = (leg: string, side: "BUY" | "SELL", symbol: string, valueBase: number): PlanOrder => ({
+    ...order(leg, side, "USD", valueBase),
+    symbol,
+    secType: "CASH",
+    exchange: "IDEALPRO",
+  });
+
+  it("counts no conversion as turnover, and names the conversion that spends a short currency", () => {
+    const orders = [
+      conversion("F1", "BUY", "EUR", 5_000),
+      conversion("F2", "SELL", "GBP", 2_000),
+      order("B1", "BUY", "EUR", 500),
+      // A stock sell spends no cash, even of a stock whose symbol is a currency's.
+      { ...order("S1", "SELL", "USD", 100), symbol: "GBP" },
+    ];
+    // 600 of 10,000 traded is 6%, within 10%; with the conversions it would be 76%.
+    const problems = checkGuardrails(
+      converting,
+      orders,
+      10_000,
+      { USD: -30, EUR: 0, GBP: -10 },
+      { USD: 1, GBP: 1.25 },
+    );
+    expect(problems).toEqual([
+      {
+        code: "currency-short",
+        document: "snapshot",
+        field: "cash.GBP",
+        message:
+          "GBP cash would be -10.00 GBP after the orders that spend it (F2 GBP.USD): 10.00 GBP (about 12.50 USD) short",
+        hint: "no currency the account holds can pay for it: add 10.00 GBP (or its worth in USD) to the account, or lower the targets in GBP, then plan again",
+      },
+      {
+        code: "currency-short",
+        document: "snapshot",
+        field: "cash.USD",
+        message: "USD cash would be -30.00 USD after the orders that spend it (F1 EUR.USD): 30.00 USD short",
+        hint: "no currency the account holds can pay for it: add 30.00 USD (or its worth in USD) to the account, or lower the targets in USD, then plan again",
+      },
+    ]);
+  });
+});
+
 describe("estimateCommission", () => {
   const schedule = { perShare: 0.005, minimum: 1, maximumPercent: 1 };
 

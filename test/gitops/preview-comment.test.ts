@@ -10,6 +10,7 @@ import {
   invalidPreviewComment,
   manyAccountsPreviewComment,
   PREVIEW_PURPOSE,
+  previewPurpose,
   suspendedPreviewComment,
   tradesPreviewComment,
   unchangedPreviewComment,
@@ -39,6 +40,15 @@ const problem = {
 describe("the preview comment's marker", () => {
   it("keeps the word by which the next preview finds the comment and edits it", () => {
     expect(PREVIEW_PURPOSE).toBe("preview");
+  });
+
+  it("gives each group's preview a comment of its own, and names the group in its heading", () => {
+    expect(previewPurpose(undefined)).toBe("preview");
+    expect(previewPurpose("eu")).toBe("preview-group-eu");
+    const grouped = { ...pull, group: "eu" };
+    expect(suspendedPreviewComment(grouped).split("\n")[0]).toBe(
+      "### folioctl preview of #7 for group `eu`: trading would be suspended",
+    );
   });
 });
 
@@ -179,6 +189,14 @@ describe("the preview of trades", () => {
     expect(text).toContain(`from \`accounts/DU1234567.yaml\` at ${SHA12} against`);
     expect(text).toContain("from `trunk`.");
     expect(text).toContain("\n\n> This pull request changes `limits:`. The preview does not use it:");
+  });
+
+  it("says when an account new on this branch was planned with its own limits and tolerances", () => {
+    const text = tradesPreviewComment(pull, trading, { ...options, added: true });
+    expect(text.split("\n")[2]).toContain(
+      "against the live account DU1234567, with its own `limits:` and `tolerances:` (`main` has no file for " +
+        "this account yet). This is a preview:",
+    );
   });
 
   it("shows the largest orders of a long plan, naming where the rest will be", () => {
@@ -363,5 +381,20 @@ describe("the preview of a change that reaches several accounts", () => {
     );
     expect(lines[4]).toBe("**No account has anything to trade.**");
     expect(text).not.toContain("All accounts together");
+  });
+
+  it("says which accounts are new on this branch, planned with their own limits and tolerances", () => {
+    const text = manyAccountsPreviewComment(
+      pull,
+      [
+        { ...planFor(idle, "DU1"), intent: intent("DU1"), added: true },
+        { intent: intent("DU2"), loosened: [], cashMinimum: 0, kind: "suspended" },
+      ],
+      { mainBranch: "main" },
+    );
+    expect(text).toContain(
+      "#### DU1 (`accounts/DU1.yaml`)\n\nnew here: planned with its own `limits:` and `tolerances:`\n\n**",
+    );
+    expect(text).toContain("#### DU2 (`accounts/DU2.yaml`)\n\n`suspend: true`");
   });
 });
