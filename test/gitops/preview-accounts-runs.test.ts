@@ -1,0 +1,177 @@
+// runPreview (preview.ts) on an accounts/ repository: a model change previews every account it drives in
+// one comment, an account file added or removed previews that account, and with --group each group's run
+// comments on its own accounts and problems only. One world for the file: a shared model on main, three
+// accounts in two groups (one with an order limit no plan fits), and one person's pull request per case.
+// Every account is planned from one snapshot of the simulator's example account, with the account's id.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readGatewaySnapshot } from "../../src/broker/read-gateway-snapshot.js";
+import type { Snapshot } from "../../src/core/snapshot.js";
+import { createGitHubForge } from "../../src/forge/create-github-forge.js";
+import type { Forge } from "../../src/forge/forge.js";
+import { runPreview, type PreviewDeps, type PreviewOptions } from "../../src/gitops/preview.js";
+import { TOOL_VERSION } from "../../src/version.js";
+import { model } from "./support/two-account-world.js";
+import { ACCOUNT, BOT, EXAMPLE, IN_BAND, LoopWorld, stopLoopWorlds } from "./support/loop-world.js";
+
+const NOW = "2026-12-03T15:00:00.000Z";
+const WEST = "DU7654321";
+const TIGHT = "DU2222222";
+const ADDED = "DU3333333";
+const file = (account: string, group: string, extra = "") =>
+  `account: ${account}\nmodel: core\ngroup: ${group}\n${extra}`;
+
+let w: LoopWorld;
+let forge: Forge;
+let example: Promise<Snapshot> | undefined;
+const pulls: Record<string, number> = {};
+
+const CASES: Record<string, Record<string, string | null>> = {
+  // Drives all three accounts; the tight one cannot be planned under main's limit.
+  model: { "models/core.yaml": model(EXAMPLE) },
+  // West's own file: only west's account changes.
+  westOnly: { [`accounts/${WEST}.yaml`]: file(WEST, "west", "limits:\n  maxTurnover: 100\n") },
+  removed: { [`accounts/${WEST}.yaml`]: null },
+  added: { [`accounts/${ADDED}.yaml`]: file(ADDED, "east") },
+  brokenWest: { [`accounts/${WEST}.yaml`]: file(WEST, "west", "colour: blue\n") },
+  // Two accounts moved to a new model: both trade, and both can be planned.
+  growth: {
+    "models/growth.yaml": model(EXAMPLE),
+    [`accounts/${ACCOUNT}.yaml`]: `account: ${ACCOUNT}\nmodel: growth\ngroup: east\n`,
+    [`accounts/${WEST}.yaml`]: `account: ${WEST}\nmodel: growth\ngroup: west\n`,
+  },
+  // Two account files edited without changing what they hold: nothing to trade in either.
+  reworded: {
+    [`accounts/${ACCOUNT}.yaml`]: `${file(ACCOUNT, "east")}# reviewed\n`,
+    [`accounts/${WEST}.yaml`]: `${file(WEST, "west")}# reviewed\n`,
+  },
+};
+
+beforeAll(async () => {
+  w = await LoopWorld.start({
+    files: {
+      "models/core.yaml": model(IN_BAND),
+      [`accounts/${ACCOUNT}.yaml`]: file(ACCOUNT, "east"),
+      [`accounts/${TIGHT}.yaml`]: file(TIGHT, "east", "limits:\n  maxOrderValue: 100\n"),
+      [`accounts/${WEST}.yaml`]: file(WEST, "west"),
+    },
+  });
+  for (const [name, files] of Object.entries(CASES)) {
+    await w.alice.push(w.repo, { branch: name, files });
+    pulls[name] = (await w.alice.openPullRequest(w.repo, { head: name, title: name })).number;
+  }
+  forge = createGitHubForge(w.env);
+});
+afterAll(stopLoopWorlds);
+
+function deps(): { deps: PreviewDeps; lines: string[] } {
+  const lines: string[] = [];
+  return {
+    lines,
+    deps: {
+      forge,
+      log: (line) => lines.push(line),
+      now: () => new Date(NOW),
+      toolVersion: TOOL_VERSION,
+      snapshot: async (portfolio) => {
+        example ??= readGatewaySnapshot(
+          { host: "127.0.0.1", port: w.sim.port, clientId: 42 },
+          { ...portfolio, account: ACCOUNT },
+          () => new Date(NOW),
+        );
+        return { ...(await example), account: portfolio.account };
+      },
+    },
+  };
+}
+
+const preview = async (name: string, over: Partial<PreviewOptions> = {}) => {
+  const { deps: d, lines } = deps();
+  const result = await runPreview(d, { pr: pulls[name]!, mainBranch: "main", ...over });
+  return { result, lines };
+};
+const botComments = (name: string) =>
+  w.repo.comments.filter((c) => c.issueNumber === pulls[name] && c.author === BOT).map((c) => c.body);
+
+describe("runPreview on accounts and models", () => {
+  it("previews a model change for every account it drives in one comment, failing on the one it cannot plan", async () => {
+    const { result } = await preview("model");
+
+    expect(result).toMatchObject({ outcome: "unplannable", exitCode: 1 });
+    expect(result.comment).toContain(
+      `### folioctl preview of #${pulls["model"]}: the trades merging it would cause in 2 of 3 accounts`,
+    );
+    for (const account of [ACCOUNT, TIGHT, WEST]) expect(result.comment).toContain(`#### ${account} (`);
+    expect(result.comment).toContain("limits.maxOrderValue");
+  });
+
+  it("trades when every account it previews can be planned and one trades, and says nothing to trade when none does", async () => {
+    const growth = await preview("growth");
+    expect(growth.result).toMatchObject({ outcome: "trades", exitCode: 0 });
+    expect(growth.result.comment).toContain("the trades merging it would cause in 2 of 2 accounts");
+
+    const reworded = await preview("reworded");
+    expect(reworded.result).toMatchObject({ outcome: "nothing-to-do", exitCode: 0 });
+    expect(reworded.result.comment).toContain(`#### ${WEST} (`);
+  });
+
+  it("previews only its group's accounts of a model change, in a comment of the group's own", async () => {
+    const { result } = await preview("model", { group: "west" });
+
+    expect(result).toMatchObject({ outcome: "trades", exitCode: 0 });
+    expect(result.comment).toContain(`### folioctl preview of #${pulls["model"]} for group \`west\``);
+    expect(result.comment).toContain(WEST);
+    expect(result.comment).not.toContain(ACCOUNT);
+    expect(botComments("model")).toContainEqual(
+      expect.stringMatching(/^<!-- folioctl:comment preview-group-west -->\n/),
+    );
+  });
+
+  it("previews the one account whose file changed, and nothing for another group", async () => {
+    const west = await preview("westOnly");
+    // The model is in band for every account: the change is planned, and nothing is to trade.
+    expect(west.result).toMatchObject({ outcome: "nothing-to-do", exitCode: 0 });
+    expect(west.result.comment).toContain(`\`accounts/${WEST}.yaml\``);
+    expect(west.result.comment).not.toContain(`${TIGHT}`);
+
+    const east = await preview("westOnly", { group: "east" });
+    expect(east.result).toEqual({ outcome: "nothing-to-do", exitCode: 0 });
+    expect(east.lines).toEqual([
+      `preview: #${pulls["westOnly"]} changes no account of group east; no comment from this group`,
+    ]);
+    expect(botComments("westOnly").filter((b) => b.includes("preview-group-east"))).toEqual([]);
+  });
+
+  it("says which account a removed file stops trading, only to that account's group", async () => {
+    const { result } = await preview("removed");
+    expect(result).toMatchObject({ outcome: "nothing-to-do", exitCode: 0 });
+    expect(result.comment).toContain(WEST);
+
+    const east = await preview("removed", { group: "east" });
+    expect(east.result).toEqual({ outcome: "nothing-to-do", exitCode: 0 });
+    const west = await preview("removed", { group: "west" });
+    expect(west.result.comment).toContain(WEST);
+  });
+
+  it("plans a new account with its own limits, saying main has none for it", async () => {
+    const { result } = await preview("added");
+    expect(result).toMatchObject({ outcome: "nothing-to-do", exitCode: 0 });
+    expect(result.comment).toContain(ADDED);
+    expect(result.comment).not.toContain("This pull request changes `limits:`");
+    expect(result.comment).toContain(
+      "with its own `limits:` and `tolerances:` (`main` has no file for this account yet)",
+    );
+  });
+
+  it("leaves another group's invalid file to that group's run, and comments it in the owner's", async () => {
+    const east = await preview("brokenWest", { group: "east" });
+    expect(east.result).toEqual({ outcome: "nothing-to-do", exitCode: 0 });
+    expect(east.lines).toContain(
+      `preview: #${pulls["brokenWest"]}: accounts/${WEST}.yaml not valid: left to group west's run, which comments on it`,
+    );
+
+    const west = await preview("brokenWest", { group: "west" });
+    expect(west.result).toMatchObject({ outcome: "invalid", exitCode: 1 });
+    expect(west.result.comment).toContain(`accounts/${WEST}.yaml`);
+    expect(west.result.comment).toContain("colour");
+  });
+});

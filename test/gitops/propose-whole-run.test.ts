@@ -1,0 +1,125 @@
+// runPropose (propose.ts) over every account of the repository at once: the accounts read in one gateway
+// session (each alone when that session fails), a suspended account left out of it, the pull request of
+// an account whose file left main closed, and a merged plan no apply ran for named. One world, one story.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readGatewaySnapshot } from "../../src/broker/read-gateway-snapshot.js";
+import type { Portfolio } from "../../src/core/portfolio.js";
+import type { Snapshot } from "../../src/core/snapshot.js";
+import { createGitHubForge } from "../../src/forge/create-github-forge.js";
+import { SimpleGitRepo } from "../../src/git/simple-git-repo.js";
+import type { GitOpsDeps } from "../../src/gitops/gitops-deps.js";
+import { runPropose, type ProposeResult } from "../../src/gitops/propose.js";
+import { TOOL_VERSION } from "../../src/version.js";
+import { model } from "./support/two-account-world.js";
+import { ACCOUNT, EXAMPLE, LoopWorld, stopLoopWorlds } from "./support/loop-world.js";
+
+const A = "DU0000011";
+const B = "DU0000012";
+const C = "DU0000013";
+const accountFile = (account: string, modelName = "core") => `account: ${account}\nmodel: ${modelName}\n`;
+
+let w: LoopWorld;
+let example: Promise<Snapshot> | undefined;
+
+beforeAll(async () => {
+  w = await LoopWorld.start({
+    files: {
+      "models/core.yaml": model(EXAMPLE),
+      "models/stopped.yaml": model(EXAMPLE).replace("suspend: false", "suspend: true"),
+      [`accounts/${A}.yaml`]: accountFile(A),
+      [`accounts/${B}.yaml`]: accountFile(B),
+      [`accounts/${C}.yaml`]: accountFile(C, "stopped"),
+    },
+  });
+});
+afterAll(stopLoopWorlds);
+
+async function deps(together: (portfolios: Portfolio[]) => Promise<Snapshot[]>) {
+  const lines: string[] = [];
+  const one = async (portfolio: Portfolio): Promise<Snapshot> => {
+    example ??= readGatewaySnapshot(
+      { host: "127.0.0.1", port: w.sim.port, clientId: 52 },
+      { ...portfolio, account: ACCOUNT },
+      () => new Date(),
+    );
+    return { ...(await example), account: portfolio.account };
+  };
+  const d: GitOpsDeps = {
+    forge: createGitHubForge(w.env),
+    repo: await SimpleGitRepo.open(w.clone, { clock: { now: () => new Date() } }),
+    log: (line) => lines.push(line),
+    now: () => new Date(),
+    toolVersion: TOOL_VERSION,
+    sleep: async () => undefined,
+    snapshot: one,
+    snapshotAccounts: together,
+  };
+  return { d, lines, one };
+}
+
+const results = (run: { results: Array<{ account: string; action: string }> }) =>
+  run.results.map((r) => [r.account, r.action]);
+
+describe("runPropose over every account", () => {
+  it("reads the accounts together, closes the pull request of an account that left main, and names a merged plan never applied", async () => {
+    // The session for all accounts fails: each is read alone, and the run says why.
+    const asked: string[][] = [];
+    const failing = await deps((portfolios) => {
+      asked.push(portfolios.map((p) => p.account));
+      return Promise.reject(new Error("contract VTI is ambiguous\nat the gateway"));
+    });
+    const first = await runPropose(failing.d);
+    expect(asked).toEqual([[A, B]]);
+    expect(results(first)).toEqual([
+      [A, "opened"],
+      [B, "opened"],
+      [C, "suspended"],
+    ]);
+    expect(failing.lines).toContain(
+      "propose: reading 2 accounts in one session failed (contract VTI is ambiguous); reading each alone",
+    );
+
+    // Read together: one session for both, and nothing else read.
+    const together = await deps(async (portfolios) => Promise.all(portfolios.map((p) => together.one(p))));
+    const alone = { ...together.d, snapshot: () => Promise.reject(new Error("read alone")) };
+    const second = await runPropose(alone);
+    expect(results(second)).toEqual([
+      [A, "kept"],
+      [B, "kept"],
+      [C, "suspended"],
+    ]);
+
+    // B's file leaves main: its open pull request is closed, saying why.
+    const bPull = (second.results[1] as ProposeResult).pull?.number;
+    await w.mergeIntentFiles({ [`accounts/${B}.yaml`]: null });
+    // One account left to read: read alone, not in a session of its own.
+    const third = await runPropose(together.d);
+    expect(results(third)).toEqual([
+      [A, "kept"],
+      [C, "suspended"],
+      [B, "closed"],
+    ]);
+    const closed = third.results[2] as ProposeResult;
+    expect(closed.unchanged).toBe(false);
+    expect(closed.reason).toBe(
+      `${B} is no longer an account on main (${third.mainSha.slice(0, 12)}): its files were removed or renamed`,
+    );
+    expect(together.lines).toContain(`propose ${B}: ${closed.reason}; closing #${bPull}`);
+    expect(w.repo.pulls.find((p) => p.number === bPull)?.state).toBe("closed");
+    expect(w.repo.comments.filter((c) => c.issueNumber === bPull).at(-1)?.body).toContain(
+      `Closing: ${closed.reason}. folioctl proposes no plan for it, and a plan merged from here would be refused (\`intent-changed\`). Add the account's file back in a reviewed pull request to trade it again.`,
+    );
+
+    // A's plan is merged, and no apply runs for it: the next proposal names it.
+    const aPull = (third.results[0] as ProposeResult).pull?.number ?? 0;
+    await w.alice.approve(w.repo, aPull);
+    await w.bob.merge(w.repo, aPull);
+    const { d, lines } = await deps(() => Promise.reject(new Error("one account")));
+    const fourth = await runPropose(d, { accounts: [A] });
+    const [result] = fourth.results as ProposeResult[];
+    expect(result?.neverApplied).toEqual([expect.objectContaining({ number: aPull })]);
+    expect(
+      lines.some((l) => l.startsWith(`propose ${A}: `) && l.includes(`#${aPull}`) && l.includes("never")),
+    ).toBe(true);
+  });
+});
