@@ -57,6 +57,8 @@ const CASES: Record<string, Record<string, string | null>> = {
   brokenNew: { [`accounts/${NEW_WEST}.yaml`]: file(NEW_WEST, "west", "colour: blue\n") },
   // Changes no intent file.
   readme: { "README.md": "# acme/ops\n\nTo read.\n" },
+  // The same, previewed against a main that loses a file while it is read.
+  race: { "README.md": "# acme/ops\n\nRaced.\n" },
 };
 /** Branches no pull request is opened for: each is given as the main branch of a preview. */
 const MAINS: Record<string, Record<string, string | null>> = {
@@ -66,6 +68,10 @@ const MAINS: Record<string, Record<string, string | null>> = {
     [`accounts/${TIGHT}.yaml`]: null,
     [`accounts/${WEST}.yaml`]: null,
   },
+  // The first account's file broken: main's other accounts still give their guardrails.
+  brokenFirst: { [`accounts/${ACCOUNT}.yaml`]: file(ACCOUNT, "east", "colour: blue\n") },
+  // Main as it is; a push deletes the tight account's file between its listing and its reading.
+  racing: { "NOTES.md": "Main, as a push lands on it.\n" },
 };
 
 beforeAll(async () => {
@@ -230,5 +236,32 @@ describe("runPreview on accounts and models", () => {
       message: `there is no readable intent on modelOnly in ${forge.repository}`,
     });
     expect(w.repo.comments).toHaveLength(comments);
+  });
+
+  it("reads main's files as listed, leaving out one a push deleted between the listing and the reading", async () => {
+    const { deps: d } = deps();
+    // The real forge on the fake GitHub; the push lands right after main's account files are listed.
+    const racing: Forge = Object.assign(Object.create(forge) as Forge, {
+      listFiles: async (folder: string, ref: string) => {
+        const names = await forge.listFiles(folder, ref);
+        if (folder === "accounts" && ref === "racing") {
+          await w.alice.push(w.repo, { branch: "racing", files: { [`accounts/${TIGHT}.yaml`]: null } });
+        }
+        return names;
+      },
+    });
+    const result = await runPreview({ ...d, forge: racing }, { pr: pulls["race"]!, mainBranch: "racing" });
+    // The pull request still has the tight account's file: to main as read, it is a new account.
+    expect(result).toMatchObject({ exitCode: 0 });
+    expect(result.comment).toContain(TIGHT);
+    expect(result.comment).toContain("(`racing` has no file for this account yet)");
+  });
+
+  it("previews against a main whose first account file is invalid, with its other accounts' guardrails", async () => {
+    const { result } = await preview("race", { mainBranch: "brokenFirst" });
+    // Main has no valid file for the account whose file it broke: the pull request's is planned as new.
+    expect(result).toMatchObject({ outcome: "nothing-to-do", exitCode: 0 });
+    expect(result.comment).toContain(ACCOUNT);
+    expect(result.comment).not.toContain(TIGHT);
   });
 });
