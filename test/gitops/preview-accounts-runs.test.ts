@@ -17,6 +17,7 @@ const NOW = "2026-12-03T15:00:00.000Z";
 const WEST = "DU7654321";
 const TIGHT = "DU2222222";
 const ADDED = "DU3333333";
+const NEW_WEST = "DU4444444";
 const file = (account: string, group: string, extra = "") =>
   `account: ${account}\nmodel: core\ngroup: ${group}\n${extra}`;
 
@@ -33,17 +34,44 @@ const CASES: Record<string, Record<string, string | null>> = {
   removed: { [`accounts/${WEST}.yaml`]: null },
   added: { [`accounts/${ADDED}.yaml`]: file(ADDED, "east") },
   brokenWest: { [`accounts/${WEST}.yaml`]: file(WEST, "west", "colour: blue\n") },
-  // Two accounts moved to a new model: both trade, and both can be planned.
+  // One account moved to a new model, which trades, and one reworded, which holds its model already.
   growth: {
     "models/growth.yaml": model(EXAMPLE),
     [`accounts/${ACCOUNT}.yaml`]: `account: ${ACCOUNT}\nmodel: growth\ngroup: east\n`,
-    [`accounts/${WEST}.yaml`]: `account: ${WEST}\nmodel: growth\ngroup: west\n`,
-  },
-  // Two account files edited without changing what they hold: nothing to trade in either.
-  reworded: {
-    [`accounts/${ACCOUNT}.yaml`]: `${file(ACCOUNT, "east")}# reviewed\n`,
     [`accounts/${WEST}.yaml`]: `${file(WEST, "west")}# reviewed\n`,
   },
+  // Two account files edited without changing what they hold, and one moved to a suspended model
+  // (sorted between them): nothing to trade, and nothing read for the suspended one.
+  reworded: {
+    "models/paused.yaml": model(IN_BAND).replace("suspend: false", "suspend: true"),
+    [`accounts/${ACCOUNT}.yaml`]: `${file(ACCOUNT, "east")}# reviewed\n`,
+    [`accounts/${TIGHT}.yaml`]: `account: ${TIGHT}\nmodel: paused\ngroup: east\n`,
+    [`accounts/${WEST}.yaml`]: `${file(WEST, "west")}# reviewed\n`,
+  },
+  // The shared model broken (its problem is every account's) and a model no account names, broken too.
+  brokenModels: {
+    "models/core.yaml": model(IN_BAND).replace("suspend: false", "suspend: maybe"),
+    "models/spare.yaml": model(EXAMPLE).replace("weight: 40 #", "weigth: 40 #"),
+  },
+  // A new account's invalid file: its own `group:` line names the group that comments on it.
+  brokenNew: { [`accounts/${NEW_WEST}.yaml`]: file(NEW_WEST, "west", "colour: blue\n") },
+  // Changes no intent file.
+  readme: { "README.md": "# acme/ops\n\nTo read.\n" },
+  // The same, previewed against a main that loses a file while it is read.
+  race: { "README.md": "# acme/ops\n\nRaced.\n" },
+};
+/** Branches no pull request is opened for: each is given as the main branch of a preview. */
+const MAINS: Record<string, Record<string, string | null>> = {
+  // A model and no account file: no account's guardrails to preview with.
+  modelOnly: {
+    [`accounts/${ACCOUNT}.yaml`]: null,
+    [`accounts/${TIGHT}.yaml`]: null,
+    [`accounts/${WEST}.yaml`]: null,
+  },
+  // The first account's file broken: main's other accounts still give their guardrails.
+  brokenFirst: { [`accounts/${ACCOUNT}.yaml`]: file(ACCOUNT, "east", "colour: blue\n") },
+  // Main as it is; a push deletes the tight account's file between its listing and its reading.
+  racing: { "NOTES.md": "Main, as a push lands on it.\n" },
 };
 
 beforeAll(async () => {
@@ -59,6 +87,7 @@ beforeAll(async () => {
     await w.alice.push(w.repo, { branch: name, files });
     pulls[name] = (await w.alice.openPullRequest(w.repo, { head: name, title: name })).number;
   }
+  for (const [name, files] of Object.entries(MAINS)) await w.alice.push(w.repo, { branch: name, files });
   forge = createGitHubForge(w.env);
 });
 afterAll(stopLoopWorlds);
@@ -107,11 +136,14 @@ describe("runPreview on accounts and models", () => {
   it("trades when every account it previews can be planned and one trades, and says nothing to trade when none does", async () => {
     const growth = await preview("growth");
     expect(growth.result).toMatchObject({ outcome: "trades", exitCode: 0 });
-    expect(growth.result.comment).toContain("the trades merging it would cause in 2 of 2 accounts");
+    expect(growth.result.comment).toContain("the trades merging it would cause in 1 of 2 accounts");
+    expect(growth.result.comment).toContain("with `limits:` and `tolerances:` from `main`.");
 
     const reworded = await preview("reworded");
     expect(reworded.result).toMatchObject({ outcome: "nothing-to-do", exitCode: 0 });
-    expect(reworded.result.comment).toContain(`#### ${WEST} (`);
+    expect(reworded.result.comment).toContain("nothing to trade in 3 accounts");
+    for (const account of [ACCOUNT, TIGHT, WEST])
+      expect(reworded.result.comment).toContain(`#### ${account} (`);
   });
 
   it("previews only its group's accounts of a model change, in a comment of the group's own", async () => {
@@ -173,5 +205,63 @@ describe("runPreview on accounts and models", () => {
     expect(west.result).toMatchObject({ outcome: "invalid", exitCode: 1 });
     expect(west.result.comment).toContain(`accounts/${WEST}.yaml`);
     expect(west.result.comment).toContain("colour");
+  });
+
+  it("comments each problem once: a broken model's, which every account it drives shares, and an unused model's", async () => {
+    const { result } = await preview("brokenModels");
+    expect(result).toMatchObject({ outcome: "invalid", exitCode: 1 });
+    const lines = (result.comment ?? "").split("\n");
+    expect(lines.filter((l) => l.includes("models/core.yaml:") && l.includes("suspend"))).toHaveLength(1);
+    expect(lines.filter((l) => l.includes("models/spare.yaml:") && l.includes("weigth"))).toHaveLength(1);
+  });
+
+  it("gives a new account's invalid file to the group its own `group:` line names", async () => {
+    const west = await preview("brokenNew", { group: "west" });
+    expect(west.result).toMatchObject({ outcome: "invalid", exitCode: 1 });
+    expect(west.result.comment).toContain(`accounts/${NEW_WEST}.yaml`);
+
+    const east = await preview("brokenNew", { group: "east" });
+    expect(east.result).toEqual({ outcome: "nothing-to-do", exitCode: 0 });
+  });
+
+  it("says a pull request that changes no intent file changes no account", async () => {
+    const { result } = await preview("readme");
+    expect(result).toMatchObject({ outcome: "nothing-to-do", exitCode: 0, commentOutcome: "created" });
+    expect(botComments("readme")).toHaveLength(1);
+  });
+
+  it("refuses to preview against a main with no account file, commenting nothing", async () => {
+    const comments = w.repo.comments.length;
+    await expect(preview("westOnly", { mainBranch: "modelOnly" })).rejects.toMatchObject({
+      message: `there is no readable intent on modelOnly in ${forge.repository}`,
+    });
+    expect(w.repo.comments).toHaveLength(comments);
+  });
+
+  it("reads main's files as listed, leaving out one a push deleted between the listing and the reading", async () => {
+    const { deps: d } = deps();
+    // The real forge on the fake GitHub; the push lands right after main's account files are listed.
+    const racing: Forge = Object.assign(Object.create(forge) as Forge, {
+      listFiles: async (folder: string, ref: string) => {
+        const names = await forge.listFiles(folder, ref);
+        if (folder === "accounts" && ref === "racing") {
+          await w.alice.push(w.repo, { branch: "racing", files: { [`accounts/${TIGHT}.yaml`]: null } });
+        }
+        return names;
+      },
+    });
+    const result = await runPreview({ ...d, forge: racing }, { pr: pulls["race"]!, mainBranch: "racing" });
+    // The pull request still has the tight account's file: to main as read, it is a new account.
+    expect(result).toMatchObject({ exitCode: 0 });
+    expect(result.comment).toContain(TIGHT);
+    expect(result.comment).toContain("(`racing` has no file for this account yet)");
+  });
+
+  it("previews against a main whose first account file is invalid, with its other accounts' guardrails", async () => {
+    const { result } = await preview("race", { mainBranch: "brokenFirst" });
+    // Main has no valid file for the account whose file it broke: the pull request's is planned as new.
+    expect(result).toMatchObject({ outcome: "nothing-to-do", exitCode: 0 });
+    expect(result.comment).toContain(ACCOUNT);
+    expect(result.comment).not.toContain(TIGHT);
   });
 });

@@ -35,6 +35,8 @@ const CASES: Record<string, Record<string, string | null>> = {
   deleted: { "portfolio.yaml": null },
   closed: { "portfolio.yaml": portfolioYaml(EXAMPLE) },
   merged: { "README.md": "# acme/ops\n\nReviewed.\n" },
+  // Changes no intent file: the one account is planned all the same.
+  readme: { "README.md": "# acme/ops\n\nTo read.\n" },
 };
 
 beforeAll(async () => {
@@ -179,6 +181,26 @@ describe("runPreview", () => {
     await expect(preview("trades", { group: "nope" })).rejects.toThrow(
       `there is no account in group \`nope\` on main or in #${pulls["trades"]!.number}`,
     );
+    expect(w.repo.comments).toHaveLength(comments);
+  });
+
+  it("plans the one account of a portfolio.yaml repository though the pull request changes no intent file", async () => {
+    const { headSha } = pulls["readme"]!;
+    const { result } = await preview("readme");
+    expect(result).toMatchObject({ outcome: "nothing-to-do", exitCode: 0 });
+    expect(result.comment).toContain(`\`portfolio.yaml\` at ${headSha.slice(0, 12)}`);
+  });
+
+  it("refuses to preview against a main without a valid portfolio.yaml, commenting nothing", async () => {
+    const comments = w.repo.comments.length;
+    await expect(preview("trades", { mainBranch: "deleted" })).rejects.toMatchObject({
+      message: `there is no portfolio.yaml on deleted in ${forge.repository}`,
+      hint: "preview takes limits and tolerances from portfolio.yaml (or the account files) on deleted: merge one first (`folioctl init` writes it)",
+    });
+    await expect(preview("trades", { mainBranch: "invalid" })).rejects.toMatchObject({
+      message: "portfolio.yaml on invalid is not valid, so its limits cannot be used",
+      hint: "fix portfolio.yaml on invalid first (`folioctl validate` names the problems)",
+    });
     expect(w.repo.comments).toHaveLength(comments);
   });
 });
