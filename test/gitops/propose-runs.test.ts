@@ -323,4 +323,21 @@ describe("runPropose, one account at a time", () => {
     expect(updated.result).toMatchObject({ action: "updated", pull: { number: second } });
     expect(updated.lines.filter((l) => l.includes("reopen"))).toEqual([]);
   });
+
+  it("proposes all the same when the look-up for merged plans never applied fails, saying so", async () => {
+    const { deps: d, lines } = deps();
+    // GitHub failing on that one listing; every other call goes through.
+    const failing: Forge = Object.create(forge) as Forge;
+    failing.listMergedRebalancePullRequests = () => Promise.reject(new Error("listing failed"));
+
+    const run = await runPropose({ ...d, forge: failing }, { accounts: [OPENS] });
+
+    expect(run.results).toEqual([
+      expect.objectContaining({ account: OPENS, action: expect.stringMatching(/^(opened|kept)$/) }),
+    ]);
+    expect(run.results[0]).not.toHaveProperty("neverApplied");
+    expect(lines).toContain(
+      `propose ${OPENS}: could not look for merged plans never applied: Error: listing failed`,
+    );
+  });
 });
