@@ -133,6 +133,12 @@ describe("runApplyOnMerge with --group", () => {
       ungrouped(shaC, C),
       `apply: commit ${shaC.slice(0, 12)} changes no plans/<account>.plan.json of group default; nothing to apply`,
     ]);
+
+    const { deps: both, lines: bothSaid } = deps();
+    await runApplyOnMerge(both, options({ sha: shaC, before: shaB, groups: ["default", "partner"] }));
+    expect(bothSaid.at(-1)).toBe(
+      `apply: commit ${shaC.slice(0, 12)} changes no plans/<account>.plan.json of group default, partner; nothing to apply`,
+    );
   });
 
   it("names every account whose fresh proposal failed, each with its reason", async () => {
