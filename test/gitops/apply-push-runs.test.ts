@@ -167,7 +167,9 @@ describe("runApplyOnMerge", () => {
     ]);
     expect(run.applies[0]?.record).toBeUndefined();
     expect(run.exitCode).toBe(3);
-    expect(run.repropose).toEqual({ error: expect.stringContaining("the gateway is down") });
+    // A portfolio.yaml repository fails as a whole: the error is the gateway's, not one account's.
+    expect(run.repropose).toEqual({ error: "the gateway is down\nat 127.0.0.1" });
+    expect(lines.filter((l) => l.startsWith("propose "))).toEqual([]);
     expect(lines).toContain(
       `apply: the fresh proposal failed: ${(run.repropose as { error: string }).error}`,
     );

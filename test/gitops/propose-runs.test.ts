@@ -21,6 +21,8 @@ const STALE = "DU0000003";
 const SETTLES = "DU0000004";
 const SUSPENDS = "DU0000005";
 const UNPLANNABLE = "DU0000006";
+const UNREADABLE = "DU0000007";
+const REOPEN_FAILS = "DU0000008";
 const accountFile = (account: string, modelName = "core") => `account: ${account}\nmodel: ${modelName}\n`;
 
 let w: LoopWorld;
@@ -42,6 +44,8 @@ beforeAll(async () => {
       [`accounts/${SETTLES}.yaml`]: accountFile(SETTLES, "inband"),
       [`accounts/${SUSPENDS}.yaml`]: accountFile(SUSPENDS),
       [`accounts/${UNPLANNABLE}.yaml`]: accountFile(UNPLANNABLE),
+      [`accounts/${UNREADABLE}.yaml`]: accountFile(UNREADABLE),
+      [`accounts/${REOPEN_FAILS}.yaml`]: accountFile(REOPEN_FAILS),
     },
   });
   forge = createGitHubForge(w.env);
@@ -130,6 +134,10 @@ describe("runPropose, one account at a time", () => {
     ]);
     expect(lines).toContain(
       `propose ${OPENS}: opened #${pull?.number} with plan ${plan.hash.slice(0, 12)} (plans/${OPENS}.plan.json)`,
+    );
+    // The plan commit names the plan and the account.
+    expect(await w.repo.git.log(`refs/heads/folioctl/rebalance/${OPENS}`, "%s")).toContain(
+      `folioctl plan ${plan.hash.slice(0, 12)} for ${OPENS}`,
     );
 
     const writes = w.writes().length;
@@ -267,5 +275,69 @@ describe("runPropose, one account at a time", () => {
     expect(error.message).toMatch(new RegExp(`^no plan can be made for ${UNPLANNABLE}:\n  `));
     expect(lines).toContain(`propose ${UNPLANNABLE}: failed: ${error.message.split("\n")[0]}`);
     expect(w.repo.pulls.filter((p) => p.head === `folioctl/rebalance/${UNPLANNABLE}`)).toEqual([]);
+  });
+
+  it("replaces a plan file made unreadable on the branch, saying why", async () => {
+    const { result } = await propose(UNREADABLE);
+    const number = result.pull?.number;
+    await w.alice.push(w.repo, {
+      branch: `folioctl/rebalance/${UNREADABLE}`,
+      files: { [`plans/${UNREADABLE}.plan.json`]: "not a plan\n" },
+    });
+
+    const again = await propose(UNREADABLE);
+
+    expect(again.result).toMatchObject({ action: "updated", pull: { number } });
+    expect(again.result.reason).toMatch(
+      /^the branch's head [0-9a-f]{12} is not a plan commit folioctl made /,
+    );
+    expect(again.lines).toContain(
+      `propose ${UNREADABLE}: replacing plan on #${number}: ${again.result.reason}`,
+    );
+    expect((await planOn(UNREADABLE)).hash).toBe(again.result.plan?.hash);
+  });
+
+  it("opens a new pull request when the closed one cannot be reopened, and looks for none while one is open", async () => {
+    const { result } = await propose(REOPEN_FAILS);
+    const first = result.pull?.number ?? 0;
+    await w.alice.closeWithoutMerge(w.repo, first);
+    await w.deleteBranch(`folioctl/rebalance/${REOPEN_FAILS}`);
+
+    const again = await propose(REOPEN_FAILS);
+
+    expect(again.result.action).toBe("opened");
+    const second = again.result.pull?.number;
+    expect(second).not.toBe(first);
+    expect(again.lines).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^propose ${REOPEN_FAILS}: cannot reopen #${first} \\(.*head branch has been deleted.*\\); opening a new one$`,
+        ),
+      ),
+    );
+    expect([pullOf(first)?.state, pullOf(second)?.state]).toEqual(["closed", "open"]);
+
+    // The market moves: the open pull request is updated, and the closed one is left alone.
+    moved.set(REOPEN_FAILS, withQuote("VNQ", 1.03));
+    const updated = await propose(REOPEN_FAILS);
+    expect(updated.result).toMatchObject({ action: "updated", pull: { number: second } });
+    expect(updated.lines.filter((l) => l.includes("reopen"))).toEqual([]);
+  });
+
+  it("proposes all the same when the look-up for merged plans never applied fails, saying so", async () => {
+    const { deps: d, lines } = deps();
+    // GitHub failing on that one listing; every other call goes through.
+    const failing: Forge = Object.create(forge) as Forge;
+    failing.listMergedRebalancePullRequests = () => Promise.reject(new Error("listing failed"));
+
+    const run = await runPropose({ ...d, forge: failing }, { accounts: [OPENS] });
+
+    expect(run.results).toEqual([
+      expect.objectContaining({ account: OPENS, action: expect.stringMatching(/^(opened|kept)$/) }),
+    ]);
+    expect(run.results[0]).not.toHaveProperty("neverApplied");
+    expect(lines).toContain(
+      `propose ${OPENS}: could not look for merged plans never applied: Error: listing failed`,
+    );
   });
 });
