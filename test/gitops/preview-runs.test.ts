@@ -107,6 +107,9 @@ describe("runPreview", () => {
     expect(result).toMatchObject({ outcome: "trades", exitCode: 0, commentOutcome: "created" });
     expect(result.comment).toContain(`### folioctl preview of #${number}: the trades merging it would cause`);
     expect(result.comment).toContain(`\`portfolio.yaml\` at ${headSha.slice(0, 12)}`);
+    // main has the account's file: its guardrails are the ones used, and the account is not new.
+    expect(result.comment).toContain("with `limits:` and `tolerances:` from `main`");
+    expect(result.comment).not.toContain("has no file for this account yet");
     expect(result.comment).not.toContain("changes `limits:`");
     expect(lines).toEqual([`preview: created the comment on #${number}`]);
     const after = commentsByPull();
