@@ -9,6 +9,7 @@ import { LEDGER_SCHEMA_VERSION, type LedgerRecord } from "../../src/apply/ledger
 import type { Refusal } from "../../src/apply/refusal.js";
 import { createGitHubForge } from "../../src/forge/create-github-forge.js";
 import type { Forge, PullRequest } from "../../src/forge/forge.js";
+import { GitError } from "../../src/errors.js";
 import { SimpleGitRepo } from "../../src/git/simple-git-repo.js";
 import { reportApply, type ApplyReportInput } from "../../src/gitops/report-apply.js";
 import { reportSuperseded } from "../../src/gitops/report-superseded.js";
@@ -284,6 +285,23 @@ describe("reportApply", () => {
         `^could not commit the ledger record ${path} to main: .+ \\(.+\\)\\. The record is not lost: it is, whole, in the log$`,
         "s",
       ),
+    );
+  });
+
+  it("says why a record could not be committed without a hint when the error has none", async () => {
+    const clone = await SimpleGitRepo.open(await w.cloneAgain("failing"), {
+      clock: { now: () => new Date() },
+    });
+    // The same clone, whose commit of the record fails with an error that carries no hint.
+    const failing = Object.create(clone) as SimpleGitRepo;
+    failing.commitLedger = () => Promise.reject(new GitError("no space left on device"));
+    const done = await reportApply(
+      { forge, repo: failing, log: () => undefined },
+      { account: ACCOUNT, sha: await aCommit(), labelPull: false, record: record() },
+    );
+    const path = `ledger/${ACCOUNT}/20261124T150203Z-ab12cd34ef56.json`;
+    expect(done.problems[0]).toBe(
+      `could not commit the ledger record ${path} to main: no space left on device. The record is not lost: it is, whole, in the log`,
     );
   });
 
