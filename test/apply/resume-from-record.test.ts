@@ -7,9 +7,10 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Broker } from "../../src/broker/broker.js";
 import { IbBroker } from "../../src/broker/ib/ib-broker.js";
 import { BrokerError, TimeoutError } from "../../src/errors.js";
-import type { GatewaySim, SimStateFile } from "../../src/gateway-sim/index.js";
+import type { GatewaySim } from "../../src/gateway-sim/index.js";
 import { startTestSim, stopSims } from "../gateway-sim/support/start-test-sim.js";
-import { ACCOUNT, apply, exampleSim, ordersPerRef } from "./support/apply-harness.js";
+import { apply, exampleSim, ordersPerRef } from "./support/apply-harness.js";
+import { allCash, raisePrices, SPEND_IT_ALL } from "./support/all-cash-account.js";
 import { cleanupPlanFixtures, planFixture } from "./support/plan-fixture.js";
 import { WaveDeadlines } from "./support/wave-deadlines.js";
 
@@ -17,27 +18,6 @@ afterEach(async () => {
   await stopSims();
   await cleanupPlanFixtures();
 });
-
-/** All cash, no positions: the plan spends it to within one share, so a small price rise overdraws it. */
-function allCash(state: SimStateFile): void {
-  const account = state.accounts.find((a) => a.id === ACCOUNT)!;
-  account.positions = [];
-  account.cash = { USD: 56_000 };
-}
-const SPEND_IT_ALL = (yaml: string) =>
-  yaml
-    .replace("weight: 40 #", "weight: 45 #")
-    .replace("weight: 5 #", "weight: 0 #")
-    .replace("minimum: 500 #", "minimum: 0 #")
-    .replace("maxTurnover: 30 #", "maxTurnover: 200 #");
-
-/** Every quote up by `bps`: inside the 50 bps tolerance, beyond the buys' 10 bps limit collar. */
-function raisePrices(sim: GatewaySim, bps: number): void {
-  for (const [conId, quote] of Object.entries(sim.snapshotState().quotes ?? {})) {
-    const up = 1 + bps / 10_000;
-    sim.setQuote(Number(conId), { bid: (quote.bid ?? 0) * up, ask: (quote.ask ?? 0) * up });
-  }
-}
 
 /**
  * The real broker, except that prices rise 30 bps as the first order goes out (after the checks), so
