@@ -86,6 +86,40 @@ describe("the search's constraints", () => {
     });
     expect(planOk(cheap, account(62, 76)).orders).not.toEqual([]);
   });
+
+  it("keeps no plan that commissions leave worth less than the least improvement (2e-5 of the account)", () => {
+    // A 1,000,000 account to the band edge: AAA is 1.01 points over 60% ± 1, BBB 1.01 under 39.9% ± 1.
+    // Selling 2 AAA and buying 2 BBB brings both back inside; what it gains net of two commissions
+    // falls from about 28 to about 16 between a 62 and a 64 minimum, and the least gain worth trading
+    // on this account is 20. The trades would still lower drift: commissions eat the gain, not the drift.
+    const portfolio = (minimum: number) =>
+      makePortfolio(
+        [
+          { symbol: "AAA", weight: 60 },
+          { symbol: "BBB", weight: 39.9 },
+        ],
+        {
+          cash: { weight: 0.1, minimum: 0 },
+          trading: {
+            rebalanceTo: "band-edge",
+            commission: { perShare: 0.005, minimum, maximumPercent: 100 },
+          },
+        },
+      );
+    const snapshot = makeSnapshot(
+      [
+        { symbol: "AAA", quantity: 6101, price: 100 },
+        { symbol: "BBB", quantity: 7778, price: 50 },
+      ],
+      { cash: { USD: 1000 } },
+    );
+    const worth = planOk(portfolio(62), snapshot);
+    expect(tradesBySymbol(worth)).toEqual({ AAA: -2, BBB: 2 });
+    expect(worth.drift.after).toBeLessThan(worth.drift.before);
+    const notWorth = planOk(portfolio(64), snapshot);
+    expect(notWorth.orders).toEqual([]);
+    expect(notWorth.drift.after).toBe(notWorth.drift.before);
+  });
 });
 
 describe("guardrails", () => {
