@@ -2,7 +2,7 @@
 // person, the workflow, a second runner on the same host): `<dir>/apply-<account>.lock`, created
 // exclusively and holding who holds it. A file whose process no longer runs on this host is taken over.
 import { randomBytes } from "node:crypto";
-import { link, mkdir, readFile, unlink, writeFile } from "node:fs/promises";
+import { link, lstat, mkdir, readFile, readlink, unlink, writeFile } from "node:fs/promises";
 import { readFileSync, unlinkSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,8 +13,8 @@ export interface LockFileHolder {
   account: string;
   pid: number;
   host: string;
-  /** ISO 8601 */
-  startedAt: string;
+  /** ISO 8601; absent from a file written by hand or by another tool. */
+  startedAt?: string;
 }
 
 export interface AccountLockFileOptions {
@@ -63,15 +63,18 @@ export async function acquireAccountLockFile(options: AccountLockFileOptions): P
   for (let attempt = 0; attempt < 3; attempt++) {
     if (await createExclusive(path, text)) return ownedFile(path, text);
     const current = await readIfPresent(path);
-    if (current === undefined) continue;
+    if (current === undefined) {
+      await refuseDanglingLink(path);
+      continue;
+    }
     const other = parseHolder(current);
     if (other === undefined || !isStale(other, holder.host, options.isRunning ?? isProcessRunning)) {
       throw lockedByFile(options.account, path, other);
     }
     if (await takeOver(path, current, text, options.account)) {
       options.log(
-        `apply: took over ${path}: it was left by process ${other.pid} on ${other.host} ` +
-          `(since ${other.startedAt}), which no longer runs`,
+        `apply: took over ${path}: it was left by process ${other.pid} on ${other.host}` +
+          `${other.startedAt === undefined ? "" : ` (since ${other.startedAt})`}, which no longer runs`,
       );
       return ownedFile(path, text);
     }
@@ -160,7 +163,7 @@ function parseHolder(text: string): LockFileHolder | undefined {
         account: String(value.account),
         pid: value.pid,
         host: value.host,
-        startedAt: String(value.startedAt),
+        ...(typeof value.startedAt === "string" ? { startedAt: value.startedAt } : {}),
       };
     }
   } catch {
@@ -193,12 +196,26 @@ function lockedByFile(account: string, path: string, holder: LockFileHolder | un
   return new RefusalError(
     "locked",
     `another apply for ${account} is running: process ${holder.pid} on ${holder.host} ` +
-      `holds ${path} since ${holder.startedAt}`,
+      `holds ${path}${holder.startedAt === undefined ? "" : ` since ${holder.startedAt}`}`,
     {
       hint:
         `Nothing was sent. Wait for it to finish (check with \`ps -p ${holder.pid}\` on ${holder.host}); ` +
         `a lock file whose process has ended is taken over by the next apply.`,
     },
+  );
+}
+
+/**
+ * A link at the lock path whose target is missing: creating the lock fails (the name exists) and reading
+ * it finds nothing, which would otherwise look like another apply taking and dropping it.
+ */
+async function refuseDanglingLink(path: string): Promise<void> {
+  const stats = await lstat(path).catch(() => undefined);
+  if (!stats?.isSymbolicLink()) return;
+  const target = await readlink(path);
+  throw new InputError(
+    `cannot use ${path} for the apply lock file: it is a symbolic link to ${target}, which does not exist`,
+    { hint: `Nothing was sent. Delete ${path} (folioctl writes a plain file there) and run again.` },
   );
 }
 

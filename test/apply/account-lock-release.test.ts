@@ -2,7 +2,7 @@
 // a takeover another apply is already making, and a lock directory that cannot be used.
 import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, readdir, readlink, rm, symlink, writeFile } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -172,6 +172,39 @@ describe("releasing the account's lock file", () => {
     const error = (await take().catch((e: unknown) => e)) as InputError;
     expect(error).toBeInstanceOf(InputError);
     expect(error.message).toBe(`cannot use ${lockFilePath(dir, ACCOUNT)} for the apply lock file (EISDIR)`);
+  });
+
+  it("says the lock path is a link to nothing and to delete it, rather than that another apply is starting", async () => {
+    const path = lockFilePath(dir, ACCOUNT);
+    const target = join(dir, "gone.lock");
+    await symlink(target, path);
+    const error = (await take().catch((e: unknown) => e)) as InputError;
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toBe(
+      `cannot use ${path} for the apply lock file: it is a symbolic link to ${target}, which does not exist`,
+    );
+    expect(error.hint).toBe(
+      `Nothing was sent. Delete ${path} (folioctl writes a plain file there) and run again.`,
+    );
+    // Left as it was: nothing was created where the link points.
+    expect(await readlink(path)).toBe(target);
+    expect((await readdir(dir)).sort()).toEqual([`apply-${ACCOUNT}.lock`]);
+  });
+
+  it("names the holder of a lock file that does not say when it started without a start time", async () => {
+    const path = lockFilePath(dir, ACCOUNT);
+    await writeFile(path, JSON.stringify({ pid: process.pid, host: hostname() }));
+    const error = (await take().catch((e: unknown) => e)) as RefusalError;
+    expect(error.message).toBe(
+      `another apply for ${ACCOUNT} is running: process ${process.pid} on ${hostname()} holds ${path}`,
+    );
+
+    const dead = await deadPid();
+    await writeFile(path, JSON.stringify({ pid: dead, host: hostname() }));
+    await (await take()).release();
+    expect(lines).toEqual([
+      `apply: took over ${path}: it was left by process ${dead} on ${hostname()}, which no longer runs`,
+    ]);
   });
 
   it("says it cannot write its lock file where the path is too long, rather than retrying", async () => {
