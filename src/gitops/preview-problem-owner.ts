@@ -7,8 +7,9 @@ import type { Diagnostic } from "../config/diagnostic.js";
 import { ACCOUNTS_FOLDER, type OpsIntent } from "../config/ops-intent.js";
 
 const ACCOUNT_FILE = new RegExp(`^${ACCOUNTS_FOLDER}/([A-Za-z0-9][A-Za-z0-9_-]*)\\.yaml$`);
-// A look at the `group:` line alone, for a file whose YAML or schema is broken elsewhere.
-const GROUP_LINE = /^group:[ \t]*(["']?)([a-z][a-z0-9-]*)\1[ \t]*(?:#.*)?$/m;
+// A look at the `group:` line alone, for a file whose YAML or schema is broken elsewhere. As in YAML, a
+// comment starts only after white space (`advisor#x` is one name).
+const GROUP_LINE = /^group:[ \t]*(["']?)([a-z][a-z0-9-]*)\1(?:[ \t]+#.*|[ \t]*)$/m;
 
 /**
  * The group whose run reports a problem: for a problem in an account file, the group its `group:` line

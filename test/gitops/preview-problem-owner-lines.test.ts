@@ -34,6 +34,7 @@ describe("the group: line of a broken account file", () => {
     expect(await ownerOf("limits: [\ngroup:\t advisor \t\n")).toBe("advisor");
     expect(await ownerOf('limits: [\ngroup: "advisor"\n')).toBe("advisor");
     expect(await ownerOf("limits: [\ngroup: 'advisor' # moved\n")).toBe("advisor");
+    expect(await ownerOf("limits: [\ngroup: advisor\t# moved\n")).toBe("advisor");
     expect(await ownerOf("limits: [\ngroup: x\n")).toBe("x");
     expect(await ownerOf("group: advisor\nlimits: [\n")).toBe("advisor");
   });
@@ -47,6 +48,9 @@ describe("the group: line of a broken account file", () => {
     expect(await ownerOf("limits: [\ngroup: \"advisor'\n")).toBe("partner");
     expect(await ownerOf("limits: [\ngroup: Advisor\n")).toBe("partner");
     expect(await ownerOf("limits: [\ngroup: 9advisor\n")).toBe("partner");
+    // YAML starts a comment only after white space: `advisor#x` is the name, not `advisor` and a comment.
+    expect(await ownerOf("limits: [\ngroup: advisor#x\n")).toBe("partner");
+    expect(await ownerOf("limits: [\ngroup: 'advisor'#x\n")).toBe("partner");
   });
 
   it("is not guessed for a file the pull request deleted: the account's group on main reports it", async () => {
