@@ -13,7 +13,15 @@ import type { GitOpsDeps } from "../../src/gitops/gitops-deps.js";
 import { runPropose, type ProposeResult } from "../../src/gitops/propose.js";
 import { TOOL_VERSION } from "../../src/version.js";
 import { model } from "./support/two-account-world.js";
-import { ACCOUNT, BOT, EXAMPLE, IN_BAND, LoopWorld, stopLoopWorlds } from "./support/loop-world.js";
+import {
+  ACCOUNT,
+  BOT,
+  EXAMPLE,
+  IN_BAND,
+  LoopWorld,
+  portfolioYaml,
+  stopLoopWorlds,
+} from "./support/loop-world.js";
 
 const OPENS = "DU0000001";
 const EDITED = "DU0000002";
@@ -277,6 +285,24 @@ describe("runPropose, one account at a time", () => {
     expect(w.repo.pulls.filter((p) => p.head === `folioctl/rebalance/${UNPLANNABLE}`)).toEqual([]);
   });
 
+  it("fails as a whole on a portfolio.yaml repository whose one account cannot be planned", async () => {
+    // The same GitHub repository, seen by a runner whose main branch is `solo`: portfolio.yaml alone.
+    await w.alice.push(w.repo, {
+      branch: "solo",
+      files: { accounts: null, models: null, "portfolio.yaml": portfolioYaml(EXAMPLE) },
+    });
+    const solo = await SimpleGitRepo.open(w.clone, { clock: { now: () => new Date() }, mainBranch: "solo" });
+    moved.set(ACCOUNT, (s) => ({ ...s, quotes: [] }));
+    const { deps: d, lines } = deps();
+
+    // As apply's fresh proposal asks, for its one account (so that no other pull request is looked at).
+    await expect(runPropose({ ...d, repo: solo }, { accounts: [ACCOUNT] })).rejects.toThrow(
+      new RegExp(`^no plan can be made for ${ACCOUNT}:\n  `),
+    );
+    expect(lines.filter((l) => l.includes("failed"))).toEqual([]);
+    expect(w.repo.pulls.filter((p) => p.head === `folioctl/rebalance/${ACCOUNT}`)).toEqual([]);
+  });
+
   it("replaces a plan file made unreadable on the branch, saying why", async () => {
     const { result } = await propose(UNREADABLE);
     const number = result.pull?.number;
@@ -297,11 +323,22 @@ describe("runPropose, one account at a time", () => {
     expect((await planOn(UNREADABLE)).hash).toBe(again.result.plan?.hash);
   });
 
-  it("opens a new pull request when the closed one cannot be reopened, and looks for none while one is open", async () => {
+  it("opens a new pull request when GitHub will not reopen the closed one, and looks for none while one is open", async () => {
     const { result } = await propose(REOPEN_FAILS);
     const first = result.pull?.number ?? 0;
     await w.alice.closeWithoutMerge(w.repo, first);
     await w.deleteBranch(`folioctl/rebalance/${REOPEN_FAILS}`);
+    const ofAccount = () => w.repo.pulls.filter((p) => p.head === `folioctl/rebalance/${REOPEN_FAILS}`);
+
+    // An error that is not GitHub's answer (a defect of folioctl's own) is not taken for a refusal: the
+    // account fails, and no second pull request is opened next to the closed one.
+    const broken: Forge = Object.create(forge) as Forge;
+    broken.reopenPullRequest = () => Promise.reject(new Error("internal: reopening broke"));
+    const failing = deps();
+    const failed = await runPropose({ ...failing.deps, forge: broken }, { accounts: [REOPEN_FAILS] });
+    expect(failed.results).toEqual([expect.objectContaining({ action: "failed", account: REOPEN_FAILS })]);
+    expect(failing.lines).toContain(`propose ${REOPEN_FAILS}: failed: internal: reopening broke`);
+    expect(ofAccount().map((p) => [p.number, p.state])).toEqual([[first, "closed"]]);
 
     const again = await propose(REOPEN_FAILS);
 
@@ -315,7 +352,10 @@ describe("runPropose, one account at a time", () => {
         ),
       ),
     );
-    expect([pullOf(first)?.state, pullOf(second)?.state]).toEqual(["closed", "open"]);
+    expect(ofAccount().map((p) => [p.number, p.state])).toEqual([
+      [first, "closed"],
+      [second, "open"],
+    ]);
 
     // The market moves: the open pull request is updated, and the closed one is left alone.
     moved.set(REOPEN_FAILS, withQuote("VNQ", 1.03));

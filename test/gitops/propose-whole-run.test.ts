@@ -129,6 +129,9 @@ describe("runPropose over every account", () => {
     // Not by a run of some accounts.
     const ofA = await runPropose(together.d, { selection: { groups: [], accounts: [A] } });
     expect(results(ofA)).toEqual([[A, "kept"]]);
+    // Nor by apply's fresh proposal of some accounts.
+    const freshOfA = await runPropose(together.d, { accounts: [A] });
+    expect(results(freshOfA)).toEqual([[A, "kept"]]);
     // A group's run closes only the orphans of its group, read at their heads; one whose group cannot be
     // read is left to a run of every group.
     const ofDefault = await runPropose(together.d, { selection: { groups: ["default"], accounts: [] } });
