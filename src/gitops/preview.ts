@@ -61,6 +61,7 @@ export async function runPreview(deps: PreviewDeps, options: PreviewOptions): Pr
     readOpsIntent(forgeTree(forge, pull.headSha)),
   ]);
   const onMain = mainIntents(main, options.mainBranch, forge.repository);
+  const brokenOnMain = mainProblems(main);
   const { group } = options;
   // A group that neither main nor the pull request has is a wrong matrix entry: nothing is posted.
   if (group !== undefined && !groupsOf(main).includes(group) && !groupsOf(head).includes(group)) {
@@ -105,7 +106,14 @@ export async function runPreview(deps: PreviewDeps, options: PreviewOptions): Pr
 
   const previews: AccountPreview[] = [];
   for (const intent of changed)
-    previews.push(await previewAccount(deps, intent, onMain.get(intent.account), pull.headSha));
+    previews.push(
+      await previewAccount(
+        deps,
+        intent,
+        onMain.get(intent.account) ?? brokenOnMain.get(intent.account),
+        pull.headSha,
+      ),
+    );
   if (previews.length === 1 && previews[0] !== undefined) {
     return post(...singleComment(previews[0], where, options.mainBranch));
   }
@@ -121,17 +129,25 @@ export async function runPreview(deps: PreviewDeps, options: PreviewOptions): Pr
 async function previewAccount(
   deps: PreviewDeps,
   intent: AccountIntent,
-  main: AccountIntent | undefined,
+  onMain: AccountIntent | Diagnostic[] | undefined,
   headSha: string,
 ): Promise<AccountPreview> {
   const proposed = intent.portfolio;
-  // A pull request cannot loosen its own guardrails; a new account has none on main yet: its own hold.
+  // A pull request cannot loosen its own guardrails; a new account has none on main yet, and main's file
+  // that does not load gives none: its own hold.
+  const main = Array.isArray(onMain) ? undefined : onMain;
   const guarded: Portfolio =
     main === undefined
       ? proposed
       : { ...proposed, limits: main.portfolio.limits, tolerances: main.portfolio.tolerances };
   const loosened = main === undefined ? [] : differs(proposed, main.portfolio);
-  const base = { intent, loosened, cashMinimum: guarded.cash.minimum, added: main === undefined };
+  const base = {
+    intent,
+    loosened,
+    cashMinimum: guarded.cash.minimum,
+    added: onMain === undefined,
+    ...(Array.isArray(onMain) ? { mainProblems: onMain } : {}),
+  };
   if (guarded.suspend) return { ...base, kind: "suspended" };
   const snapshot = await deps.snapshot(guarded);
   const result = computePlan(guarded, snapshot, {
@@ -164,6 +180,7 @@ function singleComment(
           cashMinimum: preview.cashMinimum,
           files,
           added: preview.added === true,
+          ...(preview.mainProblems === undefined ? {} : { mainProblems: preview.mainProblems }),
         }),
       ];
   }
@@ -184,6 +201,13 @@ function mainIntents(main: OpsIntent, mainBranch: string, repository: string): M
   }
   return new Map(
     main.accounts.flatMap((entry) => (entry.ok ? [[entry.account, entry.intent] as const] : [])),
+  );
+}
+
+/** The problems of each account whose file on main does not load, by account (its file's name for one unread). */
+function mainProblems(main: OpsIntent): Map<string, Diagnostic[]> {
+  return new Map(
+    main.accounts.flatMap((entry) => (entry.ok ? [] : [[entry.account, entry.errors] as const])),
   );
 }
 

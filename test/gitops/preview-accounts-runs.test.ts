@@ -260,9 +260,19 @@ describe("runPreview on accounts and models", () => {
 
   it("previews against a main whose first account file is invalid, with its other accounts' guardrails", async () => {
     const { result } = await preview("race", { mainBranch: "brokenFirst" });
-    // Main has no valid file for the account whose file it broke: the pull request's is planned as new.
+    // Main has no valid file for the account whose file it broke: the pull request's is planned with its own
+    // guardrails, and the comment says main's file is broken, where, and how to fix it; not that there is none.
     expect(result).toMatchObject({ outcome: "nothing-to-do", exitCode: 0 });
     expect(result.comment).toContain(ACCOUNT);
     expect(result.comment).not.toContain(TIGHT);
+    expect(result.comment).not.toContain("has no file for this account");
+    expect(result.comment).toContain(
+      "with its own `limits:` and `tolerances:` (`brokenFirst`'s file for this account is not valid).",
+    );
+    expect(result.comment).toContain(
+      "`brokenFirst`'s file for this account is not valid, so its `limits:` and `tolerances:` could not be " +
+        "used. Fix it on `brokenFirst` (`folioctl validate` names each problem):\n\n```text\n" +
+        `accounts/${ACCOUNT}.yaml:4:1: error: colour: unknown key`,
+    );
   });
 });
