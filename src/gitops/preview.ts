@@ -5,7 +5,7 @@
 // comment: the trades summed over the accounts, then each account's.
 import { formatDiagnostic, type Diagnostic } from "../config/diagnostic.js";
 import type { AccountIntent, OpsIntent, OpsTree } from "../config/ops-intent.js";
-import { PORTFOLIO_PATH, readOpsIntent } from "../config/ops-intent.js";
+import { layoutError, PORTFOLIO_PATH, readOpsIntent } from "../config/ops-intent.js";
 import { canonicalJson } from "../core/canonical-json.js";
 import { computePlan } from "../core/compute-plan.js";
 import type { Portfolio } from "../core/portfolio.js";
@@ -180,7 +180,7 @@ function singleComment(
           cashMinimum: preview.cashMinimum,
           files,
           added: preview.added === true,
-          ...(preview.mainProblems === undefined ? {} : { mainProblems: preview.mainProblems }),
+          mainProblems: preview.mainProblems,
         }),
       ];
   }
@@ -188,7 +188,12 @@ function singleComment(
 
 /** Every account on main, by id; main itself must be readable, since its guardrails are the ones used. */
 function mainIntents(main: OpsIntent, mainBranch: string, repository: string): Map<string, AccountIntent> {
-  if (main.problems.length > 0 || main.accounts.length === 0) {
+  // Account files next to a portfolio.yaml: main's own problem says which layout to keep.
+  if (main.layout === "accounts" && main.problems.length > 0) {
+    throw layoutError(main.problems, `on ${mainBranch} in ${repository}`);
+  }
+  // No portfolio.yaml and no account file (the one problem readOpsIntent gives a portfolio.yaml layout).
+  if (main.accounts.length === 0) {
     const what = main.layout === "portfolio" ? PORTFOLIO_PATH : "readable intent";
     throw new InputError(`there is no ${what} on ${mainBranch} in ${repository}`, {
       hint: `preview takes limits and tolerances from ${PORTFOLIO_PATH} (or the account files) on ${mainBranch}: merge one first (\`folioctl init\` writes it)`,

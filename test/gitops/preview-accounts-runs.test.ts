@@ -70,6 +70,8 @@ const MAINS: Record<string, Record<string, string | null>> = {
   },
   // The first account's file broken: main's other accounts still give their guardrails.
   brokenFirst: { [`accounts/${ACCOUNT}.yaml`]: file(ACCOUNT, "east", "colour: blue\n") },
+  // Both layouts at once: main says which it must keep.
+  bothLayouts: { "portfolio.yaml": "account: DU1234567\n" },
   // Main as it is; a push deletes the tight account's file between its listing and its reading.
   racing: { "NOTES.md": "Main, as a push lands on it.\n" },
 };
@@ -231,10 +233,18 @@ describe("runPreview on accounts and models", () => {
     expect(botComments("readme")).toHaveLength(1);
   });
 
-  it("refuses to preview against a main with no account file, commenting nothing", async () => {
+  it("refuses to preview against a main with no account file, or with both layouts, commenting nothing", async () => {
     const comments = w.repo.comments.length;
     await expect(preview("westOnly", { mainBranch: "modelOnly" })).rejects.toMatchObject({
       message: `there is no readable intent on modelOnly in ${forge.repository}`,
+    });
+    await expect(preview("westOnly", { mainBranch: "bothLayouts" })).rejects.toMatchObject({
+      message:
+        `the ops repository on bothLayouts in ${forge.repository} cannot be read:\n  portfolio.yaml: error: ` +
+        "the repository holds both portfolio.yaml and accounts/ or models/: it must use one layout",
+      hint: expect.stringMatching(
+        /^keep portfolio\.yaml for one account, or move it to models\/<name>\.yaml/,
+      ),
     });
     expect(w.repo.comments).toHaveLength(comments);
   });
