@@ -75,6 +75,8 @@ export function unplannablePreviewComment(
   problems: PlanProblem[],
   loosened: string[],
   files?: string[],
+  /** Main's branch, and the problems of its file for the account when that does not load (the plan used its own guardrails). */
+  main?: { branch: string; problems?: Diagnostic[] | undefined },
 ): string {
   return [
     heading(pull, "no plan can be made"),
@@ -83,6 +85,15 @@ export function unplannablePreviewComment(
     "",
     fenced(problems.map((problem) => `${describePlanProblem(problem)}\n`).join("")),
     ...guardrailNote(loosened),
+    ...(main?.problems
+      ? [
+          brokenOnMain(
+            main.branch,
+            main.problems,
+            ": it was planned with its own `limits:` and `tolerances:`",
+          ),
+        ]
+      : []),
   ].join("\n");
 }
 

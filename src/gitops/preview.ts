@@ -170,7 +170,13 @@ function singleComment(
     case "suspended":
       return ["suspended", suspendedPreviewComment(where, files)];
     case "unplannable":
-      return ["unplannable", unplannablePreviewComment(where, preview.problems, preview.loosened, files)];
+      return [
+        "unplannable",
+        unplannablePreviewComment(where, preview.problems, preview.loosened, files, {
+          branch: mainBranch,
+          problems: preview.mainProblems,
+        }),
+      ];
     case "plan":
       return [
         preview.plan.orders.length > 0 ? "trades" : "nothing-to-do",

@@ -55,6 +55,11 @@ const CASES: Record<string, Record<string, string | null>> = {
   },
   // A new account's invalid file: its own `group:` line names the group that comments on it.
   brokenNew: { [`accounts/${NEW_WEST}.yaml`]: file(NEW_WEST, "west", "colour: blue\n") },
+  // The tight account alone, moved to a model that trades: its order limit fits no plan.
+  tightAlone: {
+    "models/tight.yaml": model(EXAMPLE),
+    [`accounts/${TIGHT}.yaml`]: `account: ${TIGHT}\nmodel: tight\ngroup: east\nlimits:\n  maxOrderValue: 100\n`,
+  },
   // Changes no intent file.
   readme: { "README.md": "# acme/ops\n\nTo read.\n" },
   // The same, previewed against a main that loses a file while it is read.
@@ -70,6 +75,8 @@ const MAINS: Record<string, Record<string, string | null>> = {
   },
   // The first account's file broken: main's other accounts still give their guardrails.
   brokenFirst: { [`accounts/${ACCOUNT}.yaml`]: file(ACCOUNT, "east", "colour: blue\n") },
+  // The tight account's file broken: a pull request's own tight limit is the one it is planned with.
+  brokenTight: { [`accounts/${TIGHT}.yaml`]: file(TIGHT, "east", "colour: blue\n") },
   // Both layouts at once: main says which it must keep.
   bothLayouts: { "portfolio.yaml": "account: DU1234567\n" },
   // Main as it is; a push deletes the tight account's file between its listing and its reading.
@@ -283,6 +290,17 @@ describe("runPreview on accounts and models", () => {
       "`brokenFirst`'s file for this account is not valid, so its `limits:` and `tolerances:` could not be " +
         "used. Fix it on `brokenFirst` (`folioctl validate` names each problem):\n\n```text\n" +
         `accounts/${ACCOUNT}.yaml:4:1: error: colour: unknown key`,
+    );
+  });
+
+  it("says main's file for the account is not valid when the plan made with its own guardrails fails", async () => {
+    const { result } = await preview("tightAlone", { mainBranch: "brokenTight" });
+    expect(result).toMatchObject({ outcome: "unplannable", exitCode: 1 });
+    expect(result.comment).toContain("limits.maxOrderValue");
+    expect(result.comment).toContain(
+      "`brokenTight`'s file for this account is not valid: it was planned with its own `limits:` and " +
+        "`tolerances:`. Fix it on `brokenTight` (`folioctl validate` names each problem):\n\n```text\n" +
+        `accounts/${TIGHT}.yaml:4:1: error: colour: unknown key`,
     );
   });
 });

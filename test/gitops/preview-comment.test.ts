@@ -141,6 +141,25 @@ describe("the preview of a suspension, and of a change that plans nothing", () =
     );
   });
 
+  it("says when main's file for the account is not valid, so the plan that failed used its own guardrails", () => {
+    const broken = { file: "accounts/DU1.yaml", line: 3, column: 1, path: "colour", message: "unknown key" };
+    const text = unplannablePreviewComment(pull, [problem], [], ["accounts/DU1.yaml"], {
+      branch: "trunk",
+      problems: [broken],
+    });
+    expect(text.split("\n").slice(-8)).toEqual([
+      "```",
+      "",
+      "`trunk`'s file for this account is not valid: it was planned with its own `limits:` and `tolerances:`. " +
+        "Fix it on `trunk` (`folioctl validate` names each problem):",
+      "",
+      "```text",
+      "accounts/DU1.yaml:3:1: error: colour: unknown key",
+      "```",
+      "",
+    ]);
+  });
+
   it("says when no account's portfolio changes, and what removing accounts does", () => {
     expect(unchangedPreviewComment(pull)).toBe(
       "### folioctl preview of #7: no account's portfolio changes\n\n" +
