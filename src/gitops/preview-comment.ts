@@ -42,6 +42,8 @@ export type AccountPreview = {
   cashMinimum: number;
   /** Main has no file for the account yet: its own limits and tolerances were used, not main's. */
   added?: boolean;
+  /** Main's file for the account does not load (these are its problems): its own limits and tolerances were used. */
+  mainProblems?: Diagnostic[];
 } & ({ kind: "plan"; plan: Plan } | { kind: "suspended" } | { kind: "unplannable"; problems: PlanProblem[] });
 
 /** The pull request's portfolio.yaml does not load: every problem with its line and column. */
@@ -73,6 +75,8 @@ export function unplannablePreviewComment(
   problems: PlanProblem[],
   loosened: string[],
   files?: string[],
+  /** Main's branch, and the problems of its file for the account when that does not load (the plan used its own guardrails). */
+  main?: { branch: string; problems?: Diagnostic[] | undefined },
 ): string {
   return [
     heading(pull, "no plan can be made"),
@@ -81,6 +85,15 @@ export function unplannablePreviewComment(
     "",
     fenced(problems.map((problem) => `${describePlanProblem(problem)}\n`).join("")),
     ...guardrailNote(loosened),
+    ...(main?.problems
+      ? [
+          brokenOnMain(
+            main.branch,
+            main.problems,
+            ": it was planned with its own `limits:` and `tolerances:`",
+          ),
+        ]
+      : []),
   ].join("\n");
 }
 
@@ -93,11 +106,15 @@ export function tradesPreviewComment(
     cashMinimum: number;
     files?: string[];
     added?: boolean;
+    mainProblems?: Diagnostic[];
   },
 ): string {
-  const guardrails = options.added
-    ? `its own \`limits:\` and \`tolerances:\` (\`${options.mainBranch}\` has no file for this account yet)`
-    : `\`limits:\` and \`tolerances:\` from \`${options.mainBranch}\``;
+  const { mainBranch, mainProblems } = options;
+  const guardrails = mainProblems
+    ? `its own \`limits:\` and \`tolerances:\` (\`${mainBranch}\`'s file for this account is not valid)`
+    : options.added
+      ? `its own \`limits:\` and \`tolerances:\` (\`${mainBranch}\` has no file for this account yet)`
+      : `\`limits:\` and \`tolerances:\` from \`${mainBranch}\``;
   const intro = [
     heading(pull, plan.orders.length > 0 ? "the trades merging it would cause" : "nothing to trade"),
     "",
@@ -105,6 +122,16 @@ export function tradesPreviewComment(
       `${guardrails}. This is a preview: merging this pull ` +
       "request makes `propose` open a rebalance pull request, and only merging that one places orders.",
     ...guardrailNote(options.loosened),
+    ...(mainProblems
+      ? [
+          "",
+          brokenOnMain(
+            mainBranch,
+            mainProblems,
+            ", so its `limits:` and `tolerances:` could not be used",
+          ).trimEnd(),
+        ]
+      : []),
     "",
     "",
   ].join("\n");
@@ -170,7 +197,7 @@ export function manyAccountsPreviewComment(
     ...summedTrades(plans),
     "",
   ];
-  const sections = previews.map((preview) => accountSection(preview));
+  const sections = previews.map((preview) => accountSection(preview, options.mainBranch));
   // Every account gets a fair share of what is left of GitHub's limit for its own section.
   const room = GITHUB_BODY_LIMIT - MARKER_ROOM - intro.join("\n").length;
   const share = Math.max(500, Math.floor(room / Math.max(1, sections.length)) - 200);
@@ -230,9 +257,13 @@ function summedTrades(plans: Plan[]): string[] {
   return table;
 }
 
-function accountSection(preview: AccountPreview): string {
+function accountSection(preview: AccountPreview, mainBranch: string): string {
   const files = preview.intent.files.map((file) => `\`${file}\``).join(" with ");
-  const added = preview.added ? "new here: planned with its own `limits:` and `tolerances:`\n\n" : "";
+  const added = preview.mainProblems
+    ? `${brokenOnMain(mainBranch, preview.mainProblems, ": planned with its own `limits:` and `tolerances:`")}\n`
+    : preview.added
+      ? "new here: planned with its own `limits:` and `tolerances:`\n\n"
+      : "";
   const title = `#### ${preview.intent.account} (${files})\n\n${added}`;
   switch (preview.kind) {
     case "suspended":
@@ -242,6 +273,17 @@ function accountSection(preview: AccountPreview): string {
     case "plan":
       return preview.plan.orders.length === 0 ? `${title}**${planSummary(preview.plan)}**\n` : title;
   }
+}
+
+/**
+ * Main's file for the account does not load, so the pull request's own guardrails were used: where and what
+ * is wrong (each problem with its hint), and that it is to be fixed on main, which this preview cannot do.
+ */
+function brokenOnMain(mainBranch: string, problems: Diagnostic[], consequence: string): string {
+  return (
+    `\`${mainBranch}\`'s file for this account is not valid${consequence}. Fix it on \`${mainBranch}\` ` +
+    `(\`folioctl validate\` names each problem):\n\n${fenced(problems.map(formatDiagnosticWithHint).join(""))}`
+  );
 }
 
 function guardrailNote(loosened: string[]): string[] {

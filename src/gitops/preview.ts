@@ -5,7 +5,7 @@
 // comment: the trades summed over the accounts, then each account's.
 import { formatDiagnostic, type Diagnostic } from "../config/diagnostic.js";
 import type { AccountIntent, OpsIntent, OpsTree } from "../config/ops-intent.js";
-import { PORTFOLIO_PATH, readOpsIntent } from "../config/ops-intent.js";
+import { layoutError, PORTFOLIO_PATH, readOpsIntent } from "../config/ops-intent.js";
 import { canonicalJson } from "../core/canonical-json.js";
 import { computePlan } from "../core/compute-plan.js";
 import type { Portfolio } from "../core/portfolio.js";
@@ -61,6 +61,7 @@ export async function runPreview(deps: PreviewDeps, options: PreviewOptions): Pr
     readOpsIntent(forgeTree(forge, pull.headSha)),
   ]);
   const onMain = mainIntents(main, options.mainBranch, forge.repository);
+  const brokenOnMain = mainProblems(main);
   const { group } = options;
   // A group that neither main nor the pull request has is a wrong matrix entry: nothing is posted.
   if (group !== undefined && !groupsOf(main).includes(group) && !groupsOf(head).includes(group)) {
@@ -105,7 +106,14 @@ export async function runPreview(deps: PreviewDeps, options: PreviewOptions): Pr
 
   const previews: AccountPreview[] = [];
   for (const intent of changed)
-    previews.push(await previewAccount(deps, intent, onMain.get(intent.account), pull.headSha));
+    previews.push(
+      await previewAccount(
+        deps,
+        intent,
+        onMain.get(intent.account) ?? brokenOnMain.get(intent.account),
+        pull.headSha,
+      ),
+    );
   if (previews.length === 1 && previews[0] !== undefined) {
     return post(...singleComment(previews[0], where, options.mainBranch));
   }
@@ -121,17 +129,25 @@ export async function runPreview(deps: PreviewDeps, options: PreviewOptions): Pr
 async function previewAccount(
   deps: PreviewDeps,
   intent: AccountIntent,
-  main: AccountIntent | undefined,
+  onMain: AccountIntent | Diagnostic[] | undefined,
   headSha: string,
 ): Promise<AccountPreview> {
   const proposed = intent.portfolio;
-  // A pull request cannot loosen its own guardrails; a new account has none on main yet: its own hold.
+  // A pull request cannot loosen its own guardrails; a new account has none on main yet, and main's file
+  // that does not load gives none: its own hold.
+  const main = Array.isArray(onMain) ? undefined : onMain;
   const guarded: Portfolio =
     main === undefined
       ? proposed
       : { ...proposed, limits: main.portfolio.limits, tolerances: main.portfolio.tolerances };
   const loosened = main === undefined ? [] : differs(proposed, main.portfolio);
-  const base = { intent, loosened, cashMinimum: guarded.cash.minimum, added: main === undefined };
+  const base = {
+    intent,
+    loosened,
+    cashMinimum: guarded.cash.minimum,
+    added: onMain === undefined,
+    ...(Array.isArray(onMain) ? { mainProblems: onMain } : {}),
+  };
   if (guarded.suspend) return { ...base, kind: "suspended" };
   const snapshot = await deps.snapshot(guarded);
   const result = computePlan(guarded, snapshot, {
@@ -154,7 +170,13 @@ function singleComment(
     case "suspended":
       return ["suspended", suspendedPreviewComment(where, files)];
     case "unplannable":
-      return ["unplannable", unplannablePreviewComment(where, preview.problems, preview.loosened, files)];
+      return [
+        "unplannable",
+        unplannablePreviewComment(where, preview.problems, preview.loosened, files, {
+          branch: mainBranch,
+          problems: preview.mainProblems,
+        }),
+      ];
     case "plan":
       return [
         preview.plan.orders.length > 0 ? "trades" : "nothing-to-do",
@@ -164,6 +186,7 @@ function singleComment(
           cashMinimum: preview.cashMinimum,
           files,
           added: preview.added === true,
+          mainProblems: preview.mainProblems,
         }),
       ];
   }
@@ -171,7 +194,12 @@ function singleComment(
 
 /** Every account on main, by id; main itself must be readable, since its guardrails are the ones used. */
 function mainIntents(main: OpsIntent, mainBranch: string, repository: string): Map<string, AccountIntent> {
-  if (main.problems.length > 0 || main.accounts.length === 0) {
+  // Account files next to a portfolio.yaml: main's own problem says which layout to keep.
+  if (main.layout === "accounts" && main.problems.length > 0) {
+    throw layoutError(main.problems, `on ${mainBranch} in ${repository}`);
+  }
+  // No portfolio.yaml and no account file (the one problem readOpsIntent gives a portfolio.yaml layout).
+  if (main.accounts.length === 0) {
     const what = main.layout === "portfolio" ? PORTFOLIO_PATH : "readable intent";
     throw new InputError(`there is no ${what} on ${mainBranch} in ${repository}`, {
       hint: `preview takes limits and tolerances from ${PORTFOLIO_PATH} (or the account files) on ${mainBranch}: merge one first (\`folioctl init\` writes it)`,
@@ -184,6 +212,13 @@ function mainIntents(main: OpsIntent, mainBranch: string, repository: string): M
   }
   return new Map(
     main.accounts.flatMap((entry) => (entry.ok ? [[entry.account, entry.intent] as const] : [])),
+  );
+}
+
+/** The problems of each account whose file on main does not load, by account (its file's name for one unread). */
+function mainProblems(main: OpsIntent): Map<string, Diagnostic[]> {
+  return new Map(
+    main.accounts.flatMap((entry) => (entry.ok ? [] : [[entry.account, entry.errors] as const])),
   );
 }
 

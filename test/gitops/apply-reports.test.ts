@@ -305,6 +305,30 @@ describe("reportApply", () => {
     );
   });
 
+  it("names the record by its finish time and plan when main cannot be read in the clone, and commits it", async () => {
+    // A clone that has lost its copy of main: the names taken on main cannot be looked up before the commit.
+    const dir = await w.cloneAgain("without-main");
+    await gitIn(["-C", dir, "update-ref", "-d", "refs/remotes/origin/main"]);
+    const lost = await SimpleGitRepo.open(dir, { clock: { now: () => new Date() } });
+    const done = await reportApply(
+      { forge, repo: lost, log: () => undefined },
+      {
+        account: ACCOUNT,
+        sha: await aCommit(),
+        labelPull: false,
+        record: record({ finishedAt: "2026-11-24T20:00:00.000Z" }),
+      },
+    );
+    expect(done).toStrictEqual({
+      problems: [],
+      ledger: {
+        path: `ledger/${ACCOUNT}/20261124T200000Z-ab12cd34ef56.json`,
+        sha: await repo.fetch(),
+        committed: true,
+      },
+    });
+  });
+
   it("returns what it could not do, one sentence each, and still does the rest", async () => {
     const gone = { ...botPull, number: 9999 };
     const sha = await aCommit();
@@ -331,6 +355,7 @@ describe("reportApply's labels and failures", () => {
 
   it("carries the report's marker once, and names each step that failed", async () => {
     const marker = "<!-- folioctl:comment apply-report -->";
+    await report({ pull: botPull, record: record() }, await aCommit()).run;
     const body = commentOn(botPull.number) ?? "";
     expect(body.split(marker)).toHaveLength(2);
     // The report itself follows the marker: its headline, nothing in between.
@@ -399,6 +424,57 @@ describe("reportSuperseded", () => {
     await reportSuperseded(d, { sha, account: ACCOUNT, by: "0".repeat(40) }, undefined);
     expect(labelsOf(personPull.number)).toEqual(before);
     expect(statusOf(sha)?.targetUrl).toBeNull();
+  });
+
+  it("names no pull request for a commit none merged, and still fails the commit's status", async () => {
+    const { deps: d } = deps();
+    const sha = await aCommit();
+    const by = "9".repeat(40);
+    const result = await reportSuperseded(d, { sha, account: ACCOUNT, by }, undefined);
+    expect(result).toStrictEqual({ sha, account: ACCOUNT, by, problems: [] });
+    expect(statusOf(sha)).toMatchObject({
+      state: "failure",
+      description: "superseded by 999999999999 in the same push: nothing was sent",
+    });
+  });
+
+  it("says the comment failed when the token cannot tell whose it is, labels nothing, and still sets the status", async () => {
+    // An App's installation token without FOLIOCTL_BOT_LOGIN: GitHub shows it no user (403).
+    const anonymous = createGitHubForge({ ...w.env, FOLIOCTL_BOT_LOGIN: undefined });
+    await forge.setStateLabel(botPull.number, "pending");
+    const lines: string[] = [];
+    const sha = botPull.mergeCommitSha!;
+    const by = "e5".repeat(20);
+    const result = await reportSuperseded(
+      { forge: anonymous, log: (l) => lines.push(l), sleep: async () => undefined },
+      { sha, account: ACCOUNT, by },
+      undefined,
+    );
+    expect(result.pull?.number).toBe(botPull.number);
+    expect(result.problems).toEqual([
+      `comment on #${botPull.number}: The token for acme/ops cannot tell which account it is (403).`,
+    ]);
+    expect(lines).toEqual(result.problems.map((p) => `apply: could not ${p}`));
+    expect(labelsOf(botPull.number).filter((l) => l.startsWith("folioctl: "))).toEqual(["folioctl: pending"]);
+    expect(statusOf(sha)).toMatchObject({
+      description: `superseded by ${by.slice(0, 12)} in the same push: nothing was sent`,
+    });
+  });
+
+  it("says the label failed after the comment, and still sets the status", async () => {
+    await forge.setStateLabel(botPull.number, "pending");
+    w.github.failNext({ operationId: "issues/add-labels", status: 422, message: "Validation Failed" });
+    const { deps: d } = deps();
+    const sha = botPull.mergeCommitSha!;
+    const by = "d4".repeat(20);
+    const result = await reportSuperseded(d, { sha, account: ACCOUNT, by }, undefined);
+    expect(result.problems).toEqual([
+      expect.stringMatching(new RegExp(`^label #${botPull.number}: .*Validation Failed`)),
+    ]);
+    expect(commentOn(botPull.number)).toContain(`(commit ${by.slice(0, 12)})`);
+    expect(statusOf(sha)).toMatchObject({
+      description: `superseded by ${by.slice(0, 12)} in the same push: nothing was sent`,
+    });
   });
 
   it("says each step it could not do, one sentence each, and still tries the next", async () => {

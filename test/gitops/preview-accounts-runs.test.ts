@@ -55,6 +55,11 @@ const CASES: Record<string, Record<string, string | null>> = {
   },
   // A new account's invalid file: its own `group:` line names the group that comments on it.
   brokenNew: { [`accounts/${NEW_WEST}.yaml`]: file(NEW_WEST, "west", "colour: blue\n") },
+  // The tight account alone, moved to a model that trades: its order limit fits no plan.
+  tightAlone: {
+    "models/tight.yaml": model(EXAMPLE),
+    [`accounts/${TIGHT}.yaml`]: `account: ${TIGHT}\nmodel: tight\ngroup: east\nlimits:\n  maxOrderValue: 100\n`,
+  },
   // Changes no intent file.
   readme: { "README.md": "# acme/ops\n\nTo read.\n" },
   // The same, previewed against a main that loses a file while it is read.
@@ -70,6 +75,10 @@ const MAINS: Record<string, Record<string, string | null>> = {
   },
   // The first account's file broken: main's other accounts still give their guardrails.
   brokenFirst: { [`accounts/${ACCOUNT}.yaml`]: file(ACCOUNT, "east", "colour: blue\n") },
+  // The tight account's file broken: a pull request's own tight limit is the one it is planned with.
+  brokenTight: { [`accounts/${TIGHT}.yaml`]: file(TIGHT, "east", "colour: blue\n") },
+  // Both layouts at once: main says which it must keep.
+  bothLayouts: { "portfolio.yaml": "account: DU1234567\n" },
   // Main as it is; a push deletes the tight account's file between its listing and its reading.
   racing: { "NOTES.md": "Main, as a push lands on it.\n" },
 };
@@ -231,10 +240,18 @@ describe("runPreview on accounts and models", () => {
     expect(botComments("readme")).toHaveLength(1);
   });
 
-  it("refuses to preview against a main with no account file, commenting nothing", async () => {
+  it("refuses to preview against a main with no account file, or with both layouts, commenting nothing", async () => {
     const comments = w.repo.comments.length;
     await expect(preview("westOnly", { mainBranch: "modelOnly" })).rejects.toMatchObject({
       message: `there is no readable intent on modelOnly in ${forge.repository}`,
+    });
+    await expect(preview("westOnly", { mainBranch: "bothLayouts" })).rejects.toMatchObject({
+      message:
+        `the ops repository on bothLayouts in ${forge.repository} cannot be read:\n  portfolio.yaml: error: ` +
+        "the repository holds both portfolio.yaml and accounts/ or models/: it must use one layout",
+      hint: expect.stringMatching(
+        /^keep portfolio\.yaml for one account, or move it to models\/<name>\.yaml/,
+      ),
     });
     expect(w.repo.comments).toHaveLength(comments);
   });
@@ -260,9 +277,30 @@ describe("runPreview on accounts and models", () => {
 
   it("previews against a main whose first account file is invalid, with its other accounts' guardrails", async () => {
     const { result } = await preview("race", { mainBranch: "brokenFirst" });
-    // Main has no valid file for the account whose file it broke: the pull request's is planned as new.
+    // Main has no valid file for the account whose file it broke: the pull request's is planned with its own
+    // guardrails, and the comment says main's file is broken, where, and how to fix it; not that there is none.
     expect(result).toMatchObject({ outcome: "nothing-to-do", exitCode: 0 });
     expect(result.comment).toContain(ACCOUNT);
     expect(result.comment).not.toContain(TIGHT);
+    expect(result.comment).not.toContain("has no file for this account");
+    expect(result.comment).toContain(
+      "with its own `limits:` and `tolerances:` (`brokenFirst`'s file for this account is not valid).",
+    );
+    expect(result.comment).toContain(
+      "`brokenFirst`'s file for this account is not valid, so its `limits:` and `tolerances:` could not be " +
+        "used. Fix it on `brokenFirst` (`folioctl validate` names each problem):\n\n```text\n" +
+        `accounts/${ACCOUNT}.yaml:4:1: error: colour: unknown key`,
+    );
+  });
+
+  it("says main's file for the account is not valid when the plan made with its own guardrails fails", async () => {
+    const { result } = await preview("tightAlone", { mainBranch: "brokenTight" });
+    expect(result).toMatchObject({ outcome: "unplannable", exitCode: 1 });
+    expect(result.comment).toContain("limits.maxOrderValue");
+    expect(result.comment).toContain(
+      "`brokenTight`'s file for this account is not valid: it was planned with its own `limits:` and " +
+        "`tolerances:`. Fix it on `brokenTight` (`folioctl validate` names each problem):\n\n```text\n" +
+        `accounts/${TIGHT}.yaml:4:1: error: colour: unknown key`,
+    );
   });
 });

@@ -141,6 +141,25 @@ describe("the preview of a suspension, and of a change that plans nothing", () =
     );
   });
 
+  it("says when main's file for the account is not valid, so the plan that failed used its own guardrails", () => {
+    const broken = { file: "accounts/DU1.yaml", line: 3, column: 1, path: "colour", message: "unknown key" };
+    const text = unplannablePreviewComment(pull, [problem], [], ["accounts/DU1.yaml"], {
+      branch: "trunk",
+      problems: [broken],
+    });
+    expect(text.split("\n").slice(-8)).toEqual([
+      "```",
+      "",
+      "`trunk`'s file for this account is not valid: it was planned with its own `limits:` and `tolerances:`. " +
+        "Fix it on `trunk` (`folioctl validate` names each problem):",
+      "",
+      "```text",
+      "accounts/DU1.yaml:3:1: error: colour: unknown key",
+      "```",
+      "",
+    ]);
+  });
+
   it("says when no account's portfolio changes, and what removing accounts does", () => {
     expect(unchangedPreviewComment(pull)).toBe(
       "### folioctl preview of #7: no account's portfolio changes\n\n" +
@@ -197,6 +216,33 @@ describe("the preview of trades", () => {
       "against the live account DU1234567, with its own `limits:` and `tolerances:` (`main` has no file for " +
         "this account yet). This is a preview:",
     );
+  });
+
+  it("says when main's file for the account is not valid: where, what, and how to fix it", () => {
+    const broken = {
+      file: "accounts/DU1234567.yaml",
+      line: 4,
+      column: 1,
+      path: "colour",
+      message: "unknown key",
+      hint: "remove it",
+    };
+    const text = tradesPreviewComment(pull, trading, { ...options, mainProblems: [broken] });
+    const lines = text.split("\n");
+    expect(lines[2]).toContain(
+      "with its own `limits:` and `tolerances:` (`main`'s file for this account is not valid). This is a preview:",
+    );
+    expect(lines.slice(3, 10)).toEqual([
+      "",
+      "`main`'s file for this account is not valid, so its `limits:` and `tolerances:` could not be used. Fix it " +
+        "on `main` (`folioctl validate` names each problem):",
+      "",
+      "```text",
+      "accounts/DU1234567.yaml:4:1: error: colour: unknown key",
+      "  hint: remove it",
+      "```",
+    ]);
+    expect(text).not.toContain("has no file for this account");
   });
 
   it("shows the largest orders of a long plan, naming where the rest will be", () => {
@@ -396,5 +442,23 @@ describe("the preview of a change that reaches several accounts", () => {
       "#### DU1 (`accounts/DU1.yaml`)\n\nnew here: planned with its own `limits:` and `tolerances:`\n\n**",
     );
     expect(text).toContain("#### DU2 (`accounts/DU2.yaml`)\n\n`suspend: true`");
+  });
+
+  it("says which accounts main has a file for that is not valid, with its problems", () => {
+    const broken = { file: "accounts/DU1.yaml", line: 2, column: 1, path: "model", message: "no model `x`" };
+    const text = manyAccountsPreviewComment(
+      pull,
+      [
+        { ...planFor(idle, "DU1"), intent: intent("DU1"), mainProblems: [broken] },
+        { intent: intent("DU2"), loosened: [], cashMinimum: 0, kind: "suspended" },
+      ],
+      { mainBranch: "trunk" },
+    );
+    expect(text).toContain(
+      "#### DU1 (`accounts/DU1.yaml`)\n\n`trunk`'s file for this account is not valid: planned with its own " +
+        "`limits:` and `tolerances:`. Fix it on `trunk` (`folioctl validate` names each problem):\n\n" +
+        "```text\naccounts/DU1.yaml:2:1: error: model: no model `x`\n```\n\n**",
+    );
+    expect(text).not.toContain("new here");
   });
 });
