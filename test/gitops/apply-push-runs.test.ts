@@ -20,6 +20,10 @@ import {
   stopLoopWorlds,
 } from "./support/loop-world.js";
 
+/** An account portfolio.yaml does not name. */
+const OTHER = "DU7654321";
+const OTHER_PLAN = `plans/${OTHER}.plan.json`;
+
 let w: LoopWorld;
 let forge: Forge;
 let repo: SimpleGitRepo;
@@ -119,7 +123,9 @@ describe("runApplyOnMerge", () => {
 
     // A group's run names its group.
     const { deps: grouped, lines: groupSaid } = deps();
-    await runApplyOnMerge(grouped, options({ sha: plain[0], groups: ["default"] }));
+    const inGroup = await runApplyOnMerge(grouped, options({ sha: plain[0], groups: ["default"] }));
+    // No plan at all is no plan without a group: the run succeeds.
+    expect(inGroup.exitCode).toBe(0);
     expect(groupSaid).toEqual([
       `apply: commit ${plain[0].slice(0, 12)} changes no plans/<account>.plan.json of group default; nothing to apply`,
     ]);
@@ -173,6 +179,20 @@ describe("runApplyOnMerge", () => {
     expect(lines).toContain(
       `apply: the fresh proposal failed: ${(run.repropose as { error: string }).error}`,
     );
+  });
+
+  it("takes a plan named for another account into the group of portfolio.yaml's one account", async () => {
+    // A person's push: portfolio.yaml has one account, so a plan of any name is that file's to judge.
+    const pushed = await w.alice.push(w.repo, { branch: "main", files: { [OTHER_PLAN]: "{}\n" } });
+    const { deps: d, lines } = deps(() => Promise.reject(new Error("no gateway here")));
+
+    const run = await runApplyOnMerge(d, options({ sha: pushed, groups: ["default"] }));
+
+    expect(run.applies.map((a) => [a.account, a.exitCode, a.refusal?.reason])).toEqual([
+      [OTHER, 3, "tampered"],
+    ]);
+    expect(run.exitCode).toBe(3);
+    expect(lines.filter((l) => l.includes("group"))).toEqual([]);
   });
 
   it("proposes nothing after a refusal as locked: the holder's run reports", async () => {
