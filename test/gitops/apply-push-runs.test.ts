@@ -2,8 +2,11 @@
 // older ones reported superseded), what the run says when there is none, and when a fresh plan is
 // proposed after it. One world for the file: two plain commits, then two plans of the account merged one
 // after the other, as one push would bring them. The applies here stop before the broker (unapproved,
-// locked): which commits are taken is what is tested, not the trading.
+// locked), but for the last, partly filled on the simulator: which commits are taken, and which
+// outcomes are proposed afresh, is what is tested, not the trading.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { ApplyBroker } from "../../src/apply/apply-broker.js";
+import { applyClientId } from "../../src/apply/apply-client-id.js";
 import { readGatewaySnapshot } from "../../src/broker/read-gateway-snapshot.js";
 import { createGitHubForge } from "../../src/forge/create-github-forge.js";
 import type { Forge } from "../../src/forge/forge.js";
@@ -58,7 +61,11 @@ beforeAll(async () => {
 afterAll(stopLoopWorlds);
 afterEach(() => operator.forceRemoveLock(ACCOUNT));
 
-function deps(snapshot?: ApplyOnMergeDeps["snapshot"]): { deps: ApplyOnMergeDeps; lines: string[] } {
+/** `trades`: the apply reaches the simulator; otherwise no apply may reach a broker. */
+function deps(
+  snapshot?: ApplyOnMergeDeps["snapshot"],
+  trades = false,
+): { deps: ApplyOnMergeDeps; lines: string[] } {
   const lines: string[] = [];
   return {
     lines,
@@ -77,9 +84,20 @@ function deps(snapshot?: ApplyOnMergeDeps["snapshot"]): { deps: ApplyOnMergeDeps
             portfolio,
             () => new Date(),
           )),
-      broker: () => {
-        throw new Error("no apply here reaches the broker");
-      },
+      broker: trades
+        ? (account) =>
+            new ApplyBroker({
+              host: "127.0.0.1",
+              port: w.sim.port,
+              clientId: applyClientId(account),
+              now: () => new Date(),
+              account,
+              lockDir: w.env["FOLIOCTL_LOCK_DIR"]!,
+              log: (line) => lines.push(line),
+            })
+        : () => {
+            throw new Error("no apply here reaches the broker");
+          },
     },
   };
 }
@@ -207,5 +225,16 @@ describe("runApplyOnMerge", () => {
     ]);
     expect(run).not.toHaveProperty("repropose");
     expect(lines.filter((l) => l.includes("propos"))).toEqual([]);
+  });
+  it("proposes afresh after a partial apply", async () => {
+    w.sim.injectFault({ type: "reject", symbol: "VNQ", reason: "not enough buying power", times: 1 });
+    const { deps: d, lines } = deps(() => Promise.reject(new Error("no snapshot for the fresh plan")), true);
+
+    const run = await runApplyOnMerge(d, options({ requireApprovals: 1 }));
+
+    expect(run.applies.map((a) => [a.sha, a.exitCode, a.record?.outcome])).toEqual([[newer, 4, "partial"]]);
+    expect(run.exitCode).toBe(4);
+    expect(lines).toContain(`apply: proposing a fresh plan for review (${ACCOUNT})`);
+    expect(run.repropose).toEqual({ error: "no snapshot for the fresh plan" });
   });
 });
