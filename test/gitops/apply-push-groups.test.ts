@@ -1,10 +1,10 @@
 // runApplyOnMerge (apply-push.ts) on an `accounts/` repository with two groups: a group's run applies
 // only its own accounts' plans of the push, leaves the other group's to that group's run, and fails on
-// a plan whose account has no file (no group can take it). One world, no pull request: the plans are
-// pushed to main by a person, so every apply is refused before the lock (no broker, no gateway), and
-// the fresh proposal after the refusals fails at the gateway, each account with its own reason. The
-// last test merges A's plan from folioctl's own pull request and applies it on the simulator (which
-// manages A): a run with an apply that went through and a refusal or a plan no group takes.
+// a plan whose account has no file (no group can take it). One world: the plans are pushed to main by
+// a person, so their applies are refused before the lock (no broker, no gateway), and the fresh
+// proposal after the refusals fails at the gateway, each account with its own reason. Only the last
+// test merges a plan from folioctl's own pull request (A's) and applies it on the simulator, which
+// manages A: a run whose apply went through, next to a refusal or a plan no group takes.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApplyBroker } from "../../src/apply/apply-broker.js";
 import { applyClientId } from "../../src/apply/apply-client-id.js";
@@ -192,11 +192,13 @@ describe("runApplyOnMerge with --group", () => {
       w.repo.pulls.filter((p) => p.head === `folioctl/rebalance/${A}` && p.state === "open"),
     ).toHaveLength(1);
   });
+
   it("fails a group's run that applied its plan past a plan no group takes, and keeps the worst code of several accounts", async () => {
     // A's plan from folioctl's own pull request, approved and merged; then a person's plan for C.
     const proposer = deps([A]);
     await runPropose(proposer.deps, { accounts: [A] });
     const pull = w.repo.pulls.find((p) => p.head === `folioctl/rebalance/${A}` && p.state === "open");
+    expect(pull).toBeDefined();
     await w.alice.approve(w.repo, pull!.number);
     const start = (await w.repo.git.branchSha("main")) ?? "";
     const merged = await w.bob.merge(w.repo, pull!.number);
@@ -216,6 +218,7 @@ describe("runApplyOnMerge with --group", () => {
     expect(run.exitCode).toBe(1);
     expect(lines).toContain(ungrouped(later, C));
     expect(run).not.toHaveProperty("repropose");
+    expect(w.sim.orders().length).toBeGreaterThan(0);
 
     // Without --group the same push is A's plan (applied before: nothing is sent) and C's (refused).
     const orders = w.sim.orders().length;
