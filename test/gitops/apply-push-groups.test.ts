@@ -1,9 +1,13 @@
 // runApplyOnMerge (apply-push.ts) on an `accounts/` repository with two groups: a group's run applies
 // only its own accounts' plans of the push, leaves the other group's to that group's run, and fails on
-// a plan whose account has no file (no group can take it). One world, no pull request: the plans are
-// pushed to main by a person, so every apply is refused before the lock (no broker, no gateway), and
-// the fresh proposal after the refusals fails at the gateway, each account with its own reason.
+// a plan whose account has no file (no group can take it). One world: the plans are pushed to main by
+// a person, so their applies are refused before the lock (no broker, no gateway), and the fresh
+// proposal after the refusals fails at the gateway, each account with its own reason. Only the last
+// test merges a plan from folioctl's own pull request (A's) and applies it on the simulator, which
+// manages A: a run whose apply went through, next to a refusal or a plan no group takes.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ApplyBroker } from "../../src/apply/apply-broker.js";
+import { applyClientId } from "../../src/apply/apply-client-id.js";
 import { readGatewaySnapshot } from "../../src/broker/read-gateway-snapshot.js";
 import type { Portfolio } from "../../src/core/portfolio.js";
 import type { Snapshot } from "../../src/core/snapshot.js";
@@ -12,14 +16,15 @@ import type { Forge } from "../../src/forge/forge.js";
 import { SimpleGitRepo } from "../../src/git/simple-git-repo.js";
 import type { ApplyOnMergeDeps, ApplyOnMergeOptions } from "../../src/gitops/apply-on-merge.js";
 import { runApplyOnMerge } from "../../src/gitops/apply-push.js";
+import { runPropose } from "../../src/gitops/propose.js";
 import { TOOL_VERSION } from "../../src/version.js";
 import { model } from "./support/two-account-world.js";
 import { ACCOUNT, EXAMPLE, LoopWorld, stopLoopWorlds } from "./support/loop-world.js";
 
-/** In group `default` (its file names none). */
-const A = "DU0000021";
+/** In group `default` (its file names none): the simulator's account. */
+const A = ACCOUNT;
 /** In group `partner`. */
-const B = "DU0000022";
+const B = "DU2000022";
 /** A plan with no account file: no group. */
 const C = "DU0000023";
 
@@ -62,8 +67,25 @@ async function simulated(portfolio: Portfolio): Promise<Snapshot> {
   return { ...(await example), account: portfolio.account };
 }
 
-/** `served`: the accounts the gateway can read; the others' snapshots fail. */
-function deps(served: readonly string[] = []): { deps: ApplyOnMergeDeps; lines: string[] } {
+/** The account's apply broker on the simulator. */
+function brokerOnSim(lines: string[]): ApplyOnMergeDeps["broker"] {
+  return (account) =>
+    new ApplyBroker({
+      host: "127.0.0.1",
+      port: w.sim.port,
+      clientId: applyClientId(account),
+      now: () => new Date(),
+      account,
+      lockDir: w.env["FOLIOCTL_LOCK_DIR"]!,
+      log: (line) => lines.push(line),
+    });
+}
+
+/**
+ * `served`: the accounts the gateway can read; the others' snapshots fail. `trades`: applies reach the
+ * simulator; otherwise none may reach a broker.
+ */
+function deps(served: readonly string[] = [], trades = false): { deps: ApplyOnMergeDeps; lines: string[] } {
   const lines: string[] = [];
   return {
     lines,
@@ -78,9 +100,11 @@ function deps(served: readonly string[] = []): { deps: ApplyOnMergeDeps; lines: 
         served.includes(portfolio.account)
           ? simulated(portfolio)
           : Promise.reject(new Error(`no gateway for ${portfolio.account}`)),
-      broker: () => {
-        throw new Error("no apply here reaches the broker");
-      },
+      broker: trades
+        ? brokerOnSim(lines)
+        : () => {
+            throw new Error("no apply here reaches the broker");
+          },
     },
   };
 }
@@ -167,5 +191,46 @@ describe("runApplyOnMerge with --group", () => {
     expect(
       w.repo.pulls.filter((p) => p.head === `folioctl/rebalance/${A}` && p.state === "open"),
     ).toHaveLength(1);
+  });
+
+  it("fails a group's run that applied its plan past a plan no group takes, and keeps the worst code of several accounts", async () => {
+    // A's plan from folioctl's own pull request, approved and merged; then a person's plan for C.
+    const proposer = deps([A]);
+    await runPropose(proposer.deps, { accounts: [A] });
+    const pull = w.repo.pulls.find((p) => p.head === `folioctl/rebalance/${A}` && p.state === "open");
+    expect(pull).toBeDefined();
+    await w.alice.approve(w.repo, pull!.number);
+    const start = (await w.repo.git.branchSha("main")) ?? "";
+    const merged = await w.bob.merge(w.repo, pull!.number);
+    const later = await w.alice.push(w.repo, {
+      branch: "main",
+      files: { [`plans/${C}.plan.json`]: "{ }\n" },
+    });
+    const push = options({ sha: later, before: start });
+
+    const { deps: d, lines } = deps([], true);
+    const run = await runApplyOnMerge(d, { ...push, groups: ["default"] });
+
+    expect(run.applies.map((a) => [a.sha, a.account, a.exitCode, a.record?.outcome])).toEqual([
+      [merged, A, 0, "applied"],
+    ]);
+    // Every plan it took went through, but one plan of the push is no group's: a person must look.
+    expect(run.exitCode).toBe(1);
+    expect(lines).toContain(ungrouped(later, C));
+    expect(run).not.toHaveProperty("repropose");
+    expect(w.sim.orders().length).toBeGreaterThan(0);
+
+    // Without --group the same push is A's plan (applied before: nothing is sent) and C's (refused).
+    const orders = w.sim.orders().length;
+    const { deps: all } = deps([], true);
+    const whole = await runApplyOnMerge(all, push);
+    expect(whole.applies.map((a) => [a.account, a.exitCode, a.record?.outcome ?? a.refusal?.reason])).toEqual(
+      [
+        [A, 0, "already-applied"],
+        [C, 3, "tampered"],
+      ],
+    );
+    expect(whole.exitCode).toBe(3);
+    expect(w.sim.orders()).toHaveLength(orders);
   });
 });

@@ -2,8 +2,11 @@
 // older ones reported superseded), what the run says when there is none, and when a fresh plan is
 // proposed after it. One world for the file: two plain commits, then two plans of the account merged one
 // after the other, as one push would bring them. The applies here stop before the broker (unapproved,
-// locked): which commits are taken is what is tested, not the trading.
+// locked), but for the last, partly filled on the simulator: which commits are taken, and which
+// outcomes are proposed afresh, is what is tested, not the trading.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { ApplyBroker } from "../../src/apply/apply-broker.js";
+import { applyClientId } from "../../src/apply/apply-client-id.js";
 import { readGatewaySnapshot } from "../../src/broker/read-gateway-snapshot.js";
 import { createGitHubForge } from "../../src/forge/create-github-forge.js";
 import type { Forge } from "../../src/forge/forge.js";
@@ -19,6 +22,10 @@ import {
   portfolioYaml,
   stopLoopWorlds,
 } from "./support/loop-world.js";
+
+/** An account portfolio.yaml does not name. */
+const OTHER = "DU7654321";
+const OTHER_PLAN = `plans/${OTHER}.plan.json`;
 
 let w: LoopWorld;
 let forge: Forge;
@@ -54,7 +61,11 @@ beforeAll(async () => {
 afterAll(stopLoopWorlds);
 afterEach(() => operator.forceRemoveLock(ACCOUNT));
 
-function deps(snapshot?: ApplyOnMergeDeps["snapshot"]): { deps: ApplyOnMergeDeps; lines: string[] } {
+/** `trades`: the apply reaches the simulator; otherwise no apply may reach a broker. */
+function deps(
+  snapshot?: ApplyOnMergeDeps["snapshot"],
+  trades = false,
+): { deps: ApplyOnMergeDeps; lines: string[] } {
   const lines: string[] = [];
   return {
     lines,
@@ -73,9 +84,20 @@ function deps(snapshot?: ApplyOnMergeDeps["snapshot"]): { deps: ApplyOnMergeDeps
             portfolio,
             () => new Date(),
           )),
-      broker: () => {
-        throw new Error("no apply here reaches the broker");
-      },
+      broker: trades
+        ? (account) =>
+            new ApplyBroker({
+              host: "127.0.0.1",
+              port: w.sim.port,
+              clientId: applyClientId(account),
+              now: () => new Date(),
+              account,
+              lockDir: w.env["FOLIOCTL_LOCK_DIR"]!,
+              log: (line) => lines.push(line),
+            })
+        : () => {
+            throw new Error("no apply here reaches the broker");
+          },
     },
   };
 }
@@ -119,7 +141,9 @@ describe("runApplyOnMerge", () => {
 
     // A group's run names its group.
     const { deps: grouped, lines: groupSaid } = deps();
-    await runApplyOnMerge(grouped, options({ sha: plain[0], groups: ["default"] }));
+    const inGroup = await runApplyOnMerge(grouped, options({ sha: plain[0], groups: ["default"] }));
+    // No plan at all is no plan without a group: the run succeeds.
+    expect(inGroup.exitCode).toBe(0);
     expect(groupSaid).toEqual([
       `apply: commit ${plain[0].slice(0, 12)} changes no plans/<account>.plan.json of group default; nothing to apply`,
     ]);
@@ -175,6 +199,20 @@ describe("runApplyOnMerge", () => {
     );
   });
 
+  it("takes a plan named for another account into the group of portfolio.yaml's one account", async () => {
+    // A person's push: portfolio.yaml has one account, so a plan of any name is that file's to judge.
+    const pushed = await w.alice.push(w.repo, { branch: "main", files: { [OTHER_PLAN]: "{}\n" } });
+    const { deps: d, lines } = deps(() => Promise.reject(new Error("no gateway here")));
+
+    const run = await runApplyOnMerge(d, options({ sha: pushed, groups: ["default"] }));
+
+    expect(run.applies.map((a) => [a.account, a.exitCode, a.refusal?.reason])).toEqual([
+      [OTHER, 3, "tampered"],
+    ]);
+    expect(run.exitCode).toBe(3);
+    expect(lines.filter((l) => l.includes("group"))).toEqual([]);
+  });
+
   it("proposes nothing after a refusal as locked: the holder's run reports", async () => {
     await operator.acquireLock({ account: ACCOUNT, holder: "another run", runId: "run-0" });
     const { deps: d, lines } = deps(() => Promise.reject(new Error("no snapshot after a locked refusal")));
@@ -187,5 +225,16 @@ describe("runApplyOnMerge", () => {
     ]);
     expect(run).not.toHaveProperty("repropose");
     expect(lines.filter((l) => l.includes("propos"))).toEqual([]);
+  });
+  it("proposes afresh after a partial apply", async () => {
+    w.sim.injectFault({ type: "reject", symbol: "VNQ", reason: "not enough buying power", times: 1 });
+    const { deps: d, lines } = deps(() => Promise.reject(new Error("no snapshot for the fresh plan")), true);
+
+    const run = await runApplyOnMerge(d, options({ requireApprovals: 1 }));
+
+    expect(run.applies.map((a) => [a.sha, a.exitCode, a.record?.outcome])).toEqual([[newer, 4, "partial"]]);
+    expect(run.exitCode).toBe(4);
+    expect(lines).toContain(`apply: proposing a fresh plan for review (${ACCOUNT})`);
+    expect(run.repropose).toEqual({ error: "no snapshot for the fresh plan" });
   });
 });
