@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGitHubForge } from "../../src/forge/create-github-forge.js";
 import type { Forge, PullRequest } from "../../src/forge/forge.js";
+import type { ScheduleBeat } from "../../src/git/lock-heartbeat.js";
 import { SimpleGitRepo } from "../../src/git/simple-git-repo.js";
 import {
   applyMergedCommit,
@@ -133,10 +134,18 @@ describe("applyMergedCommit before the lock", () => {
 
   it("opens the broker only once every check passed, and releases the lock when it cannot", async () => {
     const { deps: d } = deps();
+    // The heartbeat's intervals, as scheduled: no beat is due before the broker fails.
+    const intervals: number[] = [];
+    const schedule: ScheduleBeat = (_beat, ms) => {
+      intervals.push(ms);
+      return () => undefined;
+    };
     // One approval is required: Alice's, at the older head with the same plan file, is enough.
-    await expect(applyMergedCommit(d, options(1), sha, ACCOUNT)).rejects.toThrow(
-      "no broker is opened before the checks pass",
-    );
+    await expect(
+      applyMergedCommit(d, { ...options(1), heartbeat: { schedule } }, sha, ACCOUNT),
+    ).rejects.toThrow("no broker is opened before the checks pass");
+    // The lock was held with the default heartbeat, every 30 s, while the broker was being opened.
+    expect(intervals).toEqual([30_000]);
     expect(latestStatus()).toMatchObject({
       state: "error",
       description: "failed: no broker is opened before the checks pass",
