@@ -3,6 +3,7 @@
 // is recorded on main when the plan can be read, reported on the pull request, labelled, and no broker is
 // ever opened. One world for the file: the bot's plan merged with one approval, given at an older head of
 // the pull request whose plan file is the merged one byte for byte; main then moves under it.
+import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGitHubForge } from "../../src/forge/create-github-forge.js";
 import type { Forge, PullRequest } from "../../src/forge/forge.js";
@@ -182,6 +183,35 @@ describe("applyMergedCommit before the lock", () => {
       differences: [],
     });
     expect(latestStatus()).toMatchObject({ description: "refused (suspended): nothing was sent" });
+  });
+
+  it("refuses a plan path on main that holds a submodule, not a file, as tampered", async () => {
+    // Someone pushes a gitlink where the plan file goes, to a commit of another repository: the commit
+    // changes the plan's path, yet git has no object there to read.
+    const parent = (await w.repo.git.branchSha("main"))!;
+    execFileSync("git", ["fast-import", "--quiet", "--date-format=now"], {
+      cwd: w.repo.git.gitDir,
+      env: w.env,
+      input:
+        "commit refs/heads/main\ncommitter Alice <alice@example.test> now\ndata 15\nVendor the plan\n" +
+        `from ${parent}\nM 160000 ${"5".repeat(40)} ${PLAN_FILE}\n\n`,
+    });
+    const pushed = (await w.repo.git.branchSha("main"))!;
+    const { deps: d, lines } = deps();
+    const result = await applyMergedCommit(d, { ...options(0), sha: pushed }, pushed, ACCOUNT);
+    expect(result).toMatchObject({ exitCode: 3, refusal: { reason: "tampered" } });
+    expect(result.record).toBeUndefined();
+    expect(result.refusal?.message).toBe(
+      `${PLAN_FILE} at ${pushed.slice(0, 12)} is not a file: git holds no bytes for it (a submodule?)`,
+    );
+    expect(result.refusal?.hint).toBe(
+      "Nothing was sent. Plans reach main only as the file `folioctl propose` commits, by merging its pull " +
+        "request; a fresh plan is proposed for review.",
+    );
+    expect(lines).toContain(`apply: ${PLAN_FILE} at ${pushed.slice(0, 12)}`);
+    expect(w.repo.statuses.filter((s) => s.sha === pushed).at(-1)).toMatchObject({
+      description: "refused (tampered): nothing was sent",
+    });
   });
 
   it("refuses a plan pushed to main without a pull request, after asking GitHub for one", async () => {
