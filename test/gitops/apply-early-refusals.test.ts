@@ -135,22 +135,29 @@ describe("applyMergedCommit before the lock", () => {
 
   it("opens the broker only once every check passed, and releases the lock when it cannot", async () => {
     const { deps: d } = deps();
+    // One approval is required: Alice's, at the older head with the same plan file, is enough.
+    await expect(applyMergedCommit(d, options(1), sha, ACCOUNT)).rejects.toThrow(
+      "no broker is opened before the checks pass",
+    );
+    expect(latestStatus()).toMatchObject({
+      state: "error",
+      description: "failed: no broker is opened before the checks pass",
+    });
+    expect(await repo.readLock(ACCOUNT)).toBeNull();
+  });
+
+  it("holds the lock with a heartbeat every 30 s when no interval is given", async () => {
+    const { deps: d } = deps();
     // The heartbeat's intervals, as scheduled: no beat is due before the broker fails.
     const intervals: number[] = [];
     const schedule: ScheduleBeat = (_beat, ms) => {
       intervals.push(ms);
       return () => undefined;
     };
-    // One approval is required: Alice's, at the older head with the same plan file, is enough.
     await expect(
-      applyMergedCommit(d, { ...options(1), heartbeat: { schedule } }, sha, ACCOUNT),
+      applyMergedCommit(d, { ...options(0), heartbeat: { schedule } }, sha, ACCOUNT),
     ).rejects.toThrow("no broker is opened before the checks pass");
-    // The lock was held with the default heartbeat, every 30 s, while the broker was being opened.
     expect(intervals).toEqual([30_000]);
-    expect(latestStatus()).toMatchObject({
-      state: "error",
-      description: "failed: no broker is opened before the checks pass",
-    });
     expect(await repo.readLock(ACCOUNT)).toBeNull();
   });
 
