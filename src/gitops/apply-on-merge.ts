@@ -89,19 +89,20 @@ export async function applyMergedCommit(
   const startedAt = deps.now();
   const mainSha = await repo.fetch();
   const path = planPath(account);
+  // The commit added or changed the path, yet it may hold no file: a submodule (gitlink) has no bytes.
   const planBytes = await repo.readFile(sha, path);
-  if (planBytes === null) throw new Error(`internal: ${path} changed at ${sha} but cannot be read`);
   const pull = await findMergedPull(deps, sha, account);
   const botLogin = await forge.currentLogin();
   requireAppIdentity(botLogin, "apply --on-merge");
   log(`apply: ${path} at ${sha.slice(0, 12)}${pull ? `, merged in #${pull.number}` : ""}`);
 
-  // Who wrote the plan is decided from GitHub and git before the file is parsed.
-  const provenance = await checkProvenance(forge, { account, sha, pull, botLogin, planBytes });
   // Only folioctl's own pull request gets a state label; a person's gets the report comment alone.
   const labelPull = pull !== undefined && isBotPull(pull, account, botLogin);
   const refuseEarly = (refusal: Refusal, plan: Plan | undefined) =>
     finishRefused(deps, { account, sha, pull, labelPull, refusal, plan, startedAt, options });
+  if (planBytes === null) return refuseEarly(notAFile(path, sha), undefined);
+  // Who wrote the plan is decided from GitHub and git before the file is parsed.
+  const provenance = await checkProvenance(forge, { account, sha, pull, botLogin, planBytes });
   if (!provenance.ok) return refuseEarly(provenance.refusal, provenance.plan);
   const { plan, pull: merged } = provenance;
 
@@ -324,6 +325,17 @@ async function finishRefused(deps: ApplyOnMergeDeps, input: EarlyRefusal): Promi
     ...(input.pull === undefined ? {} : { pull: input.pull }),
     ...(record === undefined ? { refusal } : { record }),
     report,
+  };
+}
+
+/** A plan path that holds no file: whatever put it there, it is not the plan folioctl committed. */
+function notAFile(path: string, sha: string): Refusal {
+  return {
+    reason: "tampered",
+    message: `${path} at ${sha.slice(0, 12)} is not a file: git holds no bytes for it (a submodule?)`,
+    hint:
+      "Nothing was sent. Plans reach main only as the file `folioctl propose` commits, by merging its pull " +
+      "request; a fresh plan is proposed for review.",
   };
 }
 

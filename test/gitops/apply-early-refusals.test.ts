@@ -1,10 +1,13 @@
 // applyMergedCommit's checks before the lock and the broker (apply-on-merge.ts): provenance, approval,
-// and the intent on main as it is when the run starts (changed, suspended). Each refusal is recorded on
-// main when the plan can be read, reported on the pull request, labelled, and no broker is ever opened.
-// One world for the file: the bot's plan merged without an approval; main then moves under it.
+// and the intent on main as it is when the run starts (changed, suspended, the account gone). Each refusal
+// is recorded on main when the plan can be read, reported on the pull request, labelled, and no broker is
+// ever opened. One world for the file: the bot's plan merged with one approval, given at an older head of
+// the pull request whose plan file is the merged one byte for byte; main then moves under it.
+import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGitHubForge } from "../../src/forge/create-github-forge.js";
 import type { Forge, PullRequest } from "../../src/forge/forge.js";
+import type { ScheduleBeat } from "../../src/git/lock-heartbeat.js";
 import { SimpleGitRepo } from "../../src/git/simple-git-repo.js";
 import {
   applyMergedCommit,
@@ -12,22 +15,27 @@ import {
   type ApplyOnMergeDeps,
   type ApplyOnMergeOptions,
 } from "../../src/gitops/apply-on-merge.js";
+import { gitBlobId, planAttestation } from "../../src/gitops/plan-attestation.js";
 import {
   ACCOUNT,
   BOT,
+  BRANCH,
   EXAMPLE,
   LoopWorld,
   PLAN_FILE,
   portfolioYaml,
   stopLoopWorlds,
 } from "./support/loop-world.js";
+import { model, SECOND_FILE } from "./support/two-account-world.js";
 
 let w: LoopWorld;
 let forge: Forge;
 let repo: SimpleGitRepo;
 let number: number;
-/** The merge of the bot's pull request, made without an approval. */
+/** The merge of the bot's pull request, with Alice's approval given before the bot's last commit. */
 let sha: string;
+/** The merged head: the bot's second commit, which left the plan file as it was. */
+let head: string;
 let pull: PullRequest;
 let planHash: string;
 
@@ -37,8 +45,14 @@ beforeAll(async () => {
   expect((await w.run(["propose"])).code).toBe(0);
   number = w.openBotPull()!.number;
   planHash = (JSON.parse((await w.branchFile(PLAN_FILE)) ?? "{}") as { hash: string }).hash;
-  sha = await w.bob.merge(w.repo, number);
   forge = createGitHubForge(w.env);
+  // Alice approves; the bot then commits again without touching the plan file, and attests that commit
+  // for the same bytes: her approval, now at an older head, still covers the plan that is merged.
+  await w.alice.approve(w.repo, number);
+  head = await w.bot.push(w.repo, { branch: BRANCH, files: {}, message: "Keep the plan" });
+  const bytes = Buffer.from((await w.branchFile(PLAN_FILE)) ?? "");
+  await forge.setCommitStatus(head, planAttestation(ACCOUNT, planHash, gitBlobId(bytes)));
+  sha = await w.bob.merge(w.repo, number);
   pull = (await forge.findMergedPullRequestForCommit(sha))!;
   repo = await SimpleGitRepo.open(w.clone, { clock: { now: () => new Date() } });
 });
@@ -80,9 +94,20 @@ describe("applyMergedCommit before the lock", () => {
     expect(isBotPull({ ...pull, labels: ["folioctl: pending"] }, ACCOUNT, BOT)).toBe(false);
   });
 
+  it("acts as no login every workflow shares: it names the command and reports nothing", async () => {
+    const { deps: d, lines } = deps();
+    const shared = createGitHubForge({ ...w.env, FOLIOCTL_BOT_LOGIN: "github-actions[bot]" });
+    const statuses = w.repo.statuses.length;
+    await expect(applyMergedCommit({ ...d, forge: shared }, options(1), sha, ACCOUNT)).rejects.toThrow(
+      /^apply --on-merge runs as github-actions\[bot\], the account every workflow's GITHUB_TOKEN shares/,
+    );
+    expect(lines).toEqual([]);
+    expect(w.repo.statuses).toHaveLength(statuses);
+  });
+
   it("refuses a merge without the approvals required, records it, labels and reports it", async () => {
     const { deps: d, lines } = deps();
-    const result = await applyMergedCommit(d, options(1), sha, ACCOUNT);
+    const result = await applyMergedCommit(d, options(2), sha, ACCOUNT);
     expect(result.exitCode).toBe(3);
     expect(result.pull?.number).toBe(number);
     expect(result.refusal).toBeUndefined();
@@ -92,7 +117,10 @@ describe("applyMergedCommit before the lock", () => {
       startedAt: "2026-11-24T15:05:00.000Z",
       refusal: { reason: "unapproved" },
     });
-    expect(result.record?.refusal?.message).toMatch(/^#\d+ was merged with 0 approvals at its head/);
+    // Alice's approval, given before the bot's last commit, counts: that commit left the plan file alone.
+    expect(result.record?.refusal?.message).toBe(
+      `#${number} was merged with 1 approval (alice) at its head ${head.slice(0, 12)}; 2 are required`,
+    );
     expect(result.report?.ledger?.path).toMatch(
       new RegExp(`^ledger/${ACCOUNT}/20261124T150500Z-${planHash.slice(0, 12)}\\.json$`),
     );
@@ -107,13 +135,29 @@ describe("applyMergedCommit before the lock", () => {
 
   it("opens the broker only once every check passed, and releases the lock when it cannot", async () => {
     const { deps: d } = deps();
-    await expect(applyMergedCommit(d, options(0), sha, ACCOUNT)).rejects.toThrow(
+    // One approval is required: Alice's, at the older head with the same plan file, is enough.
+    await expect(applyMergedCommit(d, options(1), sha, ACCOUNT)).rejects.toThrow(
       "no broker is opened before the checks pass",
     );
     expect(latestStatus()).toMatchObject({
       state: "error",
       description: "failed: no broker is opened before the checks pass",
     });
+    expect(await repo.readLock(ACCOUNT)).toBeNull();
+  });
+
+  it("holds the lock with a heartbeat every 30 s when no interval is given", async () => {
+    const { deps: d } = deps();
+    // The heartbeat's intervals, as scheduled: no beat is due before the broker fails.
+    const intervals: number[] = [];
+    const schedule: ScheduleBeat = (_beat, ms) => {
+      intervals.push(ms);
+      return () => undefined;
+    };
+    await expect(
+      applyMergedCommit(d, { ...options(0), heartbeat: { schedule } }, sha, ACCOUNT),
+    ).rejects.toThrow("no broker is opened before the checks pass");
+    expect(intervals).toEqual([30_000]);
     expect(await repo.readLock(ACCOUNT)).toBeNull();
   });
 
@@ -148,6 +192,35 @@ describe("applyMergedCommit before the lock", () => {
     expect(latestStatus()).toMatchObject({ description: "refused (suspended): nothing was sent" });
   });
 
+  it("refuses a plan path on main that holds a submodule, not a file, as tampered", async () => {
+    // Someone pushes a gitlink where the plan file goes, to a commit of another repository: the commit
+    // changes the plan's path, yet git has no object there to read.
+    const parent = (await w.repo.git.branchSha("main"))!;
+    execFileSync("git", ["fast-import", "--quiet", "--date-format=now"], {
+      cwd: w.repo.git.gitDir,
+      env: w.env,
+      input:
+        "commit refs/heads/main\ncommitter Alice <alice@example.test> now\ndata 15\nVendor the plan\n" +
+        `from ${parent}\nM 160000 ${"5".repeat(40)} ${PLAN_FILE}\n\n`,
+    });
+    const pushed = (await w.repo.git.branchSha("main"))!;
+    const { deps: d, lines } = deps();
+    const result = await applyMergedCommit(d, { ...options(0), sha: pushed }, pushed, ACCOUNT);
+    expect(result).toMatchObject({ exitCode: 3, refusal: { reason: "tampered" } });
+    expect(result.record).toBeUndefined();
+    expect(result.refusal?.message).toBe(
+      `${PLAN_FILE} at ${pushed.slice(0, 12)} is not a file: git holds no bytes for it (a submodule?)`,
+    );
+    expect(result.refusal?.hint).toBe(
+      "Nothing was sent. Plans reach main only as the file `folioctl propose` commits, by merging its pull " +
+        "request; a fresh plan is proposed for review.",
+    );
+    expect(lines).toContain(`apply: ${PLAN_FILE} at ${pushed.slice(0, 12)}`);
+    expect(w.repo.statuses.filter((s) => s.sha === pushed).at(-1)).toMatchObject({
+      description: "refused (tampered): nothing was sent",
+    });
+  });
+
   it("refuses a plan pushed to main without a pull request, after asking GitHub for one", async () => {
     const pushed = await w.alice.push(w.repo, { branch: "main", files: { [PLAN_FILE]: "{}\n" } });
     const { deps: d, lines } = deps();
@@ -179,5 +252,29 @@ describe("applyMergedCommit before the lock", () => {
     expect(w.repo.statuses.filter((s) => s.sha === theirs).at(-1)).toMatchObject({
       description: "refused (tampered): nothing was sent",
     });
+  });
+
+  it("refuses a plan whose account file is no longer on main, in the accounts layout", async () => {
+    // main now manages another account only: DU1234567 has no file any more.
+    const main = await w.mergeIntentFiles(
+      {
+        "portfolio.yaml": null,
+        "models/core.yaml": model(EXAMPLE),
+        "accounts/DU7654321.yaml": SECOND_FILE,
+      },
+      "Manage DU7654321 alone",
+    );
+    const { deps: d } = deps();
+    const result = await applyMergedCommit(d, options(0), sha, ACCOUNT);
+    expect(result.exitCode).toBe(3);
+    expect(result.record?.refusal).toEqual({
+      reason: "intent-changed",
+      message:
+        `accounts/${ACCOUNT}.yaml is no longer on main (at ${main.slice(0, 12)}): ` +
+        `nothing is to be traded for ${ACCOUNT}`,
+      hint: "Nothing was sent. Restore the account file in a reviewed pull request if the account is still to be managed.",
+      differences: [],
+    });
+    expect(latestStatus()).toMatchObject({ description: "refused (intent-changed): nothing was sent" });
   });
 });
