@@ -24,6 +24,12 @@ const loose = (yaml: string) =>
 const CASES: Record<string, Record<string, string | null>> = {
   trades: { "portfolio.yaml": portfolioYaml(EXAMPLE) },
   loosened: { "portfolio.yaml": portfolioYaml(EXAMPLE, loose) },
+  // A new allocation that turns over about half the account, with maxTurnover raised to allow it.
+  turnover: {
+    "portfolio.yaml": portfolioYaml({ VTI: 10, BND: 10, VNQ: 75, cash: 5 }, (y) =>
+      y.replace("maxTurnover: 30", "maxTurnover: 100"),
+    ),
+  },
   limitsOnly: {
     "portfolio.yaml": portfolioYaml(EXAMPLE, (y) =>
       y.replace("maxOrderValue: 50000", "maxOrderValue: 60000"),
@@ -127,6 +133,11 @@ describe("runPreview", () => {
     const both = await preview("loosened");
     expect(both.result).toMatchObject({ outcome: "trades", exitCode: 0 });
     expect(both.result.comment).toContain("This pull request changes `limits:` and `tolerances:`");
+
+    // Main's 30% turnover limit refuses what the pull request's own 100% would let through.
+    const turnover = await preview("turnover");
+    expect(turnover.result).toMatchObject({ outcome: "unplannable", exitCode: 1 });
+    expect(turnover.result.comment).toMatch(/limits\.maxTurnover: .* over limits\.maxTurnover \(30%\)/);
 
     const one = await preview("limitsOnly");
     expect(one.result.comment).toContain("This pull request changes `limits:`. The preview does not use it");
