@@ -151,6 +151,17 @@ describe("Reconnector", () => {
     link.dispose();
   });
 
+  it("reconnects with the default policy when given none, its first attempt half a second after the drop", async () => {
+    const { sim, broker } = await linked();
+    // The default's delays are real time (0.5 s, doubling to 8 s, six attempts): one drop costs the first.
+    const link = new Reconnector(broker);
+    await drop(sim, broker);
+    await link.ensureConnected();
+    expect(link.needsReconnect).toBe(false);
+    expect(await broker.currentTime()).toBeInstanceOf(Date);
+    link.dispose();
+  });
+
   it("no longer watches the connection once disposed", async () => {
     const { sim, broker, link } = await linked();
     link.dispose();
