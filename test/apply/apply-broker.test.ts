@@ -4,7 +4,7 @@
 import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { acquireAccountLockFile, lockFilePath } from "../../src/apply/account-lock.js";
 import { ApplyBroker } from "../../src/apply/apply-broker.js";
 import { BrokerError, RefusalError } from "../../src/errors.js";
@@ -72,6 +72,8 @@ describe("ApplyBroker", () => {
     await broker.close();
     expect(await readdir(lockDir)).toEqual([]);
     expect(signalListeners()).toBe(before);
+    // The connection is closed too: the gateway lets its client id go (it notices just after).
+    await vi.waitFor(() => expect(sim.clients()).toEqual([]), { timeout: 10_000 });
   });
 
   it("takes the lock once, though its first connection failed and it connects again", async () => {
