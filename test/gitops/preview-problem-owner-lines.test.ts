@@ -35,6 +35,7 @@ describe("the group: line of a broken account file", () => {
     expect(await ownerOf('limits: [\ngroup: "advisor"\n')).toBe("advisor");
     expect(await ownerOf("limits: [\ngroup: 'advisor' # moved\n")).toBe("advisor");
     expect(await ownerOf("limits: [\ngroup: advisor\t# moved\n")).toBe("advisor");
+    expect(await ownerOf("limits: [\ngroup: advisor  # moved\n")).toBe("advisor");
     expect(await ownerOf("limits: [\ngroup: x\n")).toBe("x");
     expect(await ownerOf("group: advisor\nlimits: [\n")).toBe("advisor");
   });
