@@ -6,8 +6,6 @@
 // test merges a plan from folioctl's own pull request (A's) and applies it on the simulator, which
 // manages A: a run whose apply went through, next to a refusal or a plan no group takes.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ApplyBroker } from "../../src/apply/apply-broker.js";
-import { applyClientId } from "../../src/apply/apply-client-id.js";
 import { readGatewaySnapshot } from "../../src/broker/read-gateway-snapshot.js";
 import type { Portfolio } from "../../src/core/portfolio.js";
 import type { Snapshot } from "../../src/core/snapshot.js";
@@ -20,6 +18,7 @@ import { runPropose } from "../../src/gitops/propose.js";
 import { TOOL_VERSION } from "../../src/version.js";
 import { model } from "./support/two-account-world.js";
 import { ACCOUNT, EXAMPLE, LoopWorld, stopLoopWorlds } from "./support/loop-world.js";
+import { applyBrokerOnSim } from "./support/apply-broker-on-sim.js";
 
 /** In group `default` (its file names none): the simulator's account. */
 const A = ACCOUNT;
@@ -67,20 +66,6 @@ async function simulated(portfolio: Portfolio): Promise<Snapshot> {
   return { ...(await example), account: portfolio.account };
 }
 
-/** The account's apply broker on the simulator. */
-function brokerOnSim(lines: string[]): ApplyOnMergeDeps["broker"] {
-  return (account) =>
-    new ApplyBroker({
-      host: "127.0.0.1",
-      port: w.sim.port,
-      clientId: applyClientId(account),
-      now: () => new Date(),
-      account,
-      lockDir: w.env["FOLIOCTL_LOCK_DIR"]!,
-      log: (line) => lines.push(line),
-    });
-}
-
 /**
  * `served`: the accounts the gateway can read; the others' snapshots fail. `trades`: applies reach the
  * simulator; otherwise none may reach a broker.
@@ -101,7 +86,7 @@ function deps(served: readonly string[] = [], trades = false): { deps: ApplyOnMe
           ? simulated(portfolio)
           : Promise.reject(new Error(`no gateway for ${portfolio.account}`)),
       broker: trades
-        ? brokerOnSim(lines)
+        ? applyBrokerOnSim(w, (line) => lines.push(line))
         : () => {
             throw new Error("no apply here reaches the broker");
           },

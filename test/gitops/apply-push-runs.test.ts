@@ -5,8 +5,6 @@
 // locked), but for the last, partly filled on the simulator: which commits are taken, and which
 // outcomes are proposed afresh, is what is tested, not the trading.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { ApplyBroker } from "../../src/apply/apply-broker.js";
-import { applyClientId } from "../../src/apply/apply-client-id.js";
 import { readGatewaySnapshot } from "../../src/broker/read-gateway-snapshot.js";
 import { createGitHubForge } from "../../src/forge/create-github-forge.js";
 import type { Forge } from "../../src/forge/forge.js";
@@ -22,6 +20,7 @@ import {
   portfolioYaml,
   stopLoopWorlds,
 } from "./support/loop-world.js";
+import { applyBrokerOnSim } from "./support/apply-broker-on-sim.js";
 
 /** An account portfolio.yaml does not name. */
 const OTHER = "DU7654321";
@@ -85,16 +84,7 @@ function deps(
             () => new Date(),
           )),
       broker: trades
-        ? (account) =>
-            new ApplyBroker({
-              host: "127.0.0.1",
-              port: w.sim.port,
-              clientId: applyClientId(account),
-              now: () => new Date(),
-              account,
-              lockDir: w.env["FOLIOCTL_LOCK_DIR"]!,
-              log: (line) => lines.push(line),
-            })
+        ? applyBrokerOnSim(w, (line) => lines.push(line))
         : () => {
             throw new Error("no apply here reaches the broker");
           },
