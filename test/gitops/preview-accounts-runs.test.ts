@@ -33,7 +33,11 @@ const CASES: Record<string, Record<string, string | null>> = {
   westOnly: { [`accounts/${WEST}.yaml`]: file(WEST, "west", "limits:\n  maxTurnover: 100\n") },
   removed: { [`accounts/${WEST}.yaml`]: null },
   added: { [`accounts/${ADDED}.yaml`]: file(ADDED, "east") },
-  brokenWest: { [`accounts/${WEST}.yaml`]: file(WEST, "west", "colour: blue\n") },
+  // Two of west's files broken, one of them a new account's: both are west's to comment.
+  brokenWest: {
+    [`accounts/${WEST}.yaml`]: file(WEST, "west", "colour: blue\n"),
+    [`accounts/${NEW_WEST}.yaml`]: file(NEW_WEST, "west", "colour: blue\n"),
+  },
   // One account moved to a new model, which trades, and one reworded, which holds its model already.
   growth: {
     "models/growth.yaml": model(EXAMPLE),
@@ -208,13 +212,16 @@ describe("runPreview on accounts and models", () => {
     const east = await preview("brokenWest", { group: "east" });
     expect(east.result).toEqual({ outcome: "nothing-to-do", exitCode: 0 });
     expect(east.lines).toContain(
-      `preview: #${pulls["brokenWest"]}: accounts/${WEST}.yaml not valid: left to group west's run, which comments on it`,
+      `preview: #${pulls["brokenWest"]}: accounts/${NEW_WEST}.yaml, accounts/${WEST}.yaml not valid: left to group west's run, which comments on it`,
     );
 
     const west = await preview("brokenWest", { group: "west" });
     expect(west.result).toMatchObject({ outcome: "invalid", exitCode: 1 });
     expect(west.result.comment).toContain(`accounts/${WEST}.yaml`);
+    expect(west.result.comment).toContain(`accounts/${NEW_WEST}.yaml`);
     expect(west.result.comment).toContain("colour");
+    // Its own group's problems are commented, not said to be left to it.
+    expect(west.lines.filter((line) => line.includes("left to group"))).toEqual([]);
   });
 
   it("comments each problem once: a broken model's, which every account it drives shares, and an unused model's", async () => {
