@@ -9,12 +9,7 @@ import { createGitHubForge } from "../../src/forge/create-github-forge.js";
 import type { Forge, PullRequest } from "../../src/forge/forge.js";
 import type { ScheduleBeat } from "../../src/git/lock-heartbeat.js";
 import { SimpleGitRepo } from "../../src/git/simple-git-repo.js";
-import {
-  applyMergedCommit,
-  isBotPull,
-  type ApplyOnMergeDeps,
-  type ApplyOnMergeOptions,
-} from "../../src/gitops/apply-on-merge.js";
+import { applyMergedCommit, isBotPull, type ApplyOnMergeOptions } from "../../src/gitops/apply-on-merge.js";
 import { gitBlobId, planAttestation } from "../../src/gitops/plan-attestation.js";
 import {
   ACCOUNT,
@@ -27,6 +22,7 @@ import {
   stopLoopWorlds,
 } from "./support/loop-world.js";
 import { model, SECOND_FILE } from "./support/two-account-world.js";
+import { applyOnMergeDeps } from "./support/apply-on-merge-deps.js";
 
 let w: LoopWorld;
 let forge: Forge;
@@ -58,23 +54,9 @@ beforeAll(async () => {
 });
 afterAll(stopLoopWorlds);
 
-function deps(): { deps: ApplyOnMergeDeps; lines: string[] } {
-  const lines: string[] = [];
-  return {
-    lines,
-    deps: {
-      forge,
-      repo,
-      log: (line) => lines.push(line),
-      now: () => new Date("2026-11-24T15:05:00.000Z"),
-      toolVersion: "test",
-      sleep: async () => undefined,
-      snapshot: () => Promise.reject(new Error("no snapshot is read before the checks pass")),
-      broker: () => {
-        throw new Error("no broker is opened before the checks pass");
-      },
-    },
-  };
+/** Nothing may read a snapshot or open a broker before the checks pass. */
+function deps() {
+  return applyOnMergeDeps(forge, repo, { now: () => new Date("2026-11-24T15:05:00.000Z") });
 }
 const options = (requireApprovals: number): ApplyOnMergeOptions => ({
   sha,
@@ -136,12 +118,10 @@ describe("applyMergedCommit before the lock", () => {
   it("opens the broker only once every check passed, and releases the lock when it cannot", async () => {
     const { deps: d } = deps();
     // One approval is required: Alice's, at the older head with the same plan file, is enough.
-    await expect(applyMergedCommit(d, options(1), sha, ACCOUNT)).rejects.toThrow(
-      "no broker is opened before the checks pass",
-    );
+    await expect(applyMergedCommit(d, options(1), sha, ACCOUNT)).rejects.toThrow("this test opens no broker");
     expect(latestStatus()).toMatchObject({
       state: "error",
-      description: "failed: no broker is opened before the checks pass",
+      description: "failed: this test opens no broker",
     });
     expect(await repo.readLock(ACCOUNT)).toBeNull();
   });
@@ -156,7 +136,7 @@ describe("applyMergedCommit before the lock", () => {
     };
     await expect(
       applyMergedCommit(d, { ...options(0), heartbeat: { schedule } }, sha, ACCOUNT),
-    ).rejects.toThrow("no broker is opened before the checks pass");
+    ).rejects.toThrow("this test opens no broker");
     expect(intervals).toEqual([30_000]);
     expect(await repo.readLock(ACCOUNT)).toBeNull();
   });

@@ -12,13 +12,12 @@ import type { Snapshot } from "../../src/core/snapshot.js";
 import { createGitHubForge } from "../../src/forge/create-github-forge.js";
 import type { Forge } from "../../src/forge/forge.js";
 import { SimpleGitRepo } from "../../src/git/simple-git-repo.js";
-import type { ApplyOnMergeDeps, ApplyOnMergeOptions } from "../../src/gitops/apply-on-merge.js";
+import type { ApplyOnMergeOptions } from "../../src/gitops/apply-on-merge.js";
 import { runApplyOnMerge } from "../../src/gitops/apply-push.js";
 import { runPropose } from "../../src/gitops/propose.js";
-import { TOOL_VERSION } from "../../src/version.js";
 import { model } from "./support/two-account-world.js";
 import { ACCOUNT, EXAMPLE, LoopWorld, stopLoopWorlds } from "./support/loop-world.js";
-import { applyBrokerOnSim } from "./support/apply-broker-on-sim.js";
+import { applyBrokerOnSim, applyOnMergeDeps } from "./support/apply-on-merge-deps.js";
 
 /** In group `default` (its file names none): the simulator's account. */
 const A = ACCOUNT;
@@ -70,28 +69,14 @@ async function simulated(portfolio: Portfolio): Promise<Snapshot> {
  * `served`: the accounts the gateway can read; the others' snapshots fail. `trades`: applies reach the
  * simulator; otherwise none may reach a broker.
  */
-function deps(served: readonly string[] = [], trades = false): { deps: ApplyOnMergeDeps; lines: string[] } {
-  const lines: string[] = [];
-  return {
-    lines,
-    deps: {
-      forge,
-      repo,
-      log: (line) => lines.push(line),
-      now: () => new Date(),
-      toolVersion: TOOL_VERSION,
-      sleep: async () => undefined,
-      snapshot: (portfolio) =>
-        served.includes(portfolio.account)
-          ? simulated(portfolio)
-          : Promise.reject(new Error(`no gateway for ${portfolio.account}`)),
-      broker: trades
-        ? applyBrokerOnSim(w, (line) => lines.push(line))
-        : () => {
-            throw new Error("no apply here reaches the broker");
-          },
-    },
-  };
+function deps(served: readonly string[] = [], trades = false) {
+  return applyOnMergeDeps(forge, repo, {
+    snapshot: (portfolio) =>
+      served.includes(portfolio.account)
+        ? simulated(portfolio)
+        : Promise.reject(new Error(`no gateway for ${portfolio.account}`)),
+    ...(trades ? { broker: applyBrokerOnSim(w) } : {}),
+  });
 }
 
 const options = (over: Partial<ApplyOnMergeOptions>): ApplyOnMergeOptions => ({

@@ -11,7 +11,6 @@ import type { Forge } from "../../src/forge/forge.js";
 import { SimpleGitRepo } from "../../src/git/simple-git-repo.js";
 import type { ApplyOnMergeDeps, ApplyOnMergeOptions } from "../../src/gitops/apply-on-merge.js";
 import { pushBefore, runApplyOnMerge } from "../../src/gitops/apply-push.js";
-import { TOOL_VERSION } from "../../src/version.js";
 import {
   ACCOUNT,
   EXAMPLE,
@@ -20,7 +19,7 @@ import {
   portfolioYaml,
   stopLoopWorlds,
 } from "./support/loop-world.js";
-import { applyBrokerOnSim } from "./support/apply-broker-on-sim.js";
+import { applyBrokerOnSim, applyOnMergeDeps } from "./support/apply-on-merge-deps.js";
 
 /** An account portfolio.yaml does not name. */
 const OTHER = "DU7654321";
@@ -61,35 +60,18 @@ afterAll(stopLoopWorlds);
 afterEach(() => operator.forceRemoveLock(ACCOUNT));
 
 /** `trades`: the apply reaches the simulator; otherwise no apply may reach a broker. */
-function deps(
-  snapshot?: ApplyOnMergeDeps["snapshot"],
-  trades = false,
-): { deps: ApplyOnMergeDeps; lines: string[] } {
-  const lines: string[] = [];
-  return {
-    lines,
-    deps: {
-      forge,
-      repo,
-      log: (line) => lines.push(line),
-      now: () => new Date(),
-      toolVersion: TOOL_VERSION,
-      sleep: async () => undefined,
-      snapshot:
-        snapshot ??
-        ((portfolio) =>
-          readGatewaySnapshot(
-            { host: "127.0.0.1", port: w.sim.port, clientId: 31 },
-            portfolio,
-            () => new Date(),
-          )),
-      broker: trades
-        ? applyBrokerOnSim(w, (line) => lines.push(line))
-        : () => {
-            throw new Error("no apply here reaches the broker");
-          },
-    },
-  };
+function deps(snapshot?: ApplyOnMergeDeps["snapshot"], trades = false) {
+  return applyOnMergeDeps(forge, repo, {
+    snapshot:
+      snapshot ??
+      ((portfolio) =>
+        readGatewaySnapshot(
+          { host: "127.0.0.1", port: w.sim.port, clientId: 31 },
+          portfolio,
+          () => new Date(),
+        )),
+    ...(trades ? { broker: applyBrokerOnSim(w) } : {}),
+  });
 }
 
 const options = (over: Partial<ApplyOnMergeOptions>): ApplyOnMergeOptions => ({

@@ -20,13 +20,8 @@ import type { Forge } from "../../src/forge/forge.js";
 import type { LockInfo } from "../../src/git/git-repo.js";
 import type { ScheduleBeat } from "../../src/git/lock-heartbeat.js";
 import { SimpleGitRepo } from "../../src/git/simple-git-repo.js";
-import {
-  applyMergedCommit,
-  type ApplyOnMergeDeps,
-  type ApplyOnMergeOptions,
-} from "../../src/gitops/apply-on-merge.js";
+import { applyMergedCommit, type ApplyOnMergeOptions } from "../../src/gitops/apply-on-merge.js";
 import { BrokerError } from "../../src/errors.js";
-import { TOOL_VERSION } from "../../src/version.js";
 import { startTestSim, stopSims } from "../gateway-sim/support/start-test-sim.js";
 import {
   ACCOUNT,
@@ -36,6 +31,7 @@ import {
   portfolioYaml,
   stopLoopWorlds,
 } from "./support/loop-world.js";
+import { applyOnMergeDeps } from "./support/apply-on-merge-deps.js";
 
 const git = promisify(execFile);
 const STATUS = `folioctl/apply (${ACCOUNT})`;
@@ -117,21 +113,8 @@ function brokerOn(sim: GatewaySim, lines: string[], during: During): (account: s
   };
 }
 
-function deps(broker: (account: string) => Broker): { deps: ApplyOnMergeDeps; lines: string[] } {
-  const lines: string[] = [];
-  return {
-    lines,
-    deps: {
-      forge,
-      repo,
-      log: (line) => lines.push(line),
-      now: () => new Date(),
-      toolVersion: TOOL_VERSION,
-      sleep: async () => undefined,
-      snapshot: () => Promise.reject(new Error("apply reads no snapshot of its own")),
-      broker,
-    },
-  };
+function deps(broker: (account: string) => Broker) {
+  return applyOnMergeDeps(forge, repo, { broker: () => broker });
 }
 
 const noBroker = () => {
