@@ -56,6 +56,11 @@ export class GitError extends FolioctlError {
   override name = "GitError";
 }
 
+/** A path that should hold a file holds a folder or a submodule (a gitlink to a commit) instead. */
+export class NotAFileError extends GitError {
+  override name = "NotAFileError";
+}
+
 /** Why an apply refused to send anything. These words are a contract: workflows and users match on them. */
 export type RefusalReason =
   | "tampered"

@@ -95,7 +95,11 @@ export interface GitRepo {
   fetch(): Promise<string>;
   /** The sha of the remote main as of the last fetch. */
   mainHead(): Promise<string>;
-  /** The bytes of `path` at `ref` (a sha or a ref), or null when the file is not there. */
+  /**
+   * The bytes of `path` at `ref` (a sha or a ref), or null when the file is not there (nor any object
+   * git has: a submodule whose commit is elsewhere). A folder or a submodule whose commit is here throws
+   * NotAFileError.
+   */
   readFile(ref: string, path: string): Promise<Uint8Array | null>;
   /** Files a commit changed relative to its first parent (all files for a root commit). */
   changedFiles(sha: string): Promise<FileChange[]>;

@@ -4,7 +4,7 @@ import { mkdir, stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { simpleGit } from "simple-git";
 import type { Clock } from "../core/clock.js";
-import { GitError } from "../errors.js";
+import { GitError, NotAFileError } from "../errors.js";
 import { fitsBatchLine, parseBatch } from "./cat-file-batch.js";
 import { GitCli } from "./git-cli.js";
 import type {
@@ -164,7 +164,7 @@ export class SimpleGitRepo implements GitRepo {
     }
     if (type === null) return null;
     if (type !== "blob") {
-      throw new GitError(`${path} at ${sha.slice(0, 12)} is a ${type}, not a file`, {
+      throw new NotAFileError(`${path} at ${sha.slice(0, 12)} is a ${type}, not a file`, {
         hint: `${path} must be a regular file in the ops repository`,
       });
     }

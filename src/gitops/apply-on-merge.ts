@@ -12,6 +12,7 @@ import { onMergeContext } from "../apply/refusal-hints.js";
 import { runApply } from "../apply/run-apply.js";
 import type { Broker } from "../broker/broker.js";
 import type { Plan } from "../core/plan.js";
+import { NotAFileError } from "../errors.js";
 import { REBALANCE_LABEL, type PullRequest } from "../forge/forge.js";
 import type { LockInfo } from "../git/git-repo.js";
 import { LockHeldError } from "../git/lock-held-error.js";
@@ -89,8 +90,12 @@ export async function applyMergedCommit(
   const startedAt = deps.now();
   const mainSha = await repo.fetch();
   const path = planPath(account);
-  // The commit added or changed the path, yet it may hold no file: a submodule (gitlink) has no bytes.
-  const planBytes = await repo.readFile(sha, path);
+  // The commit added or changed the path, yet it may hold no file: a submodule (gitlink) has no bytes,
+  // whether or not its commit is in this repository.
+  const planBytes = await repo.readFile(sha, path).catch((error: unknown) => {
+    if (error instanceof NotAFileError) return null;
+    throw error;
+  });
   const pull = await findMergedPull(deps, sha, account);
   const botLogin = await forge.currentLogin();
   requireAppIdentity(botLogin, "apply --on-merge");

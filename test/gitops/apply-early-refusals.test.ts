@@ -172,16 +172,19 @@ describe("applyMergedCommit before the lock", () => {
     expect(latestStatus()).toMatchObject({ description: "refused (suspended): nothing was sent" });
   });
 
-  it("refuses a plan path on main that holds a submodule, not a file, as tampered", async () => {
-    // Someone pushes a gitlink where the plan file goes, to a commit of another repository: the commit
-    // changes the plan's path, yet git has no object there to read.
+  it.each([
+    ["a commit of another repository, which git has no object for", () => "5".repeat(40)],
+    ["a commit of this repository, which git reads as a commit", (parent: string) => parent],
+  ])("refuses a plan path on main that holds a submodule, not a file, as tampered: %s", async (_, target) => {
+    // Someone pushes a gitlink where the plan file goes: the commit changes the plan's path, yet there is
+    // no file there to read.
     const parent = (await w.repo.git.branchSha("main"))!;
     execFileSync("git", ["fast-import", "--quiet", "--date-format=now"], {
       cwd: w.repo.git.gitDir,
       env: w.env,
       input:
         "commit refs/heads/main\ncommitter Alice <alice@example.test> now\ndata 15\nVendor the plan\n" +
-        `from ${parent}\nM 160000 ${"5".repeat(40)} ${PLAN_FILE}\n\n`,
+        `from ${parent}\nM 160000 ${target(parent)} ${PLAN_FILE}\n\n`,
     });
     const pushed = (await w.repo.git.branchSha("main"))!;
     const { deps: d, lines } = deps();
