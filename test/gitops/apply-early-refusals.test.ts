@@ -5,6 +5,7 @@
 // the pull request whose plan file is the merged one byte for byte; main then moves under it.
 import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GitError } from "../../src/errors.js";
 import { createGitHubForge } from "../../src/forge/create-github-forge.js";
 import type { Forge, PullRequest } from "../../src/forge/forge.js";
 import type { ScheduleBeat } from "../../src/git/lock-heartbeat.js";
@@ -202,6 +203,17 @@ describe("applyMergedCommit before the lock", () => {
     expect(w.repo.statuses.filter((s) => s.sha === pushed).at(-1)).toMatchObject({
       description: "refused (tampered): nothing was sent",
     });
+  });
+
+  it("fails, refusing nothing and reporting nothing, on a commit the clone does not have", async () => {
+    // Not a plan that is not a file: git cannot read the commit at all, which is the runner's to fix.
+    const missing = "f".repeat(40);
+    const statuses = w.repo.statuses.length;
+    const { deps: d } = deps();
+    await expect(
+      applyMergedCommit(d, { ...options(0), sha: missing }, missing, ACCOUNT),
+    ).rejects.toBeInstanceOf(GitError);
+    expect(w.repo.statuses).toHaveLength(statuses);
   });
 
   it("refuses a plan pushed to main without a pull request, after asking GitHub for one", async () => {
