@@ -180,6 +180,8 @@ export function manyAccountsPreviewComment(
     ...new Set(previews.flatMap((p) => (p.intent.model === undefined ? [] : [p.intent.model]))),
   ];
   const accounts = previews.map((p) => p.intent.account);
+  // An account main has no valid file for was planned with its own guardrails; its section says so.
+  const ownGuardrails = previews.some((p) => p.added === true || p.mainProblems !== undefined);
   const intro = [
     heading(
       pull,
@@ -191,7 +193,9 @@ export function manyAccountsPreviewComment(
     `This pull request changes the portfolio of ${accounts.length} accounts (${accounts.join(", ")})` +
       (models.length > 0 ? `, driven by ${models.map((m) => `\`models/${m}.yaml\``).join(" and ")}` : "") +
       `. Each was planned from its files at ${pull.headSha.slice(0, 12)} against its live account, with ` +
-      `\`limits:\` and \`tolerances:\` from \`${options.mainBranch}\`. This is a preview: merging it makes ` +
+      `\`limits:\` and \`tolerances:\` from \`${options.mainBranch}\`` +
+      (ownGuardrails ? ", except where an account's section says it used its own" : "") +
+      ". This is a preview: merging it makes " +
       "`propose` open one rebalance pull request per account, and only merging those places orders.",
     "",
     ...summedTrades(plans),

@@ -442,6 +442,10 @@ describe("the preview of a change that reaches several accounts", () => {
       "#### DU1 (`accounts/DU1.yaml`)\n\nnew here: planned with its own `limits:` and `tolerances:`\n\n**",
     );
     expect(text).toContain("#### DU2 (`accounts/DU2.yaml`)\n\n`suspend: true`");
+    // The intro does not claim main's guardrails for every account.
+    expect(text).toContain(
+      "with `limits:` and `tolerances:` from `main`, except where an account's section says it used its own.",
+    );
   });
 
   it("says which accounts main has a file for that is not valid, with its problems", () => {
@@ -460,5 +464,8 @@ describe("the preview of a change that reaches several accounts", () => {
         "```text\naccounts/DU1.yaml:2:1: error: model: no model `x`\n```\n\n**",
     );
     expect(text).not.toContain("new here");
+    expect(text).toContain(
+      "with `limits:` and `tolerances:` from `trunk`, except where an account's section says it used its own.",
+    );
   });
 });
