@@ -196,13 +196,15 @@ describe("limits and outages", () => {
         "x-ratelimit-remaining": "0",
         "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + 1),
       },
-      times: 10,
+      // Every request the forge makes: it waits for the reset twice, then gives up.
+      times: 3,
     });
 
     const error = await failure(world.forge.getPullRequest(pull.number));
 
     expect(error.message).toContain("GitHub's rate limit stopped reading pull request");
     expect(error.hint).toContain("Wait for the limit to reset");
+    expect(world.github.requests({ operationId: "pulls/get" })).toHaveLength(3);
   });
 
   it("retries a passing server error", async () => {
@@ -217,7 +219,8 @@ describe("limits and outages", () => {
 
   it("fails with a ForgeError when the server keeps failing", async () => {
     const pull = await openBotPullRequest(world, "U1");
-    world.github.failNext({ operationId: "pulls/get", status: 500, message: "Server Error", times: 10 });
+    // Every request the forge makes: the first and three retries.
+    world.github.failNext({ operationId: "pulls/get", status: 500, message: "Server Error", times: 4 });
 
     const error = await failure(world.forge.getPullRequest(pull.number));
 

@@ -62,6 +62,18 @@ describe("the OpenAPI contract", () => {
     github.takeViolations();
   });
 
+  it("fails the test of a fault no request used, which would fail a later test's request instead", async () => {
+    const pull = await openEdit();
+    github.failNext({ operationId: "pulls/get", status: 502, message: "Server Error" });
+
+    expect(() => github.assertNoViolations()).toThrow(
+      "fake GitHub saw 1 contract violation(s):\n  - a failNext fault for pulls/get was left unused 1 time(s)",
+    );
+    // Used up, it is no longer reported.
+    expect((await raw("GET", `/repos/acme/ops/pulls/${pull}`)).status).toBe(502);
+    expect(() => github.assertNoViolations()).not.toThrow();
+  });
+
   it("flags a known path with a method GitHub does not have there", async () => {
     const pull = await openEdit();
 

@@ -285,11 +285,19 @@ export class FakeGitHub {
     return this.violationList.splice(0);
   }
 
-  /** Throws if any request or response left GitHub's contract, or hit a route the fake does not know. */
+  /**
+   * Throws if any request or response left GitHub's contract, or hit a route the fake does not know; or if
+   * a fault set with failNext was not used up, since a test whose fault never fired did not test what it
+   * says (and the fault would fail a later test's request instead).
+   */
   assertNoViolations(): void {
-    if (this.violationList.length === 0) return;
-    const list = this.violationList.map((violation) => `  - ${violation}`).join("\n");
-    throw new Error(`fake GitHub saw ${this.violationList.length} contract violation(s):\n${list}`);
+    const unused = this.faults.map(
+      (fault) => `a failNext fault for ${fault.operationId} was left unused ${fault.remaining} time(s)`,
+    );
+    const problems = [...this.violationList, ...unused];
+    if (problems.length === 0) return;
+    const list = problems.map((problem) => `  - ${problem}`).join("\n");
+    throw new Error(`fake GitHub saw ${problems.length} contract violation(s):\n${list}`);
   }
 
   async stop(): Promise<void> {
