@@ -55,10 +55,12 @@ export async function reportSuperseded(
     await attempt(`comment on #${pull.number}`, async () => {
       await forge.upsertComment(pull.number, APPLY_REPORT_PURPOSE, body);
     });
-    const botLogin = await forge.currentLogin().catch(() => "");
-    if (isBotPull(pull, plan.account, botLogin)) {
-      await attempt(`label #${pull.number}`, () => forge.setStateLabel(pull.number, "refused"));
-    }
+    // Only the bot's own pull request gets a state label; a login that cannot be read is a failed label.
+    await attempt(`label #${pull.number}`, async () => {
+      if (isBotPull(pull, plan.account, await forge.currentLogin())) {
+        await forge.setStateLabel(pull.number, "refused");
+      }
+    });
   }
   await attempt(`set the status of ${sha}`, () =>
     forge.setCommitStatus(plan.sha, {

@@ -438,7 +438,7 @@ describe("reportSuperseded", () => {
     });
   });
 
-  it("says the comment failed when the token cannot tell whose it is, labels nothing, and still sets the status", async () => {
+  it("says the comment and the label failed when the token cannot tell whose it is, and still sets the status", async () => {
     // An App's installation token without FOLIOCTL_BOT_LOGIN: GitHub shows it no user (403).
     const anonymous = createGitHubForge({ ...w.env, FOLIOCTL_BOT_LOGIN: undefined });
     await forge.setStateLabel(botPull.number, "pending");
@@ -451,8 +451,10 @@ describe("reportSuperseded", () => {
       undefined,
     );
     expect(result.pull?.number).toBe(botPull.number);
+    // Whether the pull request is the bot's cannot be told either: the label is said to have failed.
     expect(result.problems).toEqual([
       `comment on #${botPull.number}: The token for acme/ops cannot tell which account it is (403).`,
+      `label #${botPull.number}: The token for acme/ops cannot tell which account it is (403).`,
     ]);
     expect(lines).toEqual(result.problems.map((p) => `apply: could not ${p}`));
     expect(labelsOf(botPull.number).filter((l) => l.startsWith("folioctl: "))).toEqual(["folioctl: pending"]);
