@@ -23,7 +23,7 @@ afterEach(async () => {
   await stopSims();
 });
 
-const HASH = "0123456789abcdef".repeat(4);
+const HASH = "13579bdf02468ace".repeat(4);
 const ref = (leg: string) => legRef(HASH, leg);
 /** A market buy of 30 VNQ planned at 88.40: with 50 bps allowed, each share may cost 88.842. */
 const VNQ_MKT = vnqMarketBuy(30);
