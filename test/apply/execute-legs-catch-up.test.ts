@@ -3,14 +3,19 @@
 // whose live report never came, read again once the deadline's cancels are through.
 import { afterEach, describe, expect, it } from "vitest";
 import { executeLegs, type ExecuteOptions } from "../../src/apply/execute-legs.js";
-import type { ExecutableLeg } from "../../src/apply/execution-types.js";
 import type { Broker, BrokerEvent } from "../../src/broker/broker.js";
 import type { IbBroker } from "../../src/broker/ib/ib-broker.js";
 import type { GatewaySim } from "../../src/gateway-sim/index.js";
 import { closeBrokers, connectBroker } from "../broker/support/connect-broker.js";
 import { startTestSim, stopSims } from "../gateway-sim/support/start-test-sim.js";
-import { ACCOUNT, BND, VNQ } from "../gateway-sim/support/test-state.js";
-import { usStock } from "./support/us-stock.js";
+import { ACCOUNT } from "../gateway-sim/support/test-state.js";
+import {
+  APPLY_CLIENT,
+  bndLimitBuy,
+  executeOptions,
+  legRef,
+  vnqMarketBuy,
+} from "./support/execute-legs-setup.js";
 import { WaveDeadlines } from "./support/wave-deadlines.js";
 
 afterEach(async () => {
@@ -18,44 +23,15 @@ afterEach(async () => {
   await stopSims();
 });
 
-const HASH = "0123456789abcdef".repeat(4);
-const ref = (leg: string) => `folioctl:${HASH.slice(0, 12)}:${leg}`;
+const HASH = "13579bdf02468ace".repeat(4);
+const ref = (leg: string) => legRef(HASH, leg);
 /** A market buy of 30 VNQ planned at 88.40: with 50 bps allowed, each share may cost 88.842. */
-const VNQ_MKT: ExecutableLeg = {
-  leg: "B1",
-  side: "BUY",
-  quantity: 30,
-  orderType: "MKT",
-  estimatedPrice: 88.4,
-  contract: usStock(VNQ, "VNQ"),
-};
+const VNQ_MKT = vnqMarketBuy(30);
 /** A limit buy of 10 BND at 72.60, in reach of BND's ask (72.52): the simulator fills 4 and holds 6. */
-const BND_LMT: ExecutableLeg = {
-  leg: "B2",
-  side: "BUY",
-  quantity: 10,
-  orderType: "LMT",
-  limitPrice: 72.6,
-  estimatedPrice: 72.5,
-  contract: usStock(BND, "BND"),
-};
+const BND_LMT = bndLimitBuy();
 const FLOOR = 500;
-/** The client id every apply run uses: IB reports an earlier run's orders to it. */
-const APPLY_CLIENT = 41;
-
-function options(extra: Partial<ExecuteOptions> = {}): ExecuteOptions {
-  return {
-    account: ACCOUNT,
-    planHash: HASH,
-    // A guard against a hang only: these waves end by their fills, or at a deadline the test reaches.
-    waveTimeoutMs: 60_000,
-    cashFloor: { USD: FLOOR },
-    buyPriceBufferBps: 50,
-    commission: () => 1,
-    reconnect: { attempts: 3, initialDelayMs: 20, maxDelayMs: 100 },
-    ...extra,
-  };
-}
+const options = (extra: Partial<ExecuteOptions> = {}) =>
+  executeOptions(HASH, { cashFloor: { USD: FLOOR }, ...extra });
 
 async function simFillingFourOfTenBnd(): Promise<GatewaySim> {
   const sim = await startTestSim();

@@ -3,17 +3,24 @@
 // before anything else.
 import { afterEach, describe, expect, it } from "vitest";
 import { executeLegs, type ExecuteOptions } from "../../src/apply/execute-legs.js";
-import type { ExecutableLeg } from "../../src/apply/execution-types.js";
 import type { Broker } from "../../src/broker/broker.js";
 import type { IbBroker } from "../../src/broker/ib/ib-broker.js";
-import { IbConnection } from "../../src/broker/ib/ib-connection.js";
 import { TimeoutError } from "../../src/errors.js";
 import type { GatewaySim } from "../../src/gateway-sim/index.js";
 import { closeBrokers, connectBroker } from "../broker/support/connect-broker.js";
 import { startTestSim, stopSims } from "../gateway-sim/support/start-test-sim.js";
-import { ACCOUNT, BND, VNQ } from "../gateway-sim/support/test-state.js";
+import { ACCOUNT, BND } from "../gateway-sim/support/test-state.js";
 import { WaveDeadlines } from "./support/wave-deadlines.js";
-import { usStock as contract } from "./support/us-stock.js";
+import {
+  APPLY_CLIENT,
+  bndLimitBuy,
+  cancelAllAsAPerson,
+  delegate,
+  executeOptions,
+  leftWorkingByAnEarlierRun,
+  ordersOf as ordersOfPlan,
+  vnqMarketBuy,
+} from "./support/execute-legs-setup.js";
 
 afterEach(async () => {
   await closeBrokers();
@@ -21,44 +28,15 @@ afterEach(async () => {
 });
 
 const HASH = "fedcba9876543210".repeat(4);
-const ref = (leg: string) => `folioctl:${HASH.slice(0, 12)}:${leg}`;
 /** A market buy of 30 VNQ planned at 88.40: with 50 bps allowed, each share may cost 88.842. */
-const VNQ_MKT: ExecutableLeg = {
-  leg: "B1",
-  side: "BUY",
-  quantity: 30,
-  orderType: "MKT",
-  estimatedPrice: 88.4,
-  contract: contract(VNQ, "VNQ"),
-};
+const VNQ_MKT = vnqMarketBuy(30);
 /** A limit buy of 10 BND at 72.60, which rests while BND's ask is out of its reach. */
-const BND_LMT: ExecutableLeg = {
-  leg: "B2",
-  side: "BUY",
-  quantity: 10,
-  orderType: "LMT",
-  limitPrice: 72.6,
-  estimatedPrice: 72.5,
-  contract: contract(BND, "BND"),
-};
+const BND_LMT = bndLimitBuy();
 const BND_OUT_OF_REACH = { bid: 72.9, ask: 73 };
 const FLOOR = 500;
-
-function options(extra: Partial<ExecuteOptions> = {}): ExecuteOptions {
-  return {
-    account: ACCOUNT,
-    planHash: HASH,
-    // A guard against a hang only: these waves end by their fills, or at a deadline the test reaches.
-    waveTimeoutMs: 60_000,
-    cashFloor: { USD: FLOOR },
-    buyPriceBufferBps: 50,
-    commission: () => 1,
-    reconnect: { attempts: 3, initialDelayMs: 20, maxDelayMs: 100 },
-    ...extra,
-  };
-}
-
-const ordersOf = (sim: GatewaySim, leg: string) => sim.orders().filter((o) => o.orderRef === ref(leg));
+const options = (extra: Partial<ExecuteOptions> = {}) =>
+  executeOptions(HASH, { cashFloor: { USD: FLOOR }, ...extra });
+const ordersOf = (sim: GatewaySim, leg: string) => ordersOfPlan(sim, HASH, leg);
 
 describe("executeLegs sizes buys from the cash that is there", () => {
   it("sizes a market buy at the plan price plus the allowed move, not at the plan price", async () => {
@@ -77,22 +55,12 @@ describe("executeLegs sizes buys from the cash that is there", () => {
     sim.setQuote(BND, BND_OUT_OF_REACH);
     // An earlier run sent B2 and stopped: it is working at IB, 10 x 72.60 = 726 of cash spoken for.
     // The same client id as every apply run, as in production: IB reports the order's status to it.
-    const earlier = await connectBroker(sim, { clientId: 41 });
-    await earlier.placeOrder({
-      account: ACCOUNT,
-      contract: BND_LMT.contract,
-      side: "BUY",
-      quantity: 10,
-      orderType: "LMT",
-      limitPrice: 72.6,
-      orderRef: ref("B2"),
-    });
-    await earlier.close();
+    await leftWorkingByAnEarlierRun(sim, HASH, BND_LMT);
     // 3,000 above the floor pays for all 30 VNQ (2,666.26), but not after the 726: 2,274 pays for 25.
     sim.setCash(ACCOUNT, "USD", FLOOR + 3_000);
     // Once B1 filled, a person cancels the earlier run's order at the broker: the wave then ends.
     const result = await executeLegs(
-      await connectBroker(sim, { clientId: 41 }),
+      await connectBroker(sim, { clientId: APPLY_CLIENT }),
       [VNQ_MKT, BND_LMT],
       options({
         waveTimeoutMs: 60_000,
@@ -150,14 +118,6 @@ describe("executeLegs after a placement that timed out on a live connection and 
   });
 });
 
-/** A person at the broker cancels every working order (TWS's "cancel all"), from a client of their own. */
-async function cancelAllAsAPerson(sim: GatewaySim): Promise<void> {
-  const person = new IbConnection({ host: sim.host, port: sim.port, clientId: 0, timeoutMs: 5_000 });
-  await person.connect();
-  await person.send((api) => api.reqGlobalCancel());
-  await person.close();
-}
-
 /**
  * The real broker, except that the first placement's acknowledgement is lost on a live connection:
  * the order reached IB, but placeOrder times out as if it had not answered.
@@ -172,24 +132,5 @@ function losingFirstAcknowledgement(inner: IbBroker): Broker {
       lost = true;
       throw new TimeoutError(`IB Gateway did not acknowledge the order ${request.orderRef} in time`);
     },
-  };
-}
-
-/** Every call of the Broker interface, passed to the real broker. */
-function delegate(inner: IbBroker): Broker {
-  return {
-    connect: () => inner.connect(),
-    close: () => inner.close(),
-    currentTime: () => inner.currentTime(),
-    accountValues: (account) => inner.accountValues(account),
-    positions: (account) => inner.positions(account),
-    contractDetails: (query) => inner.contractDetails(query),
-    quotes: (contracts) => inner.quotes(contracts),
-    openOrders: () => inner.openOrders(),
-    completedOrders: () => inner.completedOrders(),
-    executions: (account) => inner.executions(account),
-    cancelOrder: (orderId) => inner.cancelOrder(orderId),
-    subscribe: (listener) => inner.subscribe(listener),
-    placeOrder: (request) => inner.placeOrder(request),
   };
 }

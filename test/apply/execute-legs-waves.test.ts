@@ -12,10 +12,19 @@ import { BrokerError, TimeoutError } from "../../src/errors.js";
 import type { GatewaySim } from "../../src/gateway-sim/index.js";
 import { closeBrokers, connectBroker } from "../broker/support/connect-broker.js";
 import { startTestSim, stopSims } from "../gateway-sim/support/start-test-sim.js";
-import { ACCOUNT, BND, VNQ, VTI } from "../gateway-sim/support/test-state.js";
-import { IbConnection } from "../../src/broker/ib/ib-connection.js";
+import { ACCOUNT, BND, VTI } from "../gateway-sim/support/test-state.js";
 import { WaveDeadlines } from "./support/wave-deadlines.js";
 import { usStock as contract } from "./support/us-stock.js";
+import {
+  bndLimitBuy,
+  cancelAllAsAPerson,
+  delegate,
+  executeOptions,
+  leftWorkingByAnEarlierRun,
+  legRef,
+  ordersOf as ordersOfPlan,
+  vnqMarketBuy,
+} from "./support/execute-legs-setup.js";
 
 afterEach(async () => {
   await closeBrokers();
@@ -23,7 +32,7 @@ afterEach(async () => {
 });
 
 const HASH = "00ff00ff00ff00ff".repeat(4);
-const ref = (leg: string) => `folioctl:${HASH.slice(0, 12)}:${leg}`;
+const ref = (leg: string) => legRef(HASH, leg);
 /** A limit sell of 20 VTI at 260, above VTI's 249.95 bid: it rests until the test raises the bid. */
 const VTI_RESTING: ExecutableLeg = {
   leg: "S1",
@@ -35,56 +44,17 @@ const VTI_RESTING: ExecutableLeg = {
   contract: contract(VTI, "VTI"),
 };
 const VTI_REACHED = { bid: 260.5, ask: 260.6, last: 260.5 };
-const VNQ_MKT: ExecutableLeg = {
-  leg: "B1",
-  side: "BUY",
-  quantity: 10,
-  orderType: "MKT",
-  estimatedPrice: 88.4,
-  contract: contract(VNQ, "VNQ"),
-};
-const BND_LMT: ExecutableLeg = {
-  leg: "B2",
-  side: "BUY",
-  quantity: 10,
-  orderType: "LMT",
-  limitPrice: 72.6,
-  estimatedPrice: 72.5,
-  contract: contract(BND, "BND"),
-};
-
-function options(extra: Partial<ExecuteOptions> = {}): ExecuteOptions {
-  return {
-    account: ACCOUNT,
-    planHash: HASH,
-    // A guard against a hang only: these waves end by their fills, or at a deadline the test reaches.
-    waveTimeoutMs: 60_000,
-    cashFloor: { USD: 500 },
-    buyPriceBufferBps: 50,
-    commission: () => 1,
-    reconnect: { attempts: 2, initialDelayMs: 10, maxDelayMs: 20 },
-    ...extra,
-  };
-}
-
-const ordersOf = (sim: GatewaySim, leg: string) => sim.orders().filter((o) => o.orderRef === ref(leg));
+const VNQ_MKT = vnqMarketBuy(10);
+const BND_LMT = bndLimitBuy();
+const options = (extra: Partial<ExecuteOptions> = {}) =>
+  executeOptions(HASH, { reconnect: { attempts: 2, initialDelayMs: 10, maxDelayMs: 20 }, ...extra });
+const ordersOf = (sim: GatewaySim, leg: string) => ordersOfPlan(sim, HASH, leg);
 
 /** The real broker, with its listeners counted and any call replaced where the test says. */
 function watched(inner: IbBroker, replace: Partial<Broker> = {}) {
   let listeners = 0;
   const broker: Broker = {
-    connect: () => inner.connect(),
-    close: () => inner.close(),
-    currentTime: () => inner.currentTime(),
-    accountValues: (account) => inner.accountValues(account),
-    positions: (account) => inner.positions(account),
-    contractDetails: (query) => inner.contractDetails(query),
-    quotes: (contracts) => inner.quotes(contracts),
-    openOrders: () => inner.openOrders(),
-    completedOrders: () => inner.completedOrders(),
-    executions: (account) => inner.executions(account),
-    cancelOrder: (orderId) => inner.cancelOrder(orderId),
-    placeOrder: (request) => inner.placeOrder(request),
+    ...delegate(inner),
     subscribe: (listener: (event: BrokerEvent) => void) => {
       listeners++;
       const stop = inner.subscribe(listener);
@@ -291,33 +261,10 @@ describe("executeLegs at a deadline whose cancel fails", () => {
   });
 });
 
-/** An earlier run sent `leg` and stopped: it is working at IB under the apply's client id (41). */
-async function leftWorkingByAnEarlierRun(sim: GatewaySim, leg: ExecutableLeg): Promise<void> {
-  const earlier = await connectBroker(sim, { clientId: 41 });
-  await earlier.placeOrder({
-    account: ACCOUNT,
-    contract: leg.contract,
-    side: leg.side,
-    quantity: leg.quantity,
-    orderType: leg.orderType,
-    ...(leg.limitPrice === undefined ? {} : { limitPrice: leg.limitPrice }),
-    orderRef: ref(leg.leg),
-  });
-  await earlier.close();
-}
-
-/** A person at the broker cancels every working order (TWS's "cancel all"), from a client of their own. */
-async function cancelAllAsAPerson(sim: GatewaySim): Promise<void> {
-  const person = new IbConnection({ host: sim.host, port: sim.port, clientId: 0, timeoutMs: 5_000 });
-  await person.connect();
-  await person.send((api) => api.reqGlobalCancel());
-  await person.close();
-}
-
 describe("executeLegs after an earlier run that left a leg working", () => {
   it("follows the earlier run's resting sell without sending it again, and sends the buys once it fills", async () => {
     const sim = await startTestSim();
-    await leftWorkingByAnEarlierRun(sim, VTI_RESTING);
+    await leftWorkingByAnEarlierRun(sim, HASH, VTI_RESTING);
     const deadlines = new WaveDeadlines();
     const sellsWait = deadlines.nextWave();
     const run = executeLegs(
@@ -338,7 +285,7 @@ describe("executeLegs after an earlier run that left a leg working", () => {
   it("counts the cash of an earlier run's working buy once, wherever the plan lists it", async () => {
     const sim = await startTestSim();
     sim.setQuote(BND, { bid: 72.9, ask: 73 });
-    await leftWorkingByAnEarlierRun(sim, BND_LMT);
+    await leftWorkingByAnEarlierRun(sim, HASH, BND_LMT);
     // 900 above the floor once B2's 10 x 72.60 are kept aside: all 10 VNQ (10 x 88.842 + 1) fit. Sized
     // again as if it were new, B2 would take its 727 a second time and leave room for one share.
     sim.setCash(ACCOUNT, "USD", 500 + 726 + 900);

@@ -6,9 +6,15 @@ import { startTestSim, stopSims } from "../gateway-sim/support/start-test-sim.js
 import { ACCOUNT, BND, VNQ, VTI } from "../gateway-sim/support/test-state.js";
 import { closeBrokers, connectBroker } from "../broker/support/connect-broker.js";
 import type { LedgerOrder } from "../../src/apply/ledger.js";
-import { IbConnection } from "../../src/broker/ib/ib-connection.js";
 import { WaveDeadlines } from "./support/wave-deadlines.js";
 import { usStock as contract } from "./support/us-stock.js";
+import {
+  bndLimitBuy,
+  cancelAllAsAPerson,
+  executeOptions,
+  legRef,
+  vnqMarketBuy,
+} from "./support/execute-legs-setup.js";
 
 afterEach(async () => {
   await closeBrokers();
@@ -25,38 +31,17 @@ const LEGS: ExecutableLeg[] = [
     estimatedPrice: 250,
     contract: contract(VTI, "VTI"),
   },
-  {
-    leg: "B1",
-    side: "BUY",
-    quantity: 30,
-    orderType: "MKT",
-    estimatedPrice: 88.4,
-    contract: contract(VNQ, "VNQ"),
-  },
-  {
-    leg: "B2",
-    side: "BUY",
-    quantity: 10,
-    orderType: "LMT",
-    limitPrice: 72.6,
-    estimatedPrice: 72.5,
-    contract: contract(BND, "BND"),
-  },
+  vnqMarketBuy(30),
+  bndLimitBuy(),
 ];
 
-function options(extra: Partial<ExecuteOptions> = {}): ExecuteOptions {
-  return {
-    account: ACCOUNT,
-    planHash: HASH,
-    // A guard against a hang only: these waves end by their fills, or at a deadline the test reaches.
-    waveTimeoutMs: 60_000,
-    cashFloor: { USD: 500 },
-    buyPriceBufferBps: 50,
+// IB's fixed US commission (0.005 a share, 1 at the least, 1% of the value at the most); five reconnects.
+const options = (extra: Partial<ExecuteOptions> = {}) =>
+  executeOptions(HASH, {
     commission: (shares, price) => Math.min(Math.max(shares * 0.005, 1), shares * price * 0.01),
     reconnect: { attempts: 5, initialDelayMs: 50, maxDelayMs: 400 },
     ...extra,
-  };
-}
+  });
 
 /**
  * The deadline of the wave holding `leg` is reached when the first fill of it is reported (a partial
@@ -91,9 +76,9 @@ function ordersPerRef(sim: GatewaySim): Record<string, number> {
 }
 
 const REFS = {
-  S1: `folioctl:${HASH.slice(0, 12)}:S1`,
-  B1: `folioctl:${HASH.slice(0, 12)}:B1`,
-  B2: `folioctl:${HASH.slice(0, 12)}:B2`,
+  S1: legRef(HASH, "S1"),
+  B1: legRef(HASH, "B1"),
+  B2: legRef(HASH, "B2"),
 };
 
 describe("executeLegs against the simulator", () => {
@@ -220,14 +205,6 @@ describe("executeLegs against the simulator", () => {
     expect(mine.done).toBe(false);
   });
 });
-
-/** A person at the broker cancels every working order (TWS's "cancel all"), from a client of their own. */
-async function cancelAllAsAPerson(sim: GatewaySim): Promise<void> {
-  const person = new IbConnection({ host: sim.host, port: sim.port, clientId: 0, timeoutMs: 5_000 });
-  await person.connect();
-  await person.send((api) => api.reqGlobalCancel());
-  await person.close();
-}
 
 /** Resolves with the progress event the predicate picks, as it happens. */
 function progressWaiter() {

@@ -15,6 +15,7 @@ import { closeBrokers, connectBroker } from "../broker/support/connect-broker.js
 import { stopSims } from "../gateway-sim/support/start-test-sim.js";
 import { ACCOUNT, exampleSim } from "./support/apply-harness.js";
 import { cleanupPlanFixtures, planFixture, type PlanFixture } from "./support/plan-fixture.js";
+import { oneShareMarketBuy } from "./support/us-stock.js";
 
 const VTI = 756733;
 const VNQ = 31230302;
@@ -116,14 +117,7 @@ describe("readLiveState's quotes and IB's unnamed accounts", () => {
 
   it("takes an order and a fill IB reports without an account as this plan's, by their orderRef", async () => {
     const own = orderRefFor(fixture.plan.hash, "B9");
-    await broker.placeOrder({
-      account: ACCOUNT,
-      contract: { conId: VNQ, symbol: "VNQ", secType: "STK", exchange: "SMART", currency: "USD" },
-      side: "BUY",
-      quantity: 1,
-      orderType: "MKT",
-      orderRef: own,
-    });
+    await broker.placeOrder(oneShareMarketBuy(ACCOUNT, VNQ, "VNQ", own));
     const unnamed = <T extends { account: string }>(items: T[]) => items.map((i) => ({ ...i, account: "" }));
     const withoutAccounts: Broker = new Proxy(broker, {
       get(target, name) {

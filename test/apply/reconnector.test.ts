@@ -10,6 +10,7 @@ import type { GatewaySim } from "../../src/gateway-sim/index.js";
 import { closeBrokers, connectBroker } from "../broker/support/connect-broker.js";
 import { startTestSim, stopSims } from "../gateway-sim/support/start-test-sim.js";
 import { ACCOUNT, VNQ } from "../gateway-sim/support/test-state.js";
+import { oneShareMarketBuy } from "./support/us-stock.js";
 
 afterEach(async () => {
   await closeBrokers();
@@ -180,14 +181,7 @@ describe("Reconnector", () => {
         if (e.state === "restored") resolve(seen);
       });
     });
-    await broker.placeOrder({
-      account: ACCOUNT,
-      contract: { conId: VNQ, symbol: "VNQ", secType: "STK", exchange: "SMART", currency: "USD" },
-      side: "BUY",
-      quantity: 1,
-      orderType: "MKT",
-      orderRef: "test:connectivity",
-    });
+    await broker.placeOrder(oneShareMarketBuy(ACCOUNT, VNQ, "VNQ", "test:connectivity"));
     expect(await restored).toEqual(["lost", "restored"]);
     expect(link.needsReconnect).toBe(false);
     link.dispose();

@@ -3,12 +3,9 @@
 // account in euros whose dollar stock's commission was charged in euros is no changed account.
 import { readFile, writeFile } from "node:fs/promises";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Broker } from "../../src/broker/broker.js";
-import { IbBroker } from "../../src/broker/ib/ib-broker.js";
 import type { LedgerRecord } from "../../src/apply/ledger.js";
-import { BrokerError } from "../../src/errors.js";
 import { startTestSim, stopSims } from "../gateway-sim/support/start-test-sim.js";
-import { apply } from "./support/apply-harness.js";
+import { apply, failingTheSecondCashRead } from "./support/apply-harness.js";
 import { eurSim, sellConvertBuyPlan } from "./support/eur-example.js";
 import { cleanupPlanFixtures } from "./support/plan-fixture.js";
 
@@ -17,30 +14,12 @@ afterEach(async () => {
   await cleanupPlanFixtures();
 });
 
-/** The real broker, except that the second read of the account's cash fails: the run stops there. */
-function stoppingAtTheSecondCashRead(inner: IbBroker): Broker {
-  let cashReads = 0;
-  return new Proxy(inner, {
-    get(target, name) {
-      if (name === "accountValues")
-        return (account: string) =>
-          ++cashReads === 1
-            ? target.accountValues(account)
-            : Promise.reject(new BrokerError("IB Gateway did not answer the account read"));
-      const value: unknown = Reflect.get(target, name, target);
-      return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
-  });
-}
-
 describe("runApply resuming from an earlier record on a new day", () => {
   it("takes each recorded fill's commission in the currency the record names", async () => {
     const sim = await eurSim();
     const fixture = await sellConvertBuyPlan(sim);
     const first = await apply(sim, fixture, {
-      broker: stoppingAtTheSecondCashRead(
-        new IbBroker({ host: sim.host, port: sim.port, clientId: 11, timeoutMs: 3_000 }),
-      ),
+      broker: failingTheSecondCashRead(sim),
     });
     const record = JSON.parse(await readFile(first.ledgerFile!, "utf8")) as LedgerRecord;
     const sell = record.orders.find((o) => o.side === "SELL" && o.executions.length > 0)!;

@@ -5,11 +5,17 @@
 // left to send. A record in which nothing was sent resumes nothing: the run after it is a first run.
 import { afterEach, describe, expect, it } from "vitest";
 import type { Broker } from "../../src/broker/broker.js";
-import { IbBroker } from "../../src/broker/ib/ib-broker.js";
-import { BrokerError, TimeoutError } from "../../src/errors.js";
+import type { IbBroker } from "../../src/broker/ib/ib-broker.js";
+import { TimeoutError } from "../../src/errors.js";
 import type { GatewaySim } from "../../src/gateway-sim/index.js";
 import { startTestSim, stopSims } from "../gateway-sim/support/start-test-sim.js";
-import { apply, exampleSim, ordersPerRef } from "./support/apply-harness.js";
+import {
+  apply,
+  exampleSim,
+  failingTheSecondCashRead,
+  ordersPerRef,
+  runBroker,
+} from "./support/apply-harness.js";
 import { allCash, raisePrices, SPEND_IT_ALL } from "./support/all-cash-account.js";
 import { cleanupPlanFixtures, planFixture } from "./support/plan-fixture.js";
 import { WaveDeadlines } from "./support/wave-deadlines.js";
@@ -24,7 +30,7 @@ afterEach(async () => {
  * the limit buys rest, and the second placement is never acknowledged: that leg is not sent.
  */
 function risingAndLosingTheSecond(sim: GatewaySim): Broker {
-  const inner = new IbBroker({ host: sim.host, port: sim.port, clientId: 11, timeoutMs: 3_000 });
+  const inner = runBroker(sim);
   let placements = 0;
   return new Proxy(inner, {
     get(target, name) {
@@ -131,20 +137,3 @@ describe("runApply resuming a run whose legs filled nothing", () => {
     expect(sim.orders()).toEqual([]);
   });
 });
-
-/** The real broker, except that the second read of the account's cash (sizing the buys) fails. */
-function failingTheSecondCashRead(sim: GatewaySim): Broker {
-  const inner = new IbBroker({ host: sim.host, port: sim.port, clientId: 11, timeoutMs: 3_000 });
-  let cashReads = 0;
-  return new Proxy(inner, {
-    get(target, name) {
-      if (name === "accountValues")
-        return (account: string) =>
-          ++cashReads === 1
-            ? target.accountValues(account)
-            : Promise.reject(new BrokerError("IB Gateway did not answer the account read"));
-      const value: unknown = Reflect.get(target, name, target);
-      return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
-  });
-}

@@ -2,7 +2,9 @@
 // test makes against the simulator's own record of orders and fills.
 import { expect } from "vitest";
 import { runApply, type RunApplyOptions } from "../../../src/apply/run-apply.js";
+import type { Broker } from "../../../src/broker/broker.js";
 import { IbBroker } from "../../../src/broker/ib/ib-broker.js";
+import { BrokerError } from "../../../src/errors.js";
 import {
   loadSimStateFile,
   type GatewaySim,
@@ -31,12 +33,33 @@ export async function exampleSim(
   return startTestSim({ state, ...options });
 }
 
+/** The connection a `folioctl apply` run makes: a new client 11. */
+export function runBroker(sim: GatewaySim): IbBroker {
+  return new IbBroker({ host: sim.host, port: sim.port, clientId: 11, timeoutMs: 3_000 });
+}
+
+/** A run's connection whose second read of the account's cash (sizing the buys) fails: the run stops there. */
+export function failingTheSecondCashRead(sim: GatewaySim): Broker {
+  let cashReads = 0;
+  return new Proxy(runBroker(sim), {
+    get(target, name) {
+      if (name === "accountValues")
+        return (account: string) =>
+          ++cashReads === 1
+            ? target.accountValues(account)
+            : Promise.reject(new BrokerError("IB Gateway did not answer the account read"));
+      const value: unknown = Reflect.get(target, name, target);
+      return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
 /** One `folioctl apply` run: a new connection (client 11), the fixture's ledger directory. */
 export function apply(sim: GatewaySim, fixture: PlanFixture, extra: Partial<RunApplyOptions> = {}) {
   return runApply({
     planFile: fixture.planFile,
     portfolioFile: fixture.portfolioFile,
-    broker: new IbBroker({ host: sim.host, port: sim.port, clientId: 11, timeoutMs: 3_000 }),
+    broker: runBroker(sim),
     now: () => new Date(),
     toolVersion: TOOL_VERSION,
     // A guard against a hang only: a wave ends by its fills, or at a deadline the test reaches as an
