@@ -38,10 +38,9 @@ let planHash: string;
 
 beforeAll(async () => {
   w = await LoopWorld.start();
-  await w.mergeIntent(portfolioYaml(EXAMPLE));
-  expect((await w.run(["propose"])).code).toBe(0);
-  number = w.openBotPull()!.number;
-  planHash = (JSON.parse((await w.branchFile(PLAN_FILE)) ?? "{}") as { hash: string }).hash;
+  const proposal = await w.mergeIntentAndPropose(portfolioYaml(EXAMPLE));
+  number = proposal.number;
+  planHash = proposal.plan.hash;
   forge = createGitHubForge(w.env);
   // Alice approves; the bot then commits again without touching the plan file, and attests that commit
   // for the same bytes: her approval, now at an older head, still covers the plan that is merged.

@@ -23,14 +23,7 @@ import { SimpleGitRepo } from "../../src/git/simple-git-repo.js";
 import { applyMergedCommit, type ApplyOnMergeOptions } from "../../src/gitops/apply-on-merge.js";
 import { BrokerError } from "../../src/errors.js";
 import { startTestSim, stopSims } from "../gateway-sim/support/start-test-sim.js";
-import {
-  ACCOUNT,
-  EXAMPLE,
-  LoopWorld,
-  PLAN_FILE,
-  portfolioYaml,
-  stopLoopWorlds,
-} from "./support/loop-world.js";
+import { ACCOUNT, EXAMPLE, LoopWorld, portfolioYaml, stopLoopWorlds } from "./support/loop-world.js";
 import { applyOnMergeDeps } from "./support/apply-on-merge-deps.js";
 
 const git = promisify(execFile);
@@ -51,14 +44,11 @@ let atMerge: SimStateFile;
 
 beforeAll(async () => {
   w = await LoopWorld.start();
-  await w.mergeIntent(portfolioYaml(EXAMPLE));
-  expect((await w.run(["propose"])).code).toBe(0);
-  number = w.openBotPull()!.number;
-  const plan = JSON.parse((await w.branchFile(PLAN_FILE)) ?? "{}") as { hash: string; orders: unknown[] };
-  planHash = plan.hash;
-  planOrders = plan.orders.length;
-  await w.alice.approve(w.repo, number);
-  sha = await w.bob.merge(w.repo, number);
+  const proposal = await w.mergeIntentAndPropose(portfolioYaml(EXAMPLE));
+  number = proposal.number;
+  planHash = proposal.plan.hash;
+  planOrders = proposal.plan.orders.length;
+  sha = await w.approveAndMerge(number);
   forge = createGitHubForge(w.env);
   repo = await SimpleGitRepo.open(w.clone, { clock: { now: () => new Date() } });
   operator = await SimpleGitRepo.open(await w.cloneAgain("operator"), { clock: { now: () => new Date() } });

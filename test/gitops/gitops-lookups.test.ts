@@ -50,16 +50,9 @@ let rootSha: string;
 
 beforeAll(async () => {
   w = await LoopWorld.start();
-  intentSha = (await w.mergeIntent(portfolioYaml(EXAMPLE))).sha;
-  expect((await w.run(["propose"])).code).toBe(0);
-  const pull = w.openBotPull();
-  if (!pull) throw new Error("propose opened no pull request");
-  number = pull.number;
-  planText = (await w.branchFile(PLAN_FILE)) ?? "";
-  plan = JSON.parse(planText) as Plan;
-  await w.alice.approve(w.repo, number);
+  ({ intentSha, number, planText, plan } = await w.mergeIntentAndPropose(portfolioYaml(EXAMPLE)));
   // No apply runs for this merge: GitHub cancelled its run (see never-applied.ts).
-  mergeSha = await w.bob.merge(w.repo, number);
+  mergeSha = await w.approveAndMerge(number);
   forge = createGitHubForge(w.env);
   repo = await SimpleGitRepo.open(w.clone, { clock: { now: () => new Date() } });
   await repo.fetch();

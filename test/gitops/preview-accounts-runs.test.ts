@@ -8,10 +8,10 @@ import { readGatewaySnapshot } from "../../src/broker/read-gateway-snapshot.js";
 import type { Snapshot } from "../../src/core/snapshot.js";
 import { createGitHubForge } from "../../src/forge/create-github-forge.js";
 import type { Forge } from "../../src/forge/forge.js";
-import { runPreview, type PreviewDeps, type PreviewOptions } from "../../src/gitops/preview.js";
-import { TOOL_VERSION } from "../../src/version.js";
+import { runPreview, type PreviewOptions } from "../../src/gitops/preview.js";
 import { model } from "./support/two-account-world.js";
 import { ACCOUNT, BOT, EXAMPLE, IN_BAND, LoopWorld, stopLoopWorlds } from "./support/loop-world.js";
+import { previewDeps } from "./support/preview-deps.js";
 
 const NOW = "2026-12-03T15:00:00.000Z";
 const WEST = "DU7654321";
@@ -105,25 +105,16 @@ beforeAll(async () => {
 });
 afterAll(stopLoopWorlds);
 
-function deps(): { deps: PreviewDeps; lines: string[] } {
-  const lines: string[] = [];
-  return {
-    lines,
-    deps: {
-      forge,
-      log: (line) => lines.push(line),
-      now: () => new Date(NOW),
-      toolVersion: TOOL_VERSION,
-      snapshot: async (portfolio) => {
-        example ??= readGatewaySnapshot(
-          { host: "127.0.0.1", port: w.sim.port, clientId: 42 },
-          { ...portfolio, account: ACCOUNT },
-          () => new Date(NOW),
-        );
-        return { ...(await example), account: portfolio.account };
-      },
-    },
-  };
+/** Every account planned from one read of the example account, under the account's own id. */
+function deps() {
+  return previewDeps(forge, NOW, async (portfolio) => {
+    example ??= readGatewaySnapshot(
+      { host: "127.0.0.1", port: w.sim.port, clientId: 42 },
+      { ...portfolio, account: ACCOUNT },
+      () => new Date(NOW),
+    );
+    return { ...(await example), account: portfolio.account };
+  });
 }
 
 const preview = async (name: string, over: Partial<PreviewOptions> = {}) => {

@@ -5,10 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readGatewaySnapshot } from "../../src/broker/read-gateway-snapshot.js";
 import { createGitHubForge } from "../../src/forge/create-github-forge.js";
 import type { Forge } from "../../src/forge/forge.js";
-import { runPreview, type PreviewDeps, type PreviewOptions } from "../../src/gitops/preview.js";
+import { runPreview, type PreviewOptions } from "../../src/gitops/preview.js";
 import type { Snapshot } from "../../src/core/snapshot.js";
-import { TOOL_VERSION } from "../../src/version.js";
 import { BOT, EXAMPLE, IN_BAND, LoopWorld, portfolioYaml, stopLoopWorlds } from "./support/loop-world.js";
+import { previewDeps } from "./support/preview-deps.js";
 
 const NOW = "2026-12-03T15:00:00.000Z";
 let w: LoopWorld;
@@ -59,31 +59,20 @@ beforeAll(async () => {
 });
 afterAll(stopLoopWorlds);
 
-function deps(): { deps: PreviewDeps; lines: string[] } {
-  const lines: string[] = [];
-  return {
-    lines,
-    deps: {
-      forge,
-      log: (line) => lines.push(line),
-      // One time for every run: a second preview of the same head writes the same comment.
-      now: () => new Date(NOW),
-      toolVersion: TOOL_VERSION,
-      snapshot: (portfolio) => {
-        // One read per portfolio: the simulator's quotes carry their time, which a second read moves.
-        const key = JSON.stringify(portfolio);
-        const read =
-          snapshots.get(key) ??
-          readGatewaySnapshot(
-            { host: "127.0.0.1", port: w.sim.port, clientId: 41 },
-            portfolio,
-            () => new Date(NOW),
-          );
-        snapshots.set(key, read);
-        return read;
-      },
-    },
-  };
+/** One read per portfolio: the simulator's quotes carry their time, which a second read moves. */
+function deps() {
+  return previewDeps(forge, NOW, (portfolio) => {
+    const key = JSON.stringify(portfolio);
+    const read =
+      snapshots.get(key) ??
+      readGatewaySnapshot(
+        { host: "127.0.0.1", port: w.sim.port, clientId: 41 },
+        portfolio,
+        () => new Date(NOW),
+      );
+    snapshots.set(key, read);
+    return read;
+  });
 }
 
 const preview = (name: string, over: Partial<PreviewOptions> = {}) => {

@@ -36,14 +36,13 @@ describe("checkProvenance's refusals, each alone", () => {
 
   beforeAll(async () => {
     w = await LoopWorld.start();
-    mainSha = (await w.mergeIntent(portfolioYaml(EXAMPLE))).sha;
-    expect((await w.run(["propose"])).code).toBe(0);
+    const { intentSha, planText, plan: proposed } = await w.mergeIntentAndPropose(portfolioYaml(EXAMPLE));
+    mainSha = intentSha;
+    plan = proposed;
     forge = createGitHubForge(w.env);
     pull = (await forge.findOpenRebalancePullRequest(ACCOUNT))!;
-    const text = (await w.branchFile(PLAN_FILE)) ?? "";
-    plan = JSON.parse(text) as Plan;
     headerHash = plan.hash;
-    input = { account: ACCOUNT, sha: mainSha, pull, botLogin: BOT, planBytes: Buffer.from(text, "utf8") };
+    input = { account: ACCOUNT, sha: mainSha, pull, botLogin: BOT, planBytes: Buffer.from(planText, "utf8") };
   });
   afterAll(stopLoopWorlds);
 

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { main } from "../../../src/cli/main.js";
+import type { Plan } from "../../../src/core/plan.js";
 import type { GatewaySim, GatewaySimOptions } from "../../../src/gateway-sim/index.js";
 import { loadSimStateFile, startGatewaySim } from "../../../src/gateway-sim/index.js";
 import { FakeGitHub } from "../../support/fake-github/index.js";
@@ -50,6 +51,17 @@ export function portfolioYaml(weights: Weights, edit: (yaml: string) => string =
     .replace("{ symbol: VNQ, weight: 20 }", `{ symbol: VNQ, weight: ${weights.VNQ} }`)
     .replace(/^( {2}weight: )5\b/m, `$1${weights.cash}`);
   return edit(yaml);
+}
+
+/** The bot's plan for an intent change: what `mergeIntentAndPropose` leaves for the tests of a file. */
+export interface Proposal {
+  /** The merge of the intent change on main. */
+  intentSha: string;
+  /** The bot's open pull request. */
+  number: number;
+  /** The plan file on the bot's branch, as text and parsed. */
+  planText: string;
+  plan: Plan;
 }
 
 export interface LoopWorldOptions {
@@ -220,6 +232,23 @@ export class LoopWorld {
     const pull = await this.alice.openPullRequest(this.repo, { head: branch, title });
     await this.bob.approve(this.repo, pull.number);
     return { number: pull.number, sha: await this.bob.merge(this.repo, pull.number) };
+  }
+
+  /** A person's intent change merged, then `folioctl propose`, which must open the bot's pull request. */
+  async mergeIntentAndPropose(portfolio: string): Promise<Proposal> {
+    const intentSha = (await this.mergeIntent(portfolio)).sha;
+    const proposed = await this.run(["propose"]);
+    if (proposed.code !== 0) throw new Error(`propose exited ${proposed.code}: ${proposed.stderr}`);
+    const pull = this.openBotPull();
+    if (!pull) throw new Error("propose opened no pull request");
+    const planText = (await this.branchFile(this.planFile)) ?? "";
+    return { intentSha, number: pull.number, planText, plan: JSON.parse(planText) as Plan };
+  }
+
+  /** Alice approves the pull request and Bob merges it; the merge commit's sha. */
+  async approveAndMerge(number: number): Promise<string> {
+    await this.alice.approve(this.repo, number);
+    return this.bob.merge(this.repo, number);
   }
 
   /** A person changes intent files (a model, an account file) in a pull request; another approves and merges it. */
