@@ -17,6 +17,7 @@ import {
   vnqMarketBuy,
 } from "./support/execute-legs-setup.js";
 import { WaveDeadlines } from "./support/wave-deadlines.js";
+import { brokerWith } from "./support/broker-with.js";
 
 afterEach(async () => {
   await closeBrokers();
@@ -144,15 +145,10 @@ function nextEvent(broker: Broker, wanted: (event: BrokerEvent) => boolean): Pro
 
 /** The real broker, except that no fill (nor its commission) is reported live: only when asked. */
 function losingLiveFills(inner: IbBroker): Broker {
-  return new Proxy(inner, {
-    get(target, name) {
-      if (name === "subscribe")
-        return (listener: (event: BrokerEvent) => void) =>
-          target.subscribe((event) => {
-            if (event.kind !== "execution" && event.kind !== "commission") listener(event);
-          });
-      const value: unknown = Reflect.get(target, name, target);
-      return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
+  return brokerWith(inner, {
+    subscribe: (listener: (event: BrokerEvent) => void) =>
+      inner.subscribe((event) => {
+        if (event.kind !== "execution" && event.kind !== "commission") listener(event);
+      }),
   });
 }

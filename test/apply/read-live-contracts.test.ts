@@ -4,7 +4,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { orderRefFor } from "../../src/apply/order-ref.js";
 import { readAccountAfter, readLiveState } from "../../src/apply/read-live-state.js";
-import type { Broker } from "../../src/broker/broker.js";
 import { loadPortfolioFile } from "../../src/config/load-portfolio.js";
 import type { Plan } from "../../src/core/plan.js";
 import type { Portfolio } from "../../src/core/portfolio.js";
@@ -16,6 +15,7 @@ import { stopSims } from "../gateway-sim/support/start-test-sim.js";
 import { ACCOUNT, exampleSim } from "./support/apply-harness.js";
 import { cleanupPlanFixtures, planFixture, type PlanFixture } from "./support/plan-fixture.js";
 import { oneShareMarketBuy } from "./support/us-stock.js";
+import { brokerWith } from "./support/broker-with.js";
 
 const VTI = 756733;
 const VNQ = 31230302;
@@ -119,14 +119,9 @@ describe("readLiveState's quotes and IB's unnamed accounts", () => {
     const own = orderRefFor(fixture.plan.hash, "B9");
     await broker.placeOrder(oneShareMarketBuy(ACCOUNT, VNQ, "VNQ", own));
     const unnamed = <T extends { account: string }>(items: T[]) => items.map((i) => ({ ...i, account: "" }));
-    const withoutAccounts: Broker = new Proxy(broker, {
-      get(target, name) {
-        if (name === "executions")
-          return async (account: string) => unnamed(await target.executions(account));
-        if (name === "completedOrders") return async () => unnamed(await target.completedOrders());
-        const value: unknown = Reflect.get(target, name, target);
-        return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-      },
+    const withoutAccounts = brokerWith(broker, {
+      executions: async (account: string) => unnamed(await broker.executions(account)),
+      completedOrders: async () => unnamed(await broker.completedOrders()),
     });
 
     const live = await readLiveState(withoutAccounts, portfolio, fixture.plan, () => new Date());

@@ -19,6 +19,7 @@ import {
 import { allCash, raisePrices, SPEND_IT_ALL } from "./support/all-cash-account.js";
 import { cleanupPlanFixtures, planFixture } from "./support/plan-fixture.js";
 import { WaveDeadlines } from "./support/wave-deadlines.js";
+import { brokerWith } from "./support/broker-with.js";
 
 afterEach(async () => {
   await stopSims();
@@ -32,18 +33,13 @@ afterEach(async () => {
 function risingAndLosingTheSecond(sim: GatewaySim): Broker {
   const inner = runBroker(sim);
   let placements = 0;
-  return new Proxy(inner, {
-    get(target, name) {
-      if (name === "placeOrder")
-        return (...args: Parameters<IbBroker["placeOrder"]>) => {
-          placements++;
-          if (placements === 1) raisePrices(sim, 30);
-          if (placements === 2)
-            return Promise.reject(new TimeoutError("IB Gateway did not acknowledge the order in time"));
-          return target.placeOrder(...args);
-        };
-      const value: unknown = Reflect.get(target, name, target);
-      return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+  return brokerWith(inner, {
+    placeOrder: (...args: Parameters<IbBroker["placeOrder"]>) => {
+      placements++;
+      if (placements === 1) raisePrices(sim, 30);
+      if (placements === 2)
+        return Promise.reject(new TimeoutError("IB Gateway did not acknowledge the order in time"));
+      return inner.placeOrder(...args);
     },
   });
 }

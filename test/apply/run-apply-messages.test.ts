@@ -3,13 +3,13 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Broker } from "../../src/broker/broker.js";
 import { IbBroker } from "../../src/broker/ib/ib-broker.js";
 import { BrokerError, InputError } from "../../src/errors.js";
 import type { GatewaySim } from "../../src/gateway-sim/index.js";
 import { stopSims } from "../gateway-sim/support/start-test-sim.js";
 import { apply, exampleSim } from "./support/apply-harness.js";
 import { cleanupPlanFixtures, planFixture, type PlanFixture } from "./support/plan-fixture.js";
+import { brokerWith } from "./support/broker-with.js";
 
 let sim: GatewaySim;
 let fixture: PlanFixture;
@@ -50,13 +50,8 @@ describe("runApply's messages", () => {
 
   it("records IB's error as it came when it carries no hint, and exits 1", async () => {
     const inner = new IbBroker({ host: sim.host, port: sim.port, clientId: 11, timeoutMs: 3_000 });
-    const failing: Broker = new Proxy(inner, {
-      get(target, name) {
-        if (name === "connect")
-          return () => Promise.reject(new BrokerError("IB Gateway closed the connection"));
-        const value: unknown = Reflect.get(target, name, target);
-        return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-      },
+    const failing = brokerWith(inner, {
+      connect: () => Promise.reject(new BrokerError("IB Gateway closed the connection")),
     });
 
     const result = await apply(sim, fixture, { broker: failing, ledgerDir: undefined });

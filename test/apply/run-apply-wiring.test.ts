@@ -6,13 +6,14 @@ import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { WaveDeadline } from "../../src/apply/execute-legs.js";
-import type { Broker, OrderRequest } from "../../src/broker/broker.js";
+import type { OrderRequest } from "../../src/broker/broker.js";
 import { IbBroker } from "../../src/broker/ib/ib-broker.js";
 import type { GatewaySim } from "../../src/gateway-sim/index.js";
 import { stopSims } from "../gateway-sim/support/start-test-sim.js";
 import { apply, exampleSim } from "./support/apply-harness.js";
 import { cleanupPlanFixtures, planFixture } from "./support/plan-fixture.js";
 import { WaveDeadlines } from "./support/wave-deadlines.js";
+import { brokerWith } from "./support/broker-with.js";
 
 afterEach(async () => {
   await stopSims();
@@ -23,24 +24,13 @@ afterEach(async () => {
 const clientOf = (sim: GatewaySim) =>
   new IbBroker({ host: sim.host, port: sim.port, clientId: 11, timeoutMs: 3_000 });
 
-/** `inner`, with `change` over some of its calls. */
-function wrapped(inner: IbBroker, change: Partial<Broker>): Broker {
-  return new Proxy(inner, {
-    get(target, name) {
-      if (name in change) return change[name as keyof Broker];
-      const value: unknown = Reflect.get(target, name, target);
-      return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
-  });
-}
-
 describe("runApply sends the reviewed orders", () => {
   it("with the plan's contracts, primary exchange included, sides, types, limits and quantities", async () => {
     const sim = await exampleSim();
     const fixture = await planFixture(sim, new Date());
     const sent: OrderRequest[] = [];
     const inner = clientOf(sim);
-    const broker = wrapped(inner, {
+    const broker = brokerWith(inner, {
       placeOrder: (request) => {
         sent.push(request);
         return inner.placeOrder(request);
@@ -125,7 +115,7 @@ describe("runApply failing", () => {
     const sim = await exampleSim();
     const fixture = await planFixture(sim, new Date());
     const defect = new TypeError("Cannot read properties of undefined (reading 'time')");
-    const broker = wrapped(clientOf(sim), { currentTime: () => Promise.reject(defect) });
+    const broker = brokerWith(clientOf(sim), { currentTime: () => Promise.reject(defect) });
 
     await expect(apply(sim, fixture, { broker })).rejects.toBe(defect);
 

@@ -15,6 +15,7 @@ import { startTestSim } from "../../gateway-sim/support/start-test-sim.js";
 import { REPO_ROOT } from "../../support/run-cli.js";
 import { TOOL_VERSION } from "../../../src/version.js";
 import type { PlanFixture } from "./plan-fixture.js";
+import { brokerWith } from "./broker-with.js";
 
 export const ACCOUNT = "DU1234567";
 
@@ -41,16 +42,12 @@ export function runBroker(sim: GatewaySim): IbBroker {
 /** A run's connection whose second read of the account's cash (sizing the buys) fails: the run stops there. */
 export function failingTheSecondCashRead(sim: GatewaySim): Broker {
   let cashReads = 0;
-  return new Proxy(runBroker(sim), {
-    get(target, name) {
-      if (name === "accountValues")
-        return (account: string) =>
-          ++cashReads === 1
-            ? target.accountValues(account)
-            : Promise.reject(new BrokerError("IB Gateway did not answer the account read"));
-      const value: unknown = Reflect.get(target, name, target);
-      return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
+  const inner = runBroker(sim);
+  return brokerWith(inner, {
+    accountValues: (account: string) =>
+      ++cashReads === 1
+        ? inner.accountValues(account)
+        : Promise.reject(new BrokerError("IB Gateway did not answer the account read")),
   });
 }
 
