@@ -48,8 +48,7 @@ beforeAll(async () => {
   for (let i = 0; i < 2; i++) {
     expect((await w.run(["propose"])).code).toBe(0);
     const number = w.openBotPull()!.number;
-    await w.alice.approve(w.repo, number);
-    merged.push(await w.bob.merge(w.repo, number));
+    merged.push(await w.approveAndMerge(number));
   }
   [older, newer] = merged as [string, string];
   forge = createGitHubForge(w.env);

@@ -45,11 +45,6 @@ async function planOnBranch(w: LoopWorld): Promise<Plan> {
   return parsed.plan;
 }
 
-async function approveAndMerge(w: LoopWorld, number: number): Promise<string> {
-  await w.alice.approve(w.repo, number);
-  return w.bob.merge(w.repo, number);
-}
-
 function labelsOf(w: LoopWorld, number: number): string[] {
   return w.repo.pulls.find((pull) => pull.number === number)?.labels ?? [];
 }
@@ -97,7 +92,7 @@ describe("the demo's story", () => {
 
     // When a person approves and merges it, and apply runs on the merge commit
     const number = pull?.number ?? 0;
-    const mergeSha = await approveAndMerge(w, number);
+    const mergeSha = await w.approveAndMerge(number);
     const applied = await w.run(["apply", "--on-merge", "--sha", mergeSha], APPLY);
 
     // Then exactly the planned orders went out, once each, and the record is on main
@@ -274,7 +269,7 @@ describe("apply refuses what was not reviewed", () => {
     // Given the allocation changed again on main while the plan waited for review
     const newer = portfolioYaml({ VTI: 42, BND: 33, VNQ: 20, cash: 5 });
     await w.mergeIntent(newer, "Shift two points to stocks");
-    const sha = await approveAndMerge(w, number);
+    const sha = await w.approveAndMerge(number);
 
     const run = await w.run(["apply", "--on-merge", "--sha", sha], APPLY);
 
@@ -292,7 +287,7 @@ describe("apply refuses what was not reviewed", () => {
 
   it("refuses as intent-changed when portfolio.yaml changed on main after the merge, before apply ran", async () => {
     const { world: w, number } = await givenAProposedPlan();
-    const sha = await approveAndMerge(w, number);
+    const sha = await w.approveAndMerge(number);
     await w.mergeIntent(portfolioYaml(IN_BAND), "Back to the old allocation");
 
     const run = await w.run(["apply", "--on-merge", "--sha", sha], APPLY);
@@ -309,7 +304,7 @@ describe("apply refuses what was not reviewed", () => {
 
   it("of two applies at once, one applies and the other is refused as locked and touches nothing", async () => {
     const { world: w, number, plan } = await givenAProposedPlan();
-    const sha = await approveAndMerge(w, number);
+    const sha = await w.approveAndMerge(number);
     // The simulator holds the sells, so that whichever apply takes the lock is still running when the
     // other one ends; they are let fill only then (had the lock been let go before the orders, neither
     // apply would end).

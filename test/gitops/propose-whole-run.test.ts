@@ -164,8 +164,7 @@ describe("runPropose over every account", () => {
 
     // A's plan is merged, and no apply runs for it: the next proposal names it.
     const aPull = (third.results[0] as ProposeResult).pull?.number ?? 0;
-    await w.alice.approve(w.repo, aPull);
-    await w.bob.merge(w.repo, aPull);
+    await w.approveAndMerge(aPull);
     const { d, lines } = await deps(() => Promise.reject(new Error("one account")));
     const fourth = await runPropose(d, { accounts: [A] });
     const [result] = fourth.results as ProposeResult[];
