@@ -3,7 +3,7 @@
 import type { Broker } from "../../../src/broker/broker.js";
 
 /** `inner`, with `change` over some of its calls (the rest bound to `inner`). */
-export function brokerWith<B extends Broker>(inner: B, change: Partial<Broker>): Broker {
+export function brokerWith(inner: Broker, change: Partial<Broker>): Broker {
   return new Proxy(inner, {
     get(target, name) {
       if (name in change) return change[name as keyof Broker];
