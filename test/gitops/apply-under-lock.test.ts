@@ -387,7 +387,12 @@ describe("applyMergedCommit under the account's lock", () => {
     expect(sim.orders()).toEqual([]);
     // The engine's exit code stays, though the record is not on main.
     expect(result).toMatchObject({ exitCode: 4, record: { outcome: "partial" } });
-    expect(result.report?.unrecorded).toBeDefined();
+    // Kept for committing by hand: this run's record.
+    const unrecorded = result.report?.unrecorded;
+    expect(unrecorded?.path).toMatch(
+      new RegExp(`^ledger/${ACCOUNT}/\\d{8}T\\d{6}Z-${planHash.slice(0, 12)}\\.json$`),
+    );
+    expect(JSON.parse(unrecorded?.content ?? "{}")).toEqual(result.record);
     expect(lines.filter((l) => l.includes("stays"))).toEqual([]);
     expect(await operator.readLock(ACCOUNT)).toBeNull();
   });
